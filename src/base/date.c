@@ -1,0 +1,129 @@
+/* date.c — day-number conversions (Howard Hinnant's civil-from-days algorithm) and the clock. */
+#include "base/date.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int32_t date_from_ymd(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + (int)doe - 719468);
+}
+
+void date_to_ymd(int32_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int yy = (int)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yy + (*m <= 2);
+}
+
+int date_weekday(int32_t days)
+{
+	/* 1970-01-01 was a Thursday (4). */
+	int w = (int)((days % 7 + 7 + 3) % 7); /* 0 = Monday */
+	return w + 1;
+}
+
+int date_parse(const char *s, int32_t *out)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	int32_t days = date_from_ymd(y, m, d);
+	int yy, mm, dd;
+	date_to_ymd(days, &yy, &mm, &dd);
+	if (yy != y || mm != m || dd != d)
+		return -1; /* e.g. 2023-02-30 */
+	*out = days;
+	return 0;
+}
+
+/* Write n decimal digits of v (zero-padded, high digits dropped). */
+static void put_digits(char *o, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		o[i] = (char)('0' + v % 10);
+}
+
+char *date_format(int32_t days, char *out)
+{
+	int y, m, d;
+	date_to_ymd(days, &y, &m, &d);
+	put_digits(out, (unsigned)y, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)m, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)d, 2);
+	out[10] = 0;
+	return out;
+}
+
+static int32_t pinned_day = -1;
+
+void clock_pin(int32_t day)
+{
+	pinned_day = day;
+}
+
+int64_t clock_now_ms(void)
+{
+	struct timespec ts;
+	if (pinned_day >= 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		int64_t real = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		return (int64_t)pinned_day * 86400000LL + 1LL * 3600000 + real % 3600000;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int32_t clock_today(void)
+{
+	static int32_t pinned = -1;
+	static int read_env = 0;
+	if (!read_env) {
+		const char *e = getenv("QD_TODAY");
+		int32_t d;
+		if (e && date_parse(e, &d) == 0)
+			pinned = d;
+		read_env = 1;
+	}
+	if (pinned_day >= 0)
+		return pinned_day;
+	if (pinned >= 0)
+		return pinned;
+	return (int32_t)((clock_now_ms() / 1000 + 8 * 3600) / 86400);
+}
+
+char *clock_format_ms(int64_t ms, char *out)
+{
+	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	date_format(date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned)tm.tm_min, 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	memcpy(out + 19, "+08:00", 7);
+	return out;
+}

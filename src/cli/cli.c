@@ -1,0 +1,117 @@
+/* cli.c — option parsing and store opening shared by the commands; init, check, backup. */
+#include "cli/cli.h"
+#include "store/check.h"
+#include "store/org.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->help = 1;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			fprintf(stderr, "qingdan: unexpected argument '%s'\n", a);
+			return -1;
+		}
+		const char *name = a + 2;
+		size_t n = strlen(name);
+		const char *p = strstr(allowed, name);
+		while (p && !((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0)))
+			p = strstr(p + 1, name);
+		if (!p || !n) {
+			fprintf(stderr, "qingdan: unknown option '%s'\n", a);
+			return -1;
+		}
+		if (!strcmp(name, "quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "qingdan: option '%s' needs a value\n", a);
+			return -1;
+		}
+		const char *v = argv[++i];
+		if (!strcmp(name, "db")) o->db = v;
+		else if (!strcmp(name, "key")) o->key = v;
+		else if (!strcmp(name, "listen")) o->listen = v;
+		else if (!strcmp(name, "to")) o->to = v;
+		else if (!strcmp(name, "threads")) o->threads = atoi(v);
+		else if (!strcmp(name, "max-per-ip")) o->max_per_ip = atoi(v);
+		else if (!strcmp(name, "queue")) o->queue = atoi(v);
+		else if (!strcmp(name, "username")) o->username = v;
+		else if (!strcmp(name, "name")) o->name = v;
+		else if (!strcmp(name, "unit")) o->unit = v;
+		else if (!strcmp(name, "role")) o->role = v;
+		else if (!strcmp(name, "password")) o->password = v;
+	}
+	return 0;
+}
+
+struct store *cli_open(const struct cli_opts *o, int create)
+{
+	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue};
+	struct store *s = NULL;
+	struct qd_err err;
+	if (store_open(&s, &so, &err)) {
+		fprintf(stderr, "qingdan: %s\n", err.en);
+		return NULL;
+	}
+	return s;
+}
+
+static int seed_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	(void)arg;
+	return store_org_seed(tx, err);
+}
+
+int cmd_init(struct cli_opts *o)
+{
+	if (access(o->db, F_OK) == 0) {
+		fprintf(stderr, "qingdan init: %s already exists\n", o->db);
+		return 1;
+	}
+	struct store *s = cli_open(o, 1);
+	if (!s)
+		return 1;
+	struct qd_err err;
+	int rc = store_run(s, seed_cmd, NULL, &err);
+	if (rc)
+		fprintf(stderr, "qingdan init: %s\n", err.en);
+	else
+		printf("created %s (key %s%s)\n", o->db, o->key ? o->key : o->db, o->key ? "" : ".key");
+	store_close(s);
+	return rc ? 1 : 0;
+}
+
+int cmd_check(struct cli_opts *o)
+{
+	struct check_report r;
+	struct qd_err err;
+	int rc = store_check(o->db, &r, stdout, &err);
+	printf("%s\n", rc ? "check FAILED" : "check passed");
+	if (rc && err.code == QD_ENOTFOUND)
+		fprintf(stderr, "qingdan check: %s\n", err.en);
+	return rc ? 1 : 0;
+}
+
+int cmd_backup(struct cli_opts *o)
+{
+	if (!o->to) {
+		fprintf(stderr, "qingdan backup: --to FILE is required\n");
+		return 2;
+	}
+	struct qd_err err;
+	if (store_backup(o->db, o->to, &err)) {
+		fprintf(stderr, "qingdan backup: %s\n", err.en);
+		return 1;
+	}
+	printf("backed up %s to %s (copy the key file %s.key separately)\n", o->db, o->to, o->db);
+	return 0;
+}

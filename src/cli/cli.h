@@ -1,0 +1,35 @@
+/* cli.h — the command-line commands (one file each) and their shared option parsing. */
+#ifndef QD_CLI_H
+#define QD_CLI_H
+#include "store/store.h"
+
+struct cli_opts {
+	const char *db;
+	const char *key;
+	const char *listen;
+	const char *to;
+	int threads;
+	int max_per_ip;
+	int queue;
+	/* user add */
+	const char *username, *name, *unit, *role, *password;
+	int help;
+	int quiet;
+};
+
+/* Parse --flag value pairs after the command name; prints the error and returns -1. */
+int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed);
+/* Open the store named by --db (and --key); prints the error and returns NULL. */
+struct store *cli_open(const struct cli_opts *o, int create);
+
+int cmd_init(struct cli_opts *o);
+int cmd_serve(struct cli_opts *o);
+int cmd_demo(struct cli_opts *o);
+int cmd_user(struct cli_opts *o, const char *sub);
+int cmd_check(struct cli_opts *o);
+int cmd_backup(struct cli_opts *o);
+
+/* Build the demo (units, users, problems across the loop) into an initialised store. */
+int demo_build(struct store *s, int quiet, struct qd_err *err);
+
+#endif

@@ -1,0 +1,60 @@
+/* cmd_serve.c — `qingdan serve`: open the store, start the writer and the HTTP server, wait
+ * for SIGINT/SIGTERM, then stop in order (server first, so every queued write commits). */
+#include "base/log.h"
+#include "cli/cli.h"
+#include "web/server.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_serve(struct cli_opts *o)
+{
+	char host[64] = "127.0.0.1";
+	int port = 8080;
+	if (o->listen) {
+		const char *colon = strrchr(o->listen, ':');
+		if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof host) {
+			fprintf(stderr, "qingdan serve: --listen must be HOST:PORT\n");
+			return 2;
+		}
+		memcpy(host, o->listen, (size_t)(colon - o->listen));
+		host[colon - o->listen] = 0;
+		port = atoi(colon + 1);
+		if (port < 0 || port > 65535) {
+			fprintf(stderr, "qingdan serve: bad port\n");
+			return 2;
+		}
+	}
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit: only sigwait sees them */
+	signal(SIGPIPE, SIG_IGN);
+	struct store *s = cli_open(o, 0);
+	if (!s)
+		return 1;
+	if (store_writer_start(s)) {
+		fprintf(stderr, "qingdan serve: cannot start the writer thread\n");
+		store_close(s);
+		return 1;
+	}
+	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip};
+	struct server *srv = NULL;
+	struct qd_err err;
+	if (server_start(&srv, s, &so, &err)) {
+		fprintf(stderr, "qingdan serve: %s\n", err.en);
+		store_close(s);
+		return 1;
+	}
+	printf("qingdan serving %s on http://%s:%d\n", o->db, host, server_port(srv));
+	fflush(stdout);
+	log_info("listening on http://%s:%d", host, server_port(srv));
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: stopping", sig);
+	server_stop(srv);
+	store_close(s);
+	return 0;
+}

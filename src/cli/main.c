@@ -1,0 +1,83 @@
+/* main.c — `qingdan COMMAND [options]`: the command table, help, and the one place that exits. */
+#include "base/log.h"
+#include "cli/cli.h"
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	const char *flags; /* allowed flags, space separated */
+	const char *usage;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{"init", "db key", "qingdan init --db FILE [--key FILE]",
+	 "Create a new database and its personal-data key file (FILE.key unless --key)."},
+	{"serve", "db key listen threads max-per-ip queue", "qingdan serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--max-per-ip N] [--queue N]",
+	 "Serve the JSON API (and /healthz, /metrics) until SIGINT/SIGTERM."},
+	{"demo", "db key quiet", "qingdan demo --db FILE",
+	 "Create FILE (if absent) and fill it with the demo: the seed's units, 第八巡回指导组, one user per role, a few hundred problems across the loop."},
+	{"user", "db key username name unit role password", "qingdan user add --db FILE --username U --name 姓名 --unit UNIT_ID --role ROLE [--password P]\n       qingdan user grant --db FILE --username U --role ROLE --unit UNIT_ID\n       qingdan user passwd --db FILE --username U [--password P]",
+	 "Manage users from the command line (the password is read from QD_PASSWORD or --password)."},
+	{"check", "db key", "qingdan check --db FILE",
+	 "Verify the database: SQLite integrity, full-text indexes, the event hash chain, and that the current-state tables equal a replay of the event log."},
+	{"backup", "db to", "qingdan backup --db FILE --to COPY",
+	 "Online backup (safe while serving).  The key file is not copied: keep it apart."},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "qingdan — 清单：下基层、察民情、解民忧、暖民心 closed-loop service lists\n\nUsage:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nqingdan COMMAND --help shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const struct command *c = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			c = &commands[i];
+	if (!c) {
+		fprintf(stderr, "qingdan: unknown command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	int first = 2;
+	const char *sub = NULL;
+	if (!strcmp(c->name, "user") && argc > 2 && argv[2][0] != '-') {
+		sub = argv[2];
+		first = 3;
+	}
+	struct cli_opts o = {0};
+	if (cli_parse(argc - first, argv + first, &o, c->flags))
+		return 2;
+	if (o.help) {
+		printf("Usage: %s\n\n%s\n", c->usage, c->help);
+		return 0;
+	}
+	if (!o.db) {
+		fprintf(stderr, "qingdan %s: --db FILE is required\nUsage: %s\n", c->name, c->usage);
+		return 2;
+	}
+	int rc;
+	if (!strcmp(c->name, "init"))
+		rc = cmd_init(&o);
+	else if (!strcmp(c->name, "serve"))
+		rc = cmd_serve(&o);
+	else if (!strcmp(c->name, "demo"))
+		rc = cmd_demo(&o);
+	else if (!strcmp(c->name, "user"))
+		rc = cmd_user(&o, sub);
+	else if (!strcmp(c->name, "check"))
+		rc = cmd_check(&o);
+	else
+		rc = cmd_backup(&o);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* problem.c — problem states and sources; validation of phone and ID numbers. */
+#include "core/problem.h"
+#include "base/utf8.h"
+#include <string.h>
+
+const char *const problem_states[] = {"new", "assigned", "merged", "declined", NULL};
+const char *const problem_sources[] = {"visit", "web", "hotline", "meeting", "import", NULL};
+
+/* Digits of s (ASCII or full-width), skipping spaces, dashes and a leading '+'; -1 on others. */
+static int digits(const char *s, char *out, int max)
+{
+	int n = 0;
+	while (*s) {
+		uint32_t cp;
+		int len = utf8_decode(s, &cp);
+		s += len;
+		if (cp >= 0xFF10 && cp <= 0xFF19)
+			cp = '0' + (cp - 0xFF10);
+		if (cp >= '0' && cp <= '9') {
+			if (n >= max)
+				return -1;
+			out[n++] = (char)cp;
+		} else if (cp != ' ' && cp != '-' && cp != '+' && cp != 0xFF0B && cp != 0x3000) {
+			return -1;
+		}
+	}
+	out[n] = 0;
+	return n;
+}
+
+int problem_phone_valid(const char *s)
+{
+	char d[32];
+	int n = digits(s, d, 30);
+	if (n < 0)
+		return 0;
+	const char *p = d;
+	if (n == 13 && strncmp(d, "86", 2) == 0) {
+		p += 2;
+		n -= 2;
+	}
+	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9')
+		return 1;
+	return p[0] == '0' && n >= 10 && n <= 12;
+}
+
+int problem_idno_valid(const char *s)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	if (strlen(s) != 18)
+		return 0;
+	int sum = 0;
+	for (int i = 0; i < 17; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		sum += (s[i] - '0') * w[i];
+	}
+	char c = s[17] == 'x' ? 'X' : s[17];
+	return check[sum % 11] == c;
+}

@@ -1,0 +1,204 @@
+/* check.c — `qingdan check`: SQLite integrity, FTS consistency, the hash chain, and a full
+ * replay of the event log into a fresh database compared table by table with the projections.
+ * Also the online backup. */
+#include "store/check.h"
+#include "base/buf.h"
+#include "store/db.h"
+#include "store/internal.h"
+#include "store/schema.h"
+#include <string.h>
+#include <unistd.h>
+
+static int verify_chain(sqlite3 *db, sqlite3 *replay, struct check_report *r, struct qd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash "
+				   "FROM event ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	unsigned char prev[32] = {0}, h[32];
+	int64_t expect = 1;
+	r->chain_ok = 1;
+	r->replay_ok = 1;
+	if (db_exec(replay, "BEGIN", err)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		const char *payload = (const char *)sqlite3_column_text(st, 6);
+		event_hash(prev, seq, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+			   (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+			   sqlite3_column_int64(st, 5), payload, h);
+		if (seq != expect || sqlite3_column_bytes(st, 7) != 32 ||
+		    memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0 || sqlite3_column_bytes(st, 8) != 32 ||
+		    memcmp(sqlite3_column_blob(st, 8), h, 32) != 0) {
+			r->chain_ok = 0;
+			r->chain_break_at = seq;
+			break;
+		}
+		json_t *p = json_loads(payload, 0, NULL);
+		struct qd_err e2;
+		if (!p || projection_apply(replay, p, &e2)) {
+			r->replay_ok = 0;
+			snprintf(r->mismatch_table, sizeof r->mismatch_table, "event %lld", (long long)seq);
+		}
+		json_decref(p);
+		memcpy(prev, h, 32);
+		expect++;
+		r->events++;
+	}
+	sqlite3_finalize(st);
+	return db_exec(replay, "COMMIT", err);
+}
+
+static int compare(sqlite3 *db, struct check_report *r, struct qd_err *err)
+{
+	int n;
+	const struct schema_table *t = schema_tables(&n);
+	for (int i = 0; i < n; i++) {
+		struct buf cols, sql;
+		buf_init(&cols);
+		buf_init(&sql);
+		for (int c = 0; t[i].cols[c]; c++)
+			buf_printf(&cols, "%s%s", c ? "," : "", t[i].cols[c]);
+		buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.%s EXCEPT SELECT %s FROM r.%s)) + "
+				 "(SELECT count(*) FROM (SELECT %s FROM r.%s EXCEPT SELECT %s FROM main.%s))",
+			   cols.p, t[i].name, cols.p, t[i].name, cols.p, t[i].name, cols.p, t[i].name);
+		int64_t diff = db_int(db, sql.p, 0, 0);
+		buf_free(&cols);
+		buf_free(&sql);
+		if (diff != 0) {
+			r->replay_ok = 0;
+			r->mismatched_rows += diff < 0 ? 1 : diff;
+			snprintf(r->mismatch_table, sizeof r->mismatch_table, "%s", t[i].name);
+		}
+	}
+	(void)err;
+	return 0;
+}
+
+int store_check(const char *path, struct check_report *r, FILE *out, struct qd_err *err)
+{
+	memset(r, 0, sizeof *r);
+	sqlite3 *db = NULL, *replay = NULL;
+	char rpath[4200];
+	snprintf(rpath, sizeof rpath, "%s.check-%d", path, (int)getpid());
+	unlink(rpath);
+	int rc = -1;
+	if (access(path, R_OK) != 0) {
+		qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在", "database %s does not exist", path, path);
+		goto out;
+	}
+	if (store_connect(path, 0, 0, &db, err))
+		goto out;
+	char *ic = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ic = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	r->integrity_ok = ic && strcmp(ic, "ok") == 0;
+	if (out)
+		fprintf(out, "integrity_check: %s\n", ic ? ic : "?");
+	sqlite3_free(ic);
+	r->fts_ok = db_exec(db, "INSERT INTO problem_fts(problem_fts) VALUES('integrity-check');"
+				"INSERT INTO task_fts(task_fts) VALUES('integrity-check');", NULL) == 0;
+	if (out)
+		fprintf(out, "full-text indexes: %s\n", r->fts_ok ? "ok" : "INCONSISTENT");
+	if (store_connect(rpath, 0, 1, &replay, err) || db_exec(replay, "PRAGMA synchronous=OFF", err) ||
+	    store_migrate(replay, err))
+		goto out;
+	if (db_exec(db, "BEGIN", err)) /* one snapshot for chain and comparison */
+		goto out;
+	if (verify_chain(db, replay, r, err))
+		goto out;
+	if (out)
+		fprintf(out, "hash chain: %s (%lld events)\n", r->chain_ok ? "ok" : "BROKEN", (long long)r->events);
+	if (r->chain_ok && out)
+		fprintf(out, "replay: applied %lld events\n", (long long)r->events);
+	char attach[4300];
+	struct buf q;
+	buf_init(&q);
+	buf_puts(&q, "ATTACH DATABASE ? AS r");
+	st = NULL;
+	snprintf(attach, sizeof attach, "%s", rpath);
+	db_finalize_all(replay);
+	sqlite3_close_v2(replay);
+	replay = NULL;
+	db_exec(db, "COMMIT", NULL);
+	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK) {
+		buf_free(&q);
+		db_fail(db, err);
+		goto out;
+	}
+	buf_free(&q);
+	sqlite3_bind_text(st, 1, attach, -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r->replay_ok)
+		compare(db, r, err);
+	if (out)
+		fprintf(out, "projections equal replay: %s%s%s\n", r->replay_ok ? "ok" : "NO (", r->replay_ok ? "" : r->mismatch_table,
+			r->replay_ok ? "" : ")");
+	db_exec(db, "DETACH DATABASE r", NULL);
+	rc = (r->integrity_ok && r->fts_ok && r->chain_ok && r->replay_ok) ? 0 : -1;
+	if (rc)
+		qd_fail(err, QD_EINTERNAL, NULL, "数据库检查未通过", "database check failed");
+out:
+	if (replay) {
+		db_finalize_all(replay);
+		sqlite3_close_v2(replay);
+	}
+	if (db) {
+		db_finalize_all(db);
+		sqlite3_close_v2(db);
+	}
+	unlink(rpath);
+	char side[4300];
+	snprintf(side, sizeof side, "%s-wal", rpath);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", rpath);
+	unlink(side);
+	return rc;
+}
+
+int store_backup(const char *path, const char *to, struct qd_err *err)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc = -1;
+	if (access(path, R_OK) != 0) {
+		qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在", "database %s does not exist", path, path);
+		return -1;
+	}
+	if (access(to, F_OK) == 0) {
+		qd_fail(err, QD_ECONFLICT, "to", "目标文件 %s 已存在", "target %s already exists", to, to);
+		return -1;
+	}
+	if (store_connect(path, 1, 0, &src, err))
+		goto out;
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		db_fail(dst, err);
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		db_fail(dst, err);
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED)
+		if (step != SQLITE_OK)
+			sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE) {
+		db_fail(dst, err);
+		goto out;
+	}
+	rc = db_exec(dst, "PRAGMA journal_mode=WAL", err);
+out:
+	if (src)
+		sqlite3_close_v2(src);
+	if (dst)
+		sqlite3_close_v2(dst);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/* check.h — integrity check (`qingdan check`) and online backup (`qingdan backup`). */
+#ifndef QD_STORE_CHECK_H
+#define QD_STORE_CHECK_H
+#include "base/err.h"
+#include <stdint.h>
+#include <stdio.h>
+
+struct check_report {
+	int integrity_ok;       /* PRAGMA integrity_check said ok */
+	int fts_ok;             /* full-text indexes consistent */
+	int chain_ok;           /* hash chain verified */
+	int64_t events;         /* events verified */
+	int64_t chain_break_at; /* first bad seq, 0 if none */
+	int replay_ok;          /* projections equal a replay of the log */
+	int64_t mismatched_rows;
+	char mismatch_table[32];
+};
+
+/* Run every check on the database at path (read-only apart from a temporary replay database).
+ * Prints progress to out when non-NULL.  0 when all checks pass, -1 otherwise (or on error). */
+int store_check(const char *path, struct check_report *r, FILE *out, struct qd_err *err);
+/* Copy a live database to `to` with SQLite's online backup API (readers/writers may go on). */
+int store_backup(const char *path, const char *to, struct qd_err *err);
+
+#endif

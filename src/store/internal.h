@@ -1,0 +1,51 @@
+/* internal.h — what the store's own files share: the store struct, the writer's transaction
+ * view, projection and chain helpers.  Not for use outside src/store/. */
+#ifndef QD_STORE_INTERNAL_H
+#define QD_STORE_INTERNAL_H
+#include "store/store.h"
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#define STORE_MAX_IDGEN 16
+
+struct store {
+	char *path;
+	sqlite3 *wdb; /* the writer's connection */
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work;
+	pthread_t writer;
+	int writer_running, stopping;
+	struct store_cmd *head, *tail;
+	int qlen, queue_max, batch_max;
+	/* chain state, owned by the writer */
+	int64_t last_seq;
+	unsigned char last_hash[32];
+	struct {
+		char table[32];
+		int64_t next;
+	} ids[STORE_MAX_IDGEN];
+	int nids;
+	pthread_key_t reader_key;
+	unsigned char key[crypto_secretbox_KEYBYTES];
+};
+
+struct store_tx {
+	struct store *s;
+	int64_t now;
+};
+
+/* Open a connection with the project's pragmas (WAL, synchronous=FULL, foreign keys). */
+int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
+/* Apply pending migrations on db; 0 or -1. */
+int store_migrate(sqlite3 *db, struct qd_err *err);
+/* Upsert the rows of one event payload ({"rows": {...}}) into db. */
+int projection_apply(sqlite3 *db, json_t *payload, struct qd_err *err);
+/* hash = SHA-256(prev || canonical(seq, at, actor, kind, entity, entity_id, payload)). */
+void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t actor,
+		const char *kind, const char *entity, int64_t entity_id, const char *payload,
+		unsigned char out[32]);
+/* Load last_seq/last_hash from the log. */
+int store_chain_load(struct store *s, struct qd_err *err);
+
+#endif

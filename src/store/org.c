@@ -1,0 +1,383 @@
+/* org.c — units, users, grants, categories, calendar and settings in the store. */
+#include "store/org.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include "store/db.h"
+#include <stdio.h>
+#include <string.h>
+
+static json_t *row_ev(const char *table, json_t *row)
+{
+	json_t *p = json_object();
+	json_t *rows = json_object();
+	json_object_set_new(rows, table, row);
+	json_object_set_new(p, "rows", rows);
+	return p;
+}
+
+static int emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table,
+		    int64_t id, json_t *row, struct qd_err *err)
+{
+	json_t *p = row_ev(table, row);
+	int64_t seq = store_emit(tx, actor, kind, table, id, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
+int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(st, 0);
+		u->parent_id = sqlite3_column_int64(st, 1);
+		snprintf(u->name, sizeof u->name, "%s", sqlite3_column_text(st, 2));
+		snprintf(u->kind, sizeof u->kind, "%s", sqlite3_column_text(st, 3));
+		snprintf(u->path, sizeof u->path, "%s", sqlite3_column_text(st, 4));
+	}
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return qd_fail(err, QD_ENOTFOUND, "unit_id", "单位不存在", "no such unit");
+	return 0;
+}
+
+static const char *const unit_kinds[] = {"county", "township", "department", "company", "village", "supervision",
+					 "community", "group", "grid", NULL};
+
+int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err)
+{
+	int ok = 0;
+	for (int i = 0; unit_kinds[i]; i++)
+		if (strcmp(unit_kinds[i], kind) == 0)
+			ok = 1;
+	if (!ok)
+		return qd_fail(err, QD_EINVAL, "kind", "单位类型无效", "unit kind is invalid");
+	char path[128] = "/";
+	if (parent_id) {
+		struct unit p;
+		if (store_unit_get(store_tx_db(tx), parent_id, &p, err)) {
+			snprintf(err->field, sizeof err->field, "parent_id");
+			return -1;
+		}
+		snprintf(path, sizeof path, "%s", p.path);
+		if (strlen(path) > 100)
+			return qd_fail(err, QD_EINVAL, "parent_id", "单位层级过深", "unit tree too deep");
+	}
+	int64_t nid = store_next_id(tx, "unit");
+	size_t l = strlen(path);
+	snprintf(path + l, sizeof path - l, "%lld/", (long long)nid);
+	json_t *row = json_pack("{sI ss ss ss ss sI}", "id", (json_int_t)nid, "name", name, "kind", kind,
+				"peer_group", peer_group ? peer_group : "", "path", path, "created_at",
+				(json_int_t)store_tx_now(tx));
+	json_object_set_new(row, "parent_id", parent_id ? json_integer(parent_id) : json_null());
+	if (emit_row(tx, actor, "unit.create", "unit", nid, row, err))
+		return -1;
+	*id = nid;
+	return 0;
+}
+
+int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
+		      const char *display_name, int64_t unit_id, const char *pw_hash, int64_t *id,
+		      struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	struct unit u;
+	if (store_unit_get(db, unit_id, &u, err))
+		return -1;
+	if (store_user_by_name(db, username) > 0)
+		return qd_fail(err, QD_ECONFLICT, "username", "用户名已存在", "username is taken");
+	int64_t nid = store_next_id(tx, "user");
+	json_t *row = json_pack("{sI ss ss sI si sI}", "id", (json_int_t)nid, "username", username,
+				"display_name", display_name, "unit_id", (json_int_t)unit_id, "active", 1,
+				"created_at", (json_int_t)store_tx_now(tx));
+	if (emit_row(tx, actor, "user.create", "user", nid, row, err))
+		return -1;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO credential(user_id, pw_hash) VALUES(?,?)");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, nid);
+	db_bind_text(st, 2, pw_hash);
+	int rc = sqlite3_step(st);
+	db_done(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err);
+	*id = nid;
+	return 0;
+}
+
+static int grant_set(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		     int64_t unit_id, int active, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	struct unit u;
+	if (store_unit_get(db, unit_id, &u, err))
+		return -1;
+	if (!store_user_active(db, user_id) && active)
+		return qd_fail(err, QD_ENOTFOUND, "user_id", "用户不存在", "no such user");
+	if (!role_name(role) || role == ROLE__COUNT)
+		return qd_fail(err, QD_EINVAL, "role", "角色无效", "role is invalid");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM user_grant WHERE user_id=? AND role=? AND unit_id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, role_name(role));
+	db_bind_int(st, 3, unit_id);
+	int64_t id = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	db_done(st);
+	if (!id) {
+		if (!active)
+			return qd_fail(err, QD_ENOTFOUND, "role", "该用户没有此授权", "the user has no such grant");
+		id = store_next_id(tx, "user_grant");
+	}
+	json_t *row = json_pack("{sI sI ss sI si}", "id", (json_int_t)id, "user_id", (json_int_t)user_id,
+				"role", role_name(role), "unit_id", (json_int_t)unit_id, "active", active);
+	return emit_row(tx, actor, active ? "user.grant" : "user.revoke", "user_grant", id, row, err);
+}
+
+int store_grant_add(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		    int64_t unit_id, struct qd_err *err)
+{
+	return grant_set(tx, actor, user_id, role, unit_id, 1, err);
+}
+
+int store_grant_revoke(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		       int64_t unit_id, struct qd_err *err)
+{
+	return grant_set(tx, actor, user_id, role, unit_id, 0, err);
+}
+
+int store_category_exists(sqlite3 *db, int64_t id)
+{
+	return db_int(db, "SELECT count(*) FROM category WHERE id=?", id, 0) == 1;
+}
+
+int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+			  int64_t *id, struct qd_err *err)
+{
+	if (parent_id && !store_category_exists(store_tx_db(tx), parent_id))
+		return qd_fail(err, QD_ENOTFOUND, "parent_id", "上级类别不存在", "no such parent category");
+	int64_t nid = store_next_id(tx, "category");
+	json_t *row = json_pack("{sI ss sI}", "id", (json_int_t)nid, "name", name, "created_at",
+				(json_int_t)store_tx_now(tx));
+	json_object_set_new(row, "parent_id", parent_id ? json_integer(parent_id) : json_null());
+	if (emit_row(tx, actor, "category.create", "category", nid, row, err))
+		return -1;
+	*id = nid;
+	return 0;
+}
+
+int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kind,
+		       const char *name, struct qd_err *err)
+{
+	if (kind < 0 || kind > 2)
+		return qd_fail(err, QD_EINVAL, "kind", "日期类型无效（0普通、1节假日、2调休上班）",
+			       "kind must be 0 (ordinary), 1 (holiday) or 2 (worked weekend day)");
+	char d[11];
+	date_format(date, d);
+	json_t *row = json_pack("{ss si ss}", "date", d, "kind", kind, "name", name ? name : "");
+	return emit_row(tx, actor, "calendar.set", "calendar_day", date, row, err);
+}
+
+int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
+		     struct qd_err *err)
+{
+	json_t *v = json_object();
+	for (int u = 0; u < URG__COUNT; u++)
+		json_object_set_new(v, urgency_name((enum urgency)u),
+				    json_pack("{si si si}", "respond", l[u].respond, "complete", l[u].complete,
+					      "max_extensions", l[u].max_extensions));
+	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(v);
+	json_t *row = json_pack("{ss ss}", "key", "urgency_limits", "value", text);
+	free(text);
+	return emit_row(tx, actor, "setting.set", "setting", 0, row, err);
+}
+
+int store_org_seed(struct store_tx *tx, struct qd_err *err)
+{
+	/* The shipped calendar in one event, so init stays one small log entry. */
+	size_t n;
+	const struct cal_day *days = calendar_shipped(&n);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char d[11];
+		json_array_append_new(arr, json_pack("{ss si ss}", "date", date_format(days[i].date, d), "kind",
+						     (int)days[i].kind, "name", days[i].name));
+	}
+	json_t *p = json_object();
+	json_t *rows = json_object();
+	json_object_set_new(rows, "calendar_day", arr);
+	json_object_set_new(p, "rows", rows);
+	int64_t seq = store_emit(tx, 0, "calendar.seed", "calendar_day", 0, p, err);
+	json_decref(p);
+	if (seq < 0)
+		return -1;
+	struct urgency_limit l[URG__COUNT];
+	task_default_limits(l);
+	return store_limits_set(tx, 0, l, err);
+}
+
+static json_t *list(sqlite3 *db, const char *sql, int64_t a)
+{
+	json_t *arr = json_array();
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return arr;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		db_bind_int(st, 1, a);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, db_row_json(st));
+	db_done(st);
+	return arr;
+}
+
+json_t *store_unit_list(sqlite3 *db)
+{
+	return list(db, "SELECT id, parent_id, name, kind, peer_group, path FROM unit ORDER BY path", 0);
+}
+
+json_t *store_category_list(sqlite3 *db)
+{
+	return list(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
+}
+
+json_t *store_user_list(sqlite3 *db)
+{
+	json_t *users = list(db, "SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, "
+			       "u.active FROM user u JOIN unit n ON n.id=u.unit_id ORDER BY u.id", 0);
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u)
+		json_object_set_new(u, "grants",
+				    list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
+					     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active "
+					     "ORDER BY g.id",
+					 json_integer_value(json_object_get(u, "id"))));
+	return users;
+}
+
+json_t *store_user_get(sqlite3 *db, int64_t id)
+{
+	json_t *a = list(db, "SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, "
+			   "u.active FROM user u JOIN unit n ON n.id=u.unit_id WHERE u.id=?", id);
+	json_t *u = json_incref(json_array_get(a, 0));
+	json_decref(a);
+	if (u)
+		json_object_set_new(u, "grants",
+				    list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
+					     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
+					 id));
+	return u;
+}
+
+int64_t store_user_by_name(sqlite3 *db, const char *username)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM user WHERE username=?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, username);
+	int64_t id = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	db_done(st);
+	return id;
+}
+
+int store_user_active(sqlite3 *db, int64_t id)
+{
+	return db_int(db, "SELECT active FROM user WHERE id=?", id, 0) == 1;
+}
+
+int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
+					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id");
+	if (!st)
+		return 0;
+	db_bind_int(st, 1, user_id);
+	int n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		int r = role_parse((const char *)sqlite3_column_text(st, 0));
+		if (r < 0)
+			continue;
+		g[n].role = (enum role)r;
+		g[n].unit_id = sqlite3_column_int64(st, 1);
+		snprintf(g[n].path, sizeof g[n].path, "%s", sqlite3_column_text(st, 2));
+		n++;
+	}
+	db_done(st);
+	return n;
+}
+
+json_t *store_calendar_list(sqlite3 *db, int year)
+{
+	char lo[16], hi[16];
+	snprintf(lo, sizeof lo, "%04d-01-01", year % 10000);
+	snprintf(hi, sizeof hi, "%04d-12-31", year % 10000);
+	json_t *arr = json_array();
+	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE date BETWEEN ? AND ? "
+					  "AND kind<>0 ORDER BY date");
+	if (!st)
+		return arr;
+	db_bind_text(st, 1, lo);
+	db_bind_text(st, 2, hi);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int k = sqlite3_column_int(st, 1);
+		json_array_append_new(arr, json_pack("{ss ss ss}", "date", sqlite3_column_text(st, 0), "kind",
+						     k == 1 ? "holiday" : "workday", "name",
+						     sqlite3_column_text(st, 2)));
+	}
+	db_done(st);
+	return arr;
+}
+
+struct calendar *store_calendar_load(sqlite3 *db)
+{
+	size_t cap = 256, n = 0;
+	struct cal_day *days = xmalloc(cap * sizeof *days);
+	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>0 ORDER BY date");
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		int32_t d;
+		if (date_parse((const char *)sqlite3_column_text(st, 0), &d))
+			continue;
+		if (n == cap)
+			days = xrealloc(days, (cap *= 2) * sizeof *days);
+		days[n].date = d;
+		days[n].kind = (enum cal_kind)sqlite3_column_int(st, 1);
+		days[n].name = xstrdup((const char *)sqlite3_column_text(st, 2));
+		n++;
+	}
+	db_done(st);
+	struct calendar *c = calendar_new(days, n);
+	for (size_t i = 0; i < n; i++)
+		free((char *)days[i].name);
+	free(days);
+	return c;
+}
+
+void store_limits_load(sqlite3 *db, struct urgency_limit out[URG__COUNT])
+{
+	task_default_limits(out);
+	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key='urgency_limits'");
+	if (!st)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *v = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+		for (int u = 0; v && u < URG__COUNT; u++) {
+			json_t *o = json_object_get(v, urgency_name((enum urgency)u));
+			if (!o)
+				continue;
+			out[u].respond = (int)json_integer_value(json_object_get(o, "respond"));
+			out[u].complete = (int)json_integer_value(json_object_get(o, "complete"));
+			out[u].max_extensions = (int)json_integer_value(json_object_get(o, "max_extensions"));
+		}
+		json_decref(v);
+	}
+	db_done(st);
+}

@@ -1,0 +1,55 @@
+/* org.h — the organisation in the store: units, users and their grants, categories, the
+ * working-day calendar and settings.  Writers (taking struct store_tx) run inside a command on
+ * the writer thread and emit events; readers take a read connection. */
+#ifndef QD_STORE_ORG_H
+#define QD_STORE_ORG_H
+#include "core/calendar.h"
+#include "core/role.h"
+#include "core/task.h"
+#include "store/store.h"
+#include <sqlite3.h>
+
+struct unit {
+	int64_t id, parent_id;
+	char name[128];
+	char kind[24];
+	char path[128];
+};
+
+/* Writers.  *id receives the new id.  Errors name the field (QD_EINVAL / QD_ENOTFOUND). */
+int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err);
+int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
+		      const char *display_name, int64_t unit_id, const char *pw_hash, int64_t *id,
+		      struct qd_err *err);
+int store_grant_add(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		    int64_t unit_id, struct qd_err *err);
+int store_grant_revoke(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		       int64_t unit_id, struct qd_err *err);
+int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+			  int64_t *id, struct qd_err *err);
+/* kind 0 removes an override (the day becomes ordinary). */
+int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kind,
+		       const char *name, struct qd_err *err);
+/* Seed the calendar from the shipped data and the default limits (init). */
+int store_org_seed(struct store_tx *tx, struct qd_err *err);
+int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
+		     struct qd_err *err);
+
+/* Readers. */
+int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err);
+json_t *store_unit_list(sqlite3 *db);
+json_t *store_category_list(sqlite3 *db);
+int store_category_exists(sqlite3 *db, int64_t id);
+json_t *store_user_list(sqlite3 *db);
+json_t *store_user_get(sqlite3 *db, int64_t id);
+int64_t store_user_by_name(sqlite3 *db, const char *username);
+int store_user_active(sqlite3 *db, int64_t id);
+/* Grants of a user into g[0..max); returns the count. */
+int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max);
+json_t *store_calendar_list(sqlite3 *db, int year);
+/* Build a calendar from the table (caller frees with calendar_free). */
+struct calendar *store_calendar_load(sqlite3 *db);
+void store_limits_load(sqlite3 *db, struct urgency_limit out[URG__COUNT]);
+
+#endif

@@ -1,0 +1,269 @@
+/* problem.c — the problem list in the store. */
+#include "store/problem.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+#include "core/mask.h"
+#include "store/db.h"
+#include "store/org.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void make_code(char *code)
+{
+	static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+	for (int i = 0; i < 10; i++)
+		code[i] = alphabet[randombytes_uniform(32)];
+	code[10] = 0;
+}
+
+static int emit(struct store_tx *tx, int64_t actor, const char *kind, int64_t id, json_t *p,
+		struct qd_err *err)
+{
+	int64_t seq = store_emit(tx, actor, kind, "problem", id, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
+int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
+			 int64_t *id, char *code, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	struct unit u;
+	if (store_unit_get(db, p->unit_id, &u, err))
+		return -1;
+	if (p->category_id && !store_category_exists(db, p->category_id))
+		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
+	if (p->visit_id && db_int(db, "SELECT count(*) FROM visit WHERE id=?", p->visit_id, 0) != 1)
+		return qd_fail(err, QD_ENOTFOUND, "visit_id", "走访记录不存在", "no such visit");
+	int64_t nid = store_next_id(tx, "problem");
+	make_code(code);
+	int64_t now = store_tx_now(tx);
+	json_t *row = json_pack("{sI ss sI ss ss ss ss si si sI sI sI}", "id", (json_int_t)nid, "code", code,
+				"unit_id", (json_int_t)p->unit_id, "unit_path", u.path, "source", p->source,
+				"description", p->description, "state", "new", "anonymous", p->anonymous ? 1 : 0,
+				"no_disclose", p->no_disclose ? 1 : 0, "created_by", (json_int_t)actor,
+				"created_at", (json_int_t)now, "updated_at", (json_int_t)now);
+	json_object_set_new(row, "category_id", p->category_id ? json_integer(p->category_id) : json_null());
+	json_object_set_new(row, "visit_id", p->visit_id ? json_integer(p->visit_id) : json_null());
+	char *masked = (!p->anonymous && p->name) ? mask_apply(MASK_NAME, p->name, MASK_PUBLIC) : NULL;
+	json_object_set_new(row, "reporter_masked", masked ? json_string(masked) : json_null());
+	free(masked);
+	json_t *rows = json_pack("{so}", "problem", row);
+	if (p->name || p->phone || p->id_no || p->address) {
+		json_t *pii = json_pack("{sI}", "problem_id", (json_int_t)nid);
+		const char *vals[] = {p->name, p->phone, p->id_no, p->address};
+		const char *cols[] = {"name", "phone", "id_no", "address"};
+		for (int i = 0; i < 4; i++) {
+			char *sealed = vals[i] ? store_seal(store_tx_store(tx), vals[i]) : NULL;
+			json_object_set_new(pii, cols[i], sealed ? json_string(sealed) : json_null());
+			free(sealed);
+		}
+		json_object_set_new(rows, "problem_pii", pii);
+	}
+	if (emit(tx, actor, "problem.create", nid, json_pack("{so}", "rows", rows), err))
+		return -1;
+	*id = nid;
+	return 0;
+}
+
+static int state_of(sqlite3 *db, int64_t id, char *state, size_t n, struct qd_err *err)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT state FROM problem WHERE id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(state, n, "%s", sqlite3_column_text(st, 0));
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return qd_fail(err, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
+	return 0;
+}
+
+static int need_new(sqlite3 *db, int64_t id, const char *field, struct qd_err *err)
+{
+	char state[16];
+	if (state_of(db, id, state, sizeof state, err)) {
+		snprintf(err->field, sizeof err->field, "%s", field);
+		return -1;
+	}
+	if (strcmp(state, "new") != 0)
+		return qd_fail(err, QD_ECONFLICT, field, "该问题已处理（%s），不能再操作", "the problem is already %s",
+			       state, state);
+	return 0;
+}
+
+int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
+			struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	if (need_new(db, id, "id", err))
+		return -1;
+	if (id == into)
+		return qd_fail(err, QD_EINVAL, "into", "不能与自身合并", "a problem cannot be merged into itself");
+	char state[16];
+	if (state_of(db, into, state, sizeof state, err)) {
+		snprintf(err->field, sizeof err->field, "into");
+		return -1;
+	}
+	if (strcmp(state, "merged") == 0 || strcmp(state, "declined") == 0)
+		return qd_fail(err, QD_ECONFLICT, "into", "目标问题已合并或不予受理", "the target problem is %s", state);
+	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "merged", "merged_into",
+				(json_int_t)into, "updated_at", (json_int_t)store_tx_now(tx));
+	return emit(tx, actor, "problem.merge", id, json_pack("{s{so}}", "rows", "problem", row), err);
+}
+
+int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
+			  struct qd_err *err)
+{
+	if (need_new(store_tx_db(tx), id, "id", err))
+		return -1;
+	json_t *row = json_pack("{sI ss ss sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
+				reason, "updated_at", (json_int_t)store_tx_now(tx));
+	return emit(tx, actor, "problem.decline", id, json_pack("{s{so}}", "rows", "problem", row), err);
+}
+
+int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
+		       struct qd_err *err)
+{
+	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "assigned", "task_id",
+				(json_int_t)task_id, "updated_at", (json_int_t)store_tx_now(tx));
+	return emit(tx, actor, "problem.link", id, json_pack("{s{so}}", "rows", "problem", row), err);
+}
+
+int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out,
+		      struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	sqlite3_stmt *st = db_prepare(db, "SELECT name, phone, id_no, address FROM problem_pii WHERE problem_id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, id);
+	json_t *o = json_object();
+	static const char *const cols[] = {"name", "phone", "id_no", "address"};
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++) {
+			char *plain = store_open_sealed(store_tx_store(tx), (const char *)sqlite3_column_text(st, i));
+			json_object_set_new(o, cols[i], plain ? json_string(plain) : json_null());
+			if (plain) {
+				sodium_memzero(plain, strlen(plain));
+				free(plain);
+			}
+		}
+	} else {
+		for (int i = 0; i < 4; i++)
+			json_object_set_new(o, cols[i], json_null());
+	}
+	db_done(st);
+	json_t *p = json_pack("{sI s[ssss]}", "problem_id", (json_int_t)id, "fields", "name", "phone", "id_no",
+			      "address");
+	if (emit(tx, actor, "pii.read", id, p, err)) {
+		json_decref(o);
+		return -1;
+	}
+	*out = o;
+	return 0;
+}
+
+#define PROBLEM_COLS                                                                               \
+	"SELECT p.id, p.code, p.unit_id, n.name AS unit_name, p.unit_path, p.category_id, "         \
+	"c.name AS category_name, p.source, p.description, p.state, p.task_id, p.merged_into, "    \
+	"p.decline_reason, p.visit_id, p.anonymous, p.no_disclose, p.reporter_masked, "            \
+	"p.created_by, p.created_at, p.updated_at FROM problem p JOIN unit n ON n.id=p.unit_id "   \
+	"LEFT JOIN category c ON c.id=p.category_id"
+
+json_t *store_problem_get(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.id=?");
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+json_t *store_task_problems(sqlite3 *db, int64_t task_id)
+{
+	json_t *a = json_array();
+	sqlite3_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id");
+	if (!st)
+		return a;
+	db_bind_int(st, 1, task_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, db_row_json(st));
+	db_done(st);
+	return a;
+}
+
+json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total)
+{
+	struct where w;
+	where_init(&w);
+	if (f->own_user) {
+		where_and(&w, "p.created_by = ?");
+		where_int(&w, f->own_user);
+	} else {
+		where_scope(&w, f, "p.unit_path", NULL);
+	}
+	if (f->unit_path) {
+		where_and(&w, "substr(p.unit_path, 1, length(?)) = ?");
+		where_str(&w, f->unit_path);
+		where_str(&w, f->unit_path);
+	}
+	if (f->state) {
+		where_and(&w, "p.state = ?");
+		where_str(&w, f->state);
+	}
+	if (f->category_id) {
+		where_and(&w, "p.category_id IN (SELECT id FROM category WHERE id = ? OR parent_id = ?)");
+		where_int(&w, f->category_id);
+		where_int(&w, f->category_id);
+	}
+	if (f->q && *f->q) {
+		if (utf8_count(f->q) >= 3) {
+			char *ph = fts_phrase(f->q);
+			where_and(&w, "p.id IN (SELECT rowid FROM problem_fts WHERE problem_fts MATCH ?)");
+			where_str(&w, ph);
+			free(ph);
+		} else {
+			where_and(&w, "instr(p.description, ?) > 0");
+			where_str(&w, f->q);
+		}
+	}
+	json_t *arr = json_array();
+	struct buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "%s%s ORDER BY p.id DESC LIMIT ? OFFSET ?", PROBLEM_COLS, w.sql.p);
+	sqlite3_stmt *st = db_prepare(db, sql.p);
+	if (st) {
+		where_bind(&w, st, 1);
+		db_bind_int(st, w.n + 1, f->limit + 1);
+		db_bind_int(st, w.n + 2, f->offset);
+		int n = 0;
+		*more = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (n++ == f->limit) {
+				*more = 1;
+				break;
+			}
+			json_array_append_new(arr, db_row_json(st));
+		}
+		db_done(st);
+	}
+	if (f->count && total) {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p);
+		st = db_prepare(db, sql.p);
+		if (st) {
+			where_bind(&w, st, 1);
+			*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			db_done(st);
+		}
+	}
+	buf_free(&sql);
+	where_free(&w);
+	return arr;
+}

@@ -1,0 +1,40 @@
+/* problem.h — problems (the problem list) in the store: intake, merge, decline, lists, and the
+ * audited read of a reporter's personal data. */
+#ifndef QD_STORE_PROBLEM_H
+#define QD_STORE_PROBLEM_H
+#include "store/filter.h"
+#include "store/store.h"
+
+struct problem_new {
+	int64_t unit_id;       /* village / group where it was raised */
+	int64_t category_id;   /* 0 = not yet classified */
+	const char *source;    /* visit web hotline meeting import */
+	const char *description;
+	const char *name, *phone, *id_no, *address; /* reporter's personal data (NULL = none) */
+	int anonymous, no_disclose;
+	int64_t visit_id;
+};
+
+/* Intake: one event (problem + sealed personal data).  *id and code (≥ 16 bytes) receive the
+ * new problem's id and tracking code. */
+int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
+			 int64_t *id, char *code, struct qd_err *err);
+int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
+			struct qd_err *err);
+int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
+			  struct qd_err *err);
+/* Link problems to a task (state → assigned), inside the task's creation. */
+int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
+		       struct qd_err *err);
+/* The reporter's personal data in clear, with an audit event (pii.read) in the log. */
+int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out,
+		      struct qd_err *err);
+
+/* One problem as JSON (with unit_name, category_name), or NULL. */
+json_t *store_problem_get(sqlite3 *db, int64_t id);
+/* Page of problems (newest first) matching f; *more = 1 when more follow; *total when f->count. */
+json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total);
+/* Problems gathered by a task. */
+json_t *store_task_problems(sqlite3 *db, int64_t task_id);
+
+#endif

@@ -1,0 +1,221 @@
+/* schema.c — the database schema as numbered, append-only migrations (commented SQL text).
+ * Never edit a migration that has shipped: add the next one.  meta.schema_version records the
+ * last one applied.  Tables are either the event log, projections of it (rebuilt and compared
+ * by `qingdan check`), or operational (sessions, credentials: not part of the record). */
+#include "store/schema.h"
+#include <stddef.h>
+
+static const char *const migrations[] = {
+	/* 1: the record, the organisation, the loop. */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+
+	/* The event log is the record.  hash = SHA-256(prev_hash || canonical event). */
+	"CREATE TABLE event(\n"
+	"  seq INTEGER PRIMARY KEY,\n"
+	"  at INTEGER NOT NULL,          -- ms since the epoch\n"
+	"  actor INTEGER NOT NULL,       -- user id; 0 = the system\n"
+	"  kind TEXT NOT NULL,           -- 'problem.create', 'task.accept' …\n"
+	"  entity TEXT NOT NULL,\n"
+	"  entity_id INTEGER NOT NULL,\n"
+	"  payload TEXT NOT NULL,        -- compact JSON, hashed exactly as stored\n"
+	"  prev_hash BLOB NOT NULL,\n"
+	"  hash BLOB NOT NULL);\n"
+	"CREATE INDEX event_entity ON event(entity, entity_id, seq);\n"
+
+	/* Projections. */
+	"CREATE TABLE unit(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  parent_id INTEGER REFERENCES unit(id),\n"
+	"  name TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,           -- county township department company village community group\n"
+	"  peer_group TEXT NOT NULL DEFAULT '',\n"
+	"  path TEXT NOT NULL UNIQUE,    -- '/1/5/23/': ancestors and self; a subtree is a path range\n"
+	"  created_at INTEGER NOT NULL);\n"
+	"CREATE TABLE user(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  username TEXT NOT NULL UNIQUE,\n"
+	"  display_name TEXT NOT NULL,\n"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),\n"
+	"  active INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_at INTEGER NOT NULL);\n"
+	"CREATE TABLE user_grant(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  user_id INTEGER NOT NULL REFERENCES user(id),\n"
+	"  role TEXT NOT NULL,\n"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),\n"
+	"  active INTEGER NOT NULL DEFAULT 1,\n"
+	"  UNIQUE(user_id, role, unit_id));\n"
+	"CREATE TABLE category(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  parent_id INTEGER REFERENCES category(id),\n"
+	"  name TEXT NOT NULL,\n"
+	"  created_at INTEGER NOT NULL);\n"
+	"CREATE TABLE calendar_day(\n"
+	"  date TEXT PRIMARY KEY,        -- YYYY-MM-DD\n"
+	"  kind INTEGER NOT NULL,        -- 0 ordinary (override removed), 1 holiday, 2 worked weekend day\n"
+	"  name TEXT NOT NULL DEFAULT '');\n"
+	"CREATE TABLE setting(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+	"CREATE TABLE visit(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id),\n"
+	"  unit_path TEXT NOT NULL,\n"
+	"  cadre_id INTEGER NOT NULL REFERENCES user(id),\n"
+	"  visited_on TEXT NOT NULL,\n"
+	"  household TEXT NOT NULL DEFAULT '', -- masked label of the household (e.g. 张*家)\n"
+	"  note TEXT NOT NULL DEFAULT '',\n"
+	"  created_at INTEGER NOT NULL);\n"
+	"CREATE INDEX visit_unit ON visit(unit_path, visited_on);\n"
+	"CREATE TABLE problem(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE,    -- the resident's tracking code\n"
+	"  unit_id INTEGER NOT NULL REFERENCES unit(id), -- village/group where it was raised\n"
+	"  unit_path TEXT NOT NULL,\n"
+	"  category_id INTEGER REFERENCES category(id),\n"
+	"  source TEXT NOT NULL,         -- visit web hotline meeting import\n"
+	"  description TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL,          -- new assigned merged declined\n"
+	"  task_id INTEGER REFERENCES task(id),\n"
+	"  merged_into INTEGER REFERENCES problem(id),\n"
+	"  decline_reason TEXT,\n"
+	"  visit_id INTEGER REFERENCES visit(id),\n"
+	"  anonymous INTEGER NOT NULL DEFAULT 0,\n"
+	"  no_disclose INTEGER NOT NULL DEFAULT 0,\n"
+	"  reporter_masked TEXT,         -- 张* (NULL when anonymous or not given)\n"
+	"  created_by INTEGER NOT NULL,\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  updated_at INTEGER NOT NULL);\n"
+	"CREATE INDEX problem_list ON problem(unit_path, created_at);\n"
+	"CREATE INDEX problem_state ON problem(state, created_at);\n"
+	"CREATE INDEX problem_task ON problem(task_id);\n"
+	/* Residents' personal data: sealed (libsodium secretbox, base64), never plaintext. */
+	"CREATE TABLE problem_pii(\n"
+	"  problem_id INTEGER PRIMARY KEY REFERENCES problem(id),\n"
+	"  name TEXT, phone TEXT, id_no TEXT, address TEXT);\n"
+	"CREATE VIRTUAL TABLE problem_fts USING fts5(description, content='problem', content_rowid='id',"
+	" tokenize='trigram');\n"
+	"CREATE TRIGGER problem_fts_ins AFTER INSERT ON problem BEGIN\n"
+	"  INSERT INTO problem_fts(rowid, description) VALUES (new.id, new.description); END;\n"
+	"CREATE TRIGGER problem_fts_upd AFTER UPDATE OF description ON problem BEGIN\n"
+	"  INSERT INTO problem_fts(problem_fts, rowid, description) VALUES('delete', old.id, old.description);\n"
+	"  INSERT INTO problem_fts(rowid, description) VALUES (new.id, new.description); END;\n"
+	"CREATE TABLE task(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  title TEXT NOT NULL,\n"
+	"  measures TEXT NOT NULL DEFAULT '',\n"
+	"  state TEXT NOT NULL,\n"
+	"  tier TEXT NOT NULL,\n"
+	"  urgency TEXT NOT NULL,\n"
+	"  category_id INTEGER REFERENCES category(id),\n"
+	"  origin_unit_id INTEGER NOT NULL REFERENCES unit(id),\n"
+	"  origin_path TEXT NOT NULL,\n"
+	"  unit_id INTEGER REFERENCES unit(id),   -- handling unit\n"
+	"  unit_path TEXT,\n"
+	"  handler_id INTEGER REFERENCES user(id),\n"
+	"  leader_id INTEGER REFERENCES user(id),\n"
+	"  assigned_on TEXT, respond_by TEXT, deadline TEXT, responded_on TEXT,\n"
+	"  completed_on TEXT, signed_off_on TEXT,\n"
+	"  extensions_used INTEGER NOT NULL DEFAULT 0,\n"
+	"  max_extensions INTEGER NOT NULL DEFAULT 0,\n"
+	"  extension_days INTEGER NOT NULL DEFAULT 0,\n"
+	"  outcome TEXT NOT NULL DEFAULT '',\n"
+	"  solved INTEGER NOT NULL DEFAULT -1,\n"
+	"  satisfaction TEXT NOT NULL DEFAULT '',\n"
+	"  unreachable_days INTEGER NOT NULL DEFAULT 0,\n"
+	"  last_unreachable_on TEXT,\n"
+	"  followed_up INTEGER NOT NULL DEFAULT 0,\n"
+	"  progress INTEGER NOT NULL DEFAULT 0,\n"
+	"  reopen_count INTEGER NOT NULL DEFAULT 0,\n"
+	"  exception INTEGER NOT NULL DEFAULT 0,\n"
+	"  created_by INTEGER NOT NULL,\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  updated_at INTEGER NOT NULL);\n"
+	"CREATE INDEX task_state_deadline ON task(state, deadline);\n"
+	"CREATE INDEX task_unit_deadline ON task(unit_path, deadline);\n"
+	"CREATE INDEX task_origin_deadline ON task(origin_path, deadline);\n"
+	"CREATE INDEX task_handler ON task(handler_id, state);\n"
+	"CREATE VIRTUAL TABLE task_fts USING fts5(title, measures, content='task', content_rowid='id',"
+	" tokenize='trigram');\n"
+	"CREATE TRIGGER task_fts_ins AFTER INSERT ON task BEGIN\n"
+	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n"
+	"CREATE TRIGGER task_fts_upd AFTER UPDATE OF title, measures ON task BEGIN\n"
+	"  INSERT INTO task_fts(task_fts, rowid, title, measures) VALUES('delete', old.id, old.title, old.measures);\n"
+	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n"
+
+	/* Operational: not part of the record, not replayed. */
+	"CREATE TABLE credential(\n"
+	"  user_id INTEGER PRIMARY KEY REFERENCES user(id),\n"
+	"  pw_hash TEXT NOT NULL,        -- argon2id (libsodium crypto_pwhash_str)\n"
+	"  failed INTEGER NOT NULL DEFAULT 0,\n"
+	"  locked_until INTEGER NOT NULL DEFAULT 0);\n"
+	"CREATE TABLE session(\n"
+	"  token_hash BLOB PRIMARY KEY,  -- SHA-256 of the token; the token itself is never stored\n"
+	"  user_id INTEGER NOT NULL REFERENCES user(id),\n"
+	"  kind TEXT NOT NULL,           -- session | token\n"
+	"  label TEXT NOT NULL DEFAULT '',\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  expires_at INTEGER NOT NULL,\n"
+	"  revoked INTEGER NOT NULL DEFAULT 0);\n",
+};
+
+int schema_count(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *schema_migration(int n)
+{
+	return n >= 1 && n <= schema_count() ? migrations[n - 1] : NULL;
+}
+
+/* Tables that are projections of the event log, with their conflict keys and columns.  The
+ * writer upserts event rows into them and `check` compares them with a replay. */
+static const char *const unit_cols[] = {"id", "parent_id", "name", "kind", "peer_group", "path", "created_at", NULL};
+static const char *const user_cols[] = {"id", "username", "display_name", "unit_id", "active", "created_at", NULL};
+static const char *const grant_cols[] = {"id", "user_id", "role", "unit_id", "active", NULL};
+static const char *const category_cols[] = {"id", "parent_id", "name", "created_at", NULL};
+static const char *const calendar_cols[] = {"date", "kind", "name", NULL};
+static const char *const setting_cols[] = {"key", "value", NULL};
+static const char *const visit_cols[] = {"id", "unit_id", "unit_path", "cadre_id", "visited_on", "household", "note", "created_at", NULL};
+static const char *const problem_cols[] = {
+	"id", "code", "unit_id", "unit_path", "category_id", "source", "description", "state", "task_id",
+	"merged_into", "decline_reason", "visit_id", "anonymous", "no_disclose", "reporter_masked",
+	"created_by", "created_at", "updated_at", NULL};
+static const char *const pii_cols[] = {"problem_id", "name", "phone", "id_no", "address", NULL};
+static const char *const task_cols[] = {
+	"id", "title", "measures", "state", "tier", "urgency", "category_id", "origin_unit_id",
+	"origin_path", "unit_id", "unit_path", "handler_id", "leader_id", "assigned_on", "respond_by",
+	"deadline", "responded_on", "completed_on", "signed_off_on", "extensions_used", "max_extensions",
+	"extension_days", "outcome", "solved", "satisfaction", "unreachable_days", "last_unreachable_on",
+	"followed_up", "progress", "reopen_count", "exception", "created_by", "created_at", "updated_at",
+	NULL};
+
+static const struct schema_table tables[] = {
+	{"unit", "id", unit_cols},
+	{"user", "id", user_cols},
+	{"user_grant", "id", grant_cols},
+	{"category", "id", category_cols},
+	{"calendar_day", "date", calendar_cols},
+	{"setting", "key", setting_cols},
+	{"visit", "id", visit_cols},
+	{"task", "id", task_cols},
+	{"problem", "id", problem_cols},
+	{"problem_pii", "problem_id", pii_cols},
+};
+
+const struct schema_table *schema_tables(int *n)
+{
+	*n = (int)(sizeof tables / sizeof tables[0]);
+	return tables;
+}
+
+const struct schema_table *schema_table(const char *name)
+{
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		const char *a = tables[i].name, *b = name;
+		while (*a && *a == *b)
+			a++, b++;
+		if (!*a && !*b)
+			return &tables[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,105 @@
+/* session.c — credentials, lock-out counters and sessions/tokens (operational tables). */
+#include "store/session.h"
+#include "store/db.h"
+#include <stdio.h>
+#include <string.h>
+
+int store_credential_get(sqlite3 *db, const char *username, struct credential *c)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT u.id, c.pw_hash, c.failed, c.locked_until, u.active FROM user u "
+					  "JOIN credential c ON c.user_id=u.id WHERE u.username=?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, username);
+	int rc = -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		c->user_id = sqlite3_column_int64(st, 0);
+		snprintf(c->pw_hash, sizeof c->pw_hash, "%s", sqlite3_column_text(st, 1));
+		c->failed = sqlite3_column_int(st, 2);
+		c->locked_until = sqlite3_column_int64(st, 3);
+		c->active = sqlite3_column_int(st, 4);
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st, struct qd_err *err)
+{
+	int rc = sqlite3_step(st);
+	db_done(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+}
+
+int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_failures,
+		       int64_t lock_until_ms, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	sqlite3_stmt *st = db_prepare(db, ok ? "UPDATE credential SET failed=0, locked_until=0 WHERE user_id=?"
+					     : "UPDATE credential SET failed=failed+1, locked_until=CASE WHEN "
+					       "failed+1>=?2 THEN ?3 ELSE locked_until END WHERE user_id=?1");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, user_id);
+	if (!ok) {
+		db_bind_int(st, 2, max_failures);
+		db_bind_int(st, 3, lock_until_ms);
+	}
+	return step_done(db, st, err);
+}
+
+int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	sqlite3_stmt *st = db_prepare(db, "UPDATE credential SET pw_hash=?, failed=0, locked_until=0 WHERE user_id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_text(st, 1, pw_hash);
+	db_bind_int(st, 2, user_id);
+	return step_done(db, st, err);
+}
+
+int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
+			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO session(token_hash, user_id, kind, label, created_at, "
+					  "expires_at) VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return db_fail(db, err);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, label ? label : "");
+	db_bind_int(st, 5, store_tx_now(tx));
+	db_bind_int(st, 6, expires_ms);
+	return step_done(db, st, err);
+}
+
+int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	sqlite3_stmt *st = db_prepare(db, "UPDATE session SET revoked=1 WHERE token_hash=?");
+	if (!st)
+		return db_fail(db, err);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+	return step_done(db, st, err);
+}
+
+int64_t store_session_user(sqlite3 *db, const unsigned char hash[32], int64_t now_ms, char *kind)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind FROM session s JOIN user u ON u.id=s.user_id "
+					  "WHERE s.token_hash=? AND NOT s.revoked AND s.expires_at>? AND u.active");
+	if (!st)
+		return 0;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+	db_bind_int(st, 2, now_ms);
+	int64_t uid = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		uid = sqlite3_column_int64(st, 0);
+		if (kind)
+			snprintf(kind, 8, "%s", sqlite3_column_text(st, 1));
+	}
+	db_done(st);
+	return uid;
+}

@@ -1,0 +1,408 @@
+/* store.c — opening the database, migrations, the per-thread readers and the writer thread
+ * with group commit (see store.h for the contract). */
+#include "store/internal.h"
+#include "base/date.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "store/db.h"
+#include "store/schema.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err)
+{
+	int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		qd_fail(err, QD_EINTERNAL, "db", "无法打开数据库 %s：%s", "cannot open database %s: %s", path,
+			db ? sqlite3_errmsg(db) : "out of memory", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4000;"
+				       : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+					 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8000;";
+	if (db_exec(db, pragmas, err)) {
+		sqlite3_close_v2(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int store_migrate(sqlite3 *db, struct qd_err *err)
+{
+	int64_t have = 0;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			have = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (have > schema_count())
+		return qd_fail(err, QD_EINTERNAL, "db", "数据库版本（%lld）比程序新", "database schema %lld is newer than this program",
+			       (long long)have, (long long)have);
+	for (int n = (int)have + 1; n <= schema_count(); n++) {
+		char set[128];
+		snprintf(set, sizeof set,
+			 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d');", n);
+		if (db_exec(db, "BEGIN IMMEDIATE", err))
+			return -1;
+		if (db_exec(db, schema_migration(n), err) || db_exec(db, set, err)) {
+			db_exec(db, "ROLLBACK", NULL);
+			return -1;
+		}
+		if (db_exec(db, "COMMIT", err))
+			return -1;
+		log_info("schema migrated to version %d", n);
+	}
+	return 0;
+}
+
+static int key_load(struct store *s, const char *key_path, int create, struct qd_err *err)
+{
+	int fd = open(key_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		randombytes_buf(s->key, sizeof s->key);
+		fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, s->key, sizeof s->key) != (ssize_t)sizeof s->key || fsync(fd)) {
+			if (fd >= 0)
+				close(fd);
+			return qd_fail(err, QD_EINTERNAL, "key", "无法写入密钥文件 %s", "cannot write key file %s",
+				       key_path, key_path);
+		}
+		close(fd);
+		return 0;
+	}
+	if (fd < 0)
+		return qd_fail(err, QD_EINTERNAL, "key", "无法读取密钥文件 %s（先运行 qingdan init）",
+			       "cannot read key file %s (run qingdan init first)", key_path, key_path);
+	ssize_t n = read(fd, s->key, sizeof s->key);
+	close(fd);
+	if (n != (ssize_t)sizeof s->key)
+		return qd_fail(err, QD_EINTERNAL, "key", "密钥文件 %s 已损坏", "key file %s is damaged", key_path,
+			       key_path);
+	return 0;
+}
+
+static void reader_free(void *p)
+{
+	sqlite3 *db = p;
+	db_finalize_all(db);
+	sqlite3_close_v2(db);
+}
+
+int store_open(struct store **out, const struct store_opts *o, struct qd_err *err)
+{
+	if (sodium_init() < 0)
+		return qd_fail(err, QD_EINTERNAL, NULL, "libsodium 初始化失败", "libsodium failed to start");
+	struct stat sb;
+	if (!o->create && stat(o->path, &sb) != 0)
+		return qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在（先运行 qingdan init）",
+			       "database %s does not exist (run qingdan init first)", o->path, o->path);
+	struct store *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(o->path);
+	s->queue_max = o->queue_max > 0 ? o->queue_max : 4096;
+	s->batch_max = o->batch_max > 0 ? o->batch_max : 2048;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv_work, NULL);
+	pthread_key_create(&s->reader_key, reader_free);
+	char kp[4096];
+	snprintf(kp, sizeof kp, "%s.key", o->path);
+	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
+	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, err) ||
+	    store_chain_load(s, err)) {
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	store_writer_stop(s);
+	sqlite3 *r = pthread_getspecific(s->reader_key);
+	if (r) {
+		reader_free(r);
+		pthread_setspecific(s->reader_key, NULL);
+	}
+	pthread_key_delete(s->reader_key);
+	if (s->wdb) {
+		db_finalize_all(s->wdb);
+		sqlite3_close_v2(s->wdb);
+	}
+	sodium_memzero(s->key, sizeof s->key);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+sqlite3 *store_reader(struct store *s)
+{
+	sqlite3 *db = pthread_getspecific(s->reader_key);
+	if (!db) {
+		struct qd_err err;
+		if (store_connect(s->path, 1, 0, &db, &err)) {
+			log_error("reader: %s", err.en);
+			return NULL;
+		}
+		pthread_setspecific(s->reader_key, db);
+	}
+	return db;
+}
+
+/* --- the writer ------------------------------------------------------------------------------ */
+
+int64_t store_next_id(struct store_tx *tx, const char *table)
+{
+	struct store *s = tx->s;
+	for (int i = 0; i < s->nids; i++)
+		if (strcmp(s->ids[i].table, table) == 0)
+			return s->ids[i].next++;
+	const struct schema_table *t = schema_table(table);
+	if (!t || s->nids == STORE_MAX_IDGEN)
+		return -1;
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", t->name);
+	int64_t next = db_int(s->wdb, sql, 0, 0);
+	if (next < 1)
+		return -1;
+	snprintf(s->ids[s->nids].table, sizeof s->ids[0].table, "%s", t->name);
+	s->ids[s->nids].next = next + 1;
+	s->nids++;
+	return next;
+}
+
+sqlite3 *store_tx_db(struct store_tx *tx)
+{
+	return tx->s->wdb;
+}
+
+struct store *store_tx_store(struct store_tx *tx)
+{
+	return tx->s;
+}
+
+int64_t store_tx_now(struct store_tx *tx)
+{
+	(void)tx;
+	return clock_now_ms();
+}
+
+/* Run a batch of commands in one transaction; each in its own savepoint. */
+static void run_batch(struct store *s, struct store_cmd *batch)
+{
+	struct store_tx tx = {s, clock_now_ms()};
+	struct qd_err err;
+	int began = db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
+	for (struct store_cmd *c = batch; c; c = c->next) {
+		qd_err_clear(&c->err);
+		if (!began) {
+			c->rc = -1;
+			c->err = err;
+			continue;
+		}
+		int64_t seq = s->last_seq;
+		unsigned char hash[32];
+		memcpy(hash, s->last_hash, 32);
+		db_exec(s->wdb, "SAVEPOINT cmd", NULL);
+		c->rc = c->fn(&tx, c->arg, &c->err);
+		if (c->rc) {
+			if (c->err.code == QD_OK)
+				qd_fail(&c->err, QD_EINTERNAL, NULL, "内部错误", "internal error");
+			db_exec(s->wdb, "ROLLBACK TO cmd", NULL);
+			s->last_seq = seq;
+			memcpy(s->last_hash, hash, 32);
+		}
+		db_exec(s->wdb, "RELEASE cmd", NULL);
+	}
+	if (began && db_exec(s->wdb, "COMMIT", &err)) {
+		log_error("commit failed: %s", err.en);
+		db_exec(s->wdb, "ROLLBACK", NULL);
+		for (struct store_cmd *c = batch; c; c = c->next) {
+			c->rc = -1;
+			c->err = err;
+		}
+		s->nids = 0;
+		store_chain_load(s, NULL);
+	}
+	struct store_cmd *c = batch;
+	while (c) {
+		struct store_cmd *next = c->next; /* on_done may free c */
+		c->next = NULL;
+		if (c->on_done)
+			c->on_done(c);
+		c = next;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct store *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->cv_work, &s->mu);
+		if (!s->head && s->stopping) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		struct store_cmd *batch = s->head, *last = s->head;
+		int n = 1;
+		while (last->next && n < s->batch_max) {
+			last = last->next;
+			n++;
+		}
+		s->head = last->next;
+		if (!s->head)
+			s->tail = NULL;
+		last->next = NULL;
+		s->qlen -= n;
+		pthread_mutex_unlock(&s->mu);
+		run_batch(s, batch);
+	}
+	return NULL;
+}
+
+int store_writer_start(struct store *s)
+{
+	if (s->writer_running)
+		return 0;
+	s->stopping = 0;
+	if (pthread_create(&s->writer, NULL, writer_main, s))
+		return -1;
+	s->writer_running = 1;
+	return 0;
+}
+
+void store_writer_stop(struct store *s)
+{
+	if (!s->writer_running)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_signal(&s->cv_work);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->writer, NULL);
+	s->writer_running = 0;
+}
+
+int store_submit(struct store *s, struct store_cmd *cmd, struct qd_err *err)
+{
+	cmd->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->qlen >= s->queue_max || s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		return qd_fail(err, QD_EBUSY, NULL, "系统繁忙，请稍后重试", "busy: the write queue is full, retry later");
+	}
+	if (s->tail)
+		s->tail->next = cmd;
+	else
+		s->head = cmd;
+	s->tail = cmd;
+	s->qlen++;
+	pthread_cond_signal(&s->cv_work);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+int store_queue_len(struct store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	int n = s->qlen;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+struct waiter {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+};
+
+static void waiter_done(struct store_cmd *c)
+{
+	struct waiter *w = c->ctx;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int store_run(struct store *s, store_cmd_fn fn, void *arg, struct qd_err *err)
+{
+	struct store_cmd c = {.fn = fn, .arg = arg};
+	if (!s->writer_running) {
+		run_batch(s, &c);
+	} else {
+		struct waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+		c.ctx = &w;
+		c.on_done = waiter_done;
+		if (store_submit(s, &c, err))
+			return -1;
+		pthread_mutex_lock(&w.mu);
+		while (!w.done)
+			pthread_cond_wait(&w.cv, &w.mu);
+		pthread_mutex_unlock(&w.mu);
+	}
+	if (c.rc && err)
+		*err = c.err;
+	return c.rc;
+}
+
+/* --- personal data ----------------------------------------------------------------------------- */
+
+char *store_seal(struct store *s, const char *plain)
+{
+	size_t n = strlen(plain);
+	size_t clen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+	unsigned char *box = xmalloc(clen);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, box,
+			      s->key);
+	size_t blen = sodium_base64_encoded_len(clen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	char *out = xmalloc(blen);
+	sodium_bin2base64(out, blen, box, clen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	free(box);
+	return out;
+}
+
+char *store_open_sealed(struct store *s, const char *sealed)
+{
+	if (!sealed)
+		return NULL;
+	size_t slen = strlen(sealed), blen = 0;
+	unsigned char *box = xmalloc(slen + 1);
+	char *out = NULL;
+	if (sodium_base642bin(box, slen + 1, sealed, slen, NULL, &blen, NULL,
+			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
+	    blen >= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+		size_t n = blen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+		out = xmalloc(n + 1);
+		if (crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
+					       blen - crypto_secretbox_NONCEBYTES, box, s->key) != 0) {
+			free(out);
+			out = NULL;
+		} else {
+			out[n] = 0;
+		}
+	}
+	free(box);
+	return out;
+}

@@ -1,0 +1,416 @@
+/* task.c (store) — the task list in the store.  Every action goes through core/task.c's table;
+ * this file only loads, saves (as events) and queries. */
+#include "store/task.h"
+#include "base/date.h"
+#include "base/mem.h"
+#include "base/utf8.h"
+#include "store/db.h"
+#include "store/org.h"
+#include "store/problem.h"
+#include <stdio.h>
+#include <string.h>
+
+static json_t *jdate(int32_t d)
+{
+	char s[11];
+	return d ? json_string(date_format(d, s)) : json_null();
+}
+
+static int32_t pdate(json_t *v)
+{
+	int32_t d;
+	return json_is_string(v) && date_parse(json_string_value(v), &d) == 0 ? d : 0;
+}
+
+static json_t *jid(int64_t v)
+{
+	return v ? json_integer(v) : json_null();
+}
+
+/* The columns a state change may touch. */
+static json_t *state_row(const struct task *t, int64_t now)
+{
+	json_t *r = json_object();
+	json_object_set_new(r, "id", json_integer(t->id));
+	json_object_set_new(r, "state", json_string(task_state_name(t->state)));
+	json_object_set_new(r, "urgency", json_string(urgency_name(t->urgency)));
+	json_object_set_new(r, "unit_id", jid(t->unit_id));
+	json_object_set_new(r, "handler_id", jid(t->handler_id));
+	json_object_set_new(r, "leader_id", jid(t->leader_id));
+	json_object_set_new(r, "assigned_on", jdate(t->assigned_on));
+	json_object_set_new(r, "respond_by", jdate(t->respond_by));
+	json_object_set_new(r, "deadline", jdate(t->deadline));
+	json_object_set_new(r, "responded_on", jdate(t->responded_on));
+	json_object_set_new(r, "completed_on", jdate(t->completed_on));
+	json_object_set_new(r, "signed_off_on", jdate(t->signed_off_on));
+	json_object_set_new(r, "extensions_used", json_integer(t->extensions_used));
+	json_object_set_new(r, "max_extensions", json_integer(t->max_extensions));
+	json_object_set_new(r, "extension_days", json_integer(t->extension_days));
+	json_object_set_new(r, "outcome", json_string(outcome_name(t->outcome)));
+	json_object_set_new(r, "solved", json_integer(t->solved));
+	json_object_set_new(r, "satisfaction", json_string(satisfaction_name(t->satisfaction)));
+	json_object_set_new(r, "unreachable_days", json_integer(t->unreachable_days));
+	json_object_set_new(r, "last_unreachable_on", jdate(t->last_unreachable_on));
+	json_object_set_new(r, "followed_up", json_integer(t->followed_up));
+	json_object_set_new(r, "progress", json_integer(t->progress));
+	json_object_set_new(r, "reopen_count", json_integer(t->reopen_count));
+	json_object_set_new(r, "exception", json_integer(t->exception));
+	json_object_set_new(r, "updated_at", json_integer(now));
+	return r;
+}
+
+void store_task_from_row(json_t *row, struct task *t)
+{
+	memset(t, 0, sizeof *t);
+#define I(k) json_integer_value(json_object_get(row, k))
+#define S(k) json_string_value(json_object_get(row, k))
+	t->id = I("id");
+	int v;
+	t->state = (v = task_state_parse(S("state"))) >= 0 ? (enum task_state)v : TS_PENDING;
+	t->tier = (v = tier_parse(S("tier"))) >= 0 ? (enum tier)v : TIER_SCHEDULED;
+	t->urgency = (v = urgency_parse(S("urgency"))) >= 0 ? (enum urgency)v : URG_NORMAL;
+	t->origin_unit_id = I("origin_unit_id");
+	t->unit_id = I("unit_id");
+	t->handler_id = I("handler_id");
+	t->leader_id = I("leader_id");
+	t->assigned_on = pdate(json_object_get(row, "assigned_on"));
+	t->respond_by = pdate(json_object_get(row, "respond_by"));
+	t->deadline = pdate(json_object_get(row, "deadline"));
+	t->responded_on = pdate(json_object_get(row, "responded_on"));
+	t->completed_on = pdate(json_object_get(row, "completed_on"));
+	t->signed_off_on = pdate(json_object_get(row, "signed_off_on"));
+	t->extensions_used = (int)I("extensions_used");
+	t->max_extensions = (int)I("max_extensions");
+	t->extension_days = (int)I("extension_days");
+	t->outcome = (v = outcome_parse(S("outcome"))) >= 0 ? (enum outcome)v : OUT_NONE;
+	t->solved = (int)I("solved");
+	t->satisfaction = (v = satisfaction_parse(S("satisfaction"))) >= 0 ? (enum satisfaction)v : SAT_NONE;
+	t->unreachable_days = (int)I("unreachable_days");
+	t->last_unreachable_on = pdate(json_object_get(row, "last_unreachable_on"));
+	t->followed_up = (int)I("followed_up");
+	t->progress = (int)I("progress");
+	t->reopen_count = (int)I("reopen_count");
+	t->exception = (int)I("exception");
+#undef I
+#undef S
+}
+
+#define TASK_COLS                                                                                  \
+	"SELECT t.id, t.title, t.measures, t.state, t.tier, t.urgency, t.category_id, "            \
+	"c.name AS category_name, t.origin_unit_id, o.name AS origin_unit_name, t.origin_path, "   \
+	"t.unit_id, n.name AS unit_name, t.unit_path, t.handler_id, h.display_name AS handler_name, " \
+	"t.leader_id, l.display_name AS leader_name, t.assigned_on, t.respond_by, t.deadline, "    \
+	"t.responded_on, t.completed_on, t.signed_off_on, t.extensions_used, t.max_extensions, "   \
+	"t.extension_days, t.outcome, t.solved, t.satisfaction, t.unreachable_days, "              \
+	"t.last_unreachable_on, t.followed_up, t.progress, t.reopen_count, t.exception, "          \
+	"t.created_by, t.created_at, t.updated_at FROM task t "                                     \
+	"JOIN unit o ON o.id=t.origin_unit_id LEFT JOIN unit n ON n.id=t.unit_id "                  \
+	"LEFT JOIN user h ON h.id=t.handler_id LEFT JOIN user l ON l.id=t.leader_id "               \
+	"LEFT JOIN category c ON c.id=t.category_id"
+
+json_t *store_task_get(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, TASK_COLS " WHERE t.id=?");
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
+		    struct qd_err *err)
+{
+	json_t *row = store_task_get(db, id);
+	if (!row)
+		return qd_fail(err, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+	store_task_from_row(row, t);
+	snprintf(origin_path, 128, "%s", json_string_value(json_object_get(row, "origin_path")));
+	const char *up = json_string_value(json_object_get(row, "unit_path"));
+	snprintf(unit_path, 128, "%s", up ? up : "");
+	json_decref(row);
+	return 0;
+}
+
+static int emit_task(struct store_tx *tx, int64_t actor, const char *kind, int64_t id, json_t *row,
+		     json_t *extra, struct qd_err *err)
+{
+	json_t *p = extra ? extra : json_object();
+	json_object_set_new(p, "rows", json_pack("{so}", "task", row));
+	int64_t seq = store_emit(tx, actor, kind, "task", id, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
+int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *tn,
+		      int64_t *id, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	if (tn->nproblems < 1)
+		return qd_fail(err, QD_EINVAL, "problem_ids", "请至少选择一个问题", "problem_ids needs at least one problem");
+	int64_t origin = 0, category = tn->category_id;
+	char origin_path[128] = "";
+	unsigned need = tn->tier == TIER_IMMEDIATE ? RIGHT_PROBLEM_CREATE : RIGHT_TRIAGE;
+	for (int i = 0; i < tn->nproblems; i++) {
+		json_t *p = store_problem_get(db, tn->problem_ids[i]);
+		if (!p)
+			return qd_fail(err, QD_ENOTFOUND, "problem_ids", "问题 %lld 不存在", "no such problem %lld",
+				       (long long)tn->problem_ids[i], (long long)tn->problem_ids[i]);
+		const char *state = json_string_value(json_object_get(p, "state"));
+		const char *path = json_string_value(json_object_get(p, "unit_path"));
+		int bad_state = strcmp(state, "new") != 0;
+		int allowed = (grants_rights_on(a->grants, a->ngrants, path) & need) != 0;
+		if (!origin) {
+			origin = json_integer_value(json_object_get(p, "unit_id"));
+			snprintf(origin_path, sizeof origin_path, "%s", path);
+			if (!category)
+				category = json_integer_value(json_object_get(p, "category_id"));
+		}
+		json_decref(p);
+		if (!allowed)
+			return qd_fail(err, QD_EPERM, "problem_ids", "您无权为问题 %lld 立项交办",
+				       "you may not make a task of problem %lld", (long long)tn->problem_ids[i],
+				       (long long)tn->problem_ids[i]);
+		if (bad_state)
+			return qd_fail(err, QD_ECONFLICT, "problem_ids", "问题 %lld 已处理，不能再立项",
+				       "problem %lld is not new", (long long)tn->problem_ids[i],
+				       (long long)tn->problem_ids[i]);
+		for (int j = 0; j < i; j++)
+			if (tn->problem_ids[j] == tn->problem_ids[i])
+				return qd_fail(err, QD_EINVAL, "problem_ids", "问题重复", "a problem is listed twice");
+	}
+	if (category && !store_category_exists(db, category))
+		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
+	struct task t;
+	int64_t now = store_tx_now(tx);
+	task_init(&t, tn->tier, tn->urgency, origin, clock_today());
+	t.id = store_next_id(tx, "task");
+	char unit_path[128] = "";
+	if (tn->tier == TIER_IMMEDIATE) {
+		struct unit u;
+		t.unit_id = tn->unit_id ? tn->unit_id : origin;
+		if (store_unit_get(db, t.unit_id, &u, err))
+			return -1;
+		snprintf(unit_path, sizeof unit_path, "%s", u.path);
+		t.handler_id = tn->handler_id ? tn->handler_id : a->user_id;
+	}
+	json_t *row = state_row(&t, now);
+	json_object_set_new(row, "title", json_string(tn->title));
+	json_object_set_new(row, "measures", json_string(tn->measures ? tn->measures : ""));
+	json_object_set_new(row, "tier", json_string(tier_name(t.tier)));
+	json_object_set_new(row, "category_id", jid(category));
+	json_object_set_new(row, "origin_unit_id", json_integer(origin));
+	json_object_set_new(row, "origin_path", json_string(origin_path));
+	json_object_set_new(row, "unit_path", unit_path[0] ? json_string(unit_path) : json_null());
+	json_object_set_new(row, "created_by", json_integer(a->user_id));
+	json_object_set_new(row, "created_at", json_integer(now));
+	json_t *extra = json_pack("{ss}", "to", task_state_name(t.state));
+	if (emit_task(tx, a->user_id, "task.create", t.id, row, extra, err))
+		return -1;
+	for (int i = 0; i < tn->nproblems; i++)
+		if (store_problem_link(tx, a->user_id, tn->problem_ids[i], t.id, err))
+			return -1;
+	*id = t.id;
+	return 0;
+}
+
+/* Assignment references must exist: the unit, a handler who may handle there, a leader. */
+static int check_assign(sqlite3 *db, const struct task_input *in, char *unit_path, struct qd_err *err)
+{
+	struct unit u;
+	if (store_unit_get(db, in->unit_id, &u, err))
+		return -1;
+	snprintf(unit_path, 128, "%s", u.path);
+	struct grant g[32];
+	int n = store_user_grants(db, in->handler_id, g, 32);
+	if (!store_user_active(db, in->handler_id))
+		return qd_fail(err, QD_ENOTFOUND, "handler_id", "责任人不存在", "no such handler");
+	if (!(grants_rights_on(g, n, u.path) & RIGHT_HANDLE))
+		return qd_fail(err, QD_EINVAL, "handler_id", "责任人须为承办单位（%s）的承办人员",
+			       "the handler must be staff of the handling unit (%s)", u.name, u.name);
+	if (!store_user_active(db, in->leader_id))
+		return qd_fail(err, QD_ENOTFOUND, "leader_id", "包保领导不存在", "no such leader in charge");
+	n = store_user_grants(db, in->leader_id, g, 32);
+	int is_leader = 0;
+	for (int i = 0; i < n; i++)
+		if (g[i].role == ROLE_LEADER)
+			is_leader = 1;
+	if (!is_leader)
+		return qd_fail(err, QD_EINVAL, "leader_id", "包保领导须具有领导角色", "the leader in charge must hold the leader role");
+	return 0;
+}
+
+int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
+		   const struct task_input *in, struct qd_err *err)
+{
+	sqlite3 *db = store_tx_db(tx);
+	struct task t;
+	char origin_path[128], unit_path[128];
+	if (store_task_read(db, id, &t, origin_path, unit_path, err))
+		return -1;
+	struct task_actor ta = {a->user_id,
+				grants_rights_on(a->grants, a->ngrants, origin_path) |
+					grants_rights_on(a->grants, a->ngrants, unit_path),
+				grants_rights_on(a->grants, a->ngrants, unit_path)};
+	char new_path[128] = "";
+	if (action == TA_ASSIGN) {
+		/* Refuse on rights/state before looking at the input's references. */
+		if (task_may(&t, action, &ta, err))
+			return -1;
+		if (in->unit_id > 0 && in->handler_id > 0 && in->leader_id > 0 &&
+		    check_assign(db, in, new_path, err))
+			return -1;
+	}
+	struct calendar *cal = store_calendar_load(db);
+	struct urgency_limit lim[URG__COUNT];
+	store_limits_load(db, lim);
+	enum task_state from = t.state;
+	int rc = task_act(&t, action, in, &ta, cal, lim, clock_today(), err);
+	calendar_free(cal);
+	if (rc)
+		return -1;
+	json_t *row = state_row(&t, store_tx_now(tx));
+	if (action == TA_ASSIGN)
+		json_object_set_new(row, "unit_path", json_string(new_path));
+	else if (action == TA_RETURN)
+		json_object_set_new(row, "unit_path", json_null());
+	json_t *extra = json_pack("{ss ss ss}", "action", task_action_name(action), "from", task_state_name(from),
+				  "to", task_state_name(t.state));
+	if (in->note && *in->note)
+		json_object_set_new(extra, "note", json_string(in->note));
+	if (in->reason && *in->reason)
+		json_object_set_new(extra, "reason", json_string(in->reason));
+	if (action == TA_FOLLOW_UP) {
+		json_object_set_new(extra, "satisfaction", json_string(satisfaction_name((enum satisfaction)in->satisfaction)));
+		if (in->solved >= 0)
+			json_object_set_new(extra, "solved", json_boolean(in->solved));
+	}
+	if (action == TA_REQUEST_EXTENSION)
+		json_object_set_new(extra, "days", json_integer(in->days));
+	if (action == TA_SIGN_OFF && in->exception)
+		json_object_set_new(extra, "exception", json_true());
+	char kind[48];
+	snprintf(kind, sizeof kind, "task.%s", task_action_name(action));
+	return emit_task(tx, a->user_id, kind, id, row, extra, err);
+}
+
+json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total)
+{
+	struct where w;
+	where_init(&w);
+	if (f->own_user) {
+		where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
+		where_int(&w, f->own_user);
+	} else {
+		where_scope(&w, f, "t.origin_path", "t.unit_path");
+	}
+	if (f->unit_path) {
+		char up[140];
+		size_t l = strlen(f->unit_path);
+		snprintf(up, sizeof up, "%s", f->unit_path);
+		if (l && l < sizeof up)
+			up[l - 1] = '0';
+		where_and(&w, "(t.unit_path >= ? AND t.unit_path < ?) OR (t.origin_path >= ? AND t.origin_path < ?)");
+		where_str(&w, f->unit_path);
+		where_str(&w, up);
+		where_str(&w, f->unit_path);
+		where_str(&w, up);
+	}
+	if (f->state) {
+		where_and(&w, "t.state = ?");
+		where_str(&w, f->state);
+	}
+	if (f->tier) {
+		where_and(&w, "t.tier = ?");
+		where_str(&w, f->tier);
+	}
+	if (f->category_id) {
+		where_and(&w, "t.category_id IN (SELECT id FROM category WHERE id = ? OR parent_id = ?)");
+		where_int(&w, f->category_id);
+		where_int(&w, f->category_id);
+	}
+	if (f->handler_id) {
+		where_and(&w, "t.handler_id = ?");
+		where_int(&w, f->handler_id);
+	}
+	if (f->overdue) {
+		where_and(&w, "t.state IN ('assigned','in_progress','extension_requested') AND t.deadline < ?");
+		where_str(&w, f->today);
+	}
+	if (f->due_before) {
+		where_and(&w, "t.deadline <= ?");
+		where_str(&w, f->due_before);
+	}
+	if (f->q && *f->q) {
+		if (utf8_count(f->q) >= 3) {
+			char *ph = fts_phrase(f->q);
+			where_and(&w, "t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)");
+			where_str(&w, ph);
+			free(ph);
+		} else {
+			where_and(&w, "instr(t.title, ?) > 0 OR instr(t.measures, ?) > 0");
+			where_str(&w, f->q);
+			where_str(&w, f->q);
+		}
+	}
+	json_t *arr = json_array();
+	struct buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "%s%s ORDER BY t.deadline, t.id LIMIT ? OFFSET ?", TASK_COLS, w.sql.p);
+	sqlite3_stmt *st = db_prepare(db, sql.p);
+	*more = 0;
+	if (st) {
+		where_bind(&w, st, 1);
+		db_bind_int(st, w.n + 1, f->limit + 1);
+		db_bind_int(st, w.n + 2, f->offset);
+		int n = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (n++ == f->limit) {
+				*more = 1;
+				break;
+			}
+			json_array_append_new(arr, db_row_json(st));
+		}
+		db_done(st);
+	}
+	if (f->count && total) {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p);
+		st = db_prepare(db, sql.p);
+		if (st) {
+			where_bind(&w, st, 1);
+			*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			db_done(st);
+		}
+	}
+	buf_free(&sql);
+	where_free(&w);
+	return arr;
+}
+
+json_t *store_task_history(sqlite3 *db, int64_t id)
+{
+	json_t *arr = json_array();
+	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload FROM event e "
+					  "LEFT JOIN user u ON u.id=e.actor WHERE e.entity='task' AND e.entity_id=? "
+					  "ORDER BY e.seq");
+	if (!st)
+		return arr;
+	db_bind_int(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *p = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+		if (!p)
+			p = json_object();
+		json_object_del(p, "rows");
+		json_object_set_new(p, "seq", json_integer(sqlite3_column_int64(st, 0)));
+		json_object_set_new(p, "at", json_integer(sqlite3_column_int64(st, 1)));
+		json_object_set_new(p, "actor_id", json_integer(sqlite3_column_int64(st, 2)));
+		json_object_set_new(p, "actor_name", db_col_json(st, 3));
+		json_object_set_new(p, "kind", db_col_json(st, 4));
+		json_array_append(arr, p);
+		json_decref(p);
+	}
+	db_done(st);
+	return arr;
+}

@@ -1,0 +1,48 @@
+/* task.h (store) — tasks (the task list) in the store: creation from problems, actions through
+ * the state machine of core/task.h, lists, one task, its history from the event log. */
+#ifndef QD_STORE_TASK_H
+#define QD_STORE_TASK_H
+#include "core/role.h"
+#include "core/task.h"
+#include "store/filter.h"
+#include "store/store.h"
+
+struct task_new {
+	const char *title;
+	const char *measures;
+	enum tier tier;
+	enum urgency urgency;
+	int64_t category_id;           /* 0 = from the first problem */
+	const int64_t *problem_ids;
+	int nproblems;
+	int64_t handler_id;            /* immediate tier: who solved it on the spot */
+	int64_t unit_id;               /* immediate tier: the handling unit */
+};
+
+/* Who acts: user id and grants (the command recomputes scope on the task as it is now). */
+struct actor {
+	int64_t user_id;
+	const struct grant *grants;
+	int ngrants;
+};
+
+/* Create a task from problems that are still new; they become assigned to it.  The actor needs
+ * the triage right over every problem (or, for the immediate tier, the problem-create right). */
+int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *t,
+		      int64_t *id, struct qd_err *err);
+/* Take an action (core/task.h) on task id. */
+int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
+		   const struct task_input *in, struct qd_err *err);
+
+/* Read a task's machine state and its scope paths (origin, handling; ≥ 128 bytes each). */
+int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
+		    struct qd_err *err);
+/* Machine state from a row returned by the task queries. */
+void store_task_from_row(json_t *row, struct task *t);
+json_t *store_task_get(sqlite3 *db, int64_t id);
+/* Page of tasks sorted by deadline (then id); *more = 1 when more follow. */
+json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total);
+/* The task's events (history), oldest first. */
+json_t *store_task_history(sqlite3 *db, int64_t id);
+
+#endif

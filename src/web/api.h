@@ -1,0 +1,44 @@
+/* api.h — the JSON API handlers (one file per noun: api_org.c, api_problem.c, api_task.c,
+ * api_visit.c; login in auth.c).  The route table is in routes.c. */
+#ifndef QD_WEB_API_H
+#define QD_WEB_API_H
+#include "store/filter.h"
+#include "web/req.h"
+
+void api_units(struct req *r);
+void api_unit_create(struct req *r);
+void api_categories(struct req *r);
+void api_category_create(struct req *r);
+void api_users(struct req *r);
+void api_user_create(struct req *r);
+void api_user_grant(struct req *r);
+void api_user_revoke(struct req *r);
+void api_calendar(struct req *r);
+void api_calendar_set(struct req *r);
+void api_limits(struct req *r);
+void api_limits_set(struct req *r);
+void api_routes(struct req *r);
+
+void api_visits(struct req *r);
+void api_visit_create(struct req *r);
+
+void api_problems(struct req *r);
+void api_problem_create(struct req *r);
+void api_problem_get(struct req *r);
+void api_problem_pii(struct req *r);
+void api_problem_merge(struct req *r);
+void api_problem_decline(struct req *r);
+
+void api_tasks(struct req *r);
+void api_task_create(struct req *r);
+void api_task_get(struct req *r);
+void api_task_history(struct req *r);
+void api_task_action(struct req *r);
+
+/* Fill a list filter from the query (limit, offset, unit_id …) and the caller's scope for
+ * right; answers 4xx and returns -1 on a bad value (e.g. unknown unit). */
+int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *unit_path_buf);
+/* Common answer after a write: the command's error, or run ok(r). */
+void api_created(struct req *r, const char *kind, int64_t id);
+
+#endif

@@ -1,0 +1,44 @@
+/* api_list.c — list query parameters → struct list_filter, confined to the caller's scope. */
+#include "base/date.h"
+#include "store/org.h"
+#include "web/api.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *unit_path_buf)
+{
+	memset(f, 0, sizeof *f);
+	f->grants = r->grants;
+	f->ngrants = r->ngrants;
+	f->right = right;
+	/* A resident without staff rights sees only what they submitted. */
+	if (!(r->rights & RIGHT_READ) && (r->rights & RIGHT_OWN))
+		f->own_user = r->user_id;
+	const char *v;
+	f->limit = (v = req_query(r, "limit")) ? atoi(v) : 50;
+	f->offset = (v = req_query(r, "offset")) ? atoi(v) : 0;
+	if ((v = req_query(r, "unit_id"))) {
+		sqlite3 *db = req_db(r);
+		struct unit u;
+		struct qd_err err;
+		if (!db)
+			return -1;
+		if (store_unit_get(db, atoll(v), &u, &err)) {
+			req_error(r, &err);
+			return -1;
+		}
+		snprintf(unit_path_buf, 128, "%s", u.path);
+		f->unit_path = unit_path_buf;
+	}
+	f->state = req_query(r, "state");
+	f->tier = req_query(r, "tier");
+	f->category_id = (v = req_query(r, "category_id")) ? atoll(v) : 0;
+	f->handler_id = (v = req_query(r, "handler_id")) ? atoll(v) : 0;
+	f->overdue = (v = req_query(r, "overdue")) && (!strcmp(v, "true") || !strcmp(v, "1"));
+	f->count = (v = req_query(r, "count")) && (!strcmp(v, "true") || !strcmp(v, "1"));
+	f->due_before = req_query(r, "due_before");
+	f->q = req_query(r, "q");
+	date_format(clock_today(), f->today);
+	return 0;
+}

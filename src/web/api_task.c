@@ -1,0 +1,266 @@
+/* api_task.c — the task list over HTTP: create from problems (optionally assigning at once),
+ * read, history, and every action of the state machine at POST /tasks/{id}/{action}. */
+#include "base/mem.h"
+#include "core/mask.h"
+#include "store/problem.h"
+#include "store/task.h"
+#include "web/api.h"
+#include "web/present.h"
+#include "web/router.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct task_w {
+	struct actor a;
+	struct grant g[32];
+	json_t *body;
+	int64_t id;
+	enum task_action action;
+	struct task_input in;
+	struct task_new tn;
+	int64_t pids[100];
+	int assign;
+};
+
+static void task_w_free(void *p)
+{
+	struct task_w *w = p;
+	json_decref(w->body);
+	free(w);
+}
+
+static struct task_w *task_w_new(struct req *r)
+{
+	struct task_w *w = xcalloc(1, sizeof *w);
+	memcpy(w->g, r->grants, sizeof w->g);
+	w->a.user_id = r->user_id;
+	w->a.grants = w->g;
+	w->a.ngrants = r->ngrants;
+	w->body = json_incref(r->json);
+	task_input_init(&w->in);
+	return w;
+}
+
+static void input_from(struct task_input *in, json_t *b)
+{
+	json_t *v;
+	in->note = json_string_value(json_object_get(b, "note"));
+	in->reason = json_string_value(json_object_get(b, "reason"));
+	in->unit_id = json_integer_value(json_object_get(b, "unit_id"));
+	in->handler_id = json_integer_value(json_object_get(b, "handler_id"));
+	in->leader_id = json_integer_value(json_object_get(b, "leader_id"));
+	if ((v = json_object_get(b, "urgency")) && json_is_string(v))
+		in->urgency = urgency_parse(json_string_value(v));
+	if ((v = json_object_get(b, "outcome")) && json_is_string(v))
+		in->outcome = outcome_parse(json_string_value(v));
+	in->days = (int)json_integer_value(json_object_get(b, "days"));
+	if ((v = json_object_get(b, "solved")) && json_is_boolean(v))
+		in->solved = json_is_true(v);
+	if ((v = json_object_get(b, "satisfaction")) && json_is_string(v))
+		in->satisfaction = satisfaction_parse(json_string_value(v));
+	in->exception = json_is_true(json_object_get(b, "exception"));
+	if ((v = json_object_get(b, "progress")) && json_is_integer(v))
+		in->progress = (int)json_integer_value(v);
+}
+
+/* --- create ----------------------------------------------------------------------------------- */
+
+static int create_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct task_w *w = arg;
+	if (store_task_create(tx, &w->a, &w->tn, &w->id, err))
+		return -1;
+	if (w->assign)
+		return store_task_act(tx, &w->a, w->id, TA_ASSIGN, &w->in, err);
+	return 0;
+}
+
+static void get_finish(struct req *r)
+{
+	struct task_w *w = r->warg;
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *t = store_task_get(db, w->id);
+	req_json(r, r->route->pattern[strlen(r->route->pattern) - 1] == 's' ? 201 : 200, present_task(r, t));
+}
+
+void api_task_create(struct req *r)
+{
+	struct task_w *w = task_w_new(r);
+	json_t *ids = json_object_get(r->json, "problem_ids");
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (i < 100)
+			w->pids[w->tn.nproblems++] = json_integer_value(v);
+	w->tn.problem_ids = w->pids;
+	w->tn.title = req_str(r, "title");
+	w->tn.measures = req_str(r, "measures");
+	const char *tier = req_str(r, "tier");
+	w->tn.tier = tier ? (enum tier)tier_parse(tier) : TIER_SCHEDULED;
+	const char *urg = req_str(r, "urgency");
+	w->tn.urgency = urg ? (enum urgency)urgency_parse(urg) : URG_NORMAL;
+	w->tn.category_id = req_int(r, "category_id", 0);
+	input_from(&w->in, w->body);
+	w->in.urgency = -1;
+	w->assign = w->in.unit_id || w->in.handler_id || w->in.leader_id;
+	req_write(r, create_cmd, w, task_w_free, get_finish);
+}
+
+/* --- read ------------------------------------------------------------------------------------- */
+
+/* The task row if the caller may see it: read right over its origin or handling unit, or a
+ * resident whose problem it gathers. */
+static json_t *visible(struct req *r, sqlite3 *db, int64_t id)
+{
+	json_t *t = store_task_get(db, id);
+	if (!t)
+		return NULL;
+	unsigned rights = req_rights_on(r, json_string_value(json_object_get(t, "origin_path"))) |
+			  req_rights_on(r, json_string_value(json_object_get(t, "unit_path")));
+	if (rights & RIGHT_READ)
+		return t;
+	if (r->rights & RIGHT_OWN) {
+		json_t *ps = store_task_problems(db, id);
+		size_t i;
+		json_t *p;
+		int own = 0;
+		json_array_foreach(ps, i, p)
+			if (json_integer_value(json_object_get(p, "created_by")) == r->user_id)
+				own = 1;
+		json_decref(ps);
+		if (own)
+			return t;
+	}
+	json_decref(t);
+	return NULL;
+}
+
+void api_task_get(struct req *r)
+{
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *t = visible(r, db, r->path_id);
+	if (!t) {
+		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+		return;
+	}
+	json_object_set_new(t, "problems", present_all(r, store_task_problems(db, r->path_id), present_problem));
+	req_json(r, 200, present_task(r, t));
+}
+
+void api_task_history(struct req *r)
+{
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *t = visible(r, db, r->path_id);
+	if (!t) {
+		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+		return;
+	}
+	json_decref(t);
+	json_t *h = store_task_history(db, r->path_id);
+	/* Notes may quote residents: mask phone and ID numbers in free text. */
+	size_t i;
+	json_t *e;
+	json_array_foreach(h, i, e) {
+		static const char *const keys[] = {"note", "reason"};
+		for (int k = 0; k < 2; k++) {
+			const char *s = json_string_value(json_object_get(e, keys[k]));
+			char *m = s ? mask_apply(MASK_TEXT, s, MASK_STAFF) : NULL;
+			if (m)
+				json_object_set_new(e, keys[k], json_string(m));
+			free(m);
+		}
+	}
+	req_json(r, 200, json_pack("{sI so}", "task_id", (json_int_t)r->path_id, "events", h));
+}
+
+void api_tasks(struct req *r)
+{
+	struct list_filter f;
+	char up[128];
+	if (api_list_filter(r, &f, RIGHT_READ, up))
+		return;
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	int more = 0;
+	int64_t total = -1;
+	json_t *items = present_all(r, store_task_list(db, &f, &more, &total), present_task);
+	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset);
+	if (f.count)
+		json_object_set_new(o, "total", json_integer(total));
+	req_json(r, 200, o);
+}
+
+/* --- actions ---------------------------------------------------------------------------------- */
+
+/* The body fields each action takes; anything else is refused, naming the field. */
+static const char *const action_fields[TA__COUNT] = {
+	[TA_ASSIGN] = "unit_id handler_id leader_id urgency note",
+	[TA_ACCEPT] = "note",
+	[TA_RETURN] = "reason",
+	[TA_PROGRESS] = "note progress",
+	[TA_REQUEST_EXTENSION] = "reason days",
+	[TA_APPROVE_EXTENSION] = "note",
+	[TA_DENY_EXTENSION] = "reason",
+	[TA_COMPLETE] = "outcome note",
+	[TA_FOLLOW_UP] = "solved satisfaction note",
+	[TA_SIGN_OFF] = "exception reason note",
+	[TA_REOPEN] = "reason urgency",
+};
+
+static int field_allowed(enum task_action a, const char *key)
+{
+	const char *list = action_fields[a];
+	size_t n = strlen(key);
+	for (const char *p = list; (p = strstr(p, key)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+static int act_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct task_w *w = arg;
+	return store_task_act(tx, &w->a, w->id, w->action, &w->in, err);
+}
+
+void api_task_action(struct req *r)
+{
+	int a = task_action_parse(r->path_word);
+	if (a < 0) {
+		req_fail(r, QD_EINVAL, "action", "未知的任务操作", "unknown task action");
+		return;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(r->json, key, v) {
+		if (!field_allowed((enum task_action)a, key)) {
+			struct qd_err e;
+			qd_fail(&e, QD_EINVAL, key, "“%s”操作不接受字段 %s", "action '%s' does not take field %s",
+				task_action_zh((enum task_action)a), key, task_action_name((enum task_action)a), key);
+			req_error(r, &e);
+			return;
+		}
+	}
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *t = visible(r, db, r->path_id);
+	if (!t) {
+		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+		return;
+	}
+	json_decref(t);
+	struct task_w *w = task_w_new(r);
+	w->id = r->path_id;
+	w->action = (enum task_action)a;
+	input_from(&w->in, w->body);
+	req_write(r, act_cmd, w, task_w_free, get_finish);
+}

@@ -1,0 +1,65 @@
+/* api_visit.c — household visits over HTTP. */
+#include "base/mem.h"
+#include "store/org.h"
+#include "store/visit.h"
+#include "web/api.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct visit_w {
+	int64_t actor, id;
+	json_t *body;
+	struct grant g[32];
+	int ng;
+};
+
+static void visit_free(void *p)
+{
+	struct visit_w *w = p;
+	json_decref(w->body);
+	free(w);
+}
+
+static int visit_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct visit_w *w = arg;
+	int64_t unit_id = json_integer_value(json_object_get(w->body, "unit_id"));
+	struct unit u;
+	if (store_unit_get(store_tx_db(tx), unit_id, &u, err))
+		return -1;
+	if (!(grants_rights_on(w->g, w->ng, u.path) & RIGHT_VISIT))
+		return qd_fail(err, QD_EPERM, "unit_id", "您无权登记该单位的走访", "you may not log visits for this unit");
+	return store_visit_create(tx, w->actor, unit_id, json_string_value(json_object_get(w->body, "visited_on")),
+				  json_string_value(json_object_get(w->body, "household")),
+				  json_string_value(json_object_get(w->body, "note")), &w->id, err);
+}
+
+static void visit_finish(struct req *r)
+{
+	struct visit_w *w = r->warg;
+	api_created(r, "visit", w->id);
+}
+
+void api_visit_create(struct req *r)
+{
+	struct visit_w *w = xcalloc(1, sizeof *w);
+	w->actor = r->user_id;
+	w->body = json_incref(r->json);
+	memcpy(w->g, r->grants, sizeof w->g);
+	w->ng = r->ngrants;
+	req_write(r, visit_cmd, w, visit_free, visit_finish);
+}
+
+void api_visits(struct req *r)
+{
+	struct list_filter f;
+	char up[128];
+	if (api_list_filter(r, &f, RIGHT_READ, up))
+		return;
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	int more = 0;
+	json_t *items = store_visit_list(db, &f, &more);
+	req_json(r, 200, json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset));
+}

@@ -1,0 +1,72 @@
+/* req.h — one HTTP request's context and the helpers handlers use to read input and answer.
+ * Created on libmicrohttpd's first call for a connection's request, freed in its completed
+ * callback; nothing per-request lives in globals. */
+#ifndef QD_WEB_REQ_H
+#define QD_WEB_REQ_H
+#include "base/buf.h"
+#include "base/err.h"
+#include "core/role.h"
+#include "store/store.h"
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdint.h>
+
+struct server;
+struct route;
+
+enum req_phase { PHASE_NEW, PHASE_BODY, PHASE_WAIT, PHASE_DONE };
+
+struct req {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	enum req_phase phase;
+	const char *method;
+	char path[256];
+	int64_t t0_ns;
+	/* input */
+	struct buf body;
+	int body_too_big;
+	json_t *json;            /* the validated body (object) or NULL */
+	int64_t path_id;         /* {id} in the path */
+	char path_word[40];      /* {action} / {word} in the path */
+	/* caller */
+	int64_t user_id;
+	char username[64];
+	char auth_kind[8];       /* "session" | "token" | "" */
+	unsigned char token_hash[32];
+	struct grant grants[32];
+	int ngrants;
+	unsigned rights;         /* union of all grants' rights */
+	/* output */
+	unsigned status;
+	json_t *out;
+	char cookie[320];        /* Set-Cookie value, if any */
+	/* an asynchronous write */
+	struct store_cmd cmd;
+	void (*finish)(struct req *r);
+	void *warg;
+	void (*warg_free)(void *);
+};
+
+/* Answer with a JSON body (takes ownership of out). */
+void req_json(struct req *r, unsigned status, json_t *out);
+/* Answer with the error in err: {code, field, message_zh, message_en}, status from its code. */
+void req_error(struct req *r, const struct qd_err *err);
+/* Build an error and answer it. */
+void req_fail(struct req *r, enum qd_code code, const char *field, const char *zh, const char *en);
+/* Queue a write: fn runs on the writer thread inside a transaction; after its commit finish(r)
+ * builds the answer (r->cmd.rc / r->cmd.err say how it went).  arg is freed with arg_free. */
+void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
+	       void (*finish)(struct req *r));
+/* Typed access to the validated body / query (absent → def). */
+const char *req_str(struct req *r, const char *name);
+int64_t req_int(struct req *r, const char *name, int64_t def);
+int req_bool(struct req *r, const char *name, int def);
+const char *req_query(struct req *r, const char *name);
+/* The caller's rights over a unit path. */
+unsigned req_rights_on(struct req *r, const char *path);
+/* This thread's read connection; answers 500 and returns NULL if it cannot be opened. */
+struct sqlite3 *req_db(struct req *r);
+
+#endif

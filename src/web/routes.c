@@ -1,0 +1,158 @@
+/* routes.c — the route table: one line per route (method, path, handler, who may call it, the
+ * parameters it takes).  The dispatcher (server.c) enforces all of it before a handler runs;
+ * docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this table. */
+#include "core/problem.h"
+#include "web/api.h"
+#include "web/auth.h"
+#include "web/router.h"
+
+static const char *const unit_kinds[] = {"county", "township", "department", "company", "village", "community", "group", "grid", "supervision", NULL};
+static const char *const roles[] = {"resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin", "pii", NULL};
+static const char *const task_states[] = {"pending", "assigned", "in_progress", "extension_requested", "completed", "signed_off", NULL};
+static const char *const tiers[] = {"immediate", "scheduled", "long_term", "explain", NULL};
+static const char *const task_tiers[] = {"scheduled", "long_term", "explain", NULL};
+static const char *const urgencies[] = {"urgent", "normal", "complex", NULL};
+static const char *const outcomes[] = {"resolved", "explained", NULL};
+static const char *const sats[] = {"satisfied", "basic", "unsatisfied", "unreachable", NULL};
+static const char *const day_kinds[] = {"holiday", "workday", "ordinary", NULL};
+static const char *const immediate_only[] = {"immediate", NULL};
+
+#define END {NULL, 0, 0, 0, 0, NULL, NULL, NULL}
+#define PAGE {"limit", P_INT, 0, 1, 200, NULL, NULL, "page size (default 50)"}, \
+	     {"offset", P_INT, 0, 0, 1000000000, NULL, NULL, "rows to skip"}, \
+	     {"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches"}
+
+static const struct param q_none[] = {END};
+static const struct param b_login[] = {
+	{"username", P_STR, 1, 0, 32, NULL, NULL, "user name"},
+	{"password", P_STR, 1, 0, 256, NULL, NULL, "password"}, END};
+static const struct param b_token[] = {
+	{"label", P_STR, 0, 0, 100, NULL, NULL, "what the token is for"},
+	{"days", P_INT, 0, 1, 366, NULL, NULL, "validity in days (default 90)"}, END};
+static const struct param b_unit[] = {
+	{"parent_id", P_ID, 1, 0, 0, NULL, NULL, "parent unit"},
+	{"name", P_STR, 1, 0, 64, NULL, NULL, "name"},
+	{"kind", P_ENUM, 1, 0, 0, unit_kinds, NULL, "kind of unit"},
+	{"peer_group", P_STR, 0, 0, 32, NULL, NULL, "peer group for rankings (township, department)"}, END};
+static const struct param b_category[] = {
+	{"parent_id", P_ID, 0, 0, 0, NULL, NULL, "parent category"},
+	{"name", P_STR, 1, 0, 32, NULL, NULL, "name"}, END};
+static const struct param b_user[] = {
+	{"username", P_STR, 1, 0, 32, NULL, NULL, "login name: a-z 0-9 _ . -"},
+	{"display_name", P_STR, 1, 0, 32, NULL, NULL, "name shown (public in official role)"},
+	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "the user's unit"},
+	{"password", P_STR, 1, 0, 256, NULL, NULL, "initial password (≥ 8 characters)"}, END};
+static const struct param b_grant[] = {
+	{"role", P_ENUM, 1, 0, 0, roles, NULL, "role (or pii: the personal-data right)"},
+	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "root of the subtree the grant covers"}, END};
+static const struct param q_calendar[] = {{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"}, END};
+static const struct param b_calendar[] = {
+	{"date", P_DATE, 1, 0, 0, NULL, NULL, "the day"},
+	{"kind", P_ENUM, 1, 0, 0, day_kinds, NULL, "holiday, workday (weekend day worked) or ordinary"},
+	{"name", P_STR, 0, 0, 32, NULL, NULL, "holiday name"}, END};
+static const struct param b_limits[] = {
+	{"urgency", P_ENUM, 1, 0, 0, urgencies, NULL, "which urgency"},
+	{"respond", P_INT, 1, 0, 30, NULL, NULL, "working days to accept or return"},
+	{"complete", P_INT, 1, 1, 365, NULL, NULL, "working days to complete"},
+	{"max_extensions", P_INT, 1, 0, 5, NULL, NULL, "extensions allowed"}, END};
+static const struct param q_visits[] = {{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree"}, PAGE, END};
+static const struct param b_visit[] = {
+	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "village or group visited"},
+	{"visited_on", P_DATE, 1, 0, 0, NULL, NULL, "date of the visit"},
+	{"household", P_STR, 0, 0, 50, NULL, NULL, "household label, masked (e.g. 张*家)"},
+	{"note", P_TEXT, 0, 0, 2000, NULL, NULL, "what was seen and heard"}, END};
+static const struct param q_problems[] = {
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree"},
+	{"state", P_ENUM, 0, 0, 0, problem_states, NULL, "state"},
+	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (and its children)"},
+	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in the description"}, PAGE, END};
+static const struct param b_reporter[] = {
+	{"name", P_STR, 0, 0, 50, NULL, NULL, "resident's name (personal data)"},
+	{"phone", P_STR, 0, 0, 32, NULL, NULL, "phone (personal data)"},
+	{"id_no", P_STR, 0, 0, 18, NULL, NULL, "ID number (personal data)"},
+	{"address", P_STR, 0, 0, 200, NULL, NULL, "exact address (personal data)"}, END};
+static const struct param b_problem[] = {
+	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "village or group where it was raised"},
+	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category"},
+	{"source", P_ENUM, 0, 0, 0, problem_sources, NULL, "how it came in"},
+	{"description", P_TEXT, 1, 0, 2000, NULL, NULL, "what the resident raised"},
+	{"reporter", P_OBJ, 0, 0, 0, NULL, b_reporter, "who raised it (personal data, sealed)"},
+	{"anonymous", P_BOOL, 0, 0, 0, NULL, NULL, "the resident asked not to be named"},
+	{"no_disclose", P_BOOL, 0, 0, 0, NULL, NULL, "never disclose publicly (family, health, dispute)"},
+	{"visit_id", P_ID, 0, 0, 0, NULL, NULL, "the visit it was raised in"},
+	{"tier", P_ENUM, 0, 0, 0, immediate_only, NULL, "immediate: solved on the spot (即知即办)"},
+	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "what was done on the spot (with tier immediate)"}, END};
+static const struct param b_merge[] = {{"into", P_ID, 1, 0, 0, NULL, NULL, "the problem it duplicates"}, END};
+static const struct param b_decline[] = {{"reason", P_TEXT, 1, 0, 500, NULL, NULL, "reason shown to the resident"}, END};
+static const struct param q_tasks[] = {
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree (handling or origin)"},
+	{"state", P_ENUM, 0, 0, 0, task_states, NULL, "state"},
+	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (and its children)"},
+	{"tier", P_ENUM, 0, 0, 0, tiers, NULL, "tier"},
+	{"overdue", P_BOOL, 0, 0, 0, NULL, NULL, "only overdue open tasks"},
+	{"due_before", P_DATE, 0, 0, 0, NULL, NULL, "deadline on or before"},
+	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
+	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in title or measures"}, PAGE, END};
+static const struct param b_task[] = {
+	{"problem_ids", P_IDS, 1, 0, 100, NULL, NULL, "problems the task gathers"},
+	{"title", P_STR, 1, 0, 100, NULL, NULL, "title"},
+	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "measures (办理措施)"},
+	{"tier", P_ENUM, 0, 0, 0, task_tiers, NULL, "tier (default scheduled)"},
+	{"urgency", P_ENUM, 0, 0, 0, urgencies, NULL, "urgency (default normal)"},
+	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (default: the first problem's)"},
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: handling unit"},
+	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: responsible person"},
+	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: leader in charge"}, END};
+static const struct param b_action[] = {
+	{"note", P_TEXT, 0, 0, 1000, NULL, NULL, "note (progress, complete, follow-up)"},
+	{"reason", P_TEXT, 0, 0, 500, NULL, NULL, "reason (return, deny, reopen, extension, exception)"},
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign: handling unit"},
+	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign: responsible person"},
+	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign: leader in charge"},
+	{"urgency", P_ENUM, 0, 0, 0, urgencies, NULL, "assign/reopen: urgency"},
+	{"outcome", P_ENUM, 0, 0, 0, outcomes, NULL, "complete: resolved or explained"},
+	{"days", P_INT, 0, 1, 60, NULL, NULL, "request_extension: working days"},
+	{"solved", P_BOOL, 0, 0, 0, NULL, NULL, "follow_up: the resident says it is solved"},
+	{"satisfaction", P_ENUM, 0, 0, 0, sats, NULL, "follow_up: the resident's verdict"},
+	{"exception", P_BOOL, 0, 0, 0, NULL, NULL, "sign_off: on a documented exception"},
+	{"progress", P_INT, 0, 0, 100, NULL, NULL, "progress: percent done"}, END};
+
+#define R_READ (RIGHT_READ | RIGHT_OWN)
+static const struct route table[] = {
+	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token"},
+	{"POST", "/api/v1/logout", api_logout, AUTH_LOGIN, 0, q_none, NULL, "end this session"},
+	{"GET", "/api/v1/me", api_me, AUTH_LOGIN, 0, q_none, NULL, "who am I, my grants and rights"},
+	{"POST", "/api/v1/tokens", api_token_create, AUTH_LOGIN, 0, q_none, b_token, "create a bearer API token"},
+	{"GET", "/api/v1/routes", api_routes, AUTH_LOGIN, 0, q_none, NULL, "this route table"},
+	{"GET", "/api/v1/units", api_units, AUTH_LOGIN, 0, q_none, NULL, "the unit tree"},
+	{"POST", "/api/v1/units", api_unit_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_unit, "add a unit"},
+	{"GET", "/api/v1/categories", api_categories, AUTH_LOGIN, 0, q_none, NULL, "the category tree"},
+	{"POST", "/api/v1/categories", api_category_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_category, "add a category"},
+	{"GET", "/api/v1/users", api_users, AUTH_LOGIN, RIGHT_ADMIN, q_none, NULL, "users and their grants"},
+	{"POST", "/api/v1/users", api_user_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_user, "add a user"},
+	{"POST", "/api/v1/users/{id}/grants", api_user_grant, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_grant, "grant a role over a unit subtree"},
+	{"POST", "/api/v1/users/{id}/revoke", api_user_revoke, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_grant, "revoke a grant"},
+	{"GET", "/api/v1/calendar", api_calendar, AUTH_LOGIN, 0, q_calendar, NULL, "holidays and worked weekend days of a year"},
+	{"POST", "/api/v1/calendar", api_calendar_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_calendar, "change one calendar day"},
+	{"GET", "/api/v1/settings/limits", api_limits, AUTH_LOGIN, 0, q_none, NULL, "time limits per urgency (working days)"},
+	{"POST", "/api/v1/settings/limits", api_limits_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_limits, "change one urgency's limits"},
+	{"GET", "/api/v1/visits", api_visits, AUTH_LOGIN, RIGHT_READ, q_visits, NULL, "household visits in scope"},
+	{"POST", "/api/v1/visits", api_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit, "log a household visit"},
+	{"GET", "/api/v1/problems", api_problems, AUTH_LOGIN, R_READ, q_problems, NULL, "the problem list"},
+	{"POST", "/api/v1/problems", api_problem_create, AUTH_LOGIN, RIGHT_PROBLEM_CREATE, q_none, b_problem, "log a problem (intake)"},
+	{"GET", "/api/v1/problems/{id}", api_problem_get, AUTH_LOGIN, R_READ, q_none, NULL, "one problem (personal data masked)"},
+	{"GET", "/api/v1/problems/{id}/pii", api_problem_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the reporter's personal data (audited)"},
+	{"POST", "/api/v1/problems/{id}/merge", api_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate"},
+	{"POST", "/api/v1/problems/{id}/decline", api_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (outside scope)"},
+	{"GET", "/api/v1/tasks", api_tasks, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list, by deadline"},
+	{"POST", "/api/v1/tasks", api_task_create, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_task, "make a task from problems (and assign it)"},
+	{"GET", "/api/v1/tasks/{id}", api_task_get, AUTH_LOGIN, R_READ, q_none, NULL, "one task, its problems and allowed actions"},
+	{"GET", "/api/v1/tasks/{id}/history", api_task_history, AUTH_LOGIN, R_READ, q_none, NULL, "the task's events"},
+	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, b_action, "take an action of the state machine"},
+};
+
+const struct route *routes_table(int *n)
+{
+	*n = (int)(sizeof table / sizeof table[0]);
+	return table;
+}

@@ -1,0 +1,398 @@
+/* server.c — libmicrohttpd set-up, limits, the dispatcher and request lifecycle.
+ * Request life: first call allocates struct req (answered on a later call, which keeps
+ * HTTP keep-alive working); body bytes accumulate up to max_body; on the final call the
+ * dispatcher authenticates, checks the route's right, validates parameters and runs the
+ * handler.  A handler that writes queues a store command and the connection is suspended
+ * until the writer thread has committed it; then finish() builds the answer. */
+#include "web/server.h"
+#include "base/date.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "web/auth.h"
+#include "web/http_err.h"
+#include "web/router.h"
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NBUCKETS 12
+static const double bucket_ms[NBUCKETS] = {0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000};
+
+struct server {
+	struct MHD_Daemon *d;
+	struct store *store;
+	struct server_opts o;
+	int port;
+	atomic_llong requests[6];  /* by status class 1xx..5xx (index 1..5) */
+	atomic_llong busy;         /* 503 for a full write queue */
+	atomic_llong hist[NBUCKETS + 1];
+	atomic_llong sum_us;
+	int64_t started_ms;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct store *server_store(struct server *s)
+{
+	return s->store;
+}
+
+int server_port(const struct server *s)
+{
+	return s->port;
+}
+
+/* --- answering ------------------------------------------------------------------------------ */
+
+void req_json(struct req *r, unsigned status, json_t *out)
+{
+	if (r->out)
+		json_decref(r->out);
+	r->status = status;
+	r->out = out;
+	r->phase = PHASE_DONE;
+}
+
+void req_error(struct req *r, const struct qd_err *err)
+{
+	json_t *o = json_pack("{ss ss ss ss}", "code", qd_code_name(err->code), "field", err->field,
+			      "message_zh", err->zh, "message_en", err->en);
+	req_json(r, http_status(err->code), o);
+}
+
+void req_fail(struct req *r, enum qd_code code, const char *field, const char *zh, const char *en)
+{
+	struct qd_err e;
+	qd_fail(&e, code, field, "%s", "%s", zh, en);
+	req_error(r, &e);
+}
+
+static void write_done(struct store_cmd *c)
+{
+	struct req *r = c->ctx;
+	MHD_resume_connection(r->conn);
+}
+
+void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
+	       void (*finish)(struct req *r))
+{
+	r->warg = arg;
+	r->warg_free = arg_free;
+	r->finish = finish;
+	r->cmd.fn = fn;
+	r->cmd.arg = arg;
+	r->cmd.ctx = r;
+	r->cmd.on_done = write_done;
+	r->phase = PHASE_WAIT;
+}
+
+const char *req_str(struct req *r, const char *name)
+{
+	return json_string_value(json_object_get(r->json, name));
+}
+
+int64_t req_int(struct req *r, const char *name, int64_t def)
+{
+	json_t *v = json_object_get(r->json, name);
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+int req_bool(struct req *r, const char *name, int def)
+{
+	json_t *v = json_object_get(r->json, name);
+	return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+unsigned req_rights_on(struct req *r, const char *path)
+{
+	return grants_rights_on(r->grants, r->ngrants, path);
+}
+
+struct sqlite3 *req_db(struct req *r)
+{
+	struct sqlite3 *db = store_reader(r->srv->store);
+	if (!db)
+		req_fail(r, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
+	return db;
+}
+
+static enum MHD_Result send_json(struct req *r)
+{
+	char *text = r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
+	size_t len = strlen(text);
+	text = xrealloc(text, len + 2);
+	text[len++] = '\n';
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, "Retry-After", "1");
+	if (r->cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->cookie);
+	double ms = (double)(now_ns() - r->t0_ns) / 1e6;
+	char timing[64];
+	snprintf(timing, sizeof timing, "app;dur=%.3f", ms);
+	MHD_add_response_header(resp, "Server-Timing", timing);
+	enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	struct server *s = r->srv;
+	unsigned cls = r->status / 100;
+	if (cls >= 1 && cls <= 5)
+		atomic_fetch_add(&s->requests[cls], 1);
+	int b = 0;
+	while (b < NBUCKETS && ms > bucket_ms[b])
+		b++;
+	atomic_fetch_add(&s->hist[b], 1);
+	atomic_fetch_add(&s->sum_us, (long long)(ms * 1000));
+	return ret;
+}
+
+static enum MHD_Result send_text(struct req *r, const char *ctype, char *text)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
+	MHD_destroy_response(resp);
+	atomic_fetch_add(&r->srv->requests[2], 1);
+	return ret;
+}
+
+/* --- the dispatcher ---------------------------------------------------------------------------- */
+
+static void dispatch(struct req *r)
+{
+	struct qd_err err;
+	qd_err_clear(&err);
+	if (r->body_too_big) {
+		req_fail(r, QD_ETOOBIG, "body", "请求体过大", "request body too large");
+		return;
+	}
+	int path_found = 0;
+	r->route = router_match(r, r->method, r->path, &path_found);
+	if (!r->route) {
+		if (path_found)
+			req_json(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+				 json_pack("{ss ss ss ss}", "code", "method_not_allowed", "field", "method", "message_zh",
+					   "不支持该请求方法", "message_en", "method not allowed"));
+		else
+			req_fail(r, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
+		return;
+	}
+	if (auth_identify(r, &err)) {
+		req_error(r, &err);
+		return;
+	}
+	if (r->route->auth == AUTH_LOGIN && !r->user_id) {
+		req_fail(r, QD_EAUTH, "", "请先登录", "login required");
+		return;
+	}
+	if (r->route->rights && !(r->rights & r->route->rights)) {
+		req_fail(r, QD_EPERM, "", "您没有使用此功能的权限", "you do not have the right to use this endpoint");
+		return;
+	}
+	if (router_validate(r, &err)) {
+		req_error(r, &err);
+		return;
+	}
+	r->route->handler(r);
+	if (r->phase != PHASE_WAIT && r->phase != PHASE_DONE)
+		req_fail(r, QD_EINTERNAL, "", "内部错误：处理程序未作答", "internal error: handler gave no answer");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	(void)version;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		r->srv = s;
+		r->conn = conn;
+		r->method = method;
+		r->t0_ns = now_ns();
+		r->phase = PHASE_BODY;
+		buf_init(&r->body);
+		snprintf(r->path, sizeof r->path, "%s", url);
+		*con_cls = r;
+		return MHD_YES; /* answer on a later call: keeps keep-alive */
+	}
+	if (r->phase == PHASE_BODY && *upload_size) {
+		if (r->body.len + *upload_size > (size_t)s->o.max_body)
+			r->body_too_big = 1;
+		else
+			buf_put(&r->body, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->phase == PHASE_BODY) {
+		if (strlen(url) >= sizeof r->path) {
+			r->status = 414;
+			req_fail(r, QD_EINVAL, "path", "地址过长", "URI too long");
+		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
+			r->status = 200;
+			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));
+		} else if (strcmp(r->path, "/metrics") == 0 && strcmp(method, "GET") == 0) {
+			r->status = 200;
+			return send_text(r, "text/plain; version=0.0.4", server_metrics(s));
+		} else {
+			dispatch(r);
+		}
+		if (r->phase == PHASE_WAIT) {
+			MHD_suspend_connection(conn);
+			struct qd_err err;
+			if (store_submit(s->store, &r->cmd, &err)) {
+				atomic_fetch_add(&s->busy, 1);
+				r->cmd.rc = -1;
+				r->cmd.err = err;
+				r->finish = NULL;
+				req_error(r, &err);
+				MHD_resume_connection(conn);
+			}
+			return MHD_YES;
+		}
+	}
+	if (r->phase == PHASE_WAIT) {
+		r->phase = PHASE_DONE;
+		if (r->cmd.rc)
+			req_error(r, &r->cmd.err);
+		else if (r->finish)
+			r->finish(r);
+		if (!r->out)
+			req_json(r, 200, json_object());
+	}
+	if (r->phase == PHASE_DONE)
+		return send_json(r);
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+	(void)cls, (void)conn, (void)toe;
+	if (!r)
+		return;
+	buf_free(&r->body);
+	json_decref(r->json);
+	json_decref(r->out);
+	if (r->warg_free)
+		r->warg_free(r->warg);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = 0;
+	log_warn("http: %s", msg);
+}
+
+int server_start(struct server **out, struct store *st, const struct server_opts *o, struct qd_err *err)
+{
+	struct server *s = xcalloc(1, sizeof *s);
+	s->store = st;
+	s->o = *o;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (s->o.threads <= 0)
+		s->o.threads = cores > 0 ? (int)cores : 2;
+	if (s->o.max_connections <= 0)
+		s->o.max_connections = 1024;
+	if (s->o.max_per_ip <= 0)
+		s->o.max_per_ip = 256;
+	if (s->o.conn_memory <= 0)
+		s->o.conn_memory = 32 * 1024;
+	if (s->o.max_body <= 0)
+		s->o.max_body = 64 * 1024;
+	if (s->o.timeout_s <= 0)
+		s->o.timeout_s = 30;
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)o->port);
+	if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &addr.sin_addr) != 1) {
+		free(s);
+		return qd_fail(err, QD_EINVAL, "listen", "监听地址无效", "invalid listen address");
+	}
+	s->started_ms = clock_now_ms();
+	s->d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+					MHD_USE_ERROR_LOG,
+				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_CONNECTION_LIMIT,
+				(unsigned)s->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned)s->o.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				(size_t)s->o.conn_memory, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+				s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return qd_fail(err, QD_EINTERNAL, "listen", "无法在 %s:%d 上监听", "cannot listen on %s:%d",
+			       o->host ? o->host : "127.0.0.1", o->port, o->host ? o->host : "127.0.0.1", o->port);
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : o->port;
+	*out = s;
+	return 0;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}
+
+char *server_metrics(struct server *s)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "# HELP qingdan_http_requests_total HTTP requests answered, by status class.\n"
+		     "# TYPE qingdan_http_requests_total counter\n");
+	for (int c = 1; c <= 5; c++)
+		buf_printf(&b, "qingdan_http_requests_total{class=\"%dxx\"} %lld\n", c, (long long)atomic_load(&s->requests[c]));
+	buf_printf(&b, "# HELP qingdan_write_rejected_total Writes refused with 503 because the write queue was full.\n"
+		       "# TYPE qingdan_write_rejected_total counter\nqingdan_write_rejected_total %lld\n",
+		   (long long)atomic_load(&s->busy));
+	buf_puts(&b, "# HELP qingdan_http_request_duration_seconds Server time per request.\n"
+		     "# TYPE qingdan_http_request_duration_seconds histogram\n");
+	long long cum = 0;
+	for (int i = 0; i < NBUCKETS; i++) {
+		cum += atomic_load(&s->hist[i]);
+		buf_printf(&b, "qingdan_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", bucket_ms[i] / 1000, cum);
+	}
+	cum += atomic_load(&s->hist[NBUCKETS]);
+	buf_printf(&b, "qingdan_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", cum);
+	buf_printf(&b, "qingdan_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&s->sum_us) / 1e6);
+	buf_printf(&b, "qingdan_http_request_duration_seconds_count %lld\n", cum);
+	buf_printf(&b, "# HELP qingdan_write_queue_length Commands waiting for the writer.\n"
+		       "# TYPE qingdan_write_queue_length gauge\nqingdan_write_queue_length %d\n",
+		   store_queue_len(s->store));
+	buf_printf(&b, "# HELP qingdan_uptime_seconds Seconds since the server started.\n"
+		       "# TYPE qingdan_uptime_seconds gauge\nqingdan_uptime_seconds %lld\n",
+		   (long long)((clock_now_ms() - s->started_ms) / 1000));
+	return buf_take(&b);
+}

@@ -1,0 +1,30 @@
+/* server.h — the HTTP server: libmicrohttpd with its epoll thread pool, explicit limits, the
+ * dispatcher (authenticate → right → validate → handler), asynchronous writes (the connection
+ * is suspended while its command waits for the group commit) and request metrics. */
+#ifndef QD_WEB_SERVER_H
+#define QD_WEB_SERVER_H
+#include "store/store.h"
+#include <stdint.h>
+
+struct server_opts {
+	const char *host;       /* "127.0.0.1" */
+	int port;               /* 0 = ephemeral */
+	int threads;            /* MHD thread pool size (0 = number of cores) */
+	int max_connections;    /* total (default 1024) */
+	int max_per_ip;         /* per client IP (default 256) */
+	int conn_memory;        /* per-connection memory for headers, bytes (default 32 KiB) */
+	int max_body;           /* request body limit, bytes (default 64 KiB) */
+	int timeout_s;          /* idle connection timeout (default 30) */
+};
+
+struct server;
+
+int server_start(struct server **out, struct store *st, const struct server_opts *o, struct qd_err *err);
+/* The port actually bound (after an ephemeral request). */
+int server_port(const struct server *s);
+void server_stop(struct server *s);
+struct store *server_store(struct server *s);
+/* Prometheus text exposition of the server's metrics (caller frees). */
+char *server_metrics(struct server *s);
+
+#endif

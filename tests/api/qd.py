@@ -1,0 +1,170 @@
+"""qd.py — harness for API tests: build a demo database in a temporary directory, run the real
+`qingdan serve` on an ephemeral 127.0.0.1 port, talk JSON over HTTP, and report TAP.
+
+Every server started here listens on 127.0.0.1 only, is killed when the test ends (atexit), and
+every request has a timeout.  Usage:
+
+    import qd
+    srv = qd.Server.demo()              # or qd.Server.fresh()
+    s = srv.login("dispatch")           # a Session with the cookie
+    st, body = s.get("/api/v1/tasks")
+    qd.ok(st == 200, "dispatcher lists tasks")
+    qd.done()
+"""
+import atexit, http.client, json, os, shutil, signal, subprocess, sys, tempfile, time
+
+BIN = os.environ.get("QD_BIN") or os.path.join(os.path.dirname(__file__), "..", "..", "build", "qingdan")
+PASSWORD = "qingdan-demo"
+_count = 0
+_failed = 0
+_servers = []
+_demo_cache = {}
+
+
+def ok(cond, name, detail=None):
+    """One TAP line; detail is printed (as a comment) only on failure."""
+    global _count, _failed
+    _count += 1
+    if cond:
+        print(f"ok {_count} - {name}", flush=True)
+    else:
+        _failed += 1
+        print(f"not ok {_count} - {name}", flush=True)
+        if detail is not None:
+            for line in str(detail).splitlines()[:20]:
+                print(f"#   {line}", flush=True)
+
+
+def done():
+    print(f"1..{_count}", flush=True)
+    sys.exit(1 if _failed else 0)
+
+
+def run(*args, env=None, timeout=120):
+    """Run the qingdan binary; returns CompletedProcess (text)."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, env=e)
+
+
+class Session:
+    def __init__(self, server, cookie=None, token=None):
+        self.server, self.cookie, self.token = server, cookie, token
+
+    def request(self, method, path, body=None, raw=None, headers=None, timeout=30):
+        """Returns (status, parsed JSON or None, response headers dict)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
+        h = {}
+        if self.cookie:
+            h["Cookie"] = f"qd_session={self.cookie}"
+        if self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+            h["Content-Type"] = "application/json"
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            h["Content-Type"] = "application/json"
+        if headers:
+            h.update(headers)
+        conn.request(method, path, body=data, headers=h)
+        resp = conn.getresponse()
+        text = resp.read()
+        hdrs = {k.lower(): v for k, v in resp.getheaders()}
+        conn.close()
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = None
+        return resp.status, parsed, hdrs
+
+    def get(self, path, **kw):
+        st, body, _ = self.request("GET", path, **kw)
+        return st, body
+
+    def post(self, path, body=None, **kw):
+        st, b, _ = self.request("POST", path, body=body if body is not None else {}, **kw)
+        return st, b
+
+
+class Server:
+    def __init__(self, db, extra_env=None, args=()):
+        self.db = db
+        self.env = dict(os.environ)
+        if extra_env:
+            self.env.update(extra_env)
+        self.args = list(args)
+        self.proc = None
+        self.port = None
+        self.start()
+        _servers.append(self)
+
+    @classmethod
+    def demo(cls, **kw):
+        """A server on a private copy of a demo database (built once per test file)."""
+        d = tempfile.mkdtemp(prefix="qd-test-")
+        atexit.register(shutil.rmtree, d, True)
+        if "demo" not in _demo_cache:
+            base = tempfile.mkdtemp(prefix="qd-demo-")
+            atexit.register(shutil.rmtree, base, True)
+            r = run("demo", "--db", os.path.join(base, "demo.db"), "--quiet", env=kw.get("extra_env"))
+            if r.returncode != 0:
+                raise RuntimeError("demo failed: " + r.stderr)
+            _demo_cache["demo"] = base
+        for f in os.listdir(_demo_cache["demo"]):
+            shutil.copy(os.path.join(_demo_cache["demo"], f), d)
+        return cls(os.path.join(d, "demo.db"), **kw)
+
+    @classmethod
+    def fresh(cls, **kw):
+        d = tempfile.mkdtemp(prefix="qd-test-")
+        atexit.register(shutil.rmtree, d, True)
+        db = os.path.join(d, "t.db")
+        r = run("init", "--db", db)
+        if r.returncode != 0:
+            raise RuntimeError("init failed: " + r.stderr)
+        return cls(db, **kw)
+
+    def start(self):
+        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0", *self.args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=self.env)
+        deadline = time.time() + 20
+        line = ""
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if "http://127.0.0.1:" in line:
+                self.port = int(line.rsplit(":", 1)[1])
+                return
+            if self.proc.poll() is not None:
+                break
+        raise RuntimeError("server did not start: " + line)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def session(self):
+        return Session(self)
+
+    def login(self, username, password=PASSWORD):
+        st, body, hdrs = Session(self).request("POST", "/api/v1/login", {"username": username, "password": password})
+        if st != 200:
+            raise RuntimeError(f"login {username}: {st} {body}")
+        return Session(self, cookie=body["token"])
+
+
+@atexit.register
+def _cleanup():
+    for s in _servers:
+        try:
+            s.stop(signal.SIGKILL)
+        except Exception:
+            pass
