@@ -36,6 +36,7 @@ int store_chain_load(struct store *s, struct qd_err *err)
 			memcpy(s->last_hash, sqlite3_column_blob(st, 1), 32);
 	}
 	db_done(st);
+	s->data_version = db_int(s->wdb, "PRAGMA data_version", 0, 0);
 	return 0;
 }
 

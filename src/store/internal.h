@@ -20,6 +20,7 @@ struct store {
 	int qlen, queue_max, batch_max;
 	/* chain state, owned by the writer */
 	int64_t last_seq;
+	int64_t data_version; /* PRAGMA data_version when the chain state was last known good */
 	unsigned char last_hash[32];
 	struct {
 		char table[32];

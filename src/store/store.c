@@ -211,6 +211,16 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 	struct store_tx tx = {s, clock_now_ms()};
 	struct qd_err err;
 	int began = db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
+	/* Another process (the CLI) may have written since our last commit: then the chain head
+	 * and the id counters in memory are stale. */
+	if (began) {
+		int64_t dv = db_int(s->wdb, "PRAGMA data_version", 0, 0);
+		if (dv != s->data_version) {
+			store_chain_load(s, NULL);
+			s->nids = 0;
+			s->data_version = dv;
+		}
+	}
 	for (struct store_cmd *c = batch; c; c = c->next) {
 		qd_err_clear(&c->err);
 		if (!began) {

@@ -270,7 +270,17 @@ int router_validate(struct req *r, struct qd_err *err)
 	if (q.failed)
 		return -1;
 	if (!r->route->body) {
-		if (r->body.len)
+		size_t i = 0; /* an empty body, or an empty object, is no body */
+		while (i < r->body.len && strchr(" \t\r\n", r->body.p[i]))
+			i++;
+		if (i < r->body.len && r->body.p[i] == '{') {
+			i++;
+			while (i < r->body.len && strchr(" \t\r\n", r->body.p[i]))
+				i++;
+			if (i < r->body.len && r->body.p[i] == '}')
+				i = r->body.len;
+		}
+		if (i < r->body.len)
 			return qd_fail(err, QD_EINVAL, "body", "此接口不接受请求体", "this endpoint takes no body");
 		return 0;
 	}

@@ -36,6 +36,9 @@ def ok(cond, name, detail=None):
 
 
 def done():
+    """Stop every server gracefully (so sanitizer reports surface), print the plan, exit."""
+    for s in _servers:
+        s.stop()
     print(f"1..{_count}", flush=True)
     sys.exit(1 if _failed else 0)
 
@@ -128,8 +131,9 @@ class Server:
         return cls(db, **kw)
 
     def start(self):
+        self.log = self.db + ".serve.log"
         self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0", *self.args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=self.env)
+                                     stdout=subprocess.PIPE, stderr=open(self.log, "a"), text=True, env=self.env)
         deadline = time.time() + 20
         line = ""
         while time.time() < deadline:
@@ -142,14 +146,27 @@ class Server:
         raise RuntimeError("server did not start: " + line)
 
     def stop(self, sig=signal.SIGTERM):
+        """Stop the server; after a graceful stop, a sanitizer report in its log fails the test."""
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
-                self.proc.wait(10)
+                self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+        self.check_log()
+
+    def check_log(self):
+        try:
+            text = open(self.log, errors="replace").read()
+        except OSError:
+            return
+        bad = [l for l in text.splitlines() if "ERROR: AddressSanitizer" in l or "ERROR: LeakSanitizer" in l
+               or "runtime error:" in l]
+        if bad:
+            ok(False, "the server's log has no sanitizer report", "\n".join(bad[:10]))
+        open(self.log, "w").close()
 
     def session(self):
         return Session(self)
@@ -161,10 +178,12 @@ class Server:
         return Session(self, cookie=body["token"])
 
 
-@atexit.register
 def _cleanup():
     for s in _servers:
         try:
             s.stop(signal.SIGKILL)
         except Exception:
             pass
+
+
+atexit.register(_cleanup)

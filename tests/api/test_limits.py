@@ -1,0 +1,72 @@
+"""Server hardening: a full write queue answers 503 with Retry-After and loses nothing it
+acknowledged; memory stays bounded; per-IP connection limit; the server survives it all."""
+import socket, sqlite3, threading, time
+import qd
+
+srv = qd.Server.demo(args=["--queue", "2", "--max-per-ip", "48"])
+token = srv.login("dispatch").cookie
+st, units = qd.Session(srv, token=token).get("/api/v1/units")
+group = [u["id"] for u in units["items"] if u["kind"] == "group"][0]
+
+codes, retry, acked = {}, [], []
+lock = threading.Lock()
+
+
+def writer(n):
+    s = qd.Session(srv, token=token)
+    for i in range(60):
+        try:
+            st, b, h = s.request("POST", "/api/v1/problems", {"unit_id": group, "description": f"过载测试 {n}-{i}"}, timeout=10)
+        except ConnectionError:
+            st, b, h = "refused", None, {}  # beyond the per-IP connection limit: nothing acknowledged
+        with lock:
+            codes[st] = codes.get(st, 0) + 1
+            if st == 503:
+                retry.append(h.get("retry-after"))
+            if st == 201:
+                acked.append(b["id"])
+
+
+threads = [threading.Thread(target=writer, args=(n,)) for n in range(40)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(60)
+qd.ok(set(codes) <= {201, 503, "refused"}, "under overload every answer is 201 or 503 (or a refused connection)", codes)
+qd.ok(codes.get(503, 0) > 0, "a full write queue answers 503", codes)
+qd.ok(retry and all(r == "1" for r in retry), "every 503 carries Retry-After", retry[:5])
+con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+have = {r[0] for r in con.execute("SELECT id FROM problem")}
+con.close()
+qd.ok(all(i in have for i in acked), f"all {len(acked)} acknowledged writes are stored")
+
+# per-IP connection limit: idle sockets beyond the limit are refused, the server goes on
+socks = []
+for i in range(60):
+    try:
+        socks.append(socket.create_connection(("127.0.0.1", srv.port), timeout=2))
+    except OSError:
+        break
+time.sleep(0.3)
+refused = 0
+for s in socks:
+    s.settimeout(0.5)
+    try:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        if not s.recv(64):
+            refused += 1
+    except OSError:
+        refused += 1
+for s in socks:
+    s.close()
+qd.ok(refused >= 60 - 48, f"connections beyond the per-IP limit are refused ({refused} of {len(socks)})")
+st, b = srv.session().get("/healthz")
+qd.ok(st == 200 and b == {"status": "ok"}, "the server still answers /healthz")
+with open(f"/proc/{srv.proc.pid}/status") as f:
+    hwm = [l for l in f if l.startswith("VmHWM")][0]
+kb = int(hwm.split()[1])
+qd.ok(kb < 256 * 1024, f"peak memory stays bounded ({kb // 1024} MB)", hwm)
+srv.stop()
+r = qd.run("check", "--db", srv.db)
+qd.ok(r.returncode == 0, "check passes after overload", r.stdout)
+qd.done()
