@@ -27,7 +27,13 @@ DEPS_STAMP := .deps-installed
 
 .PHONY: all deps run test test-asan test-slow bench lint clean format
 
-all: $(BUILD)/qingdan $(UNIT_BIN)
+all: $(BUILD)/escaping-ok $(BUILD)/qingdan $(UNIT_BIN)
+
+# The escaping check runs on every build: no bare %s into SQL or HTML (scripts/check-escaping).
+$(BUILD)/escaping-ok: $(wildcard src/*/*.c) scripts/check-escaping
+	@mkdir -p $(BUILD)
+	@scripts/check-escaping
+	@touch $@
 
 # Installs once per checkout; scripts/install-deps is idempotent, the stamp only saves time.
 $(DEPS_STAMP): scripts/install-deps

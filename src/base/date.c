@@ -109,12 +109,12 @@ int32_t clock_today(void)
 		return pinned_day;
 	if (pinned >= 0)
 		return pinned;
-	return (int32_t)((clock_now_ms() / 1000 + 8 * 3600) / 86400);
+	return (int32_t)((clock_now_ms() / 1000 + 8LL * 3600) / 86400);
 }
 
 char *clock_format_ms(int64_t ms, char *out)
 {
-	time_t t = (time_t)(ms / 1000) + 8 * 3600;
+	time_t t = (time_t)(ms / 1000) + 8LL * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	date_format(date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);

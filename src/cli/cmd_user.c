@@ -43,7 +43,7 @@ static int user_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 
 int cmd_user(struct cli_opts *o, const char *sub)
 {
-	if (!sub || (strcmp(sub, "add") && strcmp(sub, "grant") && strcmp(sub, "passwd"))) {
+	if (!sub || (strcmp(sub, "add") != 0 && strcmp(sub, "grant") != 0 && strcmp(sub, "passwd") != 0)) {
 		fprintf(stderr, "qingdan user: say add, grant or passwd (qingdan user --help)\n");
 		return 2;
 	}

@@ -137,7 +137,7 @@ static int build_users(struct store_tx *tx, struct demo *d, struct qd_err *err)
 	for (size_t i = 1; i < demo_units_count; i++) {
 		const struct demo_unit *u = &demo_units[i];
 		char name[32];
-		if (strcmp(u->peer_group, "township") && strcmp(u->peer_group, "department"))
+		if (strcmp(u->peer_group, "township") != 0 && strcmp(u->peer_group, "department") != 0)
 			continue;
 		if (!d->handler_of[i]) {
 			snprintf(name, sizeof name, "h%lld", (long long)d->unit_id[i]);
@@ -162,7 +162,7 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	int v;
 	do
 		v = (int)(rnd(d) % demo_units_count);
-	while (strcmp(demo_units[v].kind, "village") && strcmp(demo_units[v].kind, "community"));
+	while (strcmp(demo_units[v].kind, "village") != 0 && strcmp(demo_units[v].kind, "community") != 0);
 	int town = unit_index(demo_units[v].parent);
 	if (i % 7 == 0)
 		v = unit_index("新河口村"), town = unit_index("周老嘴镇");

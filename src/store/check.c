@@ -3,6 +3,8 @@
  * Also the online backup. */
 #include "store/check.h"
 #include "base/buf.h"
+#include "base/mem.h"
+#include <stdlib.h>
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/schema.h"
@@ -61,8 +63,8 @@ static int compare(sqlite3 *db, struct check_report *r, struct qd_err *err)
 		buf_init(&sql);
 		for (int c = 0; t[i].cols[c]; c++)
 			buf_printf(&cols, "%s%s", c ? "," : "", t[i].cols[c]);
-		buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.%s EXCEPT SELECT %s FROM r.%s)) + "
-				 "(SELECT count(*) FROM (SELECT %s FROM r.%s EXCEPT SELECT %s FROM main.%s))",
+		buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.%s EXCEPT SELECT %s FROM r.%s)) + " /* sql-ident */
+				 "(SELECT count(*) FROM (SELECT %s FROM r.%s EXCEPT SELECT %s FROM main.%s))", /* sql-ident */
 			   cols.p, t[i].name, cols.p, t[i].name, cols.p, t[i].name, cols.p, t[i].name);
 		int64_t diff = db_int(db, sql.p, 0, 0);
 		buf_free(&cols);
@@ -95,12 +97,12 @@ int store_check(const char *path, struct check_report *r, FILE *out, struct qd_e
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		ic = sqlite3_mprintf("%s", sqlite3_column_text(st, 0));
+		ic = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	r->integrity_ok = ic && strcmp(ic, "ok") == 0;
 	if (out)
 		fprintf(out, "integrity_check: %s\n", ic ? ic : "?");
-	sqlite3_free(ic);
+	free(ic);
 	r->fts_ok = db_exec(db, "INSERT INTO problem_fts(problem_fts) VALUES('integrity-check');"
 				"INSERT INTO task_fts(task_fts) VALUES('integrity-check');", NULL) == 0;
 	if (out)

@@ -24,7 +24,8 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 	if (!text)
 		return NULL;
 	memcpy(text, MARK, MARKLEN);
-	memcpy(text + MARKLEN, sql, n + 1);
+	memcpy(text + MARKLEN, sql, n);
+	text[MARKLEN + n] = 0;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	sqlite3_free(text);

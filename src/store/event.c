@@ -63,7 +63,7 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, struct
 	int n = 0;
 	struct buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "UPDATE %s SET ", t->name);
+	buf_printf(&sql, "UPDATE %s SET ", t->name); /* sql-ident */
 	for (int i = 0; t->cols[i] && n < 63; i++) {
 		if (strcmp(t->cols[i], t->key) == 0 || !(v = json_object_get(row, t->cols[i])))
 			continue;
@@ -72,7 +72,7 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, struct
 	}
 	int changed = 0;
 	if (n) {
-		buf_printf(&sql, " WHERE %s=?", t->key);
+		buf_printf(&sql, " WHERE %s=?", t->key); /* sql-ident */
 		sqlite3_stmt *st = db_prepare(db, sql.p);
 		if (!st) {
 			buf_free(&sql);
@@ -94,7 +94,7 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, struct
 		return 0;
 	}
 	buf_reset(&sql);
-	buf_printf(&sql, "INSERT OR IGNORE INTO %s(", t->name);
+	buf_printf(&sql, "INSERT OR IGNORE INTO %s(", t->name); /* sql-ident */
 	n = 0;
 	for (int i = 0; t->cols[i] && n < 64; i++) {
 		if (!(v = json_object_get(row, t->cols[i])))

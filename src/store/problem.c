@@ -255,7 +255,7 @@ json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, 
 	}
 	if (f->count && total) {
 		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p);
+		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p); /* sql-ident: fixed fragments */
 		st = db_prepare(db, sql.p);
 		if (st) {
 			where_bind(&w, st, 1);

@@ -245,7 +245,7 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 		   const struct task_input *in, struct qd_err *err)
 {
 	sqlite3 *db = store_tx_db(tx);
-	struct task t;
+	struct task t = {0};
 	char origin_path[128], unit_path[128];
 	if (store_task_read(db, id, &t, origin_path, unit_path, err))
 		return -1;
@@ -376,7 +376,7 @@ json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int
 	}
 	if (f->count && total) {
 		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p);
+		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
 		st = db_prepare(db, sql.p);
 		if (st) {
 			where_bind(&w, st, 1);

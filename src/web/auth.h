@@ -6,7 +6,7 @@
 #include "web/req.h"
 
 #define AUTH_MAX_FAILURES 5
-#define AUTH_LOCK_MS (15 * 60 * 1000)
+#define AUTH_LOCK_MS (15LL * 60 * 1000)
 #define AUTH_SESSION_MS (12LL * 3600 * 1000)
 #define AUTH_PW_MIN 8
 
