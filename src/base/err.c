@@ -1,8 +1,40 @@
 /* err.c — filling struct qd_err; code names used in JSON error bodies. */
 #include "base/err.h"
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Step ap past the arguments fmt consumes.  Only the conversions this project's messages use:
+ * %s %c %d %i %u %x with the length modifiers l, ll, z; %% takes none. */
+static void skip_args(const char *fmt, va_list *ap)
+{
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		while (*p && strchr("-+ #0123456789.", *p))
+			p++;
+		int l = 0, z = 0;
+		while (*p == 'l')
+			l++, p++;
+		if (*p == 'z')
+			z = 1, p++;
+		switch (*p) {
+		case 's': (void)va_arg(*ap, const char *); break;
+		case 'c': (void)va_arg(*ap, int); break;
+		case 'd': case 'i': case 'u': case 'x':
+			if (z) (void)va_arg(*ap, size_t);
+			else if (l >= 2) (void)va_arg(*ap, long long);
+			else if (l == 1) (void)va_arg(*ap, long);
+			else (void)va_arg(*ap, int);
+			break;
+		case 'f': case 'g': (void)va_arg(*ap, double); break;
+		case 0: return;
+		default: break;
+		}
+	}
+}
 
 int qd_fail(struct qd_err *err, enum qd_code code, const char *field, const char *zh,
 	    const char *en, ...)
@@ -15,9 +47,10 @@ int qd_fail(struct qd_err *err, enum qd_code code, const char *field, const char
 	va_start(ap, en);
 	va_list aq;
 	va_copy(aq, ap);
-	vsnprintf(err->zh, sizeof err->zh, zh, ap);
-	vsnprintf(err->en, sizeof err->en, en, aq);
+	vsnprintf(err->zh, sizeof err->zh, zh, aq);
 	va_end(aq);
+	skip_args(zh, &ap);
+	vsnprintf(err->en, sizeof err->en, en, ap);
 	va_end(ap);
 	return -1;
 }

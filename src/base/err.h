@@ -25,7 +25,8 @@ struct qd_err {
 };
 
 /* Fill err (if non-NULL) and return -1, so callers can `return qd_fail(...)`.
- * zh/en are printf formats taking the same arguments. */
+ * zh and en are printf formats; the arguments of zh come first, then those of en:
+ *   qd_fail(err, QD_EINVAL, "days", "最多%d天", "at most %d days", max, max); */
 int qd_fail(struct qd_err *err, enum qd_code code, const char *field, const char *zh,
 	    const char *en, ...);
 void qd_err_clear(struct qd_err *err);

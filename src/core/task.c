@@ -107,7 +107,8 @@ static int guard(const struct task *t, const struct task_transition *tr,
 	case TA_REQUEST_EXTENSION:
 		if (t->extensions_used >= t->max_extensions)
 			return qd_fail(err, QD_ECONFLICT, "action", "该任务的延期次数已用完（允许%d次）",
-				       "no extension left for this task (%d allowed)", t->max_extensions);
+				       "no extension left for this task (%d allowed)", t->max_extensions,
+				       t->max_extensions);
 		break;
 	case TA_FOLLOW_UP:
 		if (actor->user_id && actor->user_id == t->handler_id)
@@ -267,6 +268,7 @@ int task_act(struct task *t, enum task_action a, const struct task_input *in,
 		break;
 	case TA_DENY_EXTENSION:
 		n.extension_days = 0;
+		n.extensions_used++; /* a decided request uses the allowance, granted or not */
 		break;
 	case TA_COMPLETE:
 		n.outcome = (enum outcome)in->outcome;
@@ -304,7 +306,7 @@ int task_act(struct task *t, enum task_action a, const struct task_input *in,
 		n.last_unreachable_on = 0;
 		n.completed_on = n.signed_off_on = 0;
 		n.exception = 0;
-		n.progress = n.tier == TIER_LONG_TERM ? n.progress : 0;
+		n.progress = 0; /* the handler reports progress anew */
 		n.deadline = calendar_add_workdays(cal, today, limits[n.urgency].complete);
 		break;
 	default:

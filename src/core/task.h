@@ -3,7 +3,10 @@
  *   pending ─assign→ assigned ─accept→ in_progress ─complete→ completed ─sign_off→ signed_off
  *   assigned ─return(reason)→ pending
  *   in_progress ─progress→ in_progress;  ─request_extension→ extension_requested
- *   extension_requested ─approve_extension / deny_extension→ in_progress; ─progress→ itself
+ *   extension_requested ─approve_extension / deny_extension→ in_progress; ─progress→ itself;
+ *                       ─complete→ completed (the pending request lapses)
+ *   Every decided extension request (approved or denied) uses one of the urgency's allowance;
+ *   a reopen resets the verdict and progress and sets a new deadline.
  *   completed ─follow_up(verdict)→ completed;  ─reopen→ in_progress (new deadline)
  *   signed_off ─reopen (failed spot-check)→ in_progress
  *

@@ -5,6 +5,7 @@
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/schema.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,74 +41,98 @@ int store_chain_load(struct store *s, struct qd_err *err)
 	return 0;
 }
 
-/* Apply one row to a projection table: UPDATE the columns it names when the row exists, else
- * INSERT it.  (Not INSERT … ON CONFLICT: SQLite checks NOT NULL before the conflict, so a
- * partial row would fail.)  SQL text is built only from the schema's column names; values are
- * bound. */
-static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, struct qd_err *err)
+/* The SQL of an upsert depends only on (table, columns present, insert or update): it is built
+ * once per thread and shape, then found again by db_prepare. */
+#define SQL_CACHE 64
+static _Thread_local struct {
+	const struct schema_table *t;
+	uint64_t mask;
+	int update;
+	char *sql;
+} sql_cache[SQL_CACHE];
+
+static const char *row_sql(const struct schema_table *t, uint64_t mask, int update)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(row, key, v) {
-		int known = 0;
-		for (int i = 0; t->cols[i]; i++)
-			if (strcmp(t->cols[i], key) == 0)
-				known = 1;
-		if (!known)
-			return qd_fail(err, QD_EINTERNAL, key, "事件列名无效", "unknown column %s.%s in event", t->name, key);
+	unsigned h = (unsigned)((uintptr_t)t >> 4 ^ mask * 0x9E3779B97F4A7C15ull >> 40 ^ (unsigned)update) % SQL_CACHE;
+	for (unsigned k = 0; k < SQL_CACHE; k++) {
+		unsigned i = (h + k) % SQL_CACHE;
+		if (sql_cache[i].sql && sql_cache[i].t == t && sql_cache[i].mask == mask && sql_cache[i].update == update)
+			return sql_cache[i].sql;
+		if (!sql_cache[i].sql) {
+			struct buf b;
+			buf_init(&b);
+			int n = 0;
+			if (update) {
+				buf_printf(&b, "UPDATE %s SET ", t->name); /* sql-ident */
+				for (int c = 0; t->cols[c]; c++)
+					if ((mask >> c & 1) && strcmp(t->cols[c], t->key) != 0)
+						buf_printf(&b, "%s%s=?", n++ ? "," : "", t->cols[c]);
+				buf_printf(&b, " WHERE %s=?", t->key); /* sql-ident */
+			} else {
+				buf_printf(&b, "INSERT INTO %s(", t->name); /* sql-ident */
+				for (int c = 0; t->cols[c]; c++)
+					if (mask >> c & 1)
+						buf_printf(&b, "%s%s", n++ ? "," : "", t->cols[c]);
+				buf_puts(&b, ") VALUES(");
+				for (int c = 0; c < n; c++)
+					buf_puts(&b, c ? ",?" : "?");
+				buf_puts(&b, ")");
+			}
+			sql_cache[i].t = t;
+			sql_cache[i].mask = mask;
+			sql_cache[i].update = update;
+			sql_cache[i].sql = buf_take(&b);
+			return sql_cache[i].sql;
+		}
 	}
-	json_t *keyv = json_object_get(row, t->key);
+	return NULL; /* more shapes than slots: a bug in the schema, not in input */
+}
+
+/* Apply one row to a projection table: UPDATE the columns it names when the row exists, else
+ * INSERT it (directly when the event creates it).  Not INSERT … ON CONFLICT: SQLite checks
+ * NOT NULL before the conflict, so a partial row would fail.  SQL text comes only from the
+ * schema's column names; values are bound. */
+static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, int insert, struct qd_err *err)
+{
+	json_t *vals[64], *v;
+	uint64_t mask = 0;
+	int n = 0, ncols = 0, keycol = -1;
+	for (int c = 0; t->cols[c] && c < 64; c++, ncols++) {
+		if (strcmp(t->cols[c], t->key) == 0)
+			keycol = c;
+		if ((v = json_object_get(row, t->cols[c]))) {
+			mask |= 1ull << c;
+			vals[n++] = v;
+		}
+	}
+	if ((size_t)n != json_object_size(row))
+		return qd_fail(err, QD_EINTERNAL, t->name, "事件列名无效", "unknown column in a %s event row", t->name);
+	json_t *keyv = keycol >= 0 ? json_object_get(row, t->key) : NULL;
 	if (!keyv)
 		return qd_fail(err, QD_EINTERNAL, t->key, "事件缺少主键", "event row for %s has no %s", t->name, t->key);
-	json_t *vals[64];
-	int n = 0;
-	struct buf sql;
-	buf_init(&sql);
-	buf_printf(&sql, "UPDATE %s SET ", t->name); /* sql-ident */
-	for (int i = 0; t->cols[i] && n < 63; i++) {
-		if (strcmp(t->cols[i], t->key) == 0 || !(v = json_object_get(row, t->cols[i])))
-			continue;
-		buf_printf(&sql, "%s%s=?", n ? "," : "", t->cols[i]);
-		vals[n++] = v;
-	}
-	int changed = 0;
-	if (n) {
-		buf_printf(&sql, " WHERE %s=?", t->key); /* sql-ident */
-		sqlite3_stmt *st = db_prepare(db, sql.p);
-		if (!st) {
-			buf_free(&sql);
+	if (!insert && (mask & ~(1ull << keycol))) {
+		const char *sql = row_sql(t, mask, 1);
+		sqlite3_stmt *st = sql ? db_prepare(db, sql) : NULL;
+		if (!st)
 			return db_fail(db, err);
+		int b = 1;
+		for (int i = 0, c = 0; c < ncols; c++) {
+			if (!(mask >> c & 1))
+				continue;
+			if (c != keycol)
+				db_bind_json(st, b++, vals[i]);
+			i++;
 		}
-		for (int i = 0; i < n; i++)
-			db_bind_json(st, i + 1, vals[i]);
-		db_bind_json(st, n + 1, keyv);
+		db_bind_json(st, b, keyv);
 		int rc = sqlite3_step(st);
 		db_done(st);
-		if (rc != SQLITE_DONE) {
-			buf_free(&sql);
+		if (rc != SQLITE_DONE)
 			return db_fail(db, err);
-		}
-		changed = sqlite3_changes(db);
+		if (sqlite3_changes(db))
+			return 0;
 	}
-	if (changed) {
-		buf_free(&sql);
-		return 0;
-	}
-	buf_reset(&sql);
-	buf_printf(&sql, "INSERT OR IGNORE INTO %s(", t->name); /* sql-ident */
-	n = 0;
-	for (int i = 0; t->cols[i] && n < 64; i++) {
-		if (!(v = json_object_get(row, t->cols[i])))
-			continue;
-		buf_printf(&sql, "%s%s", n ? "," : "", t->cols[i]);
-		vals[n++] = v;
-	}
-	buf_puts(&sql, ") VALUES(");
-	for (int i = 0; i < n; i++)
-		buf_puts(&sql, i ? ",?" : "?");
-	buf_puts(&sql, ")");
-	sqlite3_stmt *st = db_prepare(db, sql.p);
-	buf_free(&sql);
+	const char *sql = row_sql(t, mask, 0);
+	sqlite3_stmt *st = sql ? db_prepare(db, sql) : NULL;
 	if (!st)
 		return db_fail(db, err);
 	for (int i = 0; i < n; i++)
@@ -119,7 +144,13 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, struct
 	return 0;
 }
 
-int projection_apply(sqlite3 *db, json_t *payload, struct qd_err *err)
+int event_creates(const char *kind)
+{
+	size_t n = strlen(kind);
+	return n > 7 && strcmp(kind + n - 7, ".create") == 0;
+}
+
+int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *err)
 {
 	json_t *rows = json_object_get(payload, "rows");
 	if (!rows)
@@ -135,9 +166,9 @@ int projection_apply(sqlite3 *db, json_t *payload, struct qd_err *err)
 			size_t k;
 			json_t *row;
 			json_array_foreach(r, k, row)
-				if (upsert(db, &tables[i], row, err))
+				if (upsert(db, &tables[i], row, insert, err))
 					return -1;
-		} else if (upsert(db, &tables[i], r, err)) {
+		} else if (upsert(db, &tables[i], r, insert, err)) {
 			return -1;
 		}
 	}
@@ -174,7 +205,7 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	if (projection_apply(s->wdb, payload, err))
+	if (projection_apply(s->wdb, payload, event_creates(kind), err))
 		return -1;
 	s->last_seq = seq;
 	memcpy(s->last_hash, hash, 32);

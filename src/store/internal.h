@@ -20,7 +20,9 @@ struct store {
 	int qlen, queue_max, batch_max;
 	/* chain state, owned by the writer */
 	int64_t last_seq;
-	int64_t data_version; /* PRAGMA data_version when the chain state was last known good */
+	int64_t data_version;
+	int64_t fts_upto;       /* problems indexed for search (cached; the truth is in meta) */
+	int64_t fts_at_ms;      /* when the index last caught up */ /* PRAGMA data_version when the chain state was last known good */
 	unsigned char last_hash[32];
 	struct {
 		char table[32];
@@ -40,8 +42,11 @@ struct store_tx {
 int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
 /* Apply pending migrations on db; 0 or -1. */
 int store_migrate(sqlite3 *db, struct qd_err *err);
-/* Upsert the rows of one event payload ({"rows": {...}}) into db. */
-int projection_apply(sqlite3 *db, json_t *payload, struct qd_err *err);
+/* Apply the rows of one event payload ({"rows": {...}}) to db.  insert = 1 when the event
+ * creates its rows (kind "*.create"): they are inserted without looking for them first. */
+int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *err);
+/* 1 when an event of this kind creates its rows ("unit.create", "problem.create" …). */
+int event_creates(const char *kind);
 /* hash = SHA-256(prev || canonical(seq, at, actor, kind, entity, entity_id, payload)). */
 void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t actor,
 		const char *kind, const char *entity, int64_t entity_id, const char *payload,

@@ -3,9 +3,11 @@
 #include "store/internal.h"
 #include "base/date.h"
 #include "base/log.h"
+#include "base/rand.h"
 #include "base/mem.h"
 #include "store/db.h"
 #include "store/schema.h"
+#include "store/search.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -205,6 +207,31 @@ int64_t store_tx_now(struct store_tx *tx)
 	return clock_now_ms();
 }
 
+/* After a commit: index new problems for search when enough have gathered, the last indexing
+ * is half a second old, or nothing else waits (always, without a writer thread: the CLI). */
+static void index_new_problems(struct store *s)
+{
+	int64_t top = 0;
+	for (int i = 0; i < s->nids; i++)
+		if (strcmp(s->ids[i].table, "problem") == 0)
+			top = s->ids[i].next - 1;
+	if (top <= s->fts_upto && s->writer_running)
+		return;
+	int64_t now = clock_now_ms();
+	if (s->writer_running && top - s->fts_upto < 2000 && now - s->fts_at_ms < 500 && store_queue_len(s) > 0)
+		return;
+	struct qd_err err;
+	int n;
+	while ((n = search_catch_up(s->wdb, 20000, &err)) > 0)
+		if (s->writer_running)
+			break;
+	if (n < 0)
+		log_error("search index: %s", err.en);
+	s->fts_upto = search_indexed_upto(s->wdb);
+	s->fts_at_ms = now;
+	s->data_version = db_int(s->wdb, "PRAGMA data_version", 0, 0);
+}
+
 /* Run a batch of commands in one transaction; each in its own savepoint. */
 static void run_batch(struct store *s, struct store_cmd *batch)
 {
@@ -252,6 +279,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		s->nids = 0;
 		store_chain_load(s, NULL);
 	}
+	index_new_problems(s);
 	struct store_cmd *c = batch;
 	while (c) {
 		struct store_cmd *next = c->next; /* on_done may free c */
@@ -317,7 +345,11 @@ int store_submit(struct store *s, struct store_cmd *cmd, struct qd_err *err)
 {
 	cmd->next = NULL;
 	pthread_mutex_lock(&s->mu);
-	if (s->qlen >= s->queue_max || s->stopping) {
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		return qd_fail(err, QD_EBUSY, NULL, "服务正在停止，请稍后重试", "busy: the server is stopping, retry later");
+	}
+	if (s->qlen >= s->queue_max) {
 		pthread_mutex_unlock(&s->mu);
 		return qd_fail(err, QD_EBUSY, NULL, "系统繁忙，请稍后重试", "busy: the write queue is full, retry later");
 	}
@@ -383,7 +415,7 @@ char *store_seal(struct store *s, const char *plain)
 	size_t n = strlen(plain);
 	size_t clen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
 	unsigned char *box = xmalloc(clen);
-	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	rand_bytes(box, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, box,
 			      s->key);
 	size_t blen = sodium_base64_encoded_len(clen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);

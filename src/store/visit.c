@@ -28,6 +28,11 @@ json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
 	struct where w;
 	where_init(&w);
 	where_scope(&w, f, "v.unit_path", NULL);
+	if (f->unit_path) {
+		where_and(&w, "substr(v.unit_path, 1, length(?)) = ?");
+		where_str(&w, f->unit_path);
+		where_str(&w, f->unit_path);
+	}
 	struct buf sql;
 	buf_init(&sql);
 	buf_printf(&sql, "SELECT v.id, v.unit_id, n.name AS unit_name, v.cadre_id, u.display_name AS cadre_name, "

@@ -189,7 +189,7 @@ void api_problem_pii(struct req *r)
 	sqlite3 *db = req_db(r);
 	if (!db)
 		return;
-	json_t *p = store_problem_get(db, r->path_id);
+	json_t *p = visible(r, db, r->path_id);
 	if (!p) {
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
@@ -242,6 +242,14 @@ static void triage(struct req *r, int merge)
 	if (!(rights & RIGHT_TRIAGE)) {
 		req_fail(r, QD_EPERM, "id", "您无权研判该问题", "you may not triage this problem");
 		return;
+	}
+	if (merge) { /* the duplicate's original must be visible to the caller too */
+		json_t *into = visible(r, db, req_int(r, "into", 0));
+		if (!into) {
+			req_fail(r, QD_ENOTFOUND, "into", "目标问题不存在", "no such problem to merge into");
+			return;
+		}
+		json_decref(into);
 	}
 	struct triage_w *w = xcalloc(1, sizeof *w);
 	w->actor = r->user_id;

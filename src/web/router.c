@@ -204,12 +204,19 @@ struct qctx {
 	json_t *seen;
 };
 
-static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				  const char *value, size_t value_size)
 {
 	struct qctx *q = cls;
 	(void)kind;
 	if (q->failed)
 		return MHD_NO;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size)) { /* %00 inside */
+		q->failed = 1;
+		qd_fail(q->err, QD_EINVAL, strlen(key) == key_size && utf8_valid(key, key_size) ? key : "query",
+			"查询参数含有无效字符", "a query parameter contains invalid characters");
+		return MHD_NO;
+	}
 	const struct param *p = NULL;
 	for (int i = 0; q->spec && q->spec[i].name; i++)
 		if (strcmp(q->spec[i].name, key) == 0)
@@ -265,7 +272,7 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 int router_validate(struct req *r, struct qd_err *err)
 {
 	struct qctx q = {r, r->route->query, err, 0, json_object()};
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_one, &q);
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, query_one, &q);
 	json_decref(q.seen);
 	if (q.failed)
 		return -1;

@@ -245,8 +245,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->phase == PHASE_BODY) {
 		if (strlen(url) >= sizeof r->path) {
-			r->status = 414;
 			req_fail(r, QD_EINVAL, "path", "地址过长", "URI too long");
+			r->status = 414;
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
 			r->status = 200;
 			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));

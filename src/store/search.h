@@ -1,0 +1,14 @@
+/* search.h — the text-search index of problems, kept by the writer in batches after commits. */
+#ifndef QD_STORE_SEARCH_H
+#define QD_STORE_SEARCH_H
+#include "base/err.h"
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* Index problems not yet in problem_fts, at most max rows, in its own transaction (BEGIN
+ * IMMEDIATE, so two processes never index the same rows).  Returns rows indexed or -1. */
+int search_catch_up(sqlite3 *db, int max, struct qd_err *err);
+/* The highest problem id already indexed. */
+int64_t search_indexed_upto(sqlite3 *db);
+
+#endif
