@@ -2,6 +2,8 @@
  * view, projection and chain helpers.  Not for use outside src/store/. */
 #ifndef QD_STORE_INTERNAL_H
 #define QD_STORE_INTERNAL_H
+#include "core/calendar.h"
+#include "core/task.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <sodium.h>
@@ -22,7 +24,11 @@ struct store {
 	int64_t last_seq;
 	int64_t data_version;
 	int64_t fts_upto;       /* problems indexed for search (cached; the truth is in meta) */
-	int64_t fts_at_ms;      /* when the index last caught up */ /* PRAGMA data_version when the chain state was last known good */
+	int64_t fts_at_ms;      /* when the index last caught up */
+	/* the writer's copy of the rules (calendar, limits); rules_valid = 0 reloads them */
+	struct calendar *cal;
+	struct urgency_limit limits[URG__COUNT];
+	int rules_valid; /* PRAGMA data_version when the chain state was last known good */
 	unsigned char last_hash[32];
 	struct {
 		char table[32];

@@ -3,6 +3,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/internal.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -172,9 +173,33 @@ int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id,
 	return 0;
 }
 
+static void rules_load(struct store_tx *tx)
+{
+	struct store *s = store_tx_store(tx);
+	if (s->rules_valid)
+		return;
+	calendar_free(s->cal);
+	s->cal = store_calendar_load(store_tx_db(tx));
+	store_limits_load(store_tx_db(tx), s->limits);
+	s->rules_valid = 1;
+}
+
+const struct calendar *store_tx_calendar(struct store_tx *tx)
+{
+	rules_load(tx);
+	return store_tx_store(tx)->cal;
+}
+
+void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT])
+{
+	rules_load(tx);
+	memcpy(out, store_tx_store(tx)->limits, sizeof store_tx_store(tx)->limits);
+}
+
 int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kind,
 		       const char *name, struct qd_err *err)
 {
+	store_tx_store(tx)->rules_valid = 0;
 	if (kind < 0 || kind > 2)
 		return qd_fail(err, QD_EINVAL, "kind", "日期类型无效（0普通、1节假日、2调休上班）",
 			       "kind must be 0 (ordinary), 1 (holiday) or 2 (worked weekend day)");
@@ -187,6 +212,7 @@ int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kin
 int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
 		     struct qd_err *err)
 {
+	store_tx_store(tx)->rules_valid = 0;
 	json_t *v = json_object();
 	for (int u = 0; u < URG__COUNT; u++)
 		json_object_set_new(v, urgency_name((enum urgency)u),
@@ -201,6 +227,7 @@ int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_li
 
 int store_org_seed(struct store_tx *tx, struct qd_err *err)
 {
+	store_tx_store(tx)->rules_valid = 0;
 	/* The shipped calendar in one event, so init stays one small log entry. */
 	size_t n;
 	const struct cal_day *days = calendar_shipped(&n);

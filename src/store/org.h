@@ -36,6 +36,11 @@ int store_org_seed(struct store_tx *tx, struct qd_err *err);
 int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
 		     struct qd_err *err);
 
+/* Inside a command: the calendar and urgency limits in force (cached by the writer, reloaded
+ * after they change).  The calendar belongs to the store. */
+const struct calendar *store_tx_calendar(struct store_tx *tx);
+void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
+
 /* Readers. */
 int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err);
 json_t *store_unit_list(sqlite3 *db);

@@ -145,6 +145,7 @@ void store_close(struct store *s)
 		db_finalize_all(s->wdb);
 		sqlite3_close_v2(s->wdb);
 	}
+	calendar_free(s->cal);
 	sodium_memzero(s->key, sizeof s->key);
 	free(s->path);
 	free(s);
@@ -245,6 +246,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		if (dv != s->data_version) {
 			store_chain_load(s, NULL);
 			s->nids = 0;
+			s->rules_valid = 0;
 			s->data_version = dv;
 		}
 	}
@@ -277,6 +279,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 			c->err = err;
 		}
 		s->nids = 0;
+		s->rules_valid = 0;
 		store_chain_load(s, NULL);
 	}
 	index_new_problems(s);

@@ -160,7 +160,13 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		const char *state = json_string_value(json_object_get(p, "state"));
 		const char *path = json_string_value(json_object_get(p, "unit_path"));
 		int bad_state = strcmp(state, "new") != 0;
-		int allowed = (grants_rights_on(a->grants, a->ngrants, path) & need) != 0;
+		unsigned rights = grants_rights_on(a->grants, a->ngrants, path);
+		int allowed = (rights & need) != 0;
+		if (!(rights & (RIGHT_READ | need))) { /* not even visible: do not reveal it exists */
+			json_decref(p);
+			return qd_fail(err, QD_ENOTFOUND, "problem_ids", "问题 %lld 不存在", "no such problem %lld",
+				       (long long)tn->problem_ids[i], (long long)tn->problem_ids[i]);
+		}
 		if (!origin) {
 			origin = json_integer_value(json_object_get(p, "unit_id"));
 			snprintf(origin_path, sizeof origin_path, "%s", path);
@@ -262,13 +268,10 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 		    check_assign(db, in, new_path, err))
 			return -1;
 	}
-	struct calendar *cal = store_calendar_load(db);
 	struct urgency_limit lim[URG__COUNT];
-	store_limits_load(db, lim);
+	store_tx_limits(tx, lim);
 	enum task_state from = t.state;
-	int rc = task_act(&t, action, in, &ta, cal, lim, clock_today(), err);
-	calendar_free(cal);
-	if (rc)
+	if (task_act(&t, action, in, &ta, store_tx_calendar(tx), lim, clock_today(), err))
 		return -1;
 	json_t *row = state_row(&t, store_tx_now(tx));
 	if (action == TA_ASSIGN)

@@ -66,6 +66,18 @@ static int admin_over(struct org_w *w, sqlite3 *db, int64_t unit_id, const char 
 	return 0;
 }
 
+/* County-wide settings (categories, calendar, limits) need the admin right over a root unit. */
+static int admin_global(struct org_w *w, struct qd_err *err)
+{
+	for (int i = 0; i < w->ng; i++) {
+		const char *p = w->g[i].path;
+		if ((role_rights(w->g[i].role) & RIGHT_ADMIN) && p[0] == '/' && strchr(p + 1, '/') == p + strlen(p) - 1)
+			return 0;
+	}
+	return qd_fail(err, QD_EPERM, "", "只有全县（市）系统管理员可以修改全局设置",
+		       "only an administrator of the whole county may change global settings");
+}
+
 static void created_finish(struct req *r)
 {
 	struct org_w *w = r->warg;
@@ -104,6 +116,8 @@ void api_categories(struct req *r)
 static int category_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct org_w *w = arg;
+	if (admin_global(w, err))
+		return -1;
 	return store_category_create(tx, w->actor, bi(w->body, "parent_id"), bs(w->body, "name"), &w->id, err);
 }
 
@@ -200,6 +214,8 @@ void api_calendar(struct req *r)
 static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct org_w *w = arg;
+	if (admin_global(w, err))
+		return -1;
 	int32_t d;
 	date_parse(bs(w->body, "date"), &d);
 	const char *k = bs(w->body, "kind");
@@ -239,6 +255,8 @@ void api_limits(struct req *r)
 static int limits_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct org_w *w = arg;
+	if (admin_global(w, err))
+		return -1;
 	struct urgency_limit l[URG__COUNT];
 	store_limits_load(store_tx_db(tx), l);
 	int u = urgency_parse(bs(w->body, "urgency"));

@@ -102,7 +102,10 @@ static int check_value(json_t *v, const struct param *p, const char *prefix, str
 		size_t len = json_string_length(v);
 		if (!text_ok(s, len, p->type == P_TEXT))
 			return bad(err, prefix, p->name, "含有无效字符", "contains invalid characters");
-		if (p->required && len == 0)
+		size_t blank = 0;
+		while (blank < len && strchr(" \t\r\n", s[blank]))
+			blank++;
+		if (p->required && blank == len)
 			return bad(err, prefix, p->name, "不能为空", "must not be empty");
 		if ((int64_t)utf8_count(s) > p->max) {
 			char zh[64];
