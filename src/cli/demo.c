@@ -171,6 +171,8 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	int32_t day = today - 3 - (int32_t)(rnd(d) % 55);
 	if (plan == 0 || plan == 4)
 		day = today - (int32_t)(rnd(d) % 4);
+	else if (plan == 5 || plan == 6 || plan == 7)
+		day = today - (int32_t)(rnd(d) % 12); /* recently assigned: mostly still on time */
 	if (!calendar_is_workday(cal, day))
 		day = calendar_add_workdays(cal, day, 1);
 	if (day > today)
