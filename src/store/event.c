@@ -5,6 +5,7 @@
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/schema.h"
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,16 +43,17 @@ int store_chain_load(struct store *s, struct qd_err *err)
 }
 
 /* The SQL of an upsert depends only on (table, columns present, insert or update): it is built
- * once per thread and shape, then found again by db_prepare. */
+ * once per shape for the process (a handful of shapes), then found again by db_prepare. */
 #define SQL_CACHE 64
-static _Thread_local struct {
+static pthread_mutex_t sql_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
 	const struct schema_table *t;
 	uint64_t mask;
 	int update;
 	char *sql;
 } sql_cache[SQL_CACHE];
 
-static const char *row_sql(const struct schema_table *t, uint64_t mask, int update)
+static const char *row_sql_locked(const struct schema_table *t, uint64_t mask, int update)
 {
 	unsigned h = (unsigned)((uintptr_t)t >> 4 ^ mask * 0x9E3779B97F4A7C15ull >> 40 ^ (unsigned)update) % SQL_CACHE;
 	for (unsigned k = 0; k < SQL_CACHE; k++) {
@@ -86,6 +88,14 @@ static const char *row_sql(const struct schema_table *t, uint64_t mask, int upda
 		}
 	}
 	return NULL; /* more shapes than slots: a bug in the schema, not in input */
+}
+
+static const char *row_sql(const struct schema_table *t, uint64_t mask, int update)
+{
+	pthread_mutex_lock(&sql_cache_mu);
+	const char *sql = row_sql_locked(t, mask, update);
+	pthread_mutex_unlock(&sql_cache_mu);
+	return sql; /* entries are never freed or moved */
 }
 
 /* Apply one row to a projection table: UPDATE the columns it names when the row exists, else

@@ -31,7 +31,7 @@ def ok(cond, name, detail=None):
         _failed += 1
         print(f"not ok {_count} - {name}", flush=True)
         if detail is not None:
-            for line in str(detail).splitlines()[:20]:
+            for line in str(detail).splitlines()[:40]:
                 print(f"#   {line}", flush=True)
 
 
@@ -162,10 +162,12 @@ class Server:
             text = open(self.log, errors="replace").read()
         except OSError:
             return
-        bad = [l for l in text.splitlines() if "ERROR: AddressSanitizer" in l or "ERROR: LeakSanitizer" in l
-               or "runtime error:" in l]
-        if bad:
-            ok(False, "the server's log has no sanitizer report", "\n".join(bad[:10]))
+        lines = text.splitlines()
+        at = [i for i, l in enumerate(lines) if "ERROR: AddressSanitizer" in l or "ERROR: LeakSanitizer" in l
+              or "runtime error:" in l]
+        if at:
+            report = "\n".join(lines[at[0]:at[0] + 40])
+            ok(False, "the server's log has no sanitizer report", report)
         open(self.log, "w").close()
 
     def session(self):
