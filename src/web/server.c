@@ -340,13 +340,13 @@ int server_start(struct server **out, struct store *st, const struct server_opts
 	s->started_ms = clock_now_ms();
 	s->d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 					MHD_USE_ERROR_LOG,
-				0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr,
+				0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+				MHD_OPTION_SOCK_ADDR, &addr,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_CONNECTION_LIMIT,
 				(unsigned)s->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 				(unsigned)s->o.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)s->o.conn_memory, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-				s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
 		return qd_fail(err, QD_EINTERNAL, "listen", "无法在 %s:%d 上监听", "cannot listen on %s:%d",
