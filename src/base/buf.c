@@ -57,7 +57,10 @@ void buf_puts(struct buf *b, const char *s)
 
 void buf_putc(struct buf *b, char c)
 {
-	buf_put(b, &c, 1);
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -112,11 +115,36 @@ void buf_url(struct buf *b, const char *s)
 	}
 }
 
+void buf_int(struct buf *b, long long v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Bytes that need no escaping inside a JSON string (and none that would close a <script>). */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<';
+}
+
 void buf_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	buf_putc(b, '"');
 	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		const unsigned char *run = u;
+		while (json_plain(*u))
+			u++;
+		if (u > run)
+			buf_put(b, run, (size_t)(u - run));
+		if (!*u)
+			break;
 		switch (*u) {
 		case '"': buf_puts(b, "\\\""); break;
 		case '\\': buf_puts(b, "\\\\"); break;

@@ -27,5 +27,6 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_html(struct buf *b, const char *s);
 void buf_url(struct buf *b, const char *s);
 void buf_json_str(struct buf *b, const char *s); /* writes "..." with quotes */
+void buf_int(struct buf *b, long long v);          /* decimal, no printf */
 
 #endif

@@ -116,6 +116,16 @@ json_t *db_col_json(sqlite3_stmt *st, int i)
 	}
 }
 
+void db_col_write(struct buf *b, sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER: buf_int(b, (long long)sqlite3_column_int64(st, i)); break;
+	case SQLITE_FLOAT: buf_printf(b, "%.17g", sqlite3_column_double(st, i)); break;
+	case SQLITE_TEXT: buf_json_str(b, (const char *)sqlite3_column_text(st, i)); break;
+	default: buf_puts(b, "null");
+	}
+}
+
 json_t *db_row_json(sqlite3_stmt *st)
 {
 	json_t *o = json_object();

@@ -2,6 +2,7 @@
  * statements, binding, rows as JSON. */
 #ifndef QD_DB_H
 #define QD_DB_H
+#include "base/buf.h"
 #include "base/err.h"
 #include <jansson.h>
 #include <sqlite3.h>
@@ -29,6 +30,8 @@ void db_bind_json(sqlite3_stmt *st, int i, json_t *v);
 json_t *db_row_json(sqlite3_stmt *st);
 /* Text column as a JSON string or null. */
 json_t *db_col_json(sqlite3_stmt *st, int i);
+/* Append column i of the current row as a JSON value (number, string or null). */
+void db_col_write(struct buf *b, sqlite3_stmt *st, int i);
 /* Single integer from a query with up to two int params (-1 on error or no row). */
 int64_t db_int(sqlite3 *db, const char *sql, int64_t a, int64_t b);
 

@@ -162,6 +162,13 @@ static const char *const migrations[] = {
 	 * id indexed; searches cover the rest by a plain substring scan. */
 	"DROP TRIGGER problem_fts_ins;\n"
 	"INSERT INTO meta(key, value) SELECT 'fts_problem_upto', coalesce(max(id), 0) FROM problem;\n",
+
+	/* 3: task lists read in deadline order and filter by scope on the index alone: the paths
+	 * ride along in the (state, deadline) and (deadline) indexes, so rows outside the scope
+	 * are skipped without touching the table, and no list needs a sort. */
+	"DROP INDEX task_state_deadline;\n"
+	"CREATE INDEX task_state_deadline ON task(state, deadline, unit_path, origin_path);\n"
+	"CREATE INDEX task_deadline ON task(deadline, unit_path, origin_path);\n",
 };
 
 int schema_count(void)

@@ -8,6 +8,7 @@
 #include "store/org.h"
 #include "store/problem.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *jdate(int32_t d)
@@ -298,15 +299,118 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 	return emit_task(tx, a->user_id, kind, id, row, extra, err);
 }
 
-json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total)
+/* Columns write_rows needs to know the task's machine state. */
+enum {
+	C_ID, C_STATE, C_TIER, C_URGENCY, C_HANDLER, C_DEADLINE, C_COMPLETED, C_EXT_USED, C_EXT_MAX,
+	C_SOLVED, C_SAT, C_UNREACH, C_FOLLOWED, C_ORIGIN_PATH, C_UNIT_PATH, C__COUNT
+};
+
+/* Levels below the root: "/1/" is 1 (the county), "/1/5/" 2 (a township), "/1/5/23/" 3. */
+static int path_depth(const char *p)
+{
+	int n = -1;
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+/* Machine state of the current row of a TASK_COLS statement (columns found by name). */
+static void task_from_stmt(sqlite3_stmt *st, const int *col, struct task *t)
+{
+	memset(t, 0, sizeof *t);
+#define I(k) sqlite3_column_int64(st, col[k])
+#define S(k) ((const char *)sqlite3_column_text(st, col[k]))
+#define D(k) (S(k) && date_parse(S(k), &d) == 0 ? d : 0)
+	int32_t d;
+	int v;
+	t->id = I(C_ID);
+	t->state = (v = task_state_parse(S(C_STATE))) >= 0 ? (enum task_state)v : TS_PENDING;
+	t->tier = (v = tier_parse(S(C_TIER))) >= 0 ? (enum tier)v : TIER_SCHEDULED;
+	t->urgency = (v = urgency_parse(S(C_URGENCY))) >= 0 ? (enum urgency)v : URG_NORMAL;
+	t->handler_id = I(C_HANDLER);
+	t->deadline = D(C_DEADLINE);
+	t->completed_on = D(C_COMPLETED);
+	t->extensions_used = (int)I(C_EXT_USED);
+	t->max_extensions = (int)I(C_EXT_MAX);
+	t->solved = (int)I(C_SOLVED);
+	t->satisfaction = (v = satisfaction_parse(S(C_SAT))) >= 0 ? (enum satisfaction)v : SAT_NONE;
+	t->unreachable_days = (int)I(C_UNREACH);
+	t->followed_up = (int)I(C_FOLLOWED);
+#undef I
+#undef S
+#undef D
+}
+
+static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw, struct buf *out, int *more)
+{
+	static const char *const names[C__COUNT] = {"id", "state", "tier", "urgency", "handler_id", "deadline",
+						    "completed_on", "extensions_used", "max_extensions", "solved",
+						    "satisfaction", "unreachable_days", "followed_up", "origin_path",
+						    "unit_path"};
+	int ncol = sqlite3_column_count(st), col[C__COUNT] = {0};
+	unsigned char hidden[64] = {0};
+	for (int i = 0; i < ncol && i < 64; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		for (int k = 0; k < C__COUNT; k++)
+			if (strcmp(name, names[k]) == 0)
+				col[k] = i;
+		for (int h = 0; rw->hide && rw->hide[h]; h++)
+			if (strcmp(name, rw->hide[h]) == 0)
+				hidden[i] = 1;
+	}
+	buf_putc(out, '[');
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = 1;
+			break;
+		}
+		buf_puts(out, n++ ? ",{" : "{");
+		int first = 1;
+		for (int i = 0; i < ncol; i++) {
+			if (i < 64 && hidden[i])
+				continue;
+			const char *name = sqlite3_column_name(st, i);
+			buf_puts(out, first ? "\"" : ",\"");
+			buf_puts(out, name); /* column names are identifiers */
+			buf_puts(out, "\":");
+			first = 0;
+			char *repl = NULL;
+			if (rw->text && sqlite3_column_type(st, i) == SQLITE_TEXT)
+				repl = rw->text(rw->ctx, name, (const char *)sqlite3_column_text(st, i));
+			if (repl) {
+				buf_json_str(out, repl);
+				free(repl);
+			} else {
+				db_col_write(out, st, i);
+			}
+		}
+		if (rw->extra) {
+			struct task t;
+			task_from_stmt(st, col, &t);
+			rw->extra(rw->ctx, &t, (const char *)sqlite3_column_text(st, col[C_ORIGIN_PATH]),
+				  (const char *)sqlite3_column_text(st, col[C_UNIT_PATH]), out);
+		}
+		buf_putc(out, '}');
+	}
+	buf_putc(out, ']');
+}
+
+int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
+		    int *more, int64_t *total)
 {
 	struct where w;
 	where_init(&w);
+	/* Plan: a county- or township-wide list walks the (state, deadline, paths) or (deadline,
+	 * paths) index in deadline order and tests the paths on the index entries ("+col" keeps
+	 * SQLite from choosing a path index instead); a village-sized subtree is found through the
+	 * path indexes and sorted, which is cheaper for a few hundred rows. */
+	int narrow = f->unit_path && path_depth(f->unit_path) >= 3;
 	if (f->own_user) {
 		where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
 		where_int(&w, f->own_user);
 	} else {
-		where_scope(&w, f, "t.origin_path", "t.unit_path");
+		where_scope(&w, f, "+t.origin_path", "+t.unit_path");
 	}
 	if (f->unit_path) {
 		char up[140];
@@ -314,7 +418,8 @@ json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int
 		snprintf(up, sizeof up, "%s", f->unit_path);
 		if (l && l < sizeof up)
 			up[l - 1] = '0';
-		where_and(&w, "(t.unit_path >= ? AND t.unit_path < ?) OR (t.origin_path >= ? AND t.origin_path < ?)");
+		where_and(&w, narrow ? "(t.unit_path >= ? AND t.unit_path < ?) OR (t.origin_path >= ? AND t.origin_path < ?)"
+				     : "(+t.unit_path >= ? AND +t.unit_path < ?) OR (+t.origin_path >= ? AND +t.origin_path < ?)");
 		where_str(&w, f->unit_path);
 		where_str(&w, up);
 		where_str(&w, f->unit_path);
@@ -357,24 +462,17 @@ json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int
 			where_str(&w, f->q);
 		}
 	}
-	json_t *arr = json_array();
 	struct buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "%s%s ORDER BY t.deadline, t.id LIMIT ? OFFSET ?", TASK_COLS, w.sql.p);
+	buf_printf(&sql, "%s%s ORDER BY t.deadline, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?", TASK_COLS, w.sql.p);
 	sqlite3_stmt *st = db_prepare(db, sql.p);
 	*more = 0;
+	int rc = st ? 0 : -1;
 	if (st) {
 		where_bind(&w, st, 1);
 		db_bind_int(st, w.n + 1, f->limit + 1);
 		db_bind_int(st, w.n + 2, f->offset);
-		int n = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (n++ == f->limit) {
-				*more = 1;
-				break;
-			}
-			json_array_append_new(arr, db_row_json(st));
-		}
+		write_rows(st, f->limit, rw, out, more);
 		db_done(st);
 	}
 	if (f->count && total) {
@@ -389,7 +487,7 @@ json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int
 	}
 	buf_free(&sql);
 	where_free(&w);
-	return arr;
+	return rc;
 }
 
 json_t *store_task_history(sqlite3 *db, int64_t id)

@@ -40,8 +40,22 @@ int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, 
 /* Machine state from a row returned by the task queries. */
 void store_task_from_row(json_t *row, struct task *t);
 json_t *store_task_get(sqlite3 *db, int64_t id);
-/* Page of tasks sorted by deadline (then id); *more = 1 when more follow. */
-json_t *store_task_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total);
+/* How a list is written straight to JSON text, the hot path of the task list (no intermediate
+ * JSON objects).  Every callback may be NULL. */
+struct row_writer {
+	void *ctx;
+	/* A replacement for a text column's value (caller frees), or NULL to keep it. */
+	char *(*text)(void *ctx, const char *column, const char *value);
+	/* Append extra members (",\"key\":value") to the task's object. */
+	void (*extra)(void *ctx, const struct task *t, const char *origin_path, const char *unit_path,
+		      struct buf *out);
+	const char *const *hide; /* columns left out, NULL-terminated */
+};
+
+/* Page of tasks sorted by deadline, written to out as a JSON array; *more = 1 when more follow;
+ * *total when f->count.  0 or -1 (database error). */
+int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_writer *w,
+		    struct buf *out, int *more, int64_t *total);
 /* The task's events (history), oldest first. */
 json_t *store_task_history(sqlite3 *db, int64_t id);
 

@@ -191,11 +191,20 @@ void api_tasks(struct req *r)
 		return;
 	int more = 0;
 	int64_t total = -1;
-	json_t *items = present_all(r, store_task_list(db, &f, &more, &total), present_task);
-	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset);
+	struct buf out;
+	buf_init(&out);
+	buf_puts(&out, "{\"items\":");
+	struct row_writer w = present_task_writer(r);
+	if (store_task_list(db, &f, &w, &out, &more, &total)) {
+		buf_free(&out);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
+	buf_printf(&out, ",\"has_more\":%s,\"limit\":%d,\"offset\":%d", more ? "true" : "false", f.limit, f.offset);
 	if (f.count)
-		json_object_set_new(o, "total", json_integer(total));
-	req_json(r, 200, o);
+		buf_printf(&out, ",\"total\":%lld", (long long)total);
+	buf_putc(&out, '}');
+	req_raw_json(r, 200, buf_take(&out));
 }
 
 /* --- actions ---------------------------------------------------------------------------------- */

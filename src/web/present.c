@@ -5,6 +5,7 @@
 #include "core/task.h"
 #include "store/task.h"
 #include <stdlib.h>
+#include <string.h>
 
 static void mask_field(json_t *row, const char *key)
 {
@@ -53,6 +54,36 @@ json_t *present_task(struct req *r, json_t *row)
 	json_object_del(row, "origin_path");
 	json_object_del(row, "unit_path");
 	return row;
+}
+
+static char *list_text(void *ctx, const char *column, const char *value)
+{
+	(void)ctx;
+	if (strcmp(column, "title") != 0 && strcmp(column, "measures") != 0)
+		return NULL;
+	return mask_apply(MASK_TEXT, value, MASK_STAFF);
+}
+
+static void list_extra(void *ctx, const struct task *t, const char *origin_path, const char *unit_path,
+		       struct buf *out)
+{
+	struct req *r = ctx;
+	struct task_actor a = present_actor(r, origin_path, unit_path);
+	buf_printf(out, ",\"overdue\":%s,\"actions\":[", task_is_overdue(t, clock_today()) ? "true" : "false");
+	unsigned m = task_allowed(t, &a);
+	int n = 0;
+	for (int i = 0; i < TA__COUNT; i++)
+		if (m & (1u << i))
+			buf_printf(out, "%s\"%s\"", n++ ? "," : "", task_action_name((enum task_action)i));
+	buf_puts(out, "],\"state_zh\":");
+	buf_json_str(out, task_state_zh(t->state));
+}
+
+struct row_writer present_task_writer(struct req *r)
+{
+	static const char *const hide[] = {"origin_path", "unit_path", NULL};
+	struct row_writer w = {r, list_text, list_extra, hide};
+	return w;
 }
 
 json_t *present_all(struct req *r, json_t *arr, json_t *(*fn)(struct req *, json_t *))

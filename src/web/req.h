@@ -41,6 +41,7 @@ struct req {
 	/* output */
 	unsigned status;
 	json_t *out;
+	char *raw;               /* JSON text answer, instead of out */
 	char cookie[320];        /* Set-Cookie value, if any */
 	/* an asynchronous write */
 	struct store_cmd cmd;
@@ -49,6 +50,8 @@ struct req {
 	void (*warg_free)(void *);
 };
 
+/* Answer with JSON text already written (takes ownership of text). */
+void req_raw_json(struct req *r, unsigned status, char *text);
 /* Answer with a JSON body (takes ownership of out). */
 void req_json(struct req *r, unsigned status, json_t *out);
 /* Answer with the error in err: {code, field, message_zh, message_en}, status from its code. */

@@ -54,10 +54,22 @@ int server_port(const struct server *s)
 
 void req_json(struct req *r, unsigned status, json_t *out)
 {
+	free(r->raw);
+	r->raw = NULL;
 	if (r->out)
 		json_decref(r->out);
 	r->status = status;
 	r->out = out;
+	r->phase = PHASE_DONE;
+}
+
+void req_raw_json(struct req *r, unsigned status, char *text)
+{
+	json_decref(r->out);
+	r->out = NULL;
+	free(r->raw);
+	r->raw = text;
+	r->status = status;
 	r->phase = PHASE_DONE;
 }
 
@@ -131,7 +143,8 @@ struct sqlite3 *req_db(struct req *r)
 
 static enum MHD_Result send_json(struct req *r)
 {
-	char *text = r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
+	char *text = r->raw ? r->raw : r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
+	r->raw = NULL;
 	size_t len = strlen(text);
 	text = xrealloc(text, len + 2);
 	text[len++] = '\n';
@@ -276,7 +289,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			req_error(r, &r->cmd.err);
 		else if (r->finish)
 			r->finish(r);
-		if (!r->out)
+		if (!r->out && !r->raw)
 			req_json(r, 200, json_object());
 	}
 	if (r->phase == PHASE_DONE)
@@ -294,6 +307,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_free(&r->body);
 	json_decref(r->json);
 	json_decref(r->out);
+	free(r->raw);
 	if (r->warg_free)
 		r->warg_free(r->warg);
 	free(r);
