@@ -1,0 +1,64 @@
+"""The command line: help, init, backup while serving under writes, check, errors."""
+import os, sqlite3, tempfile, threading
+import qd
+
+for cmd in ["init", "serve", "demo", "user", "check", "backup"]:
+    r = qd.run(cmd, "--help")
+    qd.ok(r.returncode == 0 and "Usage: qingdan " + cmd in r.stdout, f"qingdan {cmd} --help", r.stdout + r.stderr)
+r = qd.run()
+qd.ok(r.returncode == 2 and "init" in r.stdout and "serve" in r.stdout, "qingdan with no command prints usage", r.stdout)
+r = qd.run("frobnicate")
+qd.ok(r.returncode == 2 and "unknown command" in r.stderr, "an unknown command is refused", r.stderr)
+r = qd.run("check")
+qd.ok(r.returncode == 2 and "--db" in r.stderr, "a missing --db is named", r.stderr)
+r = qd.run("serve", "--db", "/nonexistent/x.db", "--listen", "127.0.0.1:0")
+qd.ok(r.returncode == 1 and "does not exist" in r.stderr, "serving a missing database fails clearly", r.stderr)
+
+d = tempfile.mkdtemp(prefix="qd-cli-")
+db = os.path.join(d, "new.db")
+r = qd.run("init", "--db", db)
+qd.ok(r.returncode == 0 and os.path.exists(db + ".key"), "init creates the database and its key file", r.stdout + r.stderr)
+qd.ok(oct(os.stat(db + ".key").st_mode & 0o777) == "0o600", "the key file is private (0600)")
+r = qd.run("init", "--db", db)
+qd.ok(r.returncode == 1 and "already exists" in r.stderr, "init refuses to overwrite", r.stderr)
+r = qd.run("check", "--db", db)
+qd.ok(r.returncode == 0 and "check passed" in r.stdout, "a new database checks clean", r.stdout)
+
+# online backup while the server takes writes
+srv = qd.Server.demo()
+token = srv.login("dispatch").cookie
+s = qd.Session(srv, token=token)
+group = [u["id"] for u in s.get("/api/v1/units")[1]["items"] if u["kind"] == "group"][0]
+stop = threading.Event()
+
+
+def load():
+    t = qd.Session(srv, token=token)
+    while not stop.is_set():
+        t.post("/api/v1/problems", {"unit_id": group, "description": "备份期间写入的问题"})
+
+
+threads = [threading.Thread(target=load) for _ in range(4)]
+for t in threads:
+    t.start()
+copy = os.path.join(d, "copy.db")
+r = qd.run("backup", "--db", srv.db, "--to", copy)
+stop.set()
+for t in threads:
+    t.join(10)
+qd.ok(r.returncode == 0 and os.path.exists(copy), "backup while serving under writes", r.stdout + r.stderr)
+os.link(srv.db + ".key", copy + ".key")
+r = qd.run("check", "--db", copy)
+qd.ok(r.returncode == 0 and "check passed" in r.stdout, "the backup passes check", r.stdout)
+con = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+n = con.execute("SELECT count(*) FROM problem").fetchone()[0]
+con.close()
+qd.ok(n >= 320, f"the backup holds the demo's problems ({n})")
+r = qd.run("backup", "--db", srv.db, "--to", copy)
+qd.ok(r.returncode == 1 and "already exists" in r.stderr, "backup refuses to overwrite", r.stderr)
+
+# a copied database is useless without its key: personal data cannot be read
+os.unlink(copy + ".key")
+r = qd.run("serve", "--db", copy, "--listen", "127.0.0.1:0", timeout=10)
+qd.ok(r.returncode == 1 and "key" in r.stderr, "no key file, no server", r.stderr)
+qd.done()
