@@ -42,6 +42,17 @@ size_t utf8_count(const char *s)
 	return n;
 }
 
+size_t utf8_prefix(const char *s, size_t max_chars)
+{
+	size_t i = 0;
+	for (size_t chars = 0; s[i] && chars < max_chars; chars++) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
 int utf8_decode(const char *s, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;

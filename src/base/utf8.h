@@ -8,6 +8,8 @@
 int utf8_valid(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_count(const char *s);
+/* Length in bytes of the first max_chars code points of valid UTF-8 s. */
+size_t utf8_prefix(const char *s, size_t max_chars);
 /* Decode one code point at s (valid UTF-8 assumed); returns bytes consumed (≥1). */
 int utf8_decode(const char *s, uint32_t *cp);
 /* Encode cp into out (≥4 bytes); returns bytes written. */

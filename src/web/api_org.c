@@ -23,6 +23,7 @@ struct org_w {
 	char pw_hash[256];
 	struct grant g[32];
 	int ng;
+	int revoke; /* grant_cmd: take the grant away */
 };
 
 static void org_w_free(void *p)
@@ -171,7 +172,7 @@ static int grant_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	if (admin_over(w, store_tx_db(tx), bi(w->body, "unit_id"), "unit_id", err))
 		return -1;
 	int role = role_parse(bs(w->body, "role"));
-	if (w->pw_hash[0] == 'r')
+	if (w->revoke)
 		return store_grant_revoke(tx, w->actor, w->id, (enum role)role, bi(w->body, "unit_id"), err);
 	return store_grant_add(tx, w->actor, w->id, (enum role)role, bi(w->body, "unit_id"), err);
 }
@@ -191,7 +192,7 @@ void api_user_grant(struct req *r)
 void api_user_revoke(struct req *r)
 {
 	struct org_w *w = org_w_new(r);
-	w->pw_hash[0] = 'r';
+	w->revoke = 1;
 	req_write(r, grant_cmd, w, org_w_free, grant_finish);
 }
 

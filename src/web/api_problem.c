@@ -2,6 +2,7 @@
  * merge, decline, lists. */
 #include "base/date.h"
 #include "base/mem.h"
+#include "base/utf8.h"
 #include "core/problem.h"
 #include "store/org.h"
 #include "store/problem.h"
@@ -50,17 +51,10 @@ static int intake_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 				      .urgency = URG_NORMAL, .category_id = w->p.category_id, .problem_ids = &w->id,
 				      .nproblems = 1};
 		struct actor a = {w->actor, w->g, w->ng};
-		char title[200];
-		/* The title is the description's first 60 characters. */
-		size_t i = 0, chars = 0;
-		while (w->p.description[i] && chars < 60 && i < sizeof title - 5) {
-			i++;
-			while ((w->p.description[i] & 0xC0) == 0x80)
-				i++;
-			chars++;
-		}
-		memcpy(title, w->p.description, i);
-		title[i] = 0;
+		char title[256]; /* the description's first 60 characters (≤ 240 bytes) */
+		size_t n = utf8_prefix(w->p.description, 60);
+		memcpy(title, w->p.description, n);
+		title[n] = 0;
 		tn.title = title;
 		if (store_task_create(tx, &a, &tn, &w->task_id, err))
 			return -1;

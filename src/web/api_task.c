@@ -21,6 +21,7 @@ struct task_w {
 	struct task_new tn;
 	int64_t pids[100];
 	int assign;
+	unsigned status; /* 201 for a new task, 200 after an action */
 };
 
 static void task_w_free(void *p)
@@ -83,7 +84,7 @@ static void get_finish(struct req *r)
 	if (!db)
 		return;
 	json_t *t = store_task_get(db, w->id);
-	req_json(r, r->route->pattern[strlen(r->route->pattern) - 1] == 's' ? 201 : 200, present_task(r, t));
+	req_json(r, w->status, present_task(r, t));
 }
 
 void api_task_create(struct req *r)
@@ -106,6 +107,7 @@ void api_task_create(struct req *r)
 	input_from(&w->in, w->body);
 	w->in.urgency = -1;
 	w->assign = w->in.unit_id || w->in.handler_id || w->in.leader_id;
+	w->status = 201;
 	req_write(r, create_cmd, w, task_w_free, get_finish);
 }
 
@@ -270,6 +272,7 @@ void api_task_action(struct req *r)
 	struct task_w *w = task_w_new(r);
 	w->id = r->path_id;
 	w->action = (enum task_action)a;
+	w->status = 200;
 	input_from(&w->in, w->body);
 	req_write(r, act_cmd, w, task_w_free, get_finish);
 }
