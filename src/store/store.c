@@ -105,6 +105,9 @@ static void reader_free(void *p)
 
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err)
 {
+	/* SQLite's memory statistics take a process-wide mutex on every allocation; nothing reads
+	 * them.  Must precede the first connection (later calls are refused, harmlessly). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0)
 		return qd_fail(err, QD_EINTERNAL, NULL, "libsodium 初始化失败", "libsodium failed to start");
 	struct stat sb;
