@@ -1,5 +1,6 @@
 /* err.c — filling struct qd_err; code names used in JSON error bodies. */
 #include "base/err.h"
+#include "base/utf8.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -52,6 +53,10 @@ int qd_fail(struct qd_err *err, enum qd_code code, const char *field, const char
 	skip_args(zh, &ap);
 	vsnprintf(err->en, sizeof err->en, en, ap);
 	va_end(ap);
+	/* Buffers may cut a character in two, and messages may quote bad input. */
+	utf8_sanitize(err->field);
+	utf8_sanitize(err->zh);
+	utf8_sanitize(err->en);
 	return -1;
 }
 

@@ -1,6 +1,7 @@
 /* utf8.c — UTF-8 validation/decoding, written by hand: it is twenty lines, and the libraries
  * at hand (jansson, sqlite) do not expose a validator for arbitrary byte strings. */
 #include "base/utf8.h"
+#include <string.h>
 
 int utf8_valid(const char *s, size_t n)
 {
@@ -31,6 +32,24 @@ int utf8_valid(const char *s, size_t n)
 		u += len;
 	}
 	return 1;
+}
+
+void utf8_sanitize(char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t len = 1;
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0xF0) len = 4;
+		else if (c >= 0xE0) len = 3;
+		else if (c >= 0xC0) len = 2;
+		if (i + len <= n && utf8_valid(s + i, len)) {
+			i += len;
+		} else {
+			s[i] = '?';
+			i++;
+		}
+	}
 }
 
 size_t utf8_count(const char *s)

@@ -8,6 +8,9 @@
 int utf8_valid(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_count(const char *s);
+/* Make s valid UTF-8 in place: every byte that does not start a complete, valid sequence
+ * becomes '?'.  For text cut by a fixed-size buffer or quoted from bad input. */
+void utf8_sanitize(char *s);
 /* Length in bytes of the first max_chars code points of valid UTF-8 s. */
 size_t utf8_prefix(const char *s, size_t max_chars);
 /* Decode one code point at s (valid UTF-8 assumed); returns bytes consumed (≥1). */

@@ -31,6 +31,8 @@ static int digits(const char *s, char *out, int max)
 int problem_phone_valid(const char *s)
 {
 	char d[32];
+	if (!utf8_valid(s, strlen(s)))
+		return 0;
 	int n = digits(s, d, 30);
 	if (n < 0)
 		return 0;

@@ -181,6 +181,8 @@ int params_check_json(json_t *obj, const struct param *spec, const char *prefix,
 		for (int i = 0; spec && spec[i].name; i++)
 			if (strcmp(spec[i].name, key) == 0)
 				p = &spec[i];
+		if (!*key)
+			return qd_fail(err, QD_EINVAL, "body", "字段名不能为空", "a field name must not be empty");
 		if (!p) {
 			char field[64];
 			snprintf(field, sizeof field, "%s%s", prefix, key);
@@ -224,6 +226,11 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	for (int i = 0; q->spec && q->spec[i].name; i++)
 		if (strcmp(q->spec[i].name, key) == 0)
 			p = &q->spec[i];
+	if (!*key) {
+		q->failed = 1;
+		qd_fail(q->err, QD_EINVAL, "query", "查询参数名不能为空", "a query parameter has no name");
+		return MHD_NO;
+	}
 	if (!p || !utf8_valid(key, strlen(key))) {
 		q->failed = 1;
 		qd_fail(q->err, QD_EINVAL, utf8_valid(key, strlen(key)) ? key : "query", "未知的查询参数：%s",

@@ -77,6 +77,9 @@ void req_error(struct req *r, const struct qd_err *err)
 {
 	json_t *o = json_pack("{ss ss ss ss}", "code", qd_code_name(err->code), "field", err->field,
 			      "message_zh", err->zh, "message_en", err->en);
+	if (!o) /* never answer an error without its body */
+		o = json_pack("{ss ss ss ss}", "code", qd_code_name(err->code), "field", "", "message_zh", "请求无效",
+			      "message_en", "invalid request");
 	req_json(r, http_status(err->code), o);
 }
 

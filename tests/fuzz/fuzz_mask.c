@@ -1,4 +1,4 @@
-// clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o build/fuzz_mask tests/fuzz/fuzz_mask.c src/core/mask.c src/base/utf8.c src/base/buf.c src/base/mem.c
+// Built by `make fuzz` / `make fuzz-replay` (Makefile, into build-fuzz/); by hand: clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o build-fuzz/fuzz_mask tests/fuzz/fuzz_mask.c src/core/mask.c src/base/utf8.c src/base/buf.c src/base/mem.c
 /* fuzz_mask.c — libFuzzer target for mask_apply() (core/mask.c).  Every field × level is run
  * on valid UTF-8 and these invariants are checked (abort on violation):
  *   - output, when not NULL, is valid UTF-8;
