@@ -3,7 +3,10 @@
  * MHD_USE_INTERNAL_POLLING_THREAD, one thread per core) and, like it, answers on the second
  * call of the access handler so keep-alive is kept.  127.0.0.1 only.
  *
- *   hello PORT [SECONDS]     (serves for SECONDS, default 60, then exits) */
+ *   hello PORT [SECONDS [BYTES]]
+ * serves for SECONDS (default 60), then exits.  BYTES (default: a 19-byte JSON object) sets the
+ * size of the answer, e.g. to the size of a list page, to see what moving that many bytes over
+ * loopback costs by itself. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -11,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char body[] = "{\"hello\":\"world\"}\n";
+static const char hello[] = "{\"hello\":\"world\"}\n";
 static struct MHD_Response *resp;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -40,13 +43,25 @@ int main(int argc, char **argv)
 	}
 	int port = atoi(argv[1]);
 	int secs = argc > 2 ? atoi(argv[2]) : 60;
+	size_t bytes = argc > 3 ? (size_t)atol(argv[3]) : 0;
+	const char *body = hello;
+	size_t len = sizeof hello - 1;
+	if (bytes > len) { /* a JSON string of that many bytes in all */
+		char *b = malloc(bytes);
+		if (!b)
+			return 1;
+		memset(b, 'x', bytes);
+		memcpy(b, "{\"x\":\"", 6);
+		memcpy(b + bytes - 3, "\"}\n", 3);
+		body = b, len = bytes;
+	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct sockaddr_in addr;
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-	resp = MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""report.py — the summary table of bench/run from its "key value" results file.
+
+    report.py RESULTS TASKS
+
+Columns: figure, value, what it is compared with (a baseline from the same run or the SPEC §10
+target), the ratio, and whether the target is met."""
+import sys
+
+
+def main():
+    res = {}
+    for line in open(sys.argv[1], encoding="utf-8"):
+        k, _, v = line.strip().partition(" ")
+        if k:
+            res[k] = v
+    tasks = int(sys.argv[2])
+
+    def num(k):
+        try:
+            return float(res[k])
+        except (KeyError, ValueError):
+            return None
+
+    rows = []
+
+    def row(fig, val, ref, ratio, ok):
+        rows.append((fig, val, ref, ratio, "" if ok is None else ("met" if ok else "MISSED")))
+
+    base = num("baseline_sqlite_tx_per_s")
+    row("durable SQLite 1-row tx/s (baseline)", f"{base:,.0f}", "-", "-", None)
+    intake = num("intake_per_s")
+    row("intake problems/s, 64 clients", f"{intake:,.0f}", f"target >= 10,000; baseline {base:,.0f}",
+        f"{intake / base:.1f}x baseline, {intake / 10000:.2f}x target", intake >= 10000)
+    non = int(num("intake_non201") or 0)
+    row("intake answers other than 201", f"{non}", "must be 0", "-", non == 0)
+    acked, indb = int(num("intake_acked")), int(num("intake_in_db"))
+    row("intake in db after kill -9 / acked", f"{indb:,} / {acked:,}", "in db >= acked",
+        f"{indb / acked:.4f}", indb >= acked)
+    row("qingdan check after intake", res.get("intake_check", "?"), "passed", "-", res.get("intake_check") == "passed")
+    su = num("intake_server_us")
+    if su:
+        row("intake server CPU per problem", f"{su:.0f} us", "-", "-", None)
+    hello = num("hello_rps")
+    for shape, label in (("A", "state+township"), ("B", "state, whole county")):
+        rps = num(f"list{shape}_rps")
+        row(f"list {shape} ({label}) req/s", f"{rps:,.0f}", f"hello {hello:,.0f}; target >= {hello / 2:,.0f}",
+            f"{rps / hello:.2f}x hello", rps >= hello / 2)
+        p50, p99 = num(f"list{shape}_server_p50_ms"), num(f"list{shape}_server_p99_ms")
+        row(f"list {shape} server time p50", f"{p50:.2f} ms", "-", "-", None)
+        row(f"list {shape} server time p99", f"{p99:.2f} ms", "target <= 5 ms", f"{p99 / 5:.2f}x target", p99 <= 5)
+        row(f"list {shape} CPU per request: server / wrk",
+            f"{num(f'list{shape}_server_us_per_req'):.0f} / {num(f'list{shape}_wrk_us_per_req'):.0f} us", "-", "-", None)
+    row("hello-world req/s (baseline)", f"{hello:,.0f}", "-", "-", None)
+    row("hello-world CPU per request: server / wrk",
+        f"{num('hello_server_us_per_req'):.0f} / {num('hello_wrk_us_per_req'):.0f} us", "-", "-", None)
+    hl = num("helloL_rps")
+    if hl:
+        kb = (num("listA_bytes") or 0) / 1024
+        row(f"hello-world, {kb:.0f} KB answer (list A's size) req/s", f"{hl:,.0f}", f"hello {hello:,.0f}",
+            f"{hl / hello:.2f}x hello", None)
+        row(f"hello-world {kb:.0f} KB CPU per request: server / wrk",
+            f"{num('helloL_server_us_per_req'):.0f} / {num('helloL_wrk_us_per_req'):.0f} us", "-", "-", None)
+    for k, label in (("intake_rss_mb", "peak RSS, intake server"), ("list_rss_mb", f"peak RSS, list server ({tasks:,} tasks)")):
+        v = num(k)
+        row(label, f"{v:.0f} MB", "target <= 64 MB", f"{v / 64:.2f}x target", v <= 64)
+    st = num("startup_ms")
+    row(f"start-up to /healthz ({tasks:,} tasks)", f"{st:.1f} ms", "target <= 100 ms", f"{st / 100:.2f}x target", st <= 100)
+    gen = num("gen_seconds")
+    if gen:
+        row(f"generation of {tasks:,} tasks (once, cached)", f"{gen:.0f} s", "-", f"{tasks / gen:,.0f} tasks/s", None)
+    db = num("big_db_mb")
+    if db:
+        row("generated database size", f"{db:,.0f} MB", "-", f"{db * 1048576 / tasks:,.0f} B/task", None)
+
+    busy = num("busy_before_pct")
+    if busy is not None:
+        row("machine busy before the run (other work)", f"{busy:.0f} %", "-", "-", None)
+    others = [(k, num(f"{k}_other_cpu_pct")) for k in ("intake", "hello", "listA", "listB", "helloL")]
+    others = [f"{k} {v:.0f}" for k, v in others if v is not None]
+    if others:
+        row("other load during wrk runs (% of a core)", ", ".join(others), "0 on a quiet machine", "-", None)
+
+    head = ("figure", "value", "baseline / target", "ratio", "")
+    w = [max(len(r[i]) for r in rows + [head]) for i in range(5)]
+    # Width in terminal columns is not len() for CJK; these strings are ASCII by construction.
+    for r in [head] + rows:
+        print("  ".join(r[i].ljust(w[i]) for i in range(5)).rstrip())
+    missed = [r[0] for r in rows if r[4] == "MISSED"]
+    print(f"\n{len(missed)} target(s) missed" + (": " + "; ".join(missed) if missed else ""))
+
+
+if __name__ == "__main__":
+    main()
