@@ -185,6 +185,18 @@ int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *er
 	return 0;
 }
 
+int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
+		   json_t *row, json_t *extra, struct qd_err *err)
+{
+	json_t *p = extra ? extra : json_object();
+	json_t *rows = json_object();
+	json_object_set_new(rows, table, row);
+	json_object_set_new(p, "rows", rows);
+	int64_t seq = store_emit(tx, actor, kind, table, id, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
 int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
 		   int64_t entity_id, json_t *payload, struct qd_err *err)
 {

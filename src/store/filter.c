@@ -2,6 +2,7 @@
 #include "store/filter.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "store/db.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,21 @@ static void upper(const char *path, char *out, size_t n)
 		out[l - 1] = '0';
 }
 
+/* Append "(col >= path AND col < upper)" for each column, OR-joined onto b, binding the bounds. */
+static void subtree_terms(struct where *w, struct buf *b, const char *path, const char *col1, const char *col2)
+{
+	char up[140];
+	upper(path, up, sizeof up);
+	for (int c = 0; c < 2; c++) {
+		const char *col = c ? col2 : col1;
+		if (!col)
+			continue;
+		buf_printf(b, "%s(%s >= ? AND %s < ?)", b->len ? " OR " : "", col, col);
+		where_str(w, path);
+		where_str(w, up);
+	}
+}
+
 void where_scope(struct where *w, const struct list_filter *f, const char *col1, const char *col2)
 {
 	/* Keep only the outermost subtrees the right is granted on. */
@@ -93,20 +109,52 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
 	}
 	struct buf b;
 	buf_init(&b);
-	for (int j = 0; j < np; j++) {
-		char up[140];
-		upper(paths[j], up, sizeof up);
-		for (int c = 0; c < 2; c++) {
-			const char *col = c ? col2 : col1;
-			if (!col)
-				continue;
-			buf_printf(&b, "%s(%s >= ? AND %s < ?)", b.len ? " OR " : "", col, col);
-			where_str(w, paths[j]);
-			where_str(w, up);
-		}
-	}
+	for (int j = 0; j < np; j++)
+		subtree_terms(w, &b, paths[j], col1, col2);
+	where_and(w, b.p); /* one clause for all subtrees: a union of ranges */
+	buf_free(&b);
+}
+
+void where_subtree(struct where *w, const char *path, const char *col1, const char *col2)
+{
+	struct buf b;
+	buf_init(&b);
+	subtree_terms(w, &b, path, col1, col2);
 	where_and(w, b.p);
 	buf_free(&b);
+}
+
+json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more)
+{
+	json_t *arr = json_array();
+	sqlite3_stmt *st = db_prepare(db, sql);
+	*more = 0;
+	if (!st)
+		return arr;
+	where_bind(w, st, 1);
+	db_bind_int(st, w->n + 1, f->limit + 1);
+	db_bind_int(st, w->n + 2, f->offset);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == f->limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(arr, db_row_json(st));
+	}
+	db_done(st);
+	return arr;
+}
+
+int64_t where_count(sqlite3 *db, const char *sql, struct where *w)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return -1;
+	where_bind(w, st, 1);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	db_done(st);
+	return n;
 }
 
 char *fts_phrase(const char *q)

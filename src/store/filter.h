@@ -4,6 +4,7 @@
 #define QD_STORE_FILTER_H
 #include "base/buf.h"
 #include "core/role.h"
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
@@ -51,6 +52,14 @@ void where_bind(struct where *w, sqlite3_stmt *st, int first);
  * path columns ("t.origin_path", "t.unit_path").  Adds "AND 0" when the caller has no such
  * grant. */
 void where_scope(struct where *w, const struct list_filter *f, const char *col1, const char *col2);
+/* Rows whose col1 (or col2, if non-NULL) lies in the subtree of path, as string ranges.
+ * A column written "+t.col" is tested without choosing its index (see store/task.c). */
+void where_subtree(struct where *w, const char *path, const char *col1, const char *col2);
+/* Run sql (which ends "… LIMIT ? OFFSET ?") with w's values and f's page: the rows as JSON
+ * objects (caller owns); *more = 1 when a row beyond the page exists. */
+json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more);
+/* Run a "SELECT count(*) …" with w's values; -1 on error. */
+int64_t where_count(sqlite3 *db, const char *sql, struct where *w);
 /* FTS query text: the phrase quoted for MATCH (caller frees). */
 char *fts_phrase(const char *q);
 

@@ -7,24 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static json_t *row_ev(const char *table, json_t *row)
-{
-	json_t *p = json_object();
-	json_t *rows = json_object();
-	json_object_set_new(rows, table, row);
-	json_object_set_new(p, "rows", rows);
-	return p;
-}
-
-static int emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table,
-		    int64_t id, json_t *row, struct qd_err *err)
-{
-	json_t *p = row_ev(table, row);
-	int64_t seq = store_emit(tx, actor, kind, table, id, p, err);
-	json_decref(p);
-	return seq < 0 ? -1 : 0;
-}
-
 int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
@@ -75,7 +57,7 @@ int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, con
 				"peer_group", peer_group ? peer_group : "", "path", path, "created_at",
 				(json_int_t)store_tx_now(tx));
 	json_object_set_new(row, "parent_id", parent_id ? json_integer(parent_id) : json_null());
-	if (emit_row(tx, actor, "unit.create", "unit", nid, row, err))
+	if (store_emit_row(tx, actor, "unit.create", "unit", nid, row, NULL, err))
 		return -1;
 	*id = nid;
 	return 0;
@@ -95,7 +77,7 @@ int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
 	json_t *row = json_pack("{sI ss ss sI si sI}", "id", (json_int_t)nid, "username", username,
 				"display_name", display_name, "unit_id", (json_int_t)unit_id, "active", 1,
 				"created_at", (json_int_t)store_tx_now(tx));
-	if (emit_row(tx, actor, "user.create", "user", nid, row, err))
+	if (store_emit_row(tx, actor, "user.create", "user", nid, row, NULL, err))
 		return -1;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO credential(user_id, pw_hash) VALUES(?,?)");
 	if (!st)
@@ -138,7 +120,7 @@ static int grant_set(struct store_tx *tx, int64_t actor, int64_t user_id, enum r
 	}
 	json_t *row = json_pack("{sI sI ss sI si}", "id", (json_int_t)id, "user_id", (json_int_t)user_id,
 				"role", role_name(role), "unit_id", (json_int_t)unit_id, "active", active);
-	return emit_row(tx, actor, active ? "user.grant" : "user.revoke", "user_grant", id, row, err);
+	return store_emit_row(tx, actor, active ? "user.grant" : "user.revoke", "user_grant", id, row, NULL, err);
 }
 
 int store_grant_add(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
@@ -167,7 +149,7 @@ int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id,
 	json_t *row = json_pack("{sI ss sI}", "id", (json_int_t)nid, "name", name, "created_at",
 				(json_int_t)store_tx_now(tx));
 	json_object_set_new(row, "parent_id", parent_id ? json_integer(parent_id) : json_null());
-	if (emit_row(tx, actor, "category.create", "category", nid, row, err))
+	if (store_emit_row(tx, actor, "category.create", "category", nid, row, NULL, err))
 		return -1;
 	*id = nid;
 	return 0;
@@ -206,7 +188,7 @@ int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kin
 	char d[11];
 	date_format(date, d);
 	json_t *row = json_pack("{ss si ss}", "date", d, "kind", kind, "name", name ? name : "");
-	return emit_row(tx, actor, "calendar.set", "calendar_day", date, row, err);
+	return store_emit_row(tx, actor, "calendar.set", "calendar_day", date, row, NULL, err);
 }
 
 int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
@@ -222,7 +204,7 @@ int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_li
 	json_decref(v);
 	json_t *row = json_pack("{ss ss}", "key", "urgency_limits", "value", text);
 	free(text);
-	return emit_row(tx, actor, "setting.set", "setting", 0, row, err);
+	return store_emit_row(tx, actor, "setting.set", "setting", 0, row, NULL, err);
 }
 
 int store_org_seed(struct store_tx *tx, struct qd_err *err)

@@ -119,7 +119,7 @@ int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t 
 		return qd_fail(err, QD_ECONFLICT, "into", "目标问题已合并或不予受理", "the target problem is %s", state);
 	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "merged", "merged_into",
 				(json_int_t)into, "updated_at", (json_int_t)store_tx_now(tx));
-	return emit(tx, actor, "problem.merge", id, json_pack("{s{so}}", "rows", "problem", row), err);
+	return store_emit_row(tx, actor, "problem.merge", "problem", id, row, NULL, err);
 }
 
 int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
@@ -129,7 +129,7 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 		return -1;
 	json_t *row = json_pack("{sI ss ss sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
 				reason, "updated_at", (json_int_t)store_tx_now(tx));
-	return emit(tx, actor, "problem.decline", id, json_pack("{s{so}}", "rows", "problem", row), err);
+	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, NULL, err);
 }
 
 int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
@@ -137,7 +137,7 @@ int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t t
 {
 	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "assigned", "task_id",
 				(json_int_t)task_id, "updated_at", (json_int_t)store_tx_now(tx));
-	return emit(tx, actor, "problem.link", id, json_pack("{s{so}}", "rows", "problem", row), err);
+	return store_emit_row(tx, actor, "problem.link", "problem", id, row, NULL, err);
 }
 
 int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out,
@@ -216,9 +216,7 @@ json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, 
 		where_scope(&w, f, "p.unit_path", NULL);
 	}
 	if (f->unit_path) {
-		where_and(&w, "substr(p.unit_path, 1, length(?)) = ?");
-		where_str(&w, f->unit_path);
-		where_str(&w, f->unit_path);
+		where_subtree(&w, f->unit_path, "p.unit_path", NULL);
 	}
 	if (f->state) {
 		where_and(&w, "p.state = ?");
@@ -243,35 +241,14 @@ json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, 
 			where_str(&w, f->q);
 		}
 	}
-	json_t *arr = json_array();
 	struct buf sql;
 	buf_init(&sql);
 	buf_printf(&sql, "%s%s ORDER BY p.id DESC LIMIT ? OFFSET ?", PROBLEM_COLS, w.sql.p);
-	sqlite3_stmt *st = db_prepare(db, sql.p);
-	if (st) {
-		where_bind(&w, st, 1);
-		db_bind_int(st, w.n + 1, f->limit + 1);
-		db_bind_int(st, w.n + 2, f->offset);
-		int n = 0;
-		*more = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (n++ == f->limit) {
-				*more = 1;
-				break;
-			}
-			json_array_append_new(arr, db_row_json(st));
-		}
-		db_done(st);
-	}
+	json_t *arr = where_page(db, sql.p, &w, f, more);
 	if (f->count && total) {
 		buf_reset(&sql);
 		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p); /* sql-ident: fixed fragments */
-		st = db_prepare(db, sql.p);
-		if (st) {
-			where_bind(&w, st, 1);
-			*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-			db_done(st);
-		}
+		*total = where_count(db, sql.p, &w);
 	}
 	buf_free(&sql);
 	where_free(&w);

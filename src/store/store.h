@@ -66,6 +66,10 @@ int store_queue_len(struct store *s);
  * Returns the event's seq, or -1 with err. */
 int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
 		   int64_t entity_id, json_t *payload, struct qd_err *err);
+/* store_emit for the common case: one row of one table (entity = table).  Takes ownership of
+ * row and of extra (more payload members, may be NULL).  0 or -1. */
+int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
+		   json_t *row, json_t *extra, struct qd_err *err);
 /* Next id for a table (ids come from the writer, so events carry them). */
 int64_t store_next_id(struct store_tx *tx, const char *table);
 struct sqlite3 *store_tx_db(struct store_tx *tx);

@@ -134,16 +134,6 @@ int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, 
 	return 0;
 }
 
-static int emit_task(struct store_tx *tx, int64_t actor, const char *kind, int64_t id, json_t *row,
-		     json_t *extra, struct qd_err *err)
-{
-	json_t *p = extra ? extra : json_object();
-	json_object_set_new(p, "rows", json_pack("{so}", "task", row));
-	int64_t seq = store_emit(tx, actor, kind, "task", id, p, err);
-	json_decref(p);
-	return seq < 0 ? -1 : 0;
-}
-
 int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *tn,
 		      int64_t *id, struct qd_err *err)
 {
@@ -213,7 +203,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	json_object_set_new(row, "created_by", json_integer(a->user_id));
 	json_object_set_new(row, "created_at", json_integer(now));
 	json_t *extra = json_pack("{ss}", "to", task_state_name(t.state));
-	if (emit_task(tx, a->user_id, "task.create", t.id, row, extra, err))
+	if (store_emit_row(tx, a->user_id, "task.create", "task", t.id, row, extra, err))
 		return -1;
 	for (int i = 0; i < tn->nproblems; i++)
 		if (store_problem_link(tx, a->user_id, tn->problem_ids[i], t.id, err))
@@ -296,7 +286,7 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 		json_object_set_new(extra, "exception", json_true());
 	char kind[48];
 	snprintf(kind, sizeof kind, "task.%s", task_action_name(action));
-	return emit_task(tx, a->user_id, kind, id, row, extra, err);
+	return store_emit_row(tx, a->user_id, kind, "task", id, row, extra, err);
 }
 
 /* Columns write_rows needs to know the task's machine state. */
@@ -413,17 +403,8 @@ int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_w
 		where_scope(&w, f, "+t.origin_path", "+t.unit_path");
 	}
 	if (f->unit_path) {
-		char up[140];
-		size_t l = strlen(f->unit_path);
-		snprintf(up, sizeof up, "%s", f->unit_path);
-		if (l && l < sizeof up)
-			up[l - 1] = '0';
-		where_and(&w, narrow ? "(t.unit_path >= ? AND t.unit_path < ?) OR (t.origin_path >= ? AND t.origin_path < ?)"
-				     : "(+t.unit_path >= ? AND +t.unit_path < ?) OR (+t.origin_path >= ? AND +t.origin_path < ?)");
-		where_str(&w, f->unit_path);
-		where_str(&w, up);
-		where_str(&w, f->unit_path);
-		where_str(&w, up);
+		where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
+			      narrow ? "t.origin_path" : "+t.origin_path");
 	}
 	if (f->state) {
 		where_and(&w, "t.state = ?");
@@ -478,12 +459,7 @@ int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_w
 	if (f->count && total) {
 		buf_reset(&sql);
 		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
-		st = db_prepare(db, sql.p);
-		if (st) {
-			where_bind(&w, st, 1);
-			*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-			db_done(st);
-		}
+		*total = where_count(db, sql.p, &w);
 	}
 	buf_free(&sql);
 	where_free(&w);

@@ -14,10 +14,7 @@ int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, cons
 				"unit_path", u.path, "cadre_id", (json_int_t)actor, "visited_on", visited_on,
 				"household", household ? household : "", "note", note ? note : "", "created_at",
 				(json_int_t)store_tx_now(tx));
-	json_t *p = json_pack("{s{so}}", "rows", "visit", row);
-	int64_t seq = store_emit(tx, actor, "visit.create", "visit", nid, p, err);
-	json_decref(p);
-	if (seq < 0)
+	if (store_emit_row(tx, actor, "visit.create", "visit", nid, row, NULL, err))
 		return -1;
 	*id = nid;
 	return 0;
@@ -29,9 +26,7 @@ json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
 	where_init(&w);
 	where_scope(&w, f, "v.unit_path", NULL);
 	if (f->unit_path) {
-		where_and(&w, "substr(v.unit_path, 1, length(?)) = ?");
-		where_str(&w, f->unit_path);
-		where_str(&w, f->unit_path);
+		where_subtree(&w, f->unit_path, "v.unit_path", NULL);
 	}
 	struct buf sql;
 	buf_init(&sql);
@@ -39,23 +34,7 @@ json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
 			 "v.visited_on, v.household, v.note, v.created_at FROM visit v JOIN unit n ON n.id=v.unit_id "
 			 "JOIN user u ON u.id=v.cadre_id%s ORDER BY v.id DESC LIMIT ? OFFSET ?",
 		   w.sql.p);
-	json_t *arr = json_array();
-	sqlite3_stmt *st = db_prepare(db, sql.p);
-	*more = 0;
-	if (st) {
-		where_bind(&w, st, 1);
-		db_bind_int(st, w.n + 1, f->limit + 1);
-		db_bind_int(st, w.n + 2, f->offset);
-		int n = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (n++ == f->limit) {
-				*more = 1;
-				break;
-			}
-			json_array_append_new(arr, db_row_json(st));
-		}
-		db_done(st);
-	}
+	json_t *arr = where_page(db, sql.p, &w, f, more);
 	buf_free(&sql);
 	where_free(&w);
 	return arr;

@@ -35,27 +35,7 @@ struct task_actor present_actor(struct req *r, const char *origin_path, const ch
 	return a;
 }
 
-json_t *present_task(struct req *r, json_t *row)
-{
-	struct task t;
-	store_task_from_row(row, &t);
-	struct task_actor a = present_actor(r, json_string_value(json_object_get(row, "origin_path")),
-					     json_string_value(json_object_get(row, "unit_path")));
-	mask_field(row, "title");
-	mask_field(row, "measures");
-	json_object_set_new(row, "overdue", json_boolean(task_is_overdue(&t, clock_today())));
-	json_t *acts = json_array();
-	unsigned m = task_allowed(&t, &a);
-	for (int i = 0; i < TA__COUNT; i++)
-		if (m & (1u << i))
-			json_array_append_new(acts, json_string(task_action_name((enum task_action)i)));
-	json_object_set_new(row, "actions", acts);
-	json_object_set_new(row, "state_zh", json_string(task_state_zh(t.state)));
-	json_object_del(row, "origin_path");
-	json_object_del(row, "unit_path");
-	return row;
-}
-
+/* Masked free text of task columns (title, measures); NULL for other columns. */
 static char *list_text(void *ctx, const char *column, const char *value)
 {
 	(void)ctx;
@@ -64,6 +44,8 @@ static char *list_text(void *ctx, const char *column, const char *value)
 	return mask_apply(MASK_TEXT, value, MASK_STAFF);
 }
 
+/* The derived members of a task for this caller: overdue, actions, state_zh — the one place
+ * they are computed, for lists (as JSON text) and single tasks alike. */
 static void list_extra(void *ctx, const struct task *t, const char *origin_path, const char *unit_path,
 		       struct buf *out)
 {
@@ -77,6 +59,34 @@ static void list_extra(void *ctx, const struct task *t, const char *origin_path,
 			buf_printf(out, "%s\"%s\"", n++ ? "," : "", task_action_name((enum task_action)i));
 	buf_puts(out, "],\"state_zh\":");
 	buf_json_str(out, task_state_zh(t->state));
+}
+
+json_t *present_task(struct req *r, json_t *row)
+{
+	struct task t;
+	store_task_from_row(row, &t);
+	static const char *const text_cols[] = {"title", "measures"};
+	for (int i = 0; i < 2; i++) {
+		const char *v = json_string_value(json_object_get(row, text_cols[i]));
+		char *m = v ? list_text(r, text_cols[i], v) : NULL;
+		if (m)
+			json_object_set_new(row, text_cols[i], json_string(m));
+		free(m);
+	}
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "{\"id\":0");
+	list_extra(r, &t, json_string_value(json_object_get(row, "origin_path")),
+		   json_string_value(json_object_get(row, "unit_path")), &b);
+	buf_putc(&b, '}');
+	json_t *derived = json_loads(b.p, 0, NULL);
+	buf_free(&b);
+	json_object_del(derived, "id");
+	json_object_update(row, derived);
+	json_decref(derived);
+	json_object_del(row, "origin_path");
+	json_object_del(row, "unit_path");
+	return row;
 }
 
 struct row_writer present_task_writer(struct req *r)
