@@ -107,7 +107,7 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, int in
 	json_t *vals[64], *v;
 	uint64_t mask = 0;
 	int n = 0, ncols = 0, keycol = -1;
-	for (int c = 0; t->cols[c] && c < 64; c++, ncols++) {
+	for (int c = 0; c < 64 && t->cols[c]; c++, ncols++) {
 		if (strcmp(t->cols[c], t->key) == 0)
 			keycol = c;
 		if ((v = json_object_get(row, t->cols[c]))) {
