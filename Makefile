@@ -15,10 +15,11 @@ OPT      ?= -O2
 SAN      ?=
 CFLAGS   := -std=c17 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
             -Isrc $(SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libunistring (Unicode facts for masking, core/mask.c) ships no pkg-config file on Debian.
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread -lm
 LDFLAGS  := $(SAN)
 
-LIB_SRC  := $(wildcard src/base/*.c src/core/*.c src/store/*.c src/web/*.c) \
+LIB_SRC  := $(wildcard src/base/*.c src/core/*.c src/store/*.c src/present/*.c src/web/*.c) \
             $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -53,7 +54,7 @@ $(BUILD)/libqingdan.a: $(LIB_OBJ)
 $(BUILD)/qingdan: $(BUILD)/src/cli/main.o $(BUILD)/libqingdan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libqingdan.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libqingdan.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libqingdan.a $(LDLIBS) -lcmocka
 
@@ -115,7 +116,9 @@ $(FUZZ_BUILD)/libqingdan-fuzz.a: $(FUZZ_OBJ)
 	ar rcs $@ $^
 
 # fuzz_path and fuzz_query #include src/web/router.c to reach its static functions.
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libqingdan-fuzz.a src/web/router.c $(wildcard src/*/*.h)
+# fuzz_mask includes tests/unit/mask_oracle.h (the model its invariants are checked against).
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libqingdan-fuzz.a src/web/router.c $(wildcard src/*/*.h) \
+                      $(wildcard tests/unit/*.h)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libqingdan-fuzz.a $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "store/check.h"
 #include "store/org.h"
+#include "store/remask.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,11 +95,28 @@ int cmd_check(struct cli_opts *o)
 {
 	struct check_report r;
 	struct qd_err err;
-	int rc = store_check(o->db, &r, stdout, &err);
+	int rc = store_check(o->db, o->key, &r, stdout, &err);
 	printf("%s\n", rc ? "check FAILED" : "check passed");
-	if (rc && err.code == QD_ENOTFOUND)
+	if (rc && (err.code == QD_ENOTFOUND || !strcmp(err.field, "key")))
 		fprintf(stderr, "qingdan check: %s\n", err.en);
 	return rc ? 1 : 0;
+}
+
+int cmd_remask(struct cli_opts *o)
+{
+	struct qd_err err;
+	int64_t events = 0, changed = 0;
+	if (access(o->db, F_OK) != 0) {
+		fprintf(stderr, "qingdan remask: %s does not exist\n", o->db);
+		return 1;
+	}
+	if (store_remask(o->db, o->key, &events, &changed, &err)) {
+		fprintf(stderr, "qingdan remask: %s\n", err.en);
+		return 1;
+	}
+	printf("remasked %s: %lld events re-projected, %lld rows changed (no event changed)\n", o->db,
+	       (long long)events, (long long)changed);
+	return 0;
 }
 
 int cmd_backup(struct cli_opts *o)

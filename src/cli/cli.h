@@ -27,6 +27,7 @@ int cmd_serve(struct cli_opts *o);
 int cmd_demo(struct cli_opts *o);
 int cmd_user(struct cli_opts *o, const char *sub);
 int cmd_check(struct cli_opts *o);
+int cmd_remask(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 
 /* Build the demo (units, users, problems across the loop) into an initialised store. */

@@ -20,8 +20,10 @@ static const struct command commands[] = {
 	 "Create FILE (if absent) and fill it with the demo: the seed's units, 第八巡回指导组, one user per role, a few hundred problems across the loop."},
 	{"user", "db key username name unit role password", "qingdan user add --db FILE --username U --name 姓名 --unit UNIT_ID --role ROLE [--password P]\n       qingdan user grant --db FILE --username U --role ROLE --unit UNIT_ID\n       qingdan user passwd --db FILE --username U [--password P]",
 	 "Manage users from the command line (the password is read from QD_PASSWORD or --password)."},
-	{"check", "db key", "qingdan check --db FILE",
-	 "Verify the database: SQLite integrity, full-text indexes, the event hash chain, and that the current-state tables equal a replay of the event log."},
+	{"check", "db key", "qingdan check --db FILE [--key FILE]",
+	 "Verify the database: SQLite integrity, full-text indexes, the event hash chain, and that the current-state tables equal a replay of the event log (free text masked under this program's rules; the key opens the sealed originals)."},
+	{"remask", "db key", "qingdan remask --db FILE [--key FILE]",
+	 "Rebuild the masked free text of the current-state tables from the sealed originals in the event log, under this program's masking rules (after an upgrade that improves them).  Changes no event."},
 	{"backup", "db to", "qingdan backup --db FILE --to COPY",
 	 "Online backup (safe while serving).  The key file is not copied: keep it apart."},
 };
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
 		rc = cmd_user(&o, sub);
 	else if (!strcmp(c->name, "check"))
 		rc = cmd_check(&o);
+	else if (!strcmp(c->name, "remask"))
+		rc = cmd_remask(&o);
 	else
 		rc = cmd_backup(&o);
 	return rc;

@@ -46,6 +46,22 @@ int problem_phone_valid(const char *s)
 	return p[0] == '0' && n >= 10 && n <= 12;
 }
 
+int problem_phone_key(const char *s, char out[16])
+{
+	char d[32];
+	if (!s || !utf8_valid(s, strlen(s)) || !problem_phone_valid(s))
+		return -1;
+	int n = digits(s, d, 30);
+	const char *p = d;
+	if (n == 13 && strncmp(d, "86", 2) == 0) {
+		p += 2;
+		n -= 2;
+	}
+	memcpy(out, p, (size_t)n);
+	out[n] = 0;
+	return 0;
+}
+
 int problem_idno_valid(const char *s)
 {
 	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};

@@ -14,11 +14,14 @@ struct check_report {
 	int replay_ok;          /* projections equal a replay of the log */
 	int64_t mismatched_rows;
 	char mismatch_table[32];
+	int texts_only;         /* every mismatch is in masked free text (remask fixes it) */
 };
 
-/* Run every check on the database at path (read-only apart from a temporary replay database).
- * Prints progress to out when non-NULL.  0 when all checks pass, -1 otherwise (or on error). */
-int store_check(const char *path, struct check_report *r, FILE *out, struct qd_err *err);
+/* Run every check on the database at path (read-only apart from a temporary replay database);
+ * the replay opens sealed text with the key file key_path (NULL = path + ".key") and masks it
+ * under the current rules.  Prints progress to out when non-NULL.  0 when all checks pass, -1
+ * otherwise (or on error). */
+int store_check(const char *path, const char *key_path, struct check_report *r, FILE *out, struct qd_err *err);
 /* Copy a live database to `to` with SQLite's online backup API (readers/writers may go on). */
 int store_backup(const char *path, const char *to, struct qd_err *err);
 

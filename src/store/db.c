@@ -1,6 +1,7 @@
 /* db.c — SQLite helpers for the store: statement reuse, binding, rows as JSON. */
 #include "store/db.h"
 #include "base/log.h"
+#include <stdint.h>
 #include <string.h>
 
 /* Our statements carry a marker comment at the front of their SQL text: the connection also
@@ -150,4 +151,87 @@ int64_t db_int(sqlite3 *db, const char *sql, int64_t a, int64_t b)
 		v = sqlite3_column_int64(st, 0);
 	db_done(st);
 	return v;
+}
+
+json_t *db_get_row(sqlite3 *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
+	db_done(st);
+	return o;
+}
+
+/* --- a result row as a struct row (base/row.h) ---------------------------------------------- */
+
+static int r_find(void *impl, const char *col)
+{
+	struct db_rowimpl *d = impl;
+	unsigned h = (unsigned)((uintptr_t)col >> 3) & (DB_ROW_CACHE - 1);
+	for (unsigned k = 0; k < DB_ROW_CACHE; k++) {
+		unsigned i = (h + k) & (DB_ROW_CACHE - 1);
+		if (d->cache[i].key == col)
+			return d->cache[i].idx;
+		if (!d->cache[i].key) {
+			int idx = -1;
+			for (int c = 0; c < d->ncol; c++)
+				if (strcmp(sqlite3_column_name(d->st, c), col) == 0) {
+					idx = c;
+					break;
+				}
+			d->cache[i].key = col;
+			d->cache[i].idx = idx;
+			return idx;
+		}
+	}
+	for (int c = 0; c < d->ncol; c++) /* the cache is full: by name */
+		if (strcmp(sqlite3_column_name(d->st, c), col) == 0)
+			return c;
+	return -1;
+}
+
+static enum row_type r_type(void *impl, int i)
+{
+	struct db_rowimpl *d = impl;
+	switch (sqlite3_column_type(d->st, i)) {
+	case SQLITE_INTEGER: return ROW_INT;
+	case SQLITE_FLOAT: return ROW_REAL;
+	case SQLITE_TEXT: return ROW_TEXT;
+	default: return ROW_NULL;
+	}
+}
+
+static int64_t r_int(void *impl, int i)
+{
+	return sqlite3_column_int64(((struct db_rowimpl *)impl)->st, i);
+}
+
+static double r_real(void *impl, int i)
+{
+	return sqlite3_column_double(((struct db_rowimpl *)impl)->st, i);
+}
+
+static const char *r_text(void *impl, int i)
+{
+	return (const char *)sqlite3_column_text(((struct db_rowimpl *)impl)->st, i);
+}
+
+static json_t *r_json(void *impl, int i)
+{
+	(void)impl;
+	(void)i;
+	return NULL;
+}
+
+static const struct row_ops stmt_ops = {r_find, r_type, r_int, r_real, r_text, r_json};
+
+void db_row_init(struct row *r, struct db_rowimpl *impl, sqlite3_stmt *st)
+{
+	memset(impl, 0, sizeof *impl);
+	impl->st = st;
+	impl->ncol = sqlite3_column_count(st);
+	r->ops = &stmt_ops;
+	r->impl = impl;
 }

@@ -4,6 +4,7 @@
 #define QD_DB_H
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/row.h"
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -28,11 +29,26 @@ void db_bind_json(sqlite3_stmt *st, int i, json_t *v);
 
 /* The current row as a JSON object {column: value} (caller owns). */
 json_t *db_row_json(sqlite3_stmt *st);
+/* The one row of sql (one integer parameter, e.g. an id) as a JSON object, or NULL. */
+json_t *db_get_row(sqlite3 *db, const char *sql, int64_t id);
 /* Text column as a JSON string or null. */
 json_t *db_col_json(sqlite3_stmt *st, int i);
 /* Append column i of the current row as a JSON value (number, string or null). */
 void db_col_write(struct buf *b, sqlite3_stmt *st, int i);
 /* Single integer from a query with up to two int params (-1 on error or no row). */
 int64_t db_int(sqlite3 *db, const char *sql, int64_t a, int64_t b);
+
+/* The current row of a statement as a struct row (base/row.h); impl lives as long as r.  The
+ * column lookups are cached by the name's pointer, so one impl serves every row of st. */
+#define DB_ROW_CACHE 128
+struct db_rowimpl {
+	sqlite3_stmt *st;
+	int ncol;
+	struct {
+		const char *key;
+		int idx;
+	} cache[DB_ROW_CACHE];
+};
+void db_row_init(struct row *r, struct db_rowimpl *impl, sqlite3_stmt *st);
 
 #endif

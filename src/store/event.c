@@ -5,6 +5,8 @@
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/schema.h"
+#include "store/text.h"
+#include "core/household.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,25 +104,93 @@ static const char *row_sql(const struct schema_table *t, uint64_t mask, int upda
  * INSERT it (directly when the event creates it).  Not INSERT … ON CONFLICT: SQLite checks
  * NOT NULL before the conflict, so a partial row would fail.  SQL text comes only from the
  * schema's column names; values are bound. */
-static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, int insert, struct qd_err *err)
+/* What applying one payload needs besides the database: the key, the payload, and the names
+ * of its residents (opened on first need). */
+struct apply_ctx {
+	const unsigned char *key;
+	json_t *payload;
+	json_t *names;
+	json_t *row_now;  /* the row being applied */
+	int texts_only;   /* remask: update the free-text columns of existing rows, nothing else */
+};
+
+static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row, json_t **vals, int n,
+			 uint64_t mask, int ncols, int keycol, int insert, struct qd_err *err);
+
+/* The projected value of column col of row: free text becomes its masked form (a new
+ * reference in *owned), anything else is the row's own value. */
+static json_t *col_value(struct apply_ctx *ax, const struct schema_table *t, const char *col, json_t *v,
+			 json_t **owned)
 {
-	json_t *vals[64], *v;
+	int kind = schema_is_text(t, col), label = kind == 2;
+	if (!kind || !text_is(v) || (json_is_string(v) && !*json_string_value(v)))
+		return v;
+	if (!ax->names)
+		ax->names = text_names(ax->key, ax->payload);
+	json_t *names = ax->names;
+	json_t *extra = NULL;
+	if (!label && t->label) { /* the household of the same row names its resident */
+		char *h = text_original(ax->key, json_object_get(ax->row_now, t->label));
+		char *hn = h ? household_name(h) : NULL;
+		if (hn) {
+			extra = json_copy(names);
+			json_array_append_new(extra, json_string(hn));
+			names = extra;
+		}
+		plain_free(hn);
+		plain_free(h);
+	}
+	char *m = text_project(ax->key, v, label, names);
+	json_decref(extra);
+	*owned = m ? json_string(m) : json_null();
+	plain_free(m);
+	return *owned;
+}
+
+static int upsert(struct apply_ctx *ax, sqlite3 *db, const struct schema_table *t, json_t *row, int insert,
+		  struct qd_err *err)
+{
+	json_t *vals[64], *owned[64] = {0}, *v;
 	uint64_t mask = 0;
-	int n = 0, ncols = 0, keycol = -1;
+	int n = 0, ncols = 0, keycol = -1, rc = -1;
+	ax->row_now = row;
 	for (int c = 0; c < 64 && t->cols[c]; c++, ncols++) {
 		if (strcmp(t->cols[c], t->key) == 0)
 			keycol = c;
 		if ((v = json_object_get(row, t->cols[c]))) {
+			if (ax->texts_only && !schema_is_text(t, t->cols[c]) && strcmp(t->cols[c], t->key) != 0)
+				continue;
 			mask |= 1ull << c;
-			vals[n++] = v;
+			vals[n] = col_value(ax, t, t->cols[c], v, &owned[n]);
+			n++;
 		}
 	}
-	if ((size_t)n != json_object_size(row))
-		return qd_fail(err, QD_EINTERNAL, t->name, "事件列名无效", "unknown column in a %s event row", t->name);
+	if (ax->texts_only) {
+		rc = keycol >= 0 && (mask & ~(1ull << keycol))
+			     ? upsert_values(db, t, row, vals, n, mask, ncols, keycol, -1, err)
+			     : 0;
+		goto out;
+	}
+	if ((size_t)n != json_object_size(row)) {
+		qd_fail(err, QD_EINTERNAL, t->name, "事件列名无效", "unknown column in a %s event row", t->name);
+		goto out;
+	}
+	rc = upsert_values(db, t, row, vals, n, mask, ncols, keycol, insert, err);
+out:
+	for (int i = 0; i < n; i++)
+		json_decref(owned[i]);
+	return rc;
+}
+
+/* Write the values of one row (vals[0..n) for the columns in mask): UPDATE, then INSERT when no
+ * row was there; insert = 1 inserts at once, insert = -1 only updates. */
+static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row, json_t **vals, int n, uint64_t mask,
+			 int ncols, int keycol, int insert, struct qd_err *err)
+{
 	json_t *keyv = keycol >= 0 ? json_object_get(row, t->key) : NULL;
 	if (!keyv)
 		return qd_fail(err, QD_EINTERNAL, t->key, "事件缺少主键", "event row for %s has no %s", t->name, t->key);
-	if (!insert && (mask & ~(1ull << keycol))) {
+	if (insert != 1 && (mask & ~(1ull << keycol))) {
 		const char *sql = row_sql(t, mask, 1);
 		sqlite3_stmt *st = sql ? db_prepare(db, sql) : NULL;
 		if (!st)
@@ -138,7 +208,7 @@ static int upsert(sqlite3 *db, const struct schema_table *t, json_t *row, int in
 		db_done(st);
 		if (rc != SQLITE_DONE)
 			return db_fail(db, err);
-		if (sqlite3_changes(db))
+		if (sqlite3_changes(db) || insert < 0)
 			return 0;
 	}
 	const char *sql = row_sql(t, mask, 0);
@@ -160,11 +230,14 @@ int event_creates(const char *kind)
 	return n > 7 && strcmp(kind + n - 7, ".create") == 0;
 }
 
-int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *err)
+static int apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, int texts_only,
+		 struct qd_err *err)
 {
 	json_t *rows = json_object_get(payload, "rows");
 	if (!rows)
 		return 0;
+	struct apply_ctx ax = {key, payload, NULL, NULL, texts_only};
+	int rc = 0;
 	/* Apply in schema order so parents (unit, user, task) precede children (problem, pii). */
 	int nt;
 	const struct schema_table *tables = schema_tables(&nt);
@@ -176,13 +249,25 @@ int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *er
 			size_t k;
 			json_t *row;
 			json_array_foreach(r, k, row)
-				if (upsert(db, &tables[i], row, insert, err))
-					return -1;
-		} else if (upsert(db, &tables[i], r, insert, err)) {
-			return -1;
+				if ((rc = upsert(&ax, db, &tables[i], row, insert, err)))
+					goto out;
+		} else if ((rc = upsert(&ax, db, &tables[i], r, insert, err))) {
+			goto out;
 		}
 	}
-	return 0;
+out:
+	json_decref(ax.names);
+	return rc;
+}
+
+int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err)
+{
+	return apply(db, key, payload, insert, 0, err);
+}
+
+int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payload, struct qd_err *err)
+{
+	return apply(db, key, payload, 0, 1, err);
 }
 
 int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
@@ -227,7 +312,7 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	if (projection_apply(s->wdb, payload, event_creates(kind), err))
+	if (projection_apply(s->wdb, s->key, payload, event_creates(kind), err))
 		return -1;
 	s->last_seq = seq;
 	memcpy(s->last_hash, hash, 32);

@@ -23,7 +23,8 @@ struct list_filter {
 	const char *tier;
 	int overdue;             /* 1: only overdue (tasks) */
 	const char *due_before;  /* YYYY-MM-DD: deadline ≤ this (tasks) */
-	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring */
+	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring (masked text only) */
+	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
 	int64_t handler_id;
 	char today[11];
 	int limit, offset;

@@ -46,11 +46,29 @@ struct store_tx {
 
 /* Open a connection with the project's pragmas (WAL, synchronous=FULL, foreign keys). */
 int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
-/* Apply pending migrations on db; 0 or -1. */
-int store_migrate(sqlite3 *db, struct qd_err *err);
+/* Apply pending migrations on db; 0 or -1.  key (the personal-data key) is needed by the
+ * migrations that seal what is stored (schema 4); NULL refuses them. */
+int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err);
 /* Apply the rows of one event payload ({"rows": {...}}) to db.  insert = 1 when the event
- * creates its rows (kind "*.create"): they are inserted without looking for them first. */
-int projection_apply(sqlite3 *db, json_t *payload, int insert, struct qd_err *err);
+ * creates its rows (kind "*.create"): they are inserted without looking for them first.  Free
+ * text in the rows is opened with key and projected in its masked form (store/text.h). */
+int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err);
+
+/* Only the free-text columns of the payload's rows, re-projected under the current masking
+ * rules onto rows that exist (remask). */
+int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payload, struct qd_err *err);
+
+/* Sealing with a key (seal.c): base64 of nonce ‖ box.  unseal_with returns NULL on a wrong key,
+ * damage or garbage.  Both results are the caller's (free plaintext with plain_free). */
+char *seal_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *plain);
+char *unseal_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *sealed);
+/* The keyed hash of a phone number (hex, 64 characters + NUL): the same for every way of
+ * writing the number; -1 when phone is not a valid phone number. */
+int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *phone, char hex[65]);
+/* Zero and free plaintext (NULL is fine). */
+void plain_free(char *p);
+/* Read the key file at path into key; 0 or -1 with err. */
+int store_key_read(const char *path, unsigned char key[crypto_secretbox_KEYBYTES], struct qd_err *err);
 /* 1 when an event of this kind creates its rows ("unit.create", "problem.create" …). */
 int event_creates(const char *kind);
 /* hash = SHA-256(prev || canonical(seq, at, actor, kind, entity, entity_id, payload)). */

@@ -256,10 +256,15 @@ json_t *store_category_list(sqlite3 *db)
 	return list(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
 }
 
+/* staff: the user holds some role but resident (a resident's name is personal data) */
+#define USER_COLS                                                                                  \
+	"SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, u.active, "       \
+	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>'resident') " \
+	"AS staff FROM user u JOIN unit n ON n.id=u.unit_id"
+
 json_t *store_user_list(sqlite3 *db)
 {
-	json_t *users = list(db, "SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, "
-			       "u.active FROM user u JOIN unit n ON n.id=u.unit_id ORDER BY u.id", 0);
+	json_t *users = list(db, USER_COLS " ORDER BY u.id", 0);
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u)
@@ -273,8 +278,7 @@ json_t *store_user_list(sqlite3 *db)
 
 json_t *store_user_get(sqlite3 *db, int64_t id)
 {
-	json_t *a = list(db, "SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, "
-			   "u.active FROM user u JOIN unit n ON n.id=u.unit_id WHERE u.id=?", id);
+	json_t *a = list(db, USER_COLS " WHERE u.id=?", id);
 	json_t *u = json_incref(json_array_get(a, 0));
 	json_decref(a);
 	if (u)

@@ -6,7 +6,8 @@
 #include "core/mask.h"
 #include "store/db.h"
 #include "store/org.h"
-#include <sodium.h>
+#include "store/internal.h"
+#include "store/text.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -46,9 +47,9 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 	int64_t nid = store_next_id(tx, "problem");
 	make_code(code, nid);
 	int64_t now = store_tx_now(tx);
-	json_t *row = json_pack("{sI ss sI ss ss ss ss si si sI sI sI}", "id", (json_int_t)nid, "code", code,
+	json_t *row = json_pack("{sI ss sI ss ss so ss si si sI sI sI}", "id", (json_int_t)nid, "code", code,
 				"unit_id", (json_int_t)p->unit_id, "unit_path", u.path, "source", p->source,
-				"description", p->description, "state", "new", "anonymous", p->anonymous ? 1 : 0,
+				"description", text_seal(tx, p->description), "state", "new", "anonymous", p->anonymous ? 1 : 0,
 				"no_disclose", p->no_disclose ? 1 : 0, "created_by", (json_int_t)actor,
 				"created_at", (json_int_t)now, "updated_at", (json_int_t)now);
 	json_object_set_new(row, "category_id", p->category_id ? json_integer(p->category_id) : json_null());
@@ -66,6 +67,9 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 			json_object_set_new(pii, cols[i], sealed ? json_string(sealed) : json_null());
 			free(sealed);
 		}
+		char hex[65];
+		if (p->phone && store_phone_hash(store_tx_store(tx), p->phone, hex) == 0)
+			json_object_set_new(pii, "phone_hash", json_string(hex));
 		json_object_set_new(rows, "problem_pii", pii);
 	}
 	if (emit(tx, actor, "problem.create", nid, json_pack("{so}", "rows", rows), err))
@@ -127,9 +131,56 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 {
 	if (need_new(store_tx_db(tx), id, "id", err))
 		return -1;
-	json_t *row = json_pack("{sI ss ss sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
-				reason, "updated_at", (json_int_t)store_tx_now(tx));
-	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, NULL, err);
+	json_t *row = json_pack("{sI ss so sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
+				text_seal(tx, reason), "updated_at", (json_int_t)store_tx_now(tx));
+	json_t *extra = json_object();
+	text_put_names(tx, extra, store_problem_names(store_tx_db(tx), store_tx_store(tx), &id, 1));
+	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, extra, err);
+}
+
+json_t *store_problem_names(sqlite3 *db, struct store *s, const int64_t *ids, int n)
+{
+	json_t *a = json_array();
+	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM problem_pii WHERE problem_id=? AND name IS NOT NULL");
+	for (int i = 0; st && i < n; i++) {
+		db_bind_int(st, 1, ids[i]);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			char *name = store_open_sealed(s, (const char *)sqlite3_column_text(st, 0));
+			int dup = 0;
+			size_t k;
+			json_t *v;
+			json_array_foreach(a, k, v)
+				dup |= name && strcmp(json_string_value(v), name) == 0;
+			if (name && *name && !dup)
+				json_array_append_new(a, json_string(name));
+			plain_free(name);
+		}
+		sqlite3_reset(st);
+	}
+	db_done(st);
+	return a;
+}
+
+json_t *store_task_names(sqlite3 *db, struct store *s, int64_t task_id)
+{
+	int64_t ids[256];
+	int n = 0;
+	json_t *all = json_array();
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM problem WHERE task_id=? ORDER BY id");
+	if (!st)
+		return all;
+	db_bind_int(st, 1, task_id);
+	int more = 1;
+	while (more) {
+		n = 0;
+		while (n < 256 && (more = sqlite3_step(st) == SQLITE_ROW))
+			ids[n++] = sqlite3_column_int64(st, 0);
+		json_t *part = store_problem_names(db, s, ids, n);
+		json_array_extend(all, part);
+		json_decref(part);
+	}
+	db_done(st);
+	return all;
 }
 
 int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
@@ -140,38 +191,27 @@ int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t t
 	return store_emit_row(tx, actor, "problem.link", "problem", id, row, NULL, err);
 }
 
-int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out,
-		      struct qd_err *err)
+void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 {
+	static const char *const cols[] = {"name", "phone", "id_no", "address"};
 	sqlite3 *db = store_tx_db(tx);
 	sqlite3_stmt *st = db_prepare(db, "SELECT name, phone, id_no, address FROM problem_pii WHERE problem_id=?");
-	if (!st)
-		return db_fail(db, err);
-	db_bind_int(st, 1, id);
-	json_t *o = json_object();
-	static const char *const cols[] = {"name", "phone", "id_no", "address"};
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < 4; i++) {
-			char *plain = store_open_sealed(store_tx_store(tx), (const char *)sqlite3_column_text(st, i));
-			json_object_set_new(o, cols[i], plain ? json_string(plain) : json_null());
-			if (plain) {
-				sodium_memzero(plain, strlen(plain));
-				free(plain);
-			}
-		}
-	} else {
-		for (int i = 0; i < 4; i++)
-			json_object_set_new(o, cols[i], json_null());
+	int row = 0;
+	if (st) {
+		db_bind_int(st, 1, id);
+		row = sqlite3_step(st) == SQLITE_ROW;
+	}
+	for (int i = 0; i < 4; i++) {
+		char *plain = row ? store_open_sealed(store_tx_store(tx), (const char *)sqlite3_column_text(st, i)) : NULL;
+		json_object_set_new(o, cols[i], plain ? json_string(plain) : json_null());
+		plain_free(plain);
 	}
 	db_done(st);
-	json_t *p = json_pack("{sI s[ssss]}", "problem_id", (json_int_t)id, "fields", "name", "phone", "id_no",
-			      "address");
-	if (emit(tx, actor, "pii.read", id, p, err)) {
-		json_decref(o);
-		return -1;
-	}
-	*out = o;
-	return 0;
+}
+
+int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out, struct qd_err *err)
+{
+	return store_pii_read(tx, actor, "problem", id, out, err);
 }
 
 #define PROBLEM_COLS                                                                               \
@@ -183,13 +223,7 @@ int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **o
 
 json_t *store_problem_get(sqlite3 *db, int64_t id)
 {
-	sqlite3_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.id=?");
-	if (!st)
-		return NULL;
-	db_bind_int(st, 1, id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return db_get_row(db, PROBLEM_COLS " WHERE p.id=?", id);
 }
 
 json_t *store_task_problems(sqlite3 *db, int64_t task_id)
@@ -226,6 +260,10 @@ json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, 
 		where_and(&w, "p.category_id IN (SELECT id FROM category WHERE id = ? OR parent_id = ?)");
 		where_int(&w, f->category_id);
 		where_int(&w, f->category_id);
+	}
+	if (f->phone_hash) {
+		where_and(&w, "p.id IN (SELECT problem_id FROM problem_pii WHERE phone_hash = ?)");
+		where_str(&w, f->phone_hash);
 	}
 	if (f->q && *f->q) {
 		if (utf8_count(f->q) >= 3) {

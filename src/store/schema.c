@@ -4,6 +4,7 @@
  * by `qingdan check`), or operational (sessions, credentials: not part of the record). */
 #include "store/schema.h"
 #include <stddef.h>
+#include <string.h>
 
 static const char *const migrations[] = {
 	/* 1: the record, the organisation, the loop. */
@@ -169,6 +170,16 @@ static const char *const migrations[] = {
 	"DROP INDEX task_state_deadline;\n"
 	"CREATE INDEX task_state_deadline ON task(state, deadline, unit_path, origin_path);\n"
 	"CREATE INDEX task_deadline ON task(deadline, unit_path, origin_path);\n",
+
+	/* 4: the record seals the free text people type; the projections hold it masked only
+	 * (store/text.h).  The work is code, not SQL — it needs the personal-data key: events are
+	 * rewritten with their text sealed, the hash chain is recomputed (a record.reseal event keeps
+	 * the old head) and the projections are remasked (store/upgrade.c). */
+	"-- see upgrade_seal_record() in src/store/upgrade.c\n"
+	/* The keyed hash of the reporter's phone (store/seal.c): the exact lookup by phone for the
+	 * personal-data right goes through it; search never sees a number. */
+	"ALTER TABLE problem_pii ADD COLUMN phone_hash TEXT;\n"
+	"CREATE INDEX problem_pii_phone ON problem_pii(phone_hash) WHERE phone_hash IS NOT NULL;\n",
 };
 
 int schema_count(void)
@@ -194,7 +205,7 @@ static const char *const problem_cols[] = {
 	"id", "code", "unit_id", "unit_path", "category_id", "source", "description", "state", "task_id",
 	"merged_into", "decline_reason", "visit_id", "anonymous", "no_disclose", "reporter_masked",
 	"created_by", "created_at", "updated_at", NULL};
-static const char *const pii_cols[] = {"problem_id", "name", "phone", "id_no", "address", NULL};
+static const char *const pii_cols[] = {"problem_id", "name", "phone", "id_no", "address", "phone_hash", NULL};
 static const char *const task_cols[] = {
 	"id", "title", "measures", "state", "tier", "urgency", "category_id", "origin_unit_id",
 	"origin_path", "unit_id", "unit_path", "handler_id", "leader_id", "assigned_on", "respond_by",
@@ -203,17 +214,22 @@ static const char *const task_cols[] = {
 	"followed_up", "progress", "reopen_count", "exception", "created_by", "created_at", "updated_at",
 	NULL};
 
+/* Free text people type: sealed in the record, masked in the projection (store/text.h). */
+static const char *const visit_texts[] = {"note", NULL};
+static const char *const problem_texts[] = {"description", "decline_reason", NULL};
+static const char *const task_texts[] = {"title", "measures", NULL};
+
 static const struct schema_table tables[] = {
-	{"unit", "id", unit_cols},
-	{"user", "id", user_cols},
-	{"user_grant", "id", grant_cols},
-	{"category", "id", category_cols},
-	{"calendar_day", "date", calendar_cols},
-	{"setting", "key", setting_cols},
-	{"visit", "id", visit_cols},
-	{"task", "id", task_cols},
-	{"problem", "id", problem_cols},
-	{"problem_pii", "problem_id", pii_cols},
+	{"unit", "id", unit_cols, NULL, NULL},
+	{"user", "id", user_cols, NULL, NULL},
+	{"user_grant", "id", grant_cols, NULL, NULL},
+	{"category", "id", category_cols, NULL, NULL},
+	{"calendar_day", "date", calendar_cols, NULL, NULL},
+	{"setting", "key", setting_cols, NULL, NULL},
+	{"visit", "id", visit_cols, visit_texts, "household"},
+	{"task", "id", task_cols, task_texts, NULL},
+	{"problem", "id", problem_cols, problem_texts, NULL},
+	{"problem_pii", "problem_id", pii_cols, NULL, NULL},
 };
 
 const struct schema_table *schema_tables(int *n)
@@ -232,4 +248,24 @@ const struct schema_table *schema_table(const char *name)
 			return &tables[i];
 	}
 	return NULL;
+}
+
+int schema_text_cols(const struct schema_table *t, const char **out, int max)
+{
+	int n = 0;
+	for (int i = 0; t->texts && t->texts[i] && n < max; i++)
+		out[n++] = t->texts[i];
+	if (t->label && n < max)
+		out[n++] = t->label;
+	return n;
+}
+
+int schema_is_text(const struct schema_table *t, const char *col)
+{
+	if (t->label && strcmp(t->label, col) == 0)
+		return 2;
+	for (int i = 0; t->texts && t->texts[i]; i++)
+		if (strcmp(t->texts[i], col) == 0)
+			return 1;
+	return 0;
 }

@@ -6,6 +6,8 @@ struct schema_table {
 	const char *name;
 	const char *key;          /* conflict column */
 	const char *const *cols;  /* NULL-terminated */
+	const char *const *texts; /* free-text columns (sealed in the record, masked here), or NULL */
+	const char *label;        /* a household-label column (masked as a label), or NULL */
 };
 
 int schema_count(void);
@@ -13,5 +15,10 @@ int schema_count(void);
 const char *schema_migration(int n);
 const struct schema_table *schema_tables(int *n);
 const struct schema_table *schema_table(const char *name);
+
+/* The free-text columns of t (texts, then the label) into out[0..max); returns the count. */
+int schema_text_cols(const struct schema_table *t, const char **out, int max);
+/* 1 when col of t is free text, 2 when it is the household label, 0 otherwise. */
+int schema_is_text(const struct schema_table *t, const char *col);
 
 #endif

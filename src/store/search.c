@@ -11,39 +11,47 @@ int64_t search_indexed_upto(sqlite3 *db)
 	return db_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto'", 0, 0);
 }
 
+static int index_range(sqlite3 *db, int max, struct qd_err *err)
+{
+	int64_t upto = search_indexed_upto(db);
+	int64_t top = db_int(db, "SELECT coalesce(max(id), 0) FROM (SELECT id FROM problem WHERE id > ? ORDER BY id LIMIT ?)",
+			     upto, max);
+	if (upto < 0 || top <= upto)
+		return 0;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO problem_fts(rowid, description) SELECT id, description "
+					  "FROM problem WHERE id > ? AND id <= ? ORDER BY id");
+	sqlite3_stmt *up = db_prepare(db, "UPDATE meta SET value=? WHERE key='fts_problem_upto'");
+	if (!st || !up)
+		return db_fail(db, err);
+	sqlite3_bind_int64(st, 1, upto);
+	sqlite3_bind_int64(st, 2, top);
+	int rc = sqlite3_step(st);
+	int n = sqlite3_changes(db);
+	db_done(st);
+	sqlite3_bind_int64(up, 1, top);
+	int rc2 = sqlite3_step(up);
+	db_done(up);
+	if (rc != SQLITE_DONE || rc2 != SQLITE_DONE)
+		return db_fail(db, err);
+	return n;
+}
+
 int search_catch_up(sqlite3 *db, int max, struct qd_err *err)
 {
 	if (db_exec(db, "BEGIN IMMEDIATE", err))
 		return -1;
-	int64_t upto = search_indexed_upto(db);
-	int64_t top = db_int(db, "SELECT coalesce(max(id), 0) FROM (SELECT id FROM problem WHERE id > ? ORDER BY id LIMIT ?)",
-			     upto, max);
-	int n = 0;
-	if (upto >= 0 && top > upto) {
-		sqlite3_stmt *st = db_prepare(db, "INSERT INTO problem_fts(rowid, description) SELECT id, description "
-						  "FROM problem WHERE id > ? AND id <= ? ORDER BY id");
-		sqlite3_stmt *up = db_prepare(db, "UPDATE meta SET value=? WHERE key='fts_problem_upto'");
-		if (!st || !up) {
-			db_exec(db, "ROLLBACK", NULL);
-			return db_fail(db, err);
-		}
-		sqlite3_bind_int64(st, 1, upto);
-		sqlite3_bind_int64(st, 2, top);
-		int rc = sqlite3_step(st);
-		n = sqlite3_changes(db);
-		db_done(st);
-		sqlite3_bind_int64(up, 1, top);
-		int rc2 = sqlite3_step(up);
-		db_done(up);
-		if (rc != SQLITE_DONE || rc2 != SQLITE_DONE) {
-			db_fail(db, err);
-			db_exec(db, "ROLLBACK", NULL);
-			return -1;
-		}
-	}
-	if (db_exec(db, "COMMIT", err)) {
+	int n = index_range(db, max, err);
+	if (n < 0 || db_exec(db, "COMMIT", err)) {
 		db_exec(db, "ROLLBACK", NULL);
 		return -1;
 	}
 	return n;
+}
+
+int search_index_all_in_tx(sqlite3 *db, struct qd_err *err)
+{
+	int n;
+	while ((n = index_range(db, 50000, err)) > 0)
+		;
+	return n < 0 ? -1 : 0;
 }

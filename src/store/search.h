@@ -11,4 +11,7 @@ int search_catch_up(sqlite3 *db, int max, struct qd_err *err);
 /* The highest problem id already indexed. */
 int64_t search_indexed_upto(sqlite3 *db);
 
+/* Index every problem not yet indexed, inside the caller's transaction; 0 or -1. */
+int search_index_all_in_tx(sqlite3 *db, struct qd_err *err);
+
 #endif

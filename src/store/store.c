@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/schema.h"
 #include "store/search.h"
+#include "store/upgrade.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ int store_connect(const char *path, int readonly, int create, sqlite3 **out, str
 	return 0;
 }
 
-int store_migrate(sqlite3 *db, struct qd_err *err)
+int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err)
 {
 	int64_t have = 0;
 	sqlite3_stmt *st = NULL;
@@ -59,7 +60,7 @@ int store_migrate(sqlite3 *db, struct qd_err *err)
 			 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d');", n);
 		if (db_exec(db, "BEGIN IMMEDIATE", err))
 			return -1;
-		if (db_exec(db, schema_migration(n), err) || db_exec(db, set, err)) {
+		if (db_exec(db, schema_migration(n), err) || upgrade_step(db, n, key, err) || db_exec(db, set, err)) {
 			db_exec(db, "ROLLBACK", NULL);
 			return -1;
 		}
@@ -88,11 +89,22 @@ static int key_load(struct store *s, const char *key_path, int create, struct qd
 	if (fd < 0)
 		return qd_fail(err, QD_EINTERNAL, "key", "无法读取密钥文件 %s（先运行 qingdan init）",
 			       "cannot read key file %s (run qingdan init first)", key_path, key_path);
-	ssize_t n = read(fd, s->key, sizeof s->key);
 	close(fd);
-	if (n != (ssize_t)sizeof s->key)
-		return qd_fail(err, QD_EINTERNAL, "key", "密钥文件 %s 已损坏", "key file %s is damaged", key_path,
-			       key_path);
+	return store_key_read(key_path, s->key, err);
+}
+
+int store_key_read(const char *path, unsigned char key[crypto_secretbox_KEYBYTES], struct qd_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return qd_fail(err, QD_EINTERNAL, "key", "无法读取密钥文件 %s（先运行 qingdan init）",
+			       "cannot read key file %s (run qingdan init first)", path, path);
+	unsigned char extra;
+	ssize_t n = read(fd, key, crypto_secretbox_KEYBYTES);
+	ssize_t more = read(fd, &extra, 1);
+	close(fd);
+	if (n != (ssize_t)crypto_secretbox_KEYBYTES || more != 0)
+		return qd_fail(err, QD_EINTERNAL, "key", "密钥文件 %s 已损坏", "key file %s is damaged", path, path);
 	return 0;
 }
 
@@ -124,7 +136,7 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	char kp[4096];
 	snprintf(kp, sizeof kp, "%s.key", o->path);
 	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
-	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, err) ||
+	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, err) ||
 	    store_chain_load(s, err)) {
 		store_close(s);
 		return -1;
@@ -412,45 +424,4 @@ int store_run(struct store *s, store_cmd_fn fn, void *arg, struct qd_err *err)
 	if (c.rc && err)
 		*err = c.err;
 	return c.rc;
-}
-
-/* --- personal data ----------------------------------------------------------------------------- */
-
-char *store_seal(struct store *s, const char *plain)
-{
-	size_t n = strlen(plain);
-	size_t clen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
-	unsigned char *box = xmalloc(clen);
-	rand_bytes(box, crypto_secretbox_NONCEBYTES);
-	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, box,
-			      s->key);
-	size_t blen = sodium_base64_encoded_len(clen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-	char *out = xmalloc(blen);
-	sodium_bin2base64(out, blen, box, clen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-	free(box);
-	return out;
-}
-
-char *store_open_sealed(struct store *s, const char *sealed)
-{
-	if (!sealed)
-		return NULL;
-	size_t slen = strlen(sealed), blen = 0;
-	unsigned char *box = xmalloc(slen + 1);
-	char *out = NULL;
-	if (sodium_base642bin(box, slen + 1, sealed, slen, NULL, &blen, NULL,
-			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 &&
-	    blen >= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-		size_t n = blen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
-		out = xmalloc(n + 1);
-		if (crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
-					       blen - crypto_secretbox_NONCEBYTES, box, s->key) != 0) {
-			free(out);
-			out = NULL;
-		} else {
-			out[n] = 0;
-		}
-	}
-	free(box);
-	return out;
 }

@@ -7,6 +7,8 @@
 #include "store/db.h"
 #include "store/org.h"
 #include "store/problem.h"
+#include "store/text.h"
+#include "core/mask.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +17,6 @@ static json_t *jdate(int32_t d)
 {
 	char s[11];
 	return d ? json_string(date_format(d, s)) : json_null();
-}
-
-static int32_t pdate(json_t *v)
-{
-	int32_t d;
-	return json_is_string(v) && date_parse(json_string_value(v), &d) == 0 ? d : 0;
 }
 
 static json_t *jid(int64_t v)
@@ -60,11 +56,18 @@ static json_t *state_row(const struct task *t, int64_t now)
 	return r;
 }
 
-void store_task_from_row(json_t *row, struct task *t)
+static int32_t rdate(const struct row *r, const char *col)
+{
+	int32_t d;
+	const char *v = row_text(r, col);
+	return v && date_parse(v, &d) == 0 ? d : 0;
+}
+
+void store_task_from_row(const struct row *row, struct task *t)
 {
 	memset(t, 0, sizeof *t);
-#define I(k) json_integer_value(json_object_get(row, k))
-#define S(k) json_string_value(json_object_get(row, k))
+#define I(k) row_int(row, k, 0)
+#define S(k) row_text(row, k)
 	t->id = I("id");
 	int v;
 	t->state = (v = task_state_parse(S("state"))) >= 0 ? (enum task_state)v : TS_PENDING;
@@ -74,20 +77,20 @@ void store_task_from_row(json_t *row, struct task *t)
 	t->unit_id = I("unit_id");
 	t->handler_id = I("handler_id");
 	t->leader_id = I("leader_id");
-	t->assigned_on = pdate(json_object_get(row, "assigned_on"));
-	t->respond_by = pdate(json_object_get(row, "respond_by"));
-	t->deadline = pdate(json_object_get(row, "deadline"));
-	t->responded_on = pdate(json_object_get(row, "responded_on"));
-	t->completed_on = pdate(json_object_get(row, "completed_on"));
-	t->signed_off_on = pdate(json_object_get(row, "signed_off_on"));
+	t->assigned_on = rdate(row, "assigned_on");
+	t->respond_by = rdate(row, "respond_by");
+	t->deadline = rdate(row, "deadline");
+	t->responded_on = rdate(row, "responded_on");
+	t->completed_on = rdate(row, "completed_on");
+	t->signed_off_on = rdate(row, "signed_off_on");
 	t->extensions_used = (int)I("extensions_used");
 	t->max_extensions = (int)I("max_extensions");
 	t->extension_days = (int)I("extension_days");
 	t->outcome = (v = outcome_parse(S("outcome"))) >= 0 ? (enum outcome)v : OUT_NONE;
-	t->solved = (int)I("solved");
+	t->solved = (int)row_int(row, "solved", -1);
 	t->satisfaction = (v = satisfaction_parse(S("satisfaction"))) >= 0 ? (enum satisfaction)v : SAT_NONE;
 	t->unreachable_days = (int)I("unreachable_days");
-	t->last_unreachable_on = pdate(json_object_get(row, "last_unreachable_on"));
+	t->last_unreachable_on = rdate(row, "last_unreachable_on");
 	t->followed_up = (int)I("followed_up");
 	t->progress = (int)I("progress");
 	t->reopen_count = (int)I("reopen_count");
@@ -111,13 +114,7 @@ void store_task_from_row(json_t *row, struct task *t)
 
 json_t *store_task_get(sqlite3 *db, int64_t id)
 {
-	sqlite3_stmt *st = db_prepare(db, TASK_COLS " WHERE t.id=?");
-	if (!st)
-		return NULL;
-	db_bind_int(st, 1, id);
-	json_t *o = sqlite3_step(st) == SQLITE_ROW ? db_row_json(st) : NULL;
-	db_done(st);
-	return o;
+	return db_get_row(db, TASK_COLS " WHERE t.id=?", id);
 }
 
 int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
@@ -126,7 +123,10 @@ int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, 
 	json_t *row = store_task_get(db, id);
 	if (!row)
 		return qd_fail(err, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-	store_task_from_row(row, t);
+	struct row r;
+	struct row_jsonimpl ri;
+	row_from_json(&r, &ri, row);
+	store_task_from_row(&r, t);
 	snprintf(origin_path, 128, "%s", json_string_value(json_object_get(row, "origin_path")));
 	const char *up = json_string_value(json_object_get(row, "unit_path"));
 	snprintf(unit_path, 128, "%s", up ? up : "");
@@ -193,8 +193,9 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		t.handler_id = tn->handler_id ? tn->handler_id : a->user_id;
 	}
 	json_t *row = state_row(&t, now);
-	json_object_set_new(row, "title", json_string(tn->title));
-	json_object_set_new(row, "measures", json_string(tn->measures ? tn->measures : ""));
+	json_object_set_new(row, "title", tn->title_cut > 0 ? text_seal_cut(tx, tn->title, tn->title_cut)
+								: text_seal(tx, tn->title));
+	json_object_set_new(row, "measures", text_seal(tx, tn->measures));
 	json_object_set_new(row, "tier", json_string(tier_name(t.tier)));
 	json_object_set_new(row, "category_id", jid(category));
 	json_object_set_new(row, "origin_unit_id", json_integer(origin));
@@ -203,6 +204,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	json_object_set_new(row, "created_by", json_integer(a->user_id));
 	json_object_set_new(row, "created_at", json_integer(now));
 	json_t *extra = json_pack("{ss}", "to", task_state_name(t.state));
+	text_put_names(tx, extra, store_problem_names(db, store_tx_store(tx), tn->problem_ids, tn->nproblems));
 	if (store_emit_row(tx, a->user_id, "task.create", "task", t.id, row, extra, err))
 		return -1;
 	for (int i = 0; i < tn->nproblems; i++)
@@ -272,9 +274,9 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 	json_t *extra = json_pack("{ss ss ss}", "action", task_action_name(action), "from", task_state_name(from),
 				  "to", task_state_name(t.state));
 	if (in->note && *in->note)
-		json_object_set_new(extra, "note", json_string(in->note));
+		json_object_set_new(extra, "note", text_seal(tx, in->note));
 	if (in->reason && *in->reason)
-		json_object_set_new(extra, "reason", json_string(in->reason));
+		json_object_set_new(extra, "reason", text_seal(tx, in->reason));
 	if (action == TA_FOLLOW_UP) {
 		json_object_set_new(extra, "satisfaction", json_string(satisfaction_name((enum satisfaction)in->satisfaction)));
 		if (in->solved >= 0)
@@ -289,12 +291,6 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 	return store_emit_row(tx, a->user_id, kind, "task", id, row, extra, err);
 }
 
-/* Columns write_rows needs to know the task's machine state. */
-enum {
-	C_ID, C_STATE, C_TIER, C_URGENCY, C_HANDLER, C_DEADLINE, C_COMPLETED, C_EXT_USED, C_EXT_MAX,
-	C_SOLVED, C_SAT, C_UNREACH, C_FOLLOWED, C_ORIGIN_PATH, C_UNIT_PATH, C__COUNT
-};
-
 /* Levels below the root: "/1/" is 1 (the county), "/1/5/" 2 (a township), "/1/5/23/" 3. */
 static int path_depth(const char *p)
 {
@@ -304,84 +300,27 @@ static int path_depth(const char *p)
 	return n;
 }
 
-/* Machine state of the current row of a TASK_COLS statement (columns found by name). */
-static void task_from_stmt(sqlite3_stmt *st, const int *col, struct task *t)
-{
-	memset(t, 0, sizeof *t);
-#define I(k) sqlite3_column_int64(st, col[k])
-#define S(k) ((const char *)sqlite3_column_text(st, col[k]))
-#define D(k) (S(k) && date_parse(S(k), &d) == 0 ? d : 0)
-	int32_t d;
-	int v;
-	t->id = I(C_ID);
-	t->state = (v = task_state_parse(S(C_STATE))) >= 0 ? (enum task_state)v : TS_PENDING;
-	t->tier = (v = tier_parse(S(C_TIER))) >= 0 ? (enum tier)v : TIER_SCHEDULED;
-	t->urgency = (v = urgency_parse(S(C_URGENCY))) >= 0 ? (enum urgency)v : URG_NORMAL;
-	t->handler_id = I(C_HANDLER);
-	t->deadline = D(C_DEADLINE);
-	t->completed_on = D(C_COMPLETED);
-	t->extensions_used = (int)I(C_EXT_USED);
-	t->max_extensions = (int)I(C_EXT_MAX);
-	t->solved = (int)I(C_SOLVED);
-	t->satisfaction = (v = satisfaction_parse(S(C_SAT))) >= 0 ? (enum satisfaction)v : SAT_NONE;
-	t->unreachable_days = (int)I(C_UNREACH);
-	t->followed_up = (int)I(C_FOLLOWED);
-#undef I
-#undef S
-#undef D
-}
-
+/* Write the page's rows through the caller's writer: "[row,row…]"; *more = 1 when a row beyond
+ * the page exists. */
 static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw, struct buf *out, int *more)
 {
-	static const char *const names[C__COUNT] = {"id", "state", "tier", "urgency", "handler_id", "deadline",
-						    "completed_on", "extensions_used", "max_extensions", "solved",
-						    "satisfaction", "unreachable_days", "followed_up", "origin_path",
-						    "unit_path"};
-	int ncol = sqlite3_column_count(st), col[C__COUNT] = {0};
-	unsigned char hidden[64] = {0};
-	for (int i = 0; i < ncol && i < 64; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		for (int k = 0; k < C__COUNT; k++)
-			if (strcmp(name, names[k]) == 0)
-				col[k] = i;
-		for (int h = 0; rw->hide && rw->hide[h]; h++)
-			if (strcmp(name, rw->hide[h]) == 0)
-				hidden[i] = 1;
-	}
+	struct db_rowimpl impl;
+	struct row row;
+	db_row_init(&row, &impl, st);
 	buf_putc(out, '[');
-	int n = 0;
+	int n = 0, written = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == limit) {
+		if (n++ == limit) {
 			*more = 1;
 			break;
 		}
-		buf_puts(out, n++ ? ",{" : "{");
-		int first = 1;
-		for (int i = 0; i < ncol; i++) {
-			if (i < 64 && hidden[i])
-				continue;
-			const char *name = sqlite3_column_name(st, i);
-			buf_puts(out, first ? "\"" : ",\"");
-			buf_puts(out, name); /* column names are identifiers */
-			buf_puts(out, "\":");
-			first = 0;
-			char *repl = NULL;
-			if (rw->text && sqlite3_column_type(st, i) == SQLITE_TEXT)
-				repl = rw->text(rw->ctx, name, (const char *)sqlite3_column_text(st, i));
-			if (repl) {
-				buf_json_str(out, repl);
-				free(repl);
-			} else {
-				db_col_write(out, st, i);
-			}
-		}
-		if (rw->extra) {
-			struct task t;
-			task_from_stmt(st, col, &t);
-			rw->extra(rw->ctx, &t, (const char *)sqlite3_column_text(st, col[C_ORIGIN_PATH]),
-				  (const char *)sqlite3_column_text(st, col[C_UNIT_PATH]), out);
-		}
-		buf_putc(out, '}');
+		size_t mark = out->len;
+		if (written)
+			buf_putc(out, ',');
+		if (rw->write(rw->ctx, &row, out))
+			written++;
+		else
+			out->len = mark, out->p[mark] = 0;
 	}
 	buf_putc(out, ']');
 }
@@ -466,10 +405,14 @@ int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_w
 	return rc;
 }
 
-json_t *store_task_history(sqlite3 *db, int64_t id)
+json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload FROM event e "
+	json_t *names = NULL;
+	/* staff: whether the actor holds any role but resident (a resident's name is personal data) */
+	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload, "
+					  "EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=e.actor AND g.active "
+					  "AND g.role<>'resident') FROM event e "
 					  "LEFT JOIN user u ON u.id=e.actor WHERE e.entity='task' AND e.entity_id=? "
 					  "ORDER BY e.seq");
 	if (!st)
@@ -480,14 +423,35 @@ json_t *store_task_history(sqlite3 *db, int64_t id)
 		if (!p)
 			p = json_object();
 		json_object_del(p, "rows");
+		json_object_del(p, "names");
+		/* Notes and reasons are sealed in the record: here they take their masked form. */
+		static const char *const texts[] = {"note", "reason"};
+		for (int k = 0; k < 2; k++) {
+			json_t *v = json_object_get(p, texts[k]);
+			if (!v)
+				continue;
+			if (!names)
+				names = store_task_names(db, s, id);
+			char *m = text_project(store_key(s), v, 0, names);
+			json_object_set_new(p, texts[k], m ? json_string(m) : json_null());
+			free(m);
+		}
 		json_object_set_new(p, "seq", json_integer(sqlite3_column_int64(st, 0)));
 		json_object_set_new(p, "at", json_integer(sqlite3_column_int64(st, 1)));
 		json_object_set_new(p, "actor_id", json_integer(sqlite3_column_int64(st, 2)));
-		json_object_set_new(p, "actor_name", db_col_json(st, 3));
+		const char *who = (const char *)sqlite3_column_text(st, 3);
+		if (who && !sqlite3_column_int(st, 6)) { /* a resident acting online: masked like a reporter */
+			char *m = mask_apply(MASK_NAME, who, MASK_PUBLIC);
+			json_object_set_new(p, "actor_name", json_string(m ? m : ""));
+			free(m);
+		} else {
+			json_object_set_new(p, "actor_name", db_col_json(st, 3));
+		}
 		json_object_set_new(p, "kind", db_col_json(st, 4));
 		json_array_append(arr, p);
 		json_decref(p);
 	}
 	db_done(st);
+	json_decref(names);
 	return arr;
 }

@@ -6,9 +6,12 @@
 #include "core/task.h"
 #include "store/filter.h"
 #include "store/store.h"
+#include "base/row.h"
+#include "base/buf.h"
 
 struct task_new {
 	const char *title;
+	int title_cut;                 /* > 0: the title is the first title_cut characters of its masked form */
 	const char *measures;
 	enum tier tier;
 	enum urgency urgency;
@@ -37,26 +40,22 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 /* Read a task's machine state and its scope paths (origin, handling; ≥ 128 bytes each). */
 int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
 		    struct qd_err *err);
-/* Machine state from a row returned by the task queries. */
-void store_task_from_row(json_t *row, struct task *t);
+/* Machine state from a row returned by the task queries (a JSON object or a list row). */
+void store_task_from_row(const struct row *row, struct task *t);
 json_t *store_task_get(sqlite3 *db, int64_t id);
 /* How a list is written straight to JSON text, the hot path of the task list (no intermediate
- * JSON objects).  Every callback may be NULL. */
+ * JSON objects): write() appends one row as a JSON value and returns 1, or 0 when it writes
+ * nothing (a row the caller may not see). */
 struct row_writer {
 	void *ctx;
-	/* A replacement for a text column's value (caller frees), or NULL to keep it. */
-	char *(*text)(void *ctx, const char *column, const char *value);
-	/* Append extra members (",\"key\":value") to the task's object. */
-	void (*extra)(void *ctx, const struct task *t, const char *origin_path, const char *unit_path,
-		      struct buf *out);
-	const char *const *hide; /* columns left out, NULL-terminated */
+	int (*write)(void *ctx, const struct row *row, struct buf *out);
 };
 
 /* Page of tasks sorted by deadline, written to out as a JSON array; *more = 1 when more follow;
  * *total when f->count.  0 or -1 (database error). */
 int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_writer *w,
 		    struct buf *out, int *more, int64_t *total);
-/* The task's events (history), oldest first. */
-json_t *store_task_history(sqlite3 *db, int64_t id);
+/* The task's events (history), oldest first; notes and reasons in their masked form. */
+json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id);
 
 #endif

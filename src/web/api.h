@@ -21,6 +21,8 @@ void api_routes(struct req *r);
 
 void api_visits(struct req *r);
 void api_visit_create(struct req *r);
+void api_visit_get(struct req *r);
+void api_visit_pii(struct req *r);
 
 void api_problems(struct req *r);
 void api_problem_create(struct req *r);
@@ -34,7 +36,13 @@ void api_task_create(struct req *r);
 void api_task_get(struct req *r);
 void api_task_history(struct req *r);
 void api_task_action(struct req *r);
+void api_task_pii(struct req *r);
 
+/* The audited read of an item's personal data and original text (api_pii.c): needs the pii
+ * right over origin_path or unit_path (either may be NULL); answers through presenter p. */
+struct presenter;
+void api_pii(struct req *r, const char *entity, int64_t id, const char *origin_path, const char *unit_path,
+	     const struct presenter *p);
 /* Fill a list filter from the query (limit, offset, unit_id …) and the caller's scope for
  * right; answers 4xx and returns -1 on a bad value (e.g. unknown unit). */
 int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *unit_path_buf);

@@ -6,6 +6,7 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/router.h"
+#include "web/viewer.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,15 @@
 void api_created(struct req *r, const char *kind, int64_t id)
 {
 	req_json(r, 201, json_pack("{ss sI}", "kind", kind, "id", (json_int_t)id));
+}
+
+/* {"items": [...]} of rows presented by p (rows taken). */
+static void items(struct req *r, const struct presenter *p, json_t *rows)
+{
+	struct viewer v = req_viewer(r);
+	json_t *a = present_json_list(p, &v, rows);
+	json_decref(rows);
+	req_json(r, 200, json_pack("{so}", "items", a));
 }
 
 /* A write whose argument is the request's JSON body plus ids resolved at dispatch. */
@@ -99,7 +109,7 @@ void api_units(struct req *r)
 {
 	sqlite3 *db = req_db(r);
 	if (db)
-		req_json(r, 200, json_pack("{so}", "items", store_unit_list(db)));
+		items(r, &present_unit, store_unit_list(db));
 }
 
 void api_unit_create(struct req *r)
@@ -111,7 +121,7 @@ void api_categories(struct req *r)
 {
 	sqlite3 *db = req_db(r);
 	if (db)
-		req_json(r, 200, json_pack("{so}", "items", store_category_list(db)));
+		items(r, &present_category, store_category_list(db));
 }
 
 static int category_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
@@ -131,7 +141,7 @@ void api_users(struct req *r)
 {
 	sqlite3 *db = req_db(r);
 	if (db)
-		req_json(r, 200, json_pack("{so}", "items", store_user_list(db)));
+		items(r, &present_user, store_user_list(db));
 }
 
 static int user_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
@@ -181,7 +191,7 @@ static void grant_finish(struct req *r)
 {
 	sqlite3 *db = req_db(r);
 	if (db)
-		req_json(r, 200, store_user_get(db, r->path_id));
+		req_present(r, 200, &present_user, store_user_get(db, r->path_id));
 }
 
 void api_user_grant(struct req *r)
@@ -209,7 +219,11 @@ void api_calendar(struct req *r)
 		int m, d;
 		date_to_ymd(clock_today(), &year, &m, &d);
 	}
-	req_json(r, 200, json_pack("{si so}", "year", year, "days", store_calendar_list(db, year)));
+	struct viewer v = req_viewer(r);
+	json_t *rows = store_calendar_list(db, year);
+	json_t *days = present_json_list(&present_calendar_day, &v, rows);
+	json_decref(rows);
+	req_json(r, 200, json_pack("{si so}", "year", year, "days", days));
 }
 
 static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)

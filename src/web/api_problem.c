@@ -8,7 +8,8 @@
 #include "store/problem.h"
 #include "store/task.h"
 #include "web/api.h"
-#include "web/present.h"
+#include "web/viewer.h"
+#include "web/server.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +48,12 @@ static int intake_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 		return -1;
 	if (w->immediate) {
 		const char *measures = json_string_value(json_object_get(w->body, "measures"));
-		struct task_new tn = {.title = w->p.description, .measures = measures, .tier = TIER_IMMEDIATE,
-				      .urgency = URG_NORMAL, .category_id = w->p.category_id, .problem_ids = &w->id,
-				      .nproblems = 1};
+		/* The title is the description's first 60 characters — cut after masking, so a cut
+		 * never leaves part of a number in clear (store/text.h). */
+		struct task_new tn = {.title = w->p.description, .title_cut = 60, .measures = measures,
+				      .tier = TIER_IMMEDIATE, .urgency = URG_NORMAL, .category_id = w->p.category_id,
+				      .problem_ids = &w->id, .nproblems = 1};
 		struct actor a = {w->actor, w->g, w->ng};
-		char title[256]; /* the description's first 60 characters (≤ 240 bytes) */
-		size_t n = utf8_prefix(w->p.description, 60);
-		memcpy(title, w->p.description, n);
-		title[n] = 0;
-		tn.title = title;
 		if (store_task_create(tx, &a, &tn, &w->task_id, err))
 			return -1;
 	}
@@ -143,39 +141,7 @@ void api_problem_get(struct req *r)
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
 	}
-	req_json(r, 200, present_problem(r, p));
-}
-
-struct pii_w {
-	int64_t actor, id;
-	json_t *out;
-};
-
-static void pii_free(void *p)
-{
-	struct pii_w *w = p;
-	json_decref(w->out);
-	free(w);
-}
-
-static int pii_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct pii_w *w = arg;
-	return store_problem_pii(tx, w->actor, w->id, &w->out, err);
-}
-
-static void pii_finish(struct req *r)
-{
-	struct pii_w *w = r->warg;
-	sqlite3 *db = req_db(r);
-	if (!db)
-		return;
-	json_t *p = store_problem_get(db, w->id);
-	json_object_set(w->out, "description", json_object_get(p, "description"));
-	json_decref(p);
-	json_object_set_new(w->out, "problem_id", json_integer(w->id));
-	json_object_set_new(w->out, "audited", json_true());
-	req_json(r, 200, json_incref(w->out));
+	req_present(r, 200, &present_problem, p);
 }
 
 void api_problem_pii(struct req *r)
@@ -188,17 +154,8 @@ void api_problem_pii(struct req *r)
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
 	}
-	unsigned rights = req_rights_on(r, json_string_value(json_object_get(p, "unit_path")));
+	api_pii(r, "problem", r->path_id, NULL, json_string_value(json_object_get(p, "unit_path")), &present_problem_pii);
 	json_decref(p);
-	if (!(rights & RIGHT_PII)) {
-		req_fail(r, QD_EPERM, "id", "您没有查阅该问题群众个人信息的权限",
-			 "you may not read this problem's personal data");
-		return;
-	}
-	struct pii_w *w = xcalloc(1, sizeof *w);
-	w->actor = r->user_id;
-	w->id = r->path_id;
-	req_write(r, pii_cmd, w, pii_free, pii_finish);
 }
 
 struct triage_w {
@@ -218,7 +175,7 @@ static void triage_finish(struct req *r)
 {
 	sqlite3 *db = req_db(r);
 	if (db)
-		req_json(r, 200, present_problem(r, store_problem_get(db, r->path_id)));
+		req_present(r, 200, &present_problem, store_problem_get(db, r->path_id));
 }
 
 static void triage(struct req *r, int merge)
@@ -264,20 +221,72 @@ void api_problem_decline(struct req *r)
 	triage(r, 0);
 }
 
-void api_problems(struct req *r)
+static void list_answer(struct req *r, struct list_filter *f)
 {
-	struct list_filter f;
-	char up[128];
-	if (api_list_filter(r, &f, RIGHT_READ, up))
-		return;
 	sqlite3 *db = req_db(r);
 	if (!db)
 		return;
 	int more = 0;
 	int64_t total = -1;
-	json_t *items = present_all(r, store_problem_list(db, &f, &more, &total), present_problem);
-	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset);
-	if (f.count)
+	struct viewer v = req_viewer(r);
+	json_t *rows = store_problem_list(db, f, &more, &total);
+	json_t *items = present_json_list(&present_problem, &v, rows);
+	json_decref(rows);
+	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f->limit, "offset", f->offset);
+	if (f->count)
 		json_object_set_new(o, "total", json_integer(total));
 	req_json(r, 200, o);
+}
+
+/* A lookup by the reporter's phone: the personal-data right, confined to where it holds, and
+ * audited like a read of the personal data (a pii.lookup event before the answer). */
+struct lookup_w {
+	int64_t actor;
+	char hash[65];
+};
+
+static int lookup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct lookup_w *w = arg;
+	json_t *p = json_pack("{s[s] ss}", "fields", "phone", "phone_hash", w->hash);
+	int64_t seq = store_emit(tx, w->actor, "pii.lookup", "problem", 0, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
+static void lookup_finish(struct req *r)
+{
+	struct lookup_w *w = r->warg;
+	struct list_filter f;
+	char up[128];
+	if (api_list_filter(r, &f, RIGHT_PII, up))
+		return;
+	f.phone_hash = w->hash;
+	list_answer(r, &f);
+}
+
+void api_problems(struct req *r)
+{
+	const char *phone = req_query(r, "reporter_phone");
+	if (phone) {
+		if (!(r->rights & RIGHT_PII)) {
+			req_fail(r, QD_EPERM, "reporter_phone", "按联系电话查找需要个人信息查阅权限",
+				 "looking up by phone needs the personal-data right");
+			return;
+		}
+		struct lookup_w *w = xcalloc(1, sizeof *w);
+		w->actor = r->user_id;
+		if (store_phone_hash(server_store(r->srv), phone, w->hash)) {
+			free(w);
+			req_fail(r, QD_EINVAL, "reporter_phone", "联系电话格式不正确", "reporter_phone is not a valid phone number");
+			return;
+		}
+		req_write(r, lookup_cmd, w, free, lookup_finish);
+		return;
+	}
+	struct list_filter f;
+	char up[128];
+	if (api_list_filter(r, &f, RIGHT_READ, up))
+		return;
+	list_answer(r, &f);
 }

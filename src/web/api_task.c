@@ -1,12 +1,13 @@
 /* api_task.c — the task list over HTTP: create from problems (optionally assigning at once),
  * read, history, and every action of the state machine at POST /tasks/{id}/{action}. */
 #include "base/mem.h"
-#include "core/mask.h"
+#include "store/text.h"
 #include "store/problem.h"
 #include "store/task.h"
 #include "web/api.h"
-#include "web/present.h"
+#include "web/viewer.h"
 #include "web/router.h"
+#include "web/server.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,8 @@ static void get_finish(struct req *r)
 	if (!db)
 		return;
 	json_t *t = store_task_get(db, w->id);
-	req_json(r, w->status, present_task(r, t));
+	json_object_set_new(t, "problems", store_task_problems(db, w->id));
+	req_present(r, w->status, &present_task, t);
 }
 
 void api_task_create(struct req *r)
@@ -150,8 +152,8 @@ void api_task_get(struct req *r)
 		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
 		return;
 	}
-	json_object_set_new(t, "problems", present_all(r, store_task_problems(db, r->path_id), present_problem));
-	req_json(r, 200, present_task(r, t));
+	json_object_set_new(t, "problems", store_task_problems(db, r->path_id));
+	req_present(r, 200, &present_task, t);
 }
 
 void api_task_history(struct req *r)
@@ -164,22 +166,30 @@ void api_task_history(struct req *r)
 		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
 		return;
 	}
+	/* The events are seen with the task's audience: notes and reasons in their masked form
+	 * for staff, in their public form for the resident. */
+	struct viewer v = req_viewer(r);
+	struct row tr;
+	struct row_jsonimpl ti;
+	row_from_json(&tr, &ti, t);
+	unsigned aud = present_audience(&present_task, &v, &tr, 0);
 	json_decref(t);
-	json_t *h = store_task_history(db, r->path_id);
-	/* Notes may quote residents: mask phone and ID numbers in free text. */
-	size_t i;
-	json_t *e;
-	json_array_foreach(h, i, e) {
-		static const char *const keys[] = {"note", "reason"};
-		for (int k = 0; k < 2; k++) {
-			const char *s = json_string_value(json_object_get(e, keys[k]));
-			char *m = s ? mask_apply(MASK_TEXT, s, MASK_STAFF) : NULL;
-			if (m)
-				json_object_set_new(e, keys[k], json_string(m));
-			free(m);
-		}
-	}
-	req_json(r, 200, json_pack("{sI so}", "task_id", (json_int_t)r->path_id, "events", h));
+	json_t *h = store_task_history(db, server_store(r->srv), r->path_id);
+	struct buf out;
+	buf_init(&out);
+	buf_puts(&out, "{\"task_id\":");
+	buf_int(&out, (long long)r->path_id);
+	buf_puts(&out, ",\"events\":");
+	present_write_list(&present_event, &v, h, aud, &out);
+	buf_putc(&out, '}');
+	json_decref(h);
+	req_raw_json(r, 200, buf_take(&out));
+}
+
+/* The list's rows, straight from the database row to JSON through the task presenter. */
+static int write_task(void *ctx, const struct row *row, struct buf *out)
+{
+	return present_write(&present_task, ctx, row, 0, out);
 }
 
 void api_tasks(struct req *r)
@@ -196,7 +206,8 @@ void api_tasks(struct req *r)
 	struct buf out;
 	buf_init(&out);
 	buf_puts(&out, "{\"items\":");
-	struct row_writer w = present_task_writer(r);
+	struct viewer v = req_viewer(r);
+	struct row_writer w = {&v, write_task};
 	if (store_task_list(db, &f, &w, &out, &more, &total)) {
 		buf_free(&out);
 		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
@@ -275,4 +286,21 @@ void api_task_action(struct req *r)
 	w->status = 200;
 	input_from(&w->in, w->body);
 	req_write(r, act_cmd, w, task_w_free, get_finish);
+}
+
+/* --- the originals, for the personal-data right (audited) ----------------------------------- */
+
+void api_task_pii(struct req *r)
+{
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *t = visible(r, db, r->path_id);
+	if (!t) {
+		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+		return;
+	}
+	api_pii(r, "task", r->path_id, json_string_value(json_object_get(t, "origin_path")),
+		json_string_value(json_object_get(t, "unit_path")), &present_task_pii);
+	json_decref(t);
 }

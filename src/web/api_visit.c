@@ -3,6 +3,9 @@
 #include "store/org.h"
 #include "store/visit.h"
 #include "web/api.h"
+#include "web/viewer.h"
+#include "store/text.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +63,34 @@ void api_visits(struct req *r)
 	if (!db)
 		return;
 	int more = 0;
-	json_t *items = store_visit_list(db, &f, &more);
+	json_t *rows = store_visit_list(db, &f, &more);
+	struct viewer v = req_viewer(r);
+	json_t *items = present_json_list(&present_visit, &v, rows);
+	json_decref(rows);
 	req_json(r, 200, json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset));
+}
+
+void api_visit_get(struct req *r)
+{
+	sqlite3 *db = req_db(r);
+	if (db)
+		req_present(r, 200, &present_visit, store_visit_get(db, r->path_id));
+}
+
+/* --- the originals, for the personal-data right (audited) ----------------------------------- */
+
+void api_visit_pii(struct req *r)
+{
+	sqlite3 *db = req_db(r);
+	if (!db)
+		return;
+	json_t *v = store_visit_get(db, r->path_id);
+	const char *path = json_string_value(json_object_get(v, "unit_path"));
+	if (!path || !(req_rights_on(r, path) & RIGHT_READ)) {
+		json_decref(v);
+		req_fail(r, QD_ENOTFOUND, "id", "走访记录不存在", "no such visit");
+		return;
+	}
+	api_pii(r, "visit", r->path_id, NULL, path, &present_visit_pii);
+	json_decref(v);
 }

@@ -3,6 +3,7 @@
  * recommendation), so a login costs tens of milliseconds and memory stays within the server's
  * budget.  Tokens: 32 random bytes, base64url; the store keeps only their SHA-256. */
 #include "web/auth.h"
+#include "web/viewer.h"
 #include "base/date.h"
 #include "base/utf8.h"
 #include "store/org.h"
@@ -120,7 +121,11 @@ static void login_finish(struct req *r)
 	sqlite3 *db = req_db(r);
 	if (!db)
 		return;
-	json_t *me = store_user_get(db, w->user_id);
+	json_t *row = store_user_get(db, w->user_id);
+	struct viewer v = req_viewer(r);
+	v.user_id = w->user_id; /* the user, seen by themself */
+	json_t *me = present_json(&present_user, &v, row);
+	json_decref(row);
 	req_json(r, 200, json_pack("{so ss}", "user", me ? me : json_null(), "token", w->token));
 }
 
@@ -181,7 +186,7 @@ void api_me(struct req *r)
 			json_array_append_new(rights, json_string(right_name(bit)));
 	json_object_set_new(me, "rights", rights);
 	json_object_set_new(me, "auth", json_string(r->auth_kind));
-	req_json(r, 200, me);
+	req_present(r, 200, &present_user, me);
 }
 
 struct token_w {

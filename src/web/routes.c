@@ -65,7 +65,8 @@ static const struct param q_problems[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree"},
 	{"state", P_ENUM, 0, 0, 0, problem_states, NULL, "state"},
 	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (and its children)"},
-	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in the description"}, PAGE, END};
+	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in the (masked) description"},
+	{"reporter_phone", P_STR, 0, 0, 32, NULL, NULL, "the reporter's phone, exactly (personal-data right; audited)"}, PAGE, END};
 static const struct param b_reporter[] = {
 	{"name", P_STR, 0, 0, 50, NULL, NULL, "resident's name (personal data)"},
 	{"phone", P_STR, 0, 0, 32, NULL, NULL, "phone (personal data)"},
@@ -138,16 +139,19 @@ static const struct route table[] = {
 	{"POST", "/api/v1/settings/limits", api_limits_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_limits, "change one urgency's limits"},
 	{"GET", "/api/v1/visits", api_visits, AUTH_LOGIN, RIGHT_READ, q_visits, NULL, "household visits in scope"},
 	{"POST", "/api/v1/visits", api_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit, "log a household visit"},
+	{"GET", "/api/v1/visits/{id}", api_visit_get, AUTH_LOGIN, RIGHT_READ, q_none, NULL, "one visit (household and note masked)"},
+	{"GET", "/api/v1/visits/{id}/pii", api_visit_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the visit's original household and note (audited)"},
 	{"GET", "/api/v1/problems", api_problems, AUTH_LOGIN, R_READ, q_problems, NULL, "the problem list"},
 	{"POST", "/api/v1/problems", api_problem_create, AUTH_LOGIN, RIGHT_PROBLEM_CREATE, q_none, b_problem, "log a problem (intake)"},
 	{"GET", "/api/v1/problems/{id}", api_problem_get, AUTH_LOGIN, R_READ, q_none, NULL, "one problem (personal data masked)"},
-	{"GET", "/api/v1/problems/{id}/pii", api_problem_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the reporter's personal data (audited)"},
+	{"GET", "/api/v1/problems/{id}/pii", api_problem_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the reporter's personal data and the original text (audited)"},
 	{"POST", "/api/v1/problems/{id}/merge", api_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate"},
 	{"POST", "/api/v1/problems/{id}/decline", api_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (outside scope)"},
 	{"GET", "/api/v1/tasks", api_tasks, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list, by deadline"},
 	{"POST", "/api/v1/tasks", api_task_create, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_task, "make a task from problems (and assign it)"},
 	{"GET", "/api/v1/tasks/{id}", api_task_get, AUTH_LOGIN, R_READ, q_none, NULL, "one task, its problems and allowed actions"},
 	{"GET", "/api/v1/tasks/{id}/history", api_task_history, AUTH_LOGIN, R_READ, q_none, NULL, "the task's events"},
+	{"GET", "/api/v1/tasks/{id}/pii", api_task_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the task's original title, measures, notes and reasons (audited)"},
 	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, b_action, "take an action of the state machine"},
 };
 

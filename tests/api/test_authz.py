@@ -71,6 +71,9 @@ ROUTES = {
     ("POST", "/api/v1/tasks"): ("login", {"triage"}, 201),
     ("GET", "/api/v1/tasks/{id}"): ("login", {"read", "own"}, 200),
     ("GET", "/api/v1/tasks/{id}/history"): ("login", {"read", "own"}, 200),
+    ("GET", "/api/v1/tasks/{id}/pii"): ("login", {"pii"}, 200),
+    ("GET", "/api/v1/visits/{id}"): ("login", {"read"}, 200),
+    ("GET", "/api/v1/visits/{id}/pii"): ("login", {"pii"}, 200),
     ("POST", "/api/v1/tasks/{id}/{action}"): ("login", set(), 200),
 }
 
@@ -306,6 +309,11 @@ URGENT = must(admin.get("/api/v1/settings/limits"), 200, "limits")["urgent"]
 PLACES = [P_XHK, P_XHK_RES, P_XHK_CG, P_BL, P_BL_CG, P_SCW_CG]
 READ_PROBLEM = {pl: make_problem(pl) for pl in PLACES}
 READ_TASK = {pl: make_task(pl, "in_progress") for pl in PLACES}
+# one visit in each place's group, by the group's own cadre
+VISITOR = {XHK_GROUP["id"]: "grid", BL_GROUP["id"]: f"g{BL['id']}", SCW_GROUP["id"]: f"g{unit('上车湾镇')['id']}"}
+READ_VISIT = {pl: must(fsess(VISITOR[pl.group["id"]]).post("/api/v1/visits", {
+    "unit_id": pl.group["id"], "visited_on": "2025-06-03", "household": "王五家", "note": "入户走访"}), 201, "visit")["id"]
+    for pl in PLACES}
 # Visits so that every list has something in and out of every scope.
 for who, grp in (("grid", XHK_GROUP), (f"g{BL['id']}", BL_GROUP), (f"g{unit('上车湾镇')['id']}", SCW_GROUP)):
     must(fsess(who).post("/api/v1/visits", {"unit_id": grp["id"], "visited_on": "2025-06-02", "household": "张*家"}), 201, "visit")
@@ -530,7 +538,7 @@ def run_lists(row):
                     return row.can("read", path_of(item["origin_unit_id"])) or (
                         item.get("unit_id") and row.can("read", path_of(item["unit_id"])))
                 if kind == "problems" and "read" not in row.rights_any():
-                    return item.get("created_by") == row.uid
+                    return item["id"] in own_problems(row.uid)
                 return row.can("read", path_of(item["unit_id"]))
 
             def check(st, b):
@@ -546,6 +554,14 @@ def run_lists(row):
             cell(row, *route, scope, {g} if g else {200}, lambda: row.sess.get(f"{route[1]}?unit_id={filt}&limit=200"),
                  check=None if g else check, label=f"{route[1]}?unit_id=")
         scoped(row, route, each, units=True)
+
+
+def own_problems(uid):
+    con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in con.execute("SELECT id FROM problem WHERE created_by=?", (uid,))}
+    finally:
+        con.close()
 
 
 def own_tasks():
@@ -573,13 +589,33 @@ def run_item_reads(row):
                 exp = {200} if reads_problem(row, p) else {404}
             cell(row, *route, scope, exp, lambda: row.sess.get(route[1].replace("{id}", str(p.id))))
         scoped(row, route, each)
-    for route in (("GET", "/api/v1/tasks/{id}"), ("GET", "/api/v1/tasks/{id}/history")):
+    for route in (("GET", "/api/v1/tasks/{id}"), ("GET", "/api/v1/tasks/{id}/history"), ("GET", "/api/v1/tasks/{id}/pii")):
         def each(scope, place, route=route):
             t = READ_TASK[place]
             g = gate(row, route)
-            exp = {g} if g else {200} if reads_task(row, t) else {404}
+            if g:
+                exp = {g}
+            elif route[1].endswith("/pii"):
+                # the personal-data right over the task's origin or handling unit
+                pii = row.can("pii", t.origin) or (t.unit and row.can("pii", t.unit))
+                exp = {200} if pii and reads_task(row, t) else {403} if reads_task(row, t) else {404}
+            else:
+                exp = {200} if reads_task(row, t) else {404}
             cell(row, *route, scope, exp, lambda: row.sess.get(route[1].replace("{id}", str(t.id))))
         scoped(row, route, each, extra=True)
+    for route in (("GET", "/api/v1/visits/{id}"), ("GET", "/api/v1/visits/{id}/pii")):
+        def each(scope, place, route=route):
+            vid = READ_VISIT[place]
+            path = place.group["path"]
+            g = gate(row, route)
+            if g:
+                exp = {g}
+            elif route[1].endswith("/pii"):
+                exp = {200} if row.can("pii", path) and row.can("read", path) else {403} if row.can("read", path) else {404}
+            else:
+                exp = {200} if row.can("read", path) else {404}
+            cell(row, *route, scope, exp, lambda: row.sess.get(route[1].replace("{id}", str(vid))))
+        scoped(row, route, each)
 
 
 # --- item writes ---------------------------------------------------------------------------------

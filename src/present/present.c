@@ -1,0 +1,158 @@
+/* present.c — the presenter machine: a row goes out as the fields of its presenter's table that
+ * the viewer's audience may see (contract in present/present.h).  Nothing else of the row is
+ * read for output. */
+#include "present/present.h"
+#include "base/mem.h"
+#include "core/mask.h"
+#include <stdlib.h>
+#include <string.h>
+
+static void write_value(const struct row *row, int i, struct buf *out)
+{
+	void *impl = row->impl;
+	switch (row->ops->type(impl, i)) {
+	case ROW_INT: buf_int(out, (long long)row->ops->integer(impl, i)); break;
+	case ROW_REAL: buf_printf(out, "%.17g", row->ops->real(impl, i)); break;
+	case ROW_TEXT: buf_json_str(out, row->ops->text(impl, i)); break;
+	case ROW_JSON: {
+		char *t = json_dumps(row->ops->json(impl, i), JSON_COMPACT | JSON_ENCODE_ANY);
+		buf_puts(out, t ? t : "null");
+		free(t);
+		break;
+	}
+	default: buf_puts(out, "null");
+	}
+}
+
+/* Free text in stored form, for this audience. */
+static void write_text(const struct row *row, int i, unsigned aud, struct buf *out)
+{
+	if (row->ops->type(row->impl, i) != ROW_TEXT) {
+		buf_puts(out, "null");
+		return;
+	}
+	const char *s = row->ops->text(row->impl, i);
+	if (aud & (AUD_STAFF | AUD_PII)) {
+		buf_json_str(out, s);
+		return;
+	}
+	char *pub = mask_text_public(s);
+	buf_json_str(out, pub);
+	free(pub);
+}
+
+int present_write_list(const struct presenter *p, const struct viewer *v, json_t *rows, unsigned parent,
+		       struct buf *out)
+{
+	buf_putc(out, '[');
+	size_t i;
+	json_t *el;
+	int n = 0;
+	json_array_foreach(rows, i, el) {
+		struct row er;
+		struct row_jsonimpl ei;
+		row_from_json(&er, &ei, el);
+		size_t mark = out->len;
+		if (n)
+			buf_putc(out, ',');
+		if (present_write(p, v, &er, parent, out))
+			n++;
+		else
+			out->len = mark, out->p[mark] = 0;
+	}
+	buf_putc(out, ']');
+	return n;
+}
+
+unsigned present_audience(const struct presenter *p, const struct viewer *v, const struct row *row,
+			  unsigned parent)
+{
+	struct pctx c = {.p = p, .v = v, .row = row, .parent = parent};
+	return p->audience(&c);
+}
+
+int present_write(const struct presenter *p, const struct viewer *v, const struct row *row, unsigned parent,
+		  struct buf *out)
+{
+	struct pctx c = {.p = p, .v = v, .row = row, .parent = parent};
+	c.aud = p->audience(&c);
+	if (!c.aud)
+		return 0;
+	if (p->prepare)
+		p->prepare(&c);
+	buf_putc(out, '{');
+	int first = 1;
+	for (const struct pfield *f = p->fields; f->name; f++) {
+		if (!(f->audience & c.aud))
+			continue;
+		int i = -1;
+		if (f->kind != PF_COMPUTED) {
+			i = row->ops->find(row->impl, f->column ? f->column : f->name);
+			if (i < 0)
+				continue; /* this row does not carry the column: the field is left out */
+		}
+		buf_puts(out, first ? "\"" : ",\"");
+		buf_puts(out, f->name); /* field names are identifiers from the table */
+		buf_puts(out, "\":");
+		first = 0;
+		switch (f->kind) {
+		case PF_VALUE: write_value(row, i, out); break;
+		case PF_TEXT: write_text(row, i, c.aud, out); break;
+		case PF_BOOL:
+			if (row->ops->type(row->impl, i) == ROW_NULL)
+				buf_puts(out, "null");
+			else
+				buf_puts(out, row->ops->integer(row->impl, i) ? "true" : "false");
+			break;
+		case PF_COMPUTED: f->compute(&c, out); break;
+		case PF_NESTED: {
+			json_t *arr = row->ops->type(row->impl, i) == ROW_JSON ? row->ops->json(row->impl, i) : NULL;
+			if (json_is_array(arr))
+				present_write_list(f->nested, v, arr, c.aud, out);
+			else
+				buf_puts(out, "[]");
+			break;
+		}
+		}
+	}
+	buf_putc(out, '}');
+	return 1;
+}
+
+json_t *present_json(const struct presenter *p, const struct viewer *v, json_t *row)
+{
+	if (!row)
+		return NULL;
+	struct row r;
+	struct row_jsonimpl ri;
+	row_from_json(&r, &ri, row);
+	struct buf b;
+	buf_init(&b);
+	json_t *o = present_write(p, v, &r, 0, &b) ? json_loads(b.p, 0, NULL) : NULL;
+	buf_free(&b);
+	return o;
+}
+
+json_t *present_json_list(const struct presenter *p, const struct viewer *v, json_t *rows)
+{
+	json_t *a = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *o = present_json(p, v, row);
+		if (o)
+			json_array_append_new(a, o);
+	}
+	return a;
+}
+
+int present_fields(const struct presenter *p, unsigned audience, const char **out, int max)
+{
+	int n = 0;
+	for (const struct pfield *f = p->fields; f->name && n < max; f++)
+		if (f->audience & audience)
+			out[n++] = f->name;
+	if (n < max)
+		out[n] = NULL;
+	return n;
+}

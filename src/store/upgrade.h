@@ -1,0 +1,13 @@
+/* upgrade.h — the code parts of schema migrations (see upgrade.c). */
+#ifndef QD_STORE_UPGRADE_H
+#define QD_STORE_UPGRADE_H
+#include "base/err.h"
+#include <sqlite3.h>
+
+/* Migration 4: seal the free text of the record, re-chain, remask (inside the migration's
+ * transaction).  Nothing to do on an empty log; needs key otherwise. */
+int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *err);
+/* The code part of migration n, if it has one; 0 or -1. */
+int upgrade_step(sqlite3 *db, int n, const unsigned char *key, struct qd_err *err);
+
+#endif

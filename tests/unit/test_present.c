@@ -1,0 +1,205 @@
+/* test_present.c — the presenters (src/present/): a field that is not in an entity's table never
+ * reaches the output, whatever the row holds; each audience gets only its fields; free text goes
+ * out in stored form to staff and in public form to everyone else; a resident sees only their
+ * own problems on a shared task; the personal-data presenters answer only the right. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/role.h"
+#include "present/present.h"
+
+/* A viewer with fixed rights over every path under /1/5/ (and nothing elsewhere). */
+struct vfix {
+	unsigned in_scope;
+};
+
+static unsigned rights_on(const struct viewer *v, const char *path)
+{
+	const struct vfix *f = v->ctx;
+	return path && strncmp(path, "/1/5/", 5) == 0 ? f->in_scope : 0;
+}
+
+static struct viewer viewer(int64_t user, unsigned rights, struct vfix *f)
+{
+	struct viewer v = {user, rights, rights_on, f, 20000};
+	return v;
+}
+
+static json_t *problem_row(int64_t id, int64_t created_by, int no_disclose)
+{
+	return json_pack("{sI ss sI ss ss ss ss sI si si ss ss sI sI sI ss}", "id", (json_int_t)id, "code", "22N7K3XQ9P",
+			 "unit_id", (json_int_t)23, "unit_name", "一组", "unit_path", "/1/5/23/", "source", "visit",
+			 "description", "张*反映村道坑洼，电话138****5678", "created_by", (json_int_t)created_by,
+			 "anonymous", 0, "no_disclose", no_disclose, "state", "new", "reporter_masked", "张*",
+			 "created_at", (json_int_t)1, "updated_at", (json_int_t)1, "visit_id", (json_int_t)7,
+			 "secret", "13812345678");
+}
+
+static void test_field_not_in_table_never_written(void **state)
+{
+	(void)state;
+	struct vfix f = {RIGHT_READ | RIGHT_PII};
+	struct viewer v = viewer(9, RIGHT_READ | RIGHT_PII, &f);
+	json_t *row = problem_row(1, 3, 0);
+	json_object_set_new(row, "phone", json_string("13812345678"));
+	json_t *o = present_json(&present_problem, &v, row);
+	assert_non_null(o);
+	assert_null(json_object_get(o, "secret"));
+	assert_null(json_object_get(o, "phone"));
+	assert_null(json_object_get(o, "unit_path"));
+	char *text = json_dumps(o, 0);
+	assert_null(strstr(text, "13812345678"));
+	free(text);
+	/* and every key that did go out is in the table for the staff audience */
+	const char *names[64];
+	int n = present_fields(&present_problem, AUD_STAFF, names, 64);
+	const char *key;
+	json_t *val;
+	json_object_foreach(o, key, val) {
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found |= strcmp(names[i], key) == 0;
+		if (!found)
+			fail_msg("key %s is not in the problem presenter's table", key);
+	}
+	json_decref(o);
+	json_decref(row);
+}
+
+static void test_staff_sees_stored_form(void **state)
+{
+	(void)state;
+	struct vfix f = {RIGHT_READ};
+	struct viewer v = viewer(9, RIGHT_READ, &f);
+	json_t *row = problem_row(1, 3, 0);
+	json_t *o = present_json(&present_problem, &v, row);
+	assert_string_equal(json_string_value(json_object_get(o, "description")), "张*反映村道坑洼，电话138****5678");
+	assert_string_equal(json_string_value(json_object_get(o, "code")), "22N7K3XQ9P");
+	assert_int_equal(json_integer_value(json_object_get(o, "created_by")), 3);
+	assert_string_equal(json_string_value(json_object_get(o, "reporter_name")), "张*");
+	json_decref(o);
+	json_decref(row);
+}
+
+static void test_owner_sees_public_form_without_staff_fields(void **state)
+{
+	(void)state;
+	struct vfix f = {RIGHT_OWN};
+	struct viewer v = viewer(3, RIGHT_OWN, &f);
+	json_t *row = problem_row(1, 3, 0);
+	json_t *o = present_json(&present_problem, &v, row);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "description")), "张*反映村道坑洼，电话【已隐藏】");
+	assert_string_equal(json_string_value(json_object_get(o, "code")), "22N7K3XQ9P"); /* their own key */
+	assert_null(json_object_get(o, "created_by"));
+	assert_null(json_object_get(o, "visit_id"));
+	json_decref(o);
+	json_decref(row);
+}
+
+static void test_public_never_sees_codes_or_undisclosed(void **state)
+{
+	(void)state;
+	struct vfix f = {0};
+	struct viewer v = viewer(0, 0, &f);
+	json_t *row = problem_row(1, 3, 0);
+	json_t *o = present_json(&present_problem, &v, row);
+	assert_non_null(o);
+	assert_null(json_object_get(o, "code"));
+	assert_null(json_object_get(o, "no_disclose"));
+	assert_null(strstr(json_string_value(json_object_get(o, "description")), "*"
+								   "***"));
+	json_decref(o);
+	json_decref(row);
+	row = problem_row(2, 3, 1);
+	assert_null(present_json(&present_problem, &v, row)); /* not for disclosure */
+	json_decref(row);
+}
+
+static void test_resident_sees_only_own_problems_on_shared_task(void **state)
+{
+	(void)state;
+	struct vfix f = {RIGHT_OWN | RIGHT_FOLLOW_UP};
+	struct viewer v = viewer(3, RIGHT_OWN | RIGHT_FOLLOW_UP, &f);
+	json_t *task = json_pack("{sI ss ss ss ss ss ss sI ss}", "id", (json_int_t)5, "title", "一组村道修补", "measures", "",
+				 "state", "assigned", "tier", "scheduled", "urgency", "normal", "origin_path", "/9/",
+				 "created_by", (json_int_t)2, "deadline", "2026-12-20");
+	json_t *ps = json_array();
+	json_array_append_new(ps, problem_row(1, 3, 0)); /* theirs */
+	json_array_append_new(ps, problem_row(2, 4, 0)); /* another resident's */
+	json_array_append_new(ps, problem_row(3, 4, 1)); /* another's, not for disclosure */
+	json_object_set_new(task, "problems", ps);
+	json_t *o = present_json(&present_task, &v, task);
+	assert_non_null(o);
+	json_t *got = json_object_get(o, "problems");
+	assert_int_equal(json_array_size(got), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(got, 0), "id")), 1);
+	assert_null(json_object_get(o, "origin_path"));
+	assert_null(json_object_get(o, "created_by"));
+	assert_non_null(json_object_get(o, "actions"));
+	json_decref(o);
+	json_decref(task);
+}
+
+static void test_pii_presenter_needs_the_right(void **state)
+{
+	(void)state;
+	json_t *row = json_pack("{sI ss ss ss sb}", "problem_id", (json_int_t)1, "name", "张三", "phone", "13812345678",
+				"unit_path", "/1/5/23/", "audited", 1);
+	struct vfix staff = {RIGHT_READ};
+	struct viewer v = viewer(9, RIGHT_READ, &staff);
+	assert_null(present_json(&present_problem_pii, &v, row));
+	struct vfix pii = {RIGHT_READ | RIGHT_PII};
+	v = viewer(9, RIGHT_READ | RIGHT_PII, &pii);
+	json_t *o = present_json(&present_problem_pii, &v, row);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "phone")), "13812345678");
+	assert_null(json_object_get(o, "unit_path"));
+	json_decref(o);
+	/* and no ordinary presenter has a field for the personal-data audience only */
+	const struct presenter *const plain[] = {&present_problem, &present_task, &present_visit, &present_unit,
+						 &present_user, &present_event};
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+		for (const struct pfield *fl = plain[i]->fields; fl->name; fl++)
+			if (fl->audience == AUD_PII)
+				fail_msg("%s.%s is a personal-data field outside the audited presenters", plain[i]->entity,
+					 fl->name);
+	json_decref(row);
+}
+
+static void test_resident_account_name_masked_for_others(void **state)
+{
+	(void)state;
+	json_t *row = json_pack("{sI ss ss sI ss si si}", "id", (json_int_t)10, "username", "resident1", "display_name",
+				"李秀英", "unit_id", (json_int_t)4, "unit_name", "东湾村", "active", 1, "staff", 0);
+	struct vfix f = {RIGHT_ADMIN | RIGHT_READ};
+	struct viewer admin = viewer(1, RIGHT_ADMIN | RIGHT_READ, &f);
+	json_t *o = present_json(&present_user, &admin, row);
+	assert_string_equal(json_string_value(json_object_get(o, "display_name")), "李**");
+	json_decref(o);
+	struct vfix g = {RIGHT_OWN};
+	struct viewer self = viewer(10, RIGHT_OWN, &g);
+	o = present_json(&present_user, &self, row);
+	assert_string_equal(json_string_value(json_object_get(o, "display_name")), "李秀英");
+	json_decref(o);
+	json_decref(row);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_field_not_in_table_never_written),
+		cmocka_unit_test(test_staff_sees_stored_form),
+		cmocka_unit_test(test_owner_sees_public_form_without_staff_fields),
+		cmocka_unit_test(test_public_never_sees_codes_or_undisclosed),
+		cmocka_unit_test(test_resident_sees_only_own_problems_on_shared_task),
+		cmocka_unit_test(test_pii_presenter_needs_the_right),
+		cmocka_unit_test(test_resident_account_name_masked_for_others),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
