@@ -32,6 +32,8 @@
 #include <uninorm.h>
 
 #define HIDDEN "【已隐藏】"
+/* The characters of a masked number's token (mask_text_public). */
+#define TOKEN_CHARS "0123456789+-X*"
 
 /* Longest span of groups that can be one number: a bank card has 19 digits. */
 #define MAX_NUM_DIGITS 19
@@ -149,6 +151,7 @@ static void class_ascii(uint32_t c, struct ch *o)
 	}
 }
 /* clang-format on */
+
 /* clang-format off */
 /* The value of a Chinese numeral, -1 for any other code point. */
 static int cn_numeral(uint32_t c)
@@ -168,6 +171,7 @@ static int cn_numeral(uint32_t c)
 	}
 }
 /* clang-format on */
+
 /* clang-format off */
 /* Separators that are neither white space, format characters nor dashes by category. */
 static unsigned listed_sep(uint32_t c)
@@ -187,6 +191,7 @@ static unsigned listed_sep(uint32_t c)
 	}
 }
 /* clang-format on */
+
 /* The full compatibility decomposition (NFKD) of c into out[0..cap); 0 when c has none. */
 static size_t decompose(uint32_t c, uint32_t *out, size_t cap, int depth)
 {
@@ -1205,7 +1210,13 @@ static char *mask_known_names(const char *s, const struct mask_names *names)
 			continue;
 		}
 		buf_put(&b, s + off[pend], off[i] - off[pend]);
+		/* A name's stars never touch digits, + - X or '*': they would read as a masked number
+		 * (J*** ***** 1338, not J*** *****1338). */
+		if (i > 0 && strchr(TOKEN_CHARS, s[off[i] - 1]))
+			buf_putc(&b, ' ');
 		buf_puts(&b, ps.v[which].form);
+		if (best < n && strchr(TOKEN_CHARS, s[off[best]]))
+			buf_putc(&b, ' ');
 		hit = true;
 		i = pend = best;
 	}
@@ -1359,6 +1370,7 @@ char *mask_text_public(const char *stored)
 static const char *const label_markers[] = {"居委会", "村委会", "社区", "小区", "单元", "村", "组",
 					    "队", "屯", "号", "栋", "幢", "室"};
 /* clang-format on */
+
 /* What may follow the name: 张三家, 李四户. */
 static const char *const label_suffixes[] = {"家庭", "家", "户", "戶"};
 

@@ -58,15 +58,16 @@
  *
  * House numbers: the digits between a place word (村 组 社区 小区 路 街 巷 弄 栋 单元 …) and a
  * house-number word (号 室 栋 幢 单元 楼 户) become stars — 东湾村一组18号 → 东湾村一组**号,
- * 3栋2单元501室 → 3栋*单元***室 — since an exact address is cut to its village or group; group
- * numbers (2组), dates (7月18号) and document numbers (第3号) stay.
+ * 幸福小区3栋2单元501室 → 幸福小区*栋*单元***室 — since an exact address is cut to its village or
+ * group; group numbers (2组), dates (7月18号) and document numbers (第3号) stay.
  *
  * Known names (struct mask_names, the item's reporter and parties): every occurrence of each
  * name of 2+ characters in the text — also with white space or zero-width characters between
  * its characters, Latin names case-insensitively on word boundaries — becomes its MASK_NAME form
  * (张三 → 张*, 欧阳娜娜 → 欧阳**).  For Chinese names of 3+ characters the given name alone
  * (2+ characters: 小明 of 张小明) becomes ** too; for Latin names of several words each word of
- * 3+ letters alone becomes stars.
+ * 3+ letters alone becomes stars.  A space keeps a name's mask off digits, + - X and '*', so that
+ * it never reads as a masked number.
  *
  * mask_text is idempotent and its output is valid UTF-8 for any input.  Identifiers and
  * timestamps are not free text and are never passed here. */

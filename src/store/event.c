@@ -108,6 +108,7 @@ static const char *row_sql(const struct schema_table *t, uint64_t mask, int upda
  * of its residents (opened on first need). */
 struct apply_ctx {
 	const unsigned char *key;
+	const struct store_tx *tx; /* the live command (its own seals need no opening), or NULL */
 	json_t *payload;
 	json_t *names;
 	json_t *row_now;  /* the row being applied */
@@ -126,11 +127,11 @@ static json_t *col_value(struct apply_ctx *ax, const struct schema_table *t, con
 	if (!kind || !text_is(v) || (json_is_string(v) && !*json_string_value(v)))
 		return v;
 	if (!ax->names)
-		ax->names = text_names(ax->key, ax->payload);
+		ax->names = text_names(ax->key, ax->tx, ax->payload);
 	json_t *names = ax->names;
 	json_t *extra = NULL;
 	if (!label && t->label) { /* the household of the same row names its resident */
-		char *h = text_original(ax->key, json_object_get(ax->row_now, t->label));
+		char *h = text_original(ax->key, ax->tx, json_object_get(ax->row_now, t->label));
 		char *hn = h ? household_name(h) : NULL;
 		if (hn) {
 			extra = json_copy(names);
@@ -140,7 +141,7 @@ static json_t *col_value(struct apply_ctx *ax, const struct schema_table *t, con
 		plain_free(hn);
 		plain_free(h);
 	}
-	char *m = text_project(ax->key, v, label, names);
+	char *m = text_project(ax->key, ax->tx, v, label, names);
 	json_decref(extra);
 	*owned = m ? json_string(m) : json_null();
 	plain_free(m);
@@ -230,13 +231,13 @@ int event_creates(const char *kind)
 	return n > 7 && strcmp(kind + n - 7, ".create") == 0;
 }
 
-static int apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, int texts_only,
-		 struct qd_err *err)
+static int apply(sqlite3 *db, const unsigned char *key, const struct store_tx *tx, json_t *payload, int insert,
+		 int texts_only, struct qd_err *err)
 {
 	json_t *rows = json_object_get(payload, "rows");
 	if (!rows)
 		return 0;
-	struct apply_ctx ax = {key, payload, NULL, NULL, texts_only};
+	struct apply_ctx ax = {key, tx, payload, NULL, NULL, texts_only};
 	int rc = 0;
 	/* Apply in schema order so parents (unit, user, task) precede children (problem, pii). */
 	int nt;
@@ -262,12 +263,17 @@ out:
 
 int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err)
 {
-	return apply(db, key, payload, insert, 0, err);
+	return apply(db, key, NULL, payload, insert, 0, err);
+}
+
+int projection_apply_tx(struct store_tx *tx, json_t *payload, int insert, struct qd_err *err)
+{
+	return apply(tx->s->wdb, tx->s->key, tx, payload, insert, 0, err);
 }
 
 int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payload, struct qd_err *err)
 {
-	return apply(db, key, payload, 0, 1, err);
+	return apply(db, key, NULL, payload, 0, 1, err);
 }
 
 int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
@@ -312,7 +318,9 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	if (projection_apply(s->wdb, s->key, payload, event_creates(kind), err))
+	rc = projection_apply_tx(tx, payload, event_creates(kind), err);
+	tx_forget(tx);
+	if (rc)
 		return -1;
 	s->last_seq = seq;
 	memcpy(s->last_hash, hash, 32);

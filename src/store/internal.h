@@ -39,10 +39,27 @@ struct store {
 	unsigned char key[crypto_secretbox_KEYBYTES];
 };
 
+/* The plaintext behind a sealed value this command made (text_seal): applying the command's own
+ * event reads it here instead of opening what it has just sealed.  Cleared after each event. */
+struct tx_plain {
+	char *sealed; /* the sealed text (base64): a hit needs the very same ciphertext */
+	char *plain;
+};
+
 struct store_tx {
 	struct store *s;
 	int64_t now;
+	struct tx_plain *plain;
+	int nplain, capplain;
 };
+
+/* Remember plain as the original of the sealed text sealed (copies are kept until the event is
+ * applied). */
+void tx_remember(struct store_tx *tx, const char *sealed, const char *plain);
+/* The original of sealed if this command sealed it, else NULL (borrowed); tx may be NULL. */
+const char *tx_recall(const struct store_tx *tx, const char *sealed);
+/* Forget every remembered plaintext (zeroed). */
+void tx_forget(struct store_tx *tx);
 
 /* Open a connection with the project's pragmas (WAL, synchronous=FULL, foreign keys). */
 int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
@@ -53,6 +70,8 @@ int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err);
  * creates its rows (kind "*.create"): they are inserted without looking for them first.  Free
  * text in the rows is opened with key and projected in its masked form (store/text.h). */
 int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err);
+/* The same for the live writer: originals this command sealed come from tx (no decryption). */
+int projection_apply_tx(struct store_tx *tx, json_t *payload, int insert, struct qd_err *err);
 
 /* Only the free-text columns of the payload's rows, re-projected under the current masking
  * rules onto rows that exist (remask). */

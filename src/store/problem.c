@@ -65,6 +65,8 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 		for (int i = 0; i < 4; i++) {
 			char *sealed = vals[i] ? store_seal(store_tx_store(tx), vals[i]) : NULL;
 			json_object_set_new(pii, cols[i], sealed ? json_string(sealed) : json_null());
+			if (sealed && i == 0) /* the name masks the text of the same event */
+				tx_remember(tx, sealed, vals[i]);
 			free(sealed);
 		}
 		char hex[65];

@@ -83,3 +83,31 @@ int store_phone_hash(struct store *s, const char *phone, char hex[65])
 {
 	return phone_hash_with(s->key, phone, hex);
 }
+
+void tx_remember(struct store_tx *tx, const char *sealed, const char *plain)
+{
+	if (tx->nplain == tx->capplain) {
+		tx->capplain = tx->capplain ? tx->capplain * 2 : 8;
+		tx->plain = xrealloc(tx->plain, (size_t)tx->capplain * sizeof *tx->plain);
+	}
+	tx->plain[tx->nplain].sealed = xstrdup(sealed);
+	tx->plain[tx->nplain].plain = xstrdup(plain);
+	tx->nplain++;
+}
+
+const char *tx_recall(const struct store_tx *tx, const char *sealed)
+{
+	for (int i = tx && sealed ? tx->nplain - 1 : -1; i >= 0; i--)
+		if (strcmp(tx->plain[i].sealed, sealed) == 0)
+			return tx->plain[i].plain;
+	return NULL;
+}
+
+void tx_forget(struct store_tx *tx)
+{
+	for (int i = 0; i < tx->nplain; i++) {
+		free(tx->plain[i].sealed);
+		plain_free(tx->plain[i].plain);
+	}
+	tx->nplain = 0;
+}

@@ -251,7 +251,7 @@ static void index_new_problems(struct store *s)
 /* Run a batch of commands in one transaction; each in its own savepoint. */
 static void run_batch(struct store *s, struct store_cmd *batch)
 {
-	struct store_tx tx = {s, clock_now_ms()};
+	struct store_tx tx = {s, clock_now_ms(), NULL, 0, 0};
 	struct qd_err err;
 	int began = db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
 	/* Another process (the CLI) may have written since our last commit: then the chain head
@@ -277,6 +277,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		memcpy(hash, s->last_hash, 32);
 		db_exec(s->wdb, "SAVEPOINT cmd", NULL);
 		c->rc = c->fn(&tx, c->arg, &c->err);
+		tx_forget(&tx); /* plaintexts of seals never emitted (a failed command) */
 		if (c->rc) {
 			if (c->err.code == QD_OK)
 				qd_fail(&c->err, QD_EINTERNAL, NULL, "内部错误", "internal error");
@@ -297,6 +298,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		s->rules_valid = 0;
 		store_chain_load(s, NULL);
 	}
+	free(tx.plain);
 	index_new_problems(s);
 	struct store_cmd *c = batch;
 	while (c) {

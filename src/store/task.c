@@ -432,7 +432,7 @@ json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id)
 				continue;
 			if (!names)
 				names = store_task_names(db, s, id);
-			char *m = text_project(store_key(s), v, 0, names);
+			char *m = text_project(store_key(s), NULL, v, 0, names);
 			json_object_set_new(p, texts[k], m ? json_string(m) : json_null());
 			free(m);
 		}

@@ -19,6 +19,7 @@ json_t *text_seal(struct store_tx *tx, const char *plain)
 		return json_string("");
 	char *s = seal_with(tx->s->key, plain);
 	json_t *o = json_pack("{ss}", "sealed", s);
+	tx_remember(tx, s, plain);
 	free(s);
 	return o;
 }
@@ -46,12 +47,19 @@ int text_is(json_t *v)
 	return json_is_string(v) || (json_is_object(v) && json_is_string(json_object_get(v, "sealed")));
 }
 
-char *text_original(const unsigned char *key, json_t *v)
+/* sealed opened: from the live command's own seals, else with the key. */
+static char *open_text(const unsigned char *key, const struct store_tx *tx, const char *sealed)
+{
+	const char *p = tx_recall(tx, sealed);
+	return p ? xstrdup(p) : unseal_with(key, sealed);
+}
+
+char *text_original(const unsigned char *key, const struct store_tx *tx, json_t *v)
 {
 	if (json_is_string(v))
 		return xstrdup(json_string_value(v));
 	if (json_is_object(v))
-		return unseal_with(key, json_string_value(json_object_get(v, "sealed")));
+		return open_text(key, tx, json_string_value(json_object_get(v, "sealed")));
 	return NULL;
 }
 
@@ -67,10 +75,10 @@ static void add_name(json_t *a, const char *name)
 	json_array_append_new(a, json_string(name));
 }
 
-json_t *text_names(const unsigned char *key, json_t *payload)
+json_t *text_names(const unsigned char *key, const struct store_tx *tx, json_t *payload)
 {
 	json_t *a = json_array();
-	char *t = text_original(key, json_object_get(payload, "names"));
+	char *t = text_original(key, tx, json_object_get(payload, "names"));
 	if (t) {
 		json_t *l = json_loads(t, 0, NULL);
 		size_t i;
@@ -82,16 +90,16 @@ json_t *text_names(const unsigned char *key, json_t *payload)
 	}
 	json_t *pii = json_object_get(json_object_get(payload, "rows"), "problem_pii");
 	if (json_is_object(pii)) {
-		char *n = unseal_with(key, json_string_value(json_object_get(pii, "name")));
+		char *n = open_text(key, tx, json_string_value(json_object_get(pii, "name")));
 		add_name(a, n);
 		plain_free(n);
 	}
 	return a;
 }
 
-char *text_project(const unsigned char *key, json_t *v, int label, json_t *names)
+char *text_project(const unsigned char *key, const struct store_tx *tx, json_t *v, int label, json_t *names)
 {
-	char *plain = text_original(key, v);
+	char *plain = text_original(key, tx, v);
 	if (!plain) {
 		if (json_is_object(v)) /* sealed but cannot be opened (wrong key, damage): show nothing */
 			return xstrdup("【无法解密】");
@@ -142,7 +150,7 @@ json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 		int nc = t && json_is_object(row) ? schema_text_cols(t, cols, 8) : 0;
 		for (int c = 0; c < nc; c++) {
 			json_t *v = json_object_get(row, cols[c]);
-			char *plain = v ? text_original(key, v) : NULL;
+			char *plain = v ? text_original(key, NULL, v) : NULL;
 			json_t *cut = json_is_object(v) ? json_object_get(v, "cut") : NULL;
 			if (plain && json_integer_value(cut) > 0) /* what the item showed: its first characters */
 				plain[utf8_prefix(plain, (size_t)json_integer_value(cut))] = 0;
@@ -153,7 +161,7 @@ json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 		json_t *e = NULL;
 		static const char *const extras[] = {"note", "reason", NULL};
 		for (int k = 0; extras[k]; k++) {
-			char *plain = text_original(key, json_object_get(p, extras[k]));
+			char *plain = text_original(key, NULL, json_object_get(p, extras[k]));
 			if (plain && *plain) {
 				if (!e)
 					e = json_pack("{sI ss}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "kind",

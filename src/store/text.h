@@ -25,14 +25,15 @@ json_t *text_seal_cut(struct store_tx *tx, const char *plain, int max_chars);
  * strings (stolen); nothing is added when it is empty. */
 void text_put_names(struct store_tx *tx, json_t *payload, json_t *names);
 /* The original of a record value (sealed object or plain string); NULL when v holds no text or
- * cannot be opened.  Free with plain_free(). */
-char *text_original(const unsigned char *key, json_t *v);
+ * cannot be opened.  tx (may be NULL): the live command, whose own seals need no opening.  Free
+ * with plain_free(). */
+char *text_original(const unsigned char *key, const struct store_tx *tx, json_t *v);
 /* The residents' names known to an event payload (payload.names and rows.problem_pii.name):
  * a JSON array of strings (caller owns; plaintext — keep it inside the store). */
-json_t *text_names(const unsigned char *key, json_t *payload);
+json_t *text_names(const unsigned char *key, const struct store_tx *tx, json_t *payload);
 /* The stored (masked) form of a record value: masked with names (a JSON array, may be NULL),
  * as a household label when label is set, then cut.  NULL when v holds no text. */
-char *text_project(const unsigned char *key, json_t *v, int label, json_t *names);
+char *text_project(const unsigned char *key, const struct store_tx *tx, json_t *v, int label, json_t *names);
 /* 1 when v is a record value of free text (sealed object or string). */
 int text_is(json_t *v);
 

@@ -485,6 +485,9 @@ static const struct text_case text_cases[] = {
 	{"john smith called; Smith again, Smithson not", &NM_LATIN, "J*** ***** called; ***** again, Smithson not",
 	 "J*** ***** called; ***** again, Smithson not"},
 	{"张三和王小红，李四", &NM_SEVERAL, "张*和王**，李四", "张*和王**，李四"},
+	/* a name's stars kept off digits: they would read as a masked number */
+	{"John Smith13812345678", &NM_LATIN, "J*** ***** 138****5678", "J*** ***** 【已隐藏】"},
+	{"2022.08.02John Smith来过", &NM_LATIN, "2022.08.02 J*** *****来过", "2022.08.02 J*** *****来过"},
 	{SAME("张三说他家漏水")}, /* no names given */
 	/* already masked text stays as it is */
 	{"138****5678", NULL, "138****5678", "【已隐藏】"},
