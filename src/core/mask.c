@@ -544,8 +544,9 @@ static void put_form(struct buf *b, enum kind k, const char *d, size_t n, size_t
 	}
 }
 
-/* A form that mask_text wrote — [+] D{0,4} [-] *{4,} D{1,4} [X], ASCII, with no digit directly
- * before or after — starting at code point i: returns the index after it, else 0. */
+/* A form that mask_text wrote — [+] D{0,4} *{4,} D{1,4} [X], or an area code 0DD(D) '-' and
+ * the same, ASCII, with no digit directly before or after — starting at code point i: returns
+ * the index after it, else 0. */
 static size_t masked_at(const struct text *t, size_t i, size_t z)
 {
 	const struct ch *c = t->c;
@@ -560,8 +561,11 @@ static size_t masked_at(const struct text *t, size_t i, size_t z)
 	}
 	if (head > 4)
 		return 0;
-	if (head > 0 && p < z && c[p].cp == '-')
+	if (head > 0 && p < z && c[p].cp == '-') { /* only after an area code: 0716-****4567 */
+		if (head < 3 || c[i].cp != '0')
+			return 0;
 		p++;
+	}
 	while (p < z && c[p].cp == '*') {
 		p++;
 		stars++;

@@ -126,7 +126,11 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	while (search_catch_up(db, 50000, NULL) > 0)
 		;
 	r->fts_ok = db_exec(db, "INSERT INTO problem_fts(problem_fts) VALUES('integrity-check');"
-				"INSERT INTO task_fts(task_fts) VALUES('integrity-check');", NULL) == 0;
+				"INSERT INTO task_fts(task_fts) VALUES('integrity-check');", NULL) == 0 &&
+		    db_int(db, "SELECT (SELECT count(*) FROM (SELECT phone_hash, problem_id FROM problem_pii WHERE phone_hash "
+			       "IS NOT NULL EXCEPT SELECT phone_hash, problem_id FROM phone_index)) + (SELECT count(*) FROM "
+			       "(SELECT phone_hash, problem_id FROM phone_index EXCEPT SELECT phone_hash, problem_id FROM "
+			       "problem_pii))", 0, 0) == 0;
 	if (out)
 		fprintf(out, "full-text indexes: %s\n", r->fts_ok ? "ok" : "INCONSISTENT");
 	if (store_connect(rpath, 0, 1, &replay, err) || db_exec(replay, "PRAGMA synchronous=OFF", err) ||

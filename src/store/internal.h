@@ -81,9 +81,9 @@ int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payloa
  * damage or garbage.  Both results are the caller's (free plaintext with plain_free). */
 char *seal_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *plain);
 char *unseal_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *sealed);
-/* The keyed hash of a phone number (hex, 64 characters + NUL): the same for every way of
+/* The keyed hash of a phone number (hex, 32 characters + NUL): the same for every way of
  * writing the number; -1 when phone is not a valid phone number. */
-int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *phone, char hex[65]);
+int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *phone, char hex[33]);
 /* Zero and free plaintext (NULL is fine). */
 void plain_free(char *p);
 /* Read the key file at path into key; 0 or -1 with err. */

@@ -69,7 +69,7 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 				tx_remember(tx, sealed, vals[i]);
 			free(sealed);
 		}
-		char hex[65];
+		char hex[33];
 		if (p->phone && store_phone_hash(store_tx_store(tx), p->phone, hex) == 0)
 			json_object_set_new(pii, "phone_hash", json_string(hex));
 		json_object_set_new(rows, "problem_pii", pii);
@@ -264,7 +264,11 @@ json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, 
 		where_int(&w, f->category_id);
 	}
 	if (f->phone_hash) {
-		where_and(&w, "p.id IN (SELECT problem_id FROM problem_pii WHERE phone_hash = ?)");
+		/* the batched index, and the rows above its mark by a range scan (search.c) */
+		where_and(&w, "p.id IN (SELECT problem_id FROM phone_index WHERE phone_hash = ? UNION ALL "
+			      "SELECT problem_id FROM problem_pii WHERE problem_id > (SELECT CAST(value AS INTEGER) "
+			      "FROM meta WHERE key='fts_problem_upto') AND phone_hash = ?)");
+		where_str(&w, f->phone_hash);
 		where_str(&w, f->phone_hash);
 	}
 	if (f->q && *f->q) {

@@ -65,21 +65,23 @@ void plain_free(char *p)
 	}
 }
 
-int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *phone, char hex[65])
+int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const char *phone, char hex[33])
 {
 	char d[16];
 	if (problem_phone_key(phone, d))
 		return -1;
 	_Static_assert(crypto_kdf_KEYBYTES == crypto_secretbox_KEYBYTES, "one key derives the other");
-	unsigned char sub[32], h[32];
+	/* 128 bits: no collision among any number of phones a province holds, and half the bytes
+	 * in every event, row and index entry */
+	unsigned char sub[32], h[16];
 	crypto_kdf_derive_from_key(sub, sizeof sub, 1, "qdphone_", key);
 	crypto_generichash(h, sizeof h, (const unsigned char *)d, strlen(d), sub, sizeof sub);
 	sodium_memzero(sub, sizeof sub);
-	sodium_bin2hex(hex, 65, h, sizeof h);
+	sodium_bin2hex(hex, 33, h, sizeof h);
 	return 0;
 }
 
-int store_phone_hash(struct store *s, const char *phone, char hex[65])
+int store_phone_hash(struct store *s, const char *phone, char hex[33])
 {
 	return phone_hash_with(s->key, phone, hex);
 }

@@ -1,4 +1,5 @@
-/* search.c — batched full-text indexing of problems (FTS5 trigram).  Indexing inside each
+/* search.c — batched indexing of problems: the full-text index of their (masked) descriptions
+ * (FTS5 trigram) and the index of their reporters' keyed phone hashes (phone_index).  Indexing inside each
  * intake transaction cost about 45% of durable intake throughput (one FTS5 segment per group
  * commit plus merges); the writer now indexes new problems after their commit, thousands at
  * a time.  Searches stay complete: rows above meta.fts_problem_upto are matched by substring
@@ -20,14 +21,22 @@ static int index_range(sqlite3 *db, int max, struct qd_err *err)
 		return 0;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO problem_fts(rowid, description) SELECT id, description "
 					  "FROM problem WHERE id > ? AND id <= ? ORDER BY id");
+	sqlite3_stmt *ph = db_prepare(db, "INSERT OR IGNORE INTO phone_index(phone_hash, problem_id) SELECT phone_hash, "
+					  "problem_id FROM problem_pii WHERE problem_id > ? AND problem_id <= ? AND "
+					  "phone_hash IS NOT NULL ORDER BY phone_hash");
 	sqlite3_stmt *up = db_prepare(db, "UPDATE meta SET value=? WHERE key='fts_problem_upto'");
-	if (!st || !up)
+	if (!st || !ph || !up)
 		return db_fail(db, err);
 	sqlite3_bind_int64(st, 1, upto);
 	sqlite3_bind_int64(st, 2, top);
 	int rc = sqlite3_step(st);
 	int n = sqlite3_changes(db);
 	db_done(st);
+	sqlite3_bind_int64(ph, 1, upto);
+	sqlite3_bind_int64(ph, 2, top);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_step(ph);
+	db_done(ph);
 	sqlite3_bind_int64(up, 1, top);
 	int rc2 = sqlite3_step(up);
 	db_done(up);

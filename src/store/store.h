@@ -90,8 +90,8 @@ struct sqlite3 *store_reader(struct store *s);
 char *store_seal(struct store *s, const char *plain);
 /* Decrypt; NULL on tampering/garbage (caller frees). */
 char *store_open_sealed(struct store *s, const char *sealed);
-/* The keyed hash of a reporter's phone number (hex into hex[65]) for the exact lookup by the
+/* The keyed hash of a reporter's phone number (hex into hex[33]) for the exact lookup by the
  * personal-data right; -1 when phone is not a valid phone number. */
-int store_phone_hash(struct store *s, const char *phone, char hex[65]);
+int store_phone_hash(struct store *s, const char *phone, char hex[33]);
 
 #endif

@@ -124,7 +124,7 @@ static int put_phone_hash(sqlite3 *db, const unsigned char *key, json_t *p, stru
 	if (!json_is_object(pii) || json_object_get(pii, "phone_hash"))
 		return 0;
 	char *phone = unseal_with(key, json_string_value(json_object_get(pii, "phone")));
-	char hex[65];
+	char hex[33];
 	int ok = phone && phone_hash_with(key, phone, hex) == 0;
 	plain_free(phone);
 	if (!ok)
@@ -262,6 +262,11 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *er
 	free(text);
 	if (!ok)
 		return db_fail(db, err);
+	/* the phone index of the problems already indexed for search (the rest follow in batches) */
+	if (db_exec(db, "INSERT OR IGNORE INTO phone_index(phone_hash, problem_id) SELECT phone_hash, problem_id "
+			"FROM problem_pii WHERE phone_hash IS NOT NULL AND problem_id <= "
+			"(SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto')", err))
+		return -1;
 	int64_t events, changed;
 	return store_remask_db(db, key, &events, &changed, err);
 }

@@ -242,7 +242,7 @@ static void list_answer(struct req *r, struct list_filter *f)
  * audited like a read of the personal data (a pii.lookup event before the answer). */
 struct lookup_w {
 	int64_t actor;
-	char hash[65];
+	char hash[33];
 };
 
 static int lookup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)

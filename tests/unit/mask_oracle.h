@@ -9,10 +9,11 @@
  * 7 or more stand together; separators are exactly the ones the rules list (white space, Cf,
  * Pd and −, the dots, underscores, slashes, commas and brackets), up to 3 in a row.  Masked
  * forms count as no digits: 4 or more '*' with the digits a form shows around them (at most 4
- * ASCII digits on either side, a + before, a '-' between, an X after).  Within a run, dates (yyyymmdd,
- * yyyy-mm-dd / . / slash, years before 年) stand apart; what is left is cut into segments between them, and
- * oracle_max_digits() returns the largest segment — ignoring segments that read as amounts when skip_amounts
- * is set (followed by a unit, or preceded by a currency sign). Needs libunistring (-lunistring). */
+ * ASCII digits on either side, a + before, an area code and '-' before, an X after).  Within a
+ * run, dates (yyyymmdd, yyyy-mm-dd / . / slash, years before 年) stand apart; what is left is
+ * cut into segments between them, and oracle_max_digits() returns the largest segment —
+ * ignoring segments that read as amounts when skip_amounts is set (followed by a unit, or
+ * preceded by a currency sign).  Needs libunistring (-lunistring). */
 #ifndef QD_MASK_ORACLE_H
 #define QD_MASK_ORACLE_H
 #include <stdbool.h>
@@ -190,10 +191,18 @@ static size_t oracle_max_digits(const char *s, bool skip_amounts)
 			continue;
 		}
 		size_t a = i, z = j;
-		if (a > 0 && c[a - 1].cp == '-')
-			a--;
-		for (int k = 0; k < 4 && a > 0 && c[a - 1].cp >= '0' && c[a - 1].cp <= '9'; k++)
-			a--;
+		if (a > 0 && c[a - 1].cp == '-') { /* an area code: 0716-****4567 */
+			size_t b = a - 1, k = 0;
+			while (k < 4 && b > 0 && c[b - 1].cp >= '0' && c[b - 1].cp <= '9') {
+				b--;
+				k++;
+			}
+			if (k >= 3 && c[b].cp == '0')
+				a = b;
+		} else {
+			for (int k = 0; k < 4 && a > 0 && c[a - 1].cp >= '0' && c[a - 1].cp <= '9'; k++)
+				a--;
+		}
 		if (a > 0 && c[a - 1].cp == '+')
 			a--;
 		for (int k = 0; k < 4 && z < n && c[z].cp >= '0' && c[z].cp <= '9'; k++)
