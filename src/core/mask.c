@@ -1396,10 +1396,11 @@ static bool label_char_at(const struct text *t, const bool *token, size_t i)
 /* The label s (valid UTF-8, numbers and known names masked already) with its resident's name
  * masked.  Working on the masked text keeps mask_label idempotent: a second pass sees the
  * words the first one saw. */
-static char *label_name(const char *s)
+/* Where the resident's name stands in label text t: [*ca, *cz), true when found (not when the
+ * name is masked already or is a surname alone). */
+static bool find_label_name(const struct text *tt, size_t *out_a, size_t *out_z)
 {
-	struct text t;
-	text_init(&t, s);
+	const struct text t = *tt;
 	bool *token = xcalloc(t.n + 1, sizeof *token);
 	for (size_t i = 0; i < t.n;) {
 		size_t e = masked_at(&t, i, t.n);
@@ -1457,6 +1458,18 @@ static char *label_name(const char *s)
 		found = letters >= 2 && !masked;
 		break;
 	}
+	free(token);
+	*out_a = ca;
+	*out_z = cz;
+	return found;
+}
+
+static char *label_name(const char *s)
+{
+	struct text t;
+	text_init(&t, s);
+	size_t ca, cz;
+	bool found = find_label_name(&t, &ca, &cz);
 	char *r;
 	if (!found) {
 		r = xstrdup(s);
@@ -1474,8 +1487,22 @@ static char *label_name(const char *s)
 		put_range(&b, &t, cz, t.n);
 		r = buf_take(&b);
 	}
-	free(token);
 	text_free(&t);
+	return r;
+}
+
+
+char *mask_label_name(const char *label)
+{
+	if (!label)
+		return NULL;
+	char *s = sanitize(label);
+	struct text t;
+	text_init(&t, s);
+	size_t ca, cz;
+	char *r = find_label_name(&t, &ca, &cz) ? xstrndup(s + t.c[ca].off, t.c[cz].off - t.c[ca].off) : NULL;
+	text_free(&t);
+	free(s);
 	return r;
 }
 

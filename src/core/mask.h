@@ -100,6 +100,10 @@ char *mask_text_public(const char *stored);
  * word, without a trailing 家 / 户 / 家庭; a surname alone (张家) is kept.  Caller frees; NULL
  * gives NULL. */
 char *mask_label(const char *label, const struct mask_names *names);
+/* The resident's name inside a household label, as mask_label finds it (张三家 → 张三), or NULL
+ * when the label names nobody recognisably: a known name for masking the visit's note.  Caller
+ * frees. */
+char *mask_label_name(const char *label);
 /* Returns a new string owned by the caller (free()), or NULL when the value must not appear at
  * this level (or value is NULL).  NAME/PHONE/IDNO/ADDRESS as in the table above.  MASK_TEXT:
  * STAFF = mask_text(v, NULL), PUBLIC = mask_text_public(mask_text(v, NULL)), FULL = unchanged.

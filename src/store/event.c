@@ -6,7 +6,7 @@
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/text.h"
-#include "core/household.h"
+#include "core/mask.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,7 +132,7 @@ static json_t *col_value(struct apply_ctx *ax, const struct schema_table *t, con
 	json_t *extra = NULL;
 	if (!label && t->label) { /* the household of the same row names its resident */
 		char *h = text_original(ax->key, ax->tx, json_object_get(ax->row_now, t->label));
-		char *hn = h ? household_name(h) : NULL;
+		char *hn = h ? mask_label_name(h) : NULL;
 		if (hn) {
 			extra = json_copy(names);
 			json_array_append_new(extra, json_string(hn));

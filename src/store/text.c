@@ -3,7 +3,6 @@
 #include "store/text.h"
 #include "base/mem.h"
 #include "base/utf8.h"
-#include "core/household.h"
 #include "core/mask.h"
 #include "store/db.h"
 #include "store/internal.h"
@@ -109,7 +108,7 @@ char *text_project(const unsigned char *key, const struct store_tx *tx, json_t *
 	const char **list = xcalloc(n + 2, sizeof *list);
 	for (size_t i = 0; i < n; i++)
 		list[i] = json_string_value(json_array_get(names, i));
-	char *hn = label ? household_name(plain) : NULL;
+	char *hn = label ? mask_label_name(plain) : NULL;
 	if (hn)
 		list[n++] = hn;
 	struct mask_names mn = {list, n};

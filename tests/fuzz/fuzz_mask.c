@@ -177,6 +177,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_digits("mask_label: 11 digits together", MASK_LABEL, MASK_STAFF, s, label);
 		check_idempotent("mask_label", mask_label, nm, s, label);
 		free(label);
+		/* the name in a label: a piece of the label, valid UTF-8 */
+		char *lname = mask_label_name(s);
+		if (lname && (!utf8_valid(lname, strlen(lname)) || !strstr(s, lname)))
+			fail("mask_label_name: not a valid piece of the label", MASK_LABEL, MASK_FULL, s, lname);
+		free(lname);
 	}
 
 	/* The raw bytes, valid UTF-8 or not: the output must be valid. */

@@ -592,6 +592,18 @@ static void test_text_invalid_utf8(void **state)
 
 static void test_label(void **state)
 {
+	/* the name found in a label (it masks the visit's note too) */
+	static const char *const names[][2] = {{"张三家", "张三"}, {"3组李四户", "李四"}, {"新河口村三组12号欧阳娜娜家", "欧阳娜娜"},
+					       {"张家", NULL}, {"", NULL}};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char *got = mask_label_name(names[i][0]);
+		if (!names[i][1])
+			assert_null(got);
+		else
+			assert_string_equal(got, names[i][1]);
+		free(got);
+	}
+
 	(void)state;
 	static const char *const n_wang[] = {"王小红"};
 	const struct mask_names nm = {n_wang, 1};
