@@ -4,6 +4,7 @@
 #include "present/present.h"
 #include "base/mem.h"
 #include "core/mask.h"
+#include "core/role.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,4 +156,9 @@ int present_fields(const struct presenter *p, unsigned audience, const char **ou
 	if (n < max)
 		out[n] = NULL;
 	return n;
+}
+
+unsigned present_audience_pii(struct pctx *c)
+{
+	return c->v->rights_on(c->v, row_text(c->row, "unit_path")) & RIGHT_PII ? AUD_PII : 0;
 }

@@ -57,6 +57,15 @@ struct pfield {
 	const struct presenter *nested;                   /* PF_NESTED */
 };
 
+/* One field of a table, by kind (the tables in present_*.c are written with these). */
+#define PF_V(name, aud) {name, NULL, aud, PF_VALUE, NULL, NULL}
+#define PF_AS(name, column, aud) {name, column, aud, PF_VALUE, NULL, NULL}
+#define PF_T(name, aud) {name, NULL, aud, PF_TEXT, NULL, NULL}
+#define PF_B(name, aud) {name, NULL, aud, PF_BOOL, NULL, NULL}
+#define PF_C(name, aud, fn) {name, NULL, aud, PF_COMPUTED, fn, NULL}
+#define PF_N(name, aud, presenter) {name, NULL, aud, PF_NESTED, NULL, presenter}
+#define PF_END {NULL, NULL, 0, PF_VALUE, NULL, NULL}
+
 struct presenter {
 	const char *entity;
 	const struct pfield *fields; /* terminated by a field with name NULL */
@@ -96,6 +105,10 @@ unsigned present_audience(const struct presenter *p, const struct viewer *v, con
 /* The outward field names of p for one audience, as a NULL-terminated static list in *out
  * (up to max); returns the count.  For tests and docs. */
 int present_fields(const struct presenter *p, unsigned audience, const char **out, int max);
+
+/* The audience rule of a personal-data presenter whose row has a unit_path: AUD_PII with the
+ * pii right over that unit, else 0. */
+unsigned present_audience_pii(struct pctx *c);
 
 /* The presenters, one per entity (present_*.c). */
 extern const struct presenter present_problem;

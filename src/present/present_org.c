@@ -12,31 +12,31 @@ static unsigned public_audience(struct pctx *c)
 }
 
 static const struct pfield unit_fields[] = {
-	{"id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"parent_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"kind", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"peer_group", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"path", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("id", AUD_ALL),
+	PF_V("parent_id", AUD_ALL),
+	PF_V("name", AUD_ALL),
+	PF_V("kind", AUD_ALL),
+	PF_V("peer_group", AUD_ALL),
+	PF_V("path", AUD_ALL),
+	PF_END,
 };
 
 const struct presenter present_unit = {"unit", unit_fields, public_audience, NULL};
 
 static const struct pfield category_fields[] = {
-	{"id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"parent_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("id", AUD_ALL),
+	PF_V("parent_id", AUD_ALL),
+	PF_V("name", AUD_ALL),
+	PF_END,
 };
 
 const struct presenter present_category = {"category", category_fields, public_audience, NULL};
 
 static const struct pfield calendar_fields[] = {
-	{"date", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"kind", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("date", AUD_ALL),
+	PF_V("kind", AUD_ALL),
+	PF_V("name", AUD_ALL),
+	PF_END,
 };
 
 const struct presenter present_calendar_day = {"calendar_day", calendar_fields, public_audience, NULL};
@@ -48,10 +48,10 @@ static unsigned grant_audience(struct pctx *c)
 }
 
 static const struct pfield grant_fields[] = {
-	{"role", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"unit_id", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"unit_name", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("role", AUD_KNOWN),
+	PF_V("unit_id", AUD_KNOWN),
+	PF_V("unit_name", AUD_KNOWN),
+	PF_END,
 };
 
 const struct presenter present_grant = {"grant", grant_fields, grant_audience, NULL};
@@ -86,16 +86,16 @@ static unsigned user_audience(struct pctx *c)
 }
 
 static const struct pfield user_fields[] = {
-	{"id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"username", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"display_name", NULL, AUD_ALL, PF_COMPUTED, c_display_name, NULL},
-	{"unit_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"unit_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"active", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"grants", NULL, AUD_KNOWN, PF_NESTED, NULL, &present_grant},
-	{"rights", NULL, AUD_OWNER, PF_VALUE, NULL, NULL}, /* GET /me */
-	{"auth", NULL, AUD_OWNER, PF_VALUE, NULL, NULL},   /* GET /me: session | token */
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("id", AUD_ALL),
+	PF_V("username", AUD_KNOWN),
+	PF_C("display_name", AUD_ALL, c_display_name),
+	PF_V("unit_id", AUD_ALL),
+	PF_V("unit_name", AUD_ALL),
+	PF_V("active", AUD_KNOWN),
+	PF_N("grants", AUD_KNOWN, &present_grant),
+	PF_V("rights", AUD_OWNER), /* GET /me */
+	PF_V("auth", AUD_OWNER),   /* GET /me: session | token */
+	PF_END,
 };
 
 const struct presenter present_user = {"user", user_fields, user_audience, NULL};

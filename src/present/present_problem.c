@@ -21,47 +21,41 @@ static unsigned problem_audience(struct pctx *c)
 }
 
 static const struct pfield problem_fields[] = {
-	{"id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"code", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL}, /* the tracking code: the resident's key */
-	{"unit_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"unit_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"category_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"category_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"source", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"description", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"state", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"task_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"merged_into", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"decline_reason", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"visit_id", NULL, AUD_STAFF, PF_VALUE, NULL, NULL},
-	{"anonymous", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"no_disclose", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
+	PF_V("id", AUD_ALL),
+	PF_V("code", AUD_KNOWN), /* the tracking code: the resident's key */
+	PF_V("unit_id", AUD_ALL),
+	PF_V("unit_name", AUD_ALL),
+	PF_V("category_id", AUD_ALL),
+	PF_V("category_name", AUD_ALL),
+	PF_V("source", AUD_KNOWN),
+	PF_T("description", AUD_ALL),
+	PF_V("state", AUD_ALL),
+	PF_V("task_id", AUD_ALL),
+	PF_V("merged_into", AUD_ALL),
+	PF_T("decline_reason", AUD_ALL),
+	PF_V("visit_id", AUD_STAFF),
+	PF_V("anonymous", AUD_KNOWN),
+	PF_V("no_disclose", AUD_KNOWN),
 	/* masked when written (张*), NULL when the resident chose anonymity */
-	{"reporter_name", "reporter_masked", AUD_ALL, PF_VALUE, NULL, NULL},
-	{"created_by", NULL, AUD_STAFF, PF_VALUE, NULL, NULL},
-	{"created_at", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"updated_at", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_AS("reporter_name", "reporter_masked", AUD_ALL),
+	PF_V("created_by", AUD_STAFF),
+	PF_V("created_at", AUD_ALL),
+	PF_V("updated_at", AUD_ALL),
+	PF_END,
 };
 
 const struct presenter present_problem = {"problem", problem_fields, problem_audience, NULL};
 
-/* Only with the personal-data right over the problem's unit. */
-static unsigned pii_audience(struct pctx *c)
-{
-	return c->v->rights_on(c->v, row_text(c->row, "unit_path")) & RIGHT_PII ? AUD_PII : 0;
-}
-
 static const struct pfield problem_pii_fields[] = {
-	{"problem_id", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"name", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"phone", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"id_no", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"address", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"description", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"decline_reason", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"audited", NULL, AUD_PII, PF_BOOL, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("problem_id", AUD_PII),
+	PF_V("name", AUD_PII),
+	PF_V("phone", AUD_PII),
+	PF_V("id_no", AUD_PII),
+	PF_V("address", AUD_PII),
+	PF_V("description", AUD_PII),
+	PF_V("decline_reason", AUD_PII),
+	PF_B("audited", AUD_PII),
+	PF_END,
 };
 
-const struct presenter present_problem_pii = {"problem_pii", problem_pii_fields, pii_audience, NULL};
+const struct presenter present_problem_pii = {"problem_pii", problem_pii_fields, present_audience_pii, NULL};

@@ -14,10 +14,17 @@ struct task_scratch {
 	struct task_actor actor;
 };
 
+/* The viewer's rights over the task's origin and handling units, worked out once per row into
+ * the scratch (the audience rule runs first, prepare and the computed fields reuse them). */
 static unsigned rights_on_task(struct pctx *c)
 {
+	_Static_assert(sizeof(struct task_scratch) <= PRESENT_SCRATCH, "scratch too small");
+	struct task_scratch *s = (struct task_scratch *)c->scratch;
 	const struct viewer *v = c->v;
-	return v->rights_on(v, row_text(c->row, "origin_path")) | v->rights_on(v, row_text(c->row, "unit_path"));
+	s->actor.user_id = v->user_id;
+	s->actor.rights_handling = v->rights_on(v, row_text(c->row, "unit_path"));
+	s->actor.rights_any = v->rights_on(v, row_text(c->row, "origin_path")) | s->actor.rights_handling;
+	return s->actor.rights_any;
 }
 
 /* Staff who may read its origin or handling unit; a resident, whose task rows are only ever
@@ -34,15 +41,11 @@ static unsigned task_audience(struct pctx *c)
 	return 0;
 }
 
+/* The machine state of the row; the actor was filled by task_audience. */
 static void task_prepare(struct pctx *c)
 {
-	_Static_assert(sizeof(struct task_scratch) <= PRESENT_SCRATCH, "scratch too small");
 	struct task_scratch *s = (struct task_scratch *)c->scratch;
 	store_task_from_row(c->row, &s->t);
-	const struct viewer *v = c->v;
-	s->actor.user_id = v->user_id;
-	s->actor.rights_any = v->user_id ? rights_on_task(c) : 0;
-	s->actor.rights_handling = v->user_id ? v->rights_on(v, row_text(c->row, "unit_path")) : 0;
 }
 
 static void c_overdue(struct pctx *c, struct buf *out)
@@ -73,49 +76,49 @@ static void c_state_zh(struct pctx *c, struct buf *out)
 }
 
 static const struct pfield task_fields[] = {
-	{"id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"title", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"measures", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"state", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"tier", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"urgency", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"category_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"category_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"origin_unit_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"origin_unit_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"unit_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"unit_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
+	PF_V("id", AUD_ALL),
+	PF_T("title", AUD_ALL),
+	PF_T("measures", AUD_ALL),
+	PF_V("state", AUD_ALL),
+	PF_V("tier", AUD_ALL),
+	PF_V("urgency", AUD_ALL),
+	PF_V("category_id", AUD_ALL),
+	PF_V("category_name", AUD_ALL),
+	PF_V("origin_unit_id", AUD_ALL),
+	PF_V("origin_unit_name", AUD_ALL),
+	PF_V("unit_id", AUD_ALL),
+	PF_V("unit_name", AUD_ALL),
 	/* staff act in their official role: the responsible person and leader are public */
-	{"handler_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"handler_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"leader_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"leader_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"assigned_on", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"respond_by", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"deadline", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"responded_on", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"completed_on", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"signed_off_on", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"extensions_used", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"max_extensions", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"extension_days", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"outcome", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"solved", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"satisfaction", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"unreachable_days", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"last_unreachable_on", NULL, AUD_KNOWN, PF_VALUE, NULL, NULL},
-	{"followed_up", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"progress", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"reopen_count", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"exception", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"created_by", NULL, AUD_STAFF, PF_VALUE, NULL, NULL},
-	{"created_at", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"updated_at", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"overdue", NULL, AUD_ALL, PF_COMPUTED, c_overdue, NULL},
-	{"actions", NULL, AUD_ALL, PF_COMPUTED, c_actions, NULL},
-	{"state_zh", NULL, AUD_ALL, PF_COMPUTED, c_state_zh, NULL},
-	{"problems", NULL, AUD_ALL, PF_NESTED, NULL, &present_problem},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("handler_id", AUD_ALL),
+	PF_V("handler_name", AUD_ALL),
+	PF_V("leader_id", AUD_ALL),
+	PF_V("leader_name", AUD_ALL),
+	PF_V("assigned_on", AUD_ALL),
+	PF_V("respond_by", AUD_ALL),
+	PF_V("deadline", AUD_ALL),
+	PF_V("responded_on", AUD_ALL),
+	PF_V("completed_on", AUD_ALL),
+	PF_V("signed_off_on", AUD_ALL),
+	PF_V("extensions_used", AUD_ALL),
+	PF_V("max_extensions", AUD_ALL),
+	PF_V("extension_days", AUD_ALL),
+	PF_V("outcome", AUD_ALL),
+	PF_V("solved", AUD_ALL),
+	PF_V("satisfaction", AUD_ALL),
+	PF_V("unreachable_days", AUD_KNOWN),
+	PF_V("last_unreachable_on", AUD_KNOWN),
+	PF_V("followed_up", AUD_ALL),
+	PF_V("progress", AUD_ALL),
+	PF_V("reopen_count", AUD_ALL),
+	PF_V("exception", AUD_ALL),
+	PF_V("created_by", AUD_STAFF),
+	PF_V("created_at", AUD_ALL),
+	PF_V("updated_at", AUD_ALL),
+	PF_C("overdue", AUD_ALL, c_overdue),
+	PF_C("actions", AUD_ALL, c_actions),
+	PF_C("state_zh", AUD_ALL, c_state_zh),
+	PF_N("problems", AUD_ALL, &present_problem),
+	PF_END,
 };
 
 const struct presenter present_task = {"task", task_fields, task_audience, task_prepare};
@@ -128,21 +131,21 @@ static unsigned event_audience(struct pctx *c)
 }
 
 static const struct pfield event_fields[] = {
-	{"seq", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"at", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"kind", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"action", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"from", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"to", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"actor_id", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"actor_name", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"note", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"reason", NULL, AUD_ALL, PF_TEXT, NULL, NULL},
-	{"satisfaction", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"solved", NULL, AUD_ALL, PF_BOOL, NULL, NULL},
-	{"days", NULL, AUD_ALL, PF_VALUE, NULL, NULL},
-	{"exception", NULL, AUD_ALL, PF_BOOL, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("seq", AUD_ALL),
+	PF_V("at", AUD_ALL),
+	PF_V("kind", AUD_ALL),
+	PF_V("action", AUD_ALL),
+	PF_V("from", AUD_ALL),
+	PF_V("to", AUD_ALL),
+	PF_V("actor_id", AUD_ALL),
+	PF_V("actor_name", AUD_ALL),
+	PF_T("note", AUD_ALL),
+	PF_T("reason", AUD_ALL),
+	PF_V("satisfaction", AUD_ALL),
+	PF_B("solved", AUD_ALL),
+	PF_V("days", AUD_ALL),
+	PF_B("exception", AUD_ALL),
+	PF_END,
 };
 
 const struct presenter present_event = {"event", event_fields, event_audience, NULL};
@@ -160,22 +163,22 @@ static unsigned event_pii_audience(struct pctx *c)
 }
 
 static const struct pfield event_pii_fields[] = {
-	{"seq", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"kind", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"note", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"reason", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("seq", AUD_PII),
+	PF_V("kind", AUD_PII),
+	PF_V("note", AUD_PII),
+	PF_V("reason", AUD_PII),
+	PF_END,
 };
 
 static const struct presenter present_event_pii = {"event_pii", event_pii_fields, event_pii_audience, NULL};
 
 static const struct pfield task_pii_fields[] = {
-	{"task_id", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"title", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"measures", NULL, AUD_PII, PF_VALUE, NULL, NULL},
-	{"events", NULL, AUD_PII, PF_NESTED, NULL, &present_event_pii},
-	{"audited", NULL, AUD_PII, PF_BOOL, NULL, NULL},
-	{NULL, NULL, 0, PF_VALUE, NULL, NULL},
+	PF_V("task_id", AUD_PII),
+	PF_V("title", AUD_PII),
+	PF_V("measures", AUD_PII),
+	PF_N("events", AUD_PII, &present_event_pii),
+	PF_B("audited", AUD_PII),
+	PF_END,
 };
 
 const struct presenter present_task_pii = {"task_pii", task_pii_fields, task_pii_audience, NULL};

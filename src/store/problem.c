@@ -136,18 +136,18 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 	json_t *row = json_pack("{sI ss so sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
 				text_seal(tx, reason), "updated_at", (json_int_t)store_tx_now(tx));
 	json_t *extra = json_object();
-	text_put_names(tx, extra, store_problem_names(store_tx_db(tx), store_tx_store(tx), &id, 1));
+	text_put_names(tx, extra, store_problem_names(store_tx_db(tx), store_key(store_tx_store(tx)), &id, 1));
 	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, extra, err);
 }
 
-json_t *store_problem_names(sqlite3 *db, struct store *s, const int64_t *ids, int n)
+json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n)
 {
 	json_t *a = json_array();
 	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM problem_pii WHERE problem_id=? AND name IS NOT NULL");
 	for (int i = 0; st && i < n; i++) {
 		db_bind_int(st, 1, ids[i]);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			char *name = store_open_sealed(s, (const char *)sqlite3_column_text(st, 0));
+			char *name = unseal_with(key, (const char *)sqlite3_column_text(st, 0));
 			int dup = 0;
 			size_t k;
 			json_t *v;
@@ -163,7 +163,7 @@ json_t *store_problem_names(sqlite3 *db, struct store *s, const int64_t *ids, in
 	return a;
 }
 
-json_t *store_task_names(sqlite3 *db, struct store *s, int64_t task_id)
+json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id)
 {
 	int64_t ids[256];
 	int n = 0;
@@ -177,7 +177,7 @@ json_t *store_task_names(sqlite3 *db, struct store *s, int64_t task_id)
 		n = 0;
 		while (n < 256 && (more = sqlite3_step(st) == SQLITE_ROW))
 			ids[n++] = sqlite3_column_int64(st, 0);
-		json_t *part = store_problem_names(db, s, ids, n);
+		json_t *part = store_problem_names(db, key, ids, n);
 		json_array_extend(all, part);
 		json_decref(part);
 	}
@@ -209,11 +209,6 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 		plain_free(plain);
 	}
 	db_done(st);
-}
-
-int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out, struct qd_err *err)
-{
-	return store_pii_read(tx, actor, "problem", id, out, err);
 }
 
 #define PROBLEM_COLS                                                                               \

@@ -28,16 +28,12 @@ int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t t
 		       struct qd_err *err);
 /* The reporters' names of problems ids[0..n) (deduplicated JSON array of plaintext strings,
  * caller owns; for masking them inside text — keep it inside the store). */
-json_t *store_problem_names(sqlite3 *db, struct store *s, const int64_t *ids, int n);
+json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n);
 /* The same for every problem a task gathers. */
-json_t *store_task_names(sqlite3 *db, struct store *s, int64_t task_id);
+json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
 /* The reporter's personal data in clear (name, phone, id_no, address; null when not given)
  * into o.  Plaintext: for the audited read only. */
 void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
-/* The reporter's personal data in clear and the originals of the problem's free text
- * (description, decline_reason), with an audit event (pii.read) in the log: store_pii_read. */
-int store_problem_pii(struct store_tx *tx, int64_t actor, int64_t id, json_t **out,
-		      struct qd_err *err);
 
 /* One problem as JSON (with unit_name, category_name), or NULL. */
 json_t *store_problem_get(sqlite3 *db, int64_t id);

@@ -204,7 +204,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	json_object_set_new(row, "created_by", json_integer(a->user_id));
 	json_object_set_new(row, "created_at", json_integer(now));
 	json_t *extra = json_pack("{ss}", "to", task_state_name(t.state));
-	text_put_names(tx, extra, store_problem_names(db, store_tx_store(tx), tn->problem_ids, tn->nproblems));
+	text_put_names(tx, extra, store_problem_names(db, store_key(store_tx_store(tx)), tn->problem_ids, tn->nproblems));
 	if (store_emit_row(tx, a->user_id, "task.create", "task", t.id, row, extra, err))
 		return -1;
 	for (int i = 0; i < tn->nproblems; i++)
@@ -431,7 +431,7 @@ json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id)
 			if (!v)
 				continue;
 			if (!names)
-				names = store_task_names(db, s, id);
+				names = store_task_names(db, store_key(s), id);
 			char *m = text_project(store_key(s), NULL, v, 0, names);
 			json_object_set_new(p, texts[k], m ? json_string(m) : json_null());
 			free(m);

@@ -12,14 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *text_seal(struct store_tx *tx, const char *plain)
+json_t *text_seal_key(const unsigned char *key, const char *plain)
 {
 	if (!plain || !*plain)
 		return json_string("");
-	char *s = seal_with(tx->s->key, plain);
+	char *s = seal_with(key, plain);
 	json_t *o = json_pack("{ss}", "sealed", s);
-	tx_remember(tx, s, plain);
 	free(s);
+	return o;
+}
+
+json_t *text_seal(struct store_tx *tx, const char *plain)
+{
+	json_t *o = text_seal_key(tx->s->key, plain);
+	if (json_is_object(o))
+		tx_remember(tx, json_string_value(json_object_get(o, "sealed")), plain);
 	return o;
 }
 
@@ -31,14 +38,35 @@ json_t *text_seal_cut(struct store_tx *tx, const char *plain, int max_chars)
 	return o;
 }
 
-void text_put_names(struct store_tx *tx, json_t *payload, json_t *names)
+/* payload["names"] = names sealed by seal (one of the two text_seal forms). */
+static void put_names(json_t *payload, json_t *names, json_t *(*seal)(const void *, const char *), const void *by)
 {
 	if (json_array_size(names) > 0) {
 		char *t = json_dumps(names, JSON_COMPACT);
-		json_object_set_new(payload, "names", text_seal(tx, t));
+		json_object_set_new(payload, "names", seal(by, t));
 		plain_free(t);
 	}
 	json_decref(names);
+}
+
+static json_t *seal_tx(const void *tx, const char *plain)
+{
+	return text_seal((struct store_tx *)tx, plain);
+}
+
+static json_t *seal_key(const void *key, const char *plain)
+{
+	return text_seal_key(key, plain);
+}
+
+void text_put_names(struct store_tx *tx, json_t *payload, json_t *names)
+{
+	put_names(payload, names, seal_tx, tx);
+}
+
+void text_put_names_key(const unsigned char *key, json_t *payload, json_t *names)
+{
+	put_names(payload, names, seal_key, key);
 }
 
 int text_is(json_t *v)

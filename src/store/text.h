@@ -17,13 +17,17 @@
 #include "store/store.h"
 #include <jansson.h>
 
-/* The record form of free text: {"sealed": …}, or "" for NULL / empty text (nothing to hide). */
+/* The record form of free text: {"sealed": …}, or "" for NULL / empty text (nothing to hide).
+ * text_seal (inside a command) also remembers the plaintext for applying the command's event. */
 json_t *text_seal(struct store_tx *tx, const char *plain);
+json_t *text_seal_key(const unsigned char *key, const char *plain);
 /* As text_seal, with the projection cut to max_chars characters after masking. */
 json_t *text_seal_cut(struct store_tx *tx, const char *plain, int max_chars);
 /* Put the names of the item's residents into payload["names"], sealed.  names is a JSON array of
  * strings (stolen); nothing is added when it is empty. */
 void text_put_names(struct store_tx *tx, json_t *payload, json_t *names);
+/* The same outside a command (the upgrade of old events). */
+void text_put_names_key(const unsigned char *key, json_t *payload, json_t *names);
 /* The original of a record value (sealed object or plain string); NULL when v holds no text or
  * cannot be opened.  tx (may be NULL): the live command, whose own seals need no opening.  Free
  * with plain_free(). */

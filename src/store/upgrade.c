@@ -16,22 +16,12 @@
 #include "base/utf8.h"
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/problem.h"
 #include "store/remask.h"
 #include "store/schema.h"
 #include "store/text.h"
 #include <stdio.h>
 #include <string.h>
-
-/* A sealed record value for key (the upgrade has no writer transaction). */
-static json_t *seal_value(const unsigned char *key, const char *plain)
-{
-	if (!plain || !*plain)
-		return json_string("");
-	char *s = seal_with(key, plain);
-	json_t *o = json_pack("{ss}", "sealed", s);
-	free(s);
-	return o;
-}
 
 /* Seal the plaintext free-text values of one payload; 1 when something changed.  last_desc is
  * the description of the latest problem.create (an immediate task's title was cut from it). */
@@ -60,10 +50,10 @@ static int seal_payload(const unsigned char *key, json_t *p, const char *kind, c
 				if (!strcmp(kind, "task.create") && !strcmp(col, "title") && tier &&
 				    !strcmp(tier, "immediate") && last_desc &&
 				    utf8_prefix(last_desc, 60) == strlen(s) && !strncmp(last_desc, s, strlen(s))) {
-					sealed = seal_value(key, last_desc);
+					sealed = text_seal_key(key, last_desc);
 					json_object_set_new(sealed, "cut", json_integer(60));
 				} else {
-					sealed = seal_value(key, s);
+					sealed = text_seal_key(key, s);
 				}
 				json_object_set_new(row, col, sealed);
 				changed = 1;
@@ -74,47 +64,19 @@ static int seal_payload(const unsigned char *key, json_t *p, const char *kind, c
 	for (int e = 0; extras[e]; e++) {
 		json_t *v = json_object_get(p, extras[e]);
 		if (json_is_string(v) && *json_string_value(v)) {
-			json_object_set_new(p, extras[e], seal_value(key, json_string_value(v)));
+			json_object_set_new(p, extras[e], text_seal_key(key, json_string_value(v)));
 			changed = 1;
 		}
 	}
 	return changed;
 }
 
-/* The reporters' names of problems matching sql (one int parameter), as a JSON array. */
-static json_t *names_of(sqlite3 *db, const unsigned char *key, const char *sql, int64_t id)
-{
-	json_t *a = json_array();
-	sqlite3_stmt *st = db_prepare(db, sql);
-	if (!st)
-		return a;
-	db_bind_int(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char *n = unseal_with(key, (const char *)sqlite3_column_text(st, 0));
-		if (n && *n)
-			json_array_append_new(a, json_string(n));
-		plain_free(n);
-	}
-	db_done(st);
-	return a;
-}
-
 static void put_names(sqlite3 *db, const unsigned char *key, json_t *p, const char *kind, int64_t id)
 {
-	json_t *names = NULL;
 	if (!strcmp(kind, "problem.decline"))
-		names = names_of(db, key, "SELECT name FROM problem_pii WHERE problem_id=? AND name IS NOT NULL", id);
+		text_put_names_key(key, p, store_problem_names(db, key, &id, 1));
 	else if (!strcmp(kind, "task.create"))
-		names = names_of(db, key,
-				 "SELECT pp.name FROM problem p JOIN problem_pii pp ON pp.problem_id=p.id "
-				 "WHERE p.task_id=? AND pp.name IS NOT NULL ORDER BY p.id",
-				 id);
-	if (names && json_array_size(names)) {
-		char *t = json_dumps(names, JSON_COMPACT);
-		json_object_set_new(p, "names", seal_value(key, t));
-		plain_free(t);
-	}
-	json_decref(names);
+		text_put_names_key(key, p, store_task_names(db, key, id));
 }
 
 /* problem.create: the keyed hash of the reporter's phone (schema 4), in the event and its row. */

@@ -142,30 +142,35 @@ static json_t *visible(struct req *r, sqlite3 *db, int64_t id)
 	return NULL;
 }
 
+/* The task of the path if the caller may see it (and this thread's read connection in *db);
+ * otherwise answers (404, or 500 without a connection) and returns NULL. */
+static json_t *path_task(struct req *r, sqlite3 **db)
+{
+	*db = req_db(r);
+	if (!*db)
+		return NULL;
+	json_t *t = visible(r, *db, r->path_id);
+	if (!t)
+		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
+	return t;
+}
+
 void api_task_get(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	sqlite3 *db;
+	json_t *t = path_task(r, &db);
+	if (!t)
 		return;
-	json_t *t = visible(r, db, r->path_id);
-	if (!t) {
-		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-		return;
-	}
 	json_object_set_new(t, "problems", store_task_problems(db, r->path_id));
 	req_present(r, 200, &present_task, t);
 }
 
 void api_task_history(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	sqlite3 *db;
+	json_t *t = path_task(r, &db);
+	if (!t)
 		return;
-	json_t *t = visible(r, db, r->path_id);
-	if (!t) {
-		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-		return;
-	}
 	/* The events are seen with the task's audience: notes and reasons in their masked form
 	 * for staff, in their public form for the resident. */
 	struct viewer v = req_viewer(r);
@@ -271,14 +276,10 @@ void api_task_action(struct req *r)
 			return;
 		}
 	}
-	sqlite3 *db = req_db(r);
-	if (!db)
+	sqlite3 *db;
+	json_t *t = path_task(r, &db);
+	if (!t)
 		return;
-	json_t *t = visible(r, db, r->path_id);
-	if (!t) {
-		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-		return;
-	}
 	json_decref(t);
 	struct task_w *w = task_w_new(r);
 	w->id = r->path_id;
@@ -292,14 +293,10 @@ void api_task_action(struct req *r)
 
 void api_task_pii(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	sqlite3 *db;
+	json_t *t = path_task(r, &db);
+	if (!t)
 		return;
-	json_t *t = visible(r, db, r->path_id);
-	if (!t) {
-		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-		return;
-	}
 	api_pii(r, "task", r->path_id, json_string_value(json_object_get(t, "origin_path")),
 		json_string_value(json_object_get(t, "unit_path")), &present_task_pii);
 	json_decref(t);

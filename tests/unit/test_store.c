@@ -17,6 +17,7 @@
 #include "store/check.h"
 #include "store/org.h"
 #include "store/problem.h"
+#include "store/text.h"
 #include "store/store.h"
 #include "store/task.h"
 #include <pthread.h>
@@ -705,7 +706,7 @@ struct pii_arg {
 static int cmd_pii_read(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct pii_arg *p = arg;
-	return store_problem_pii(tx, p->f->dispatcher, p->f->problem[0], &p->out, err);
+	return store_pii_read(tx, p->f->dispatcher, "problem", p->f->problem[0], &p->out, err);
 }
 
 static int file_contains(const char *path, const char *needle)
