@@ -238,9 +238,16 @@ static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	return store_calendar_set(tx, w->actor, d, kind, bs(w->body, "name"), err);
 }
 
+/* The day as set, through the calendar-day presenter (a day without a name: name null). */
 static void calendar_finish(struct req *r)
 {
-	req_json(r, 200, json_pack("{sO}", "day", r->json));
+	json_t *row = json_deep_copy(r->json);
+	if (!json_object_get(row, "name"))
+		json_object_set_new(row, "name", json_null());
+	struct viewer v = req_viewer(r);
+	json_t *day = present_json(&present_calendar_day, &v, row);
+	json_decref(row);
+	req_json(r, 200, json_pack("{so}", "day", day ? day : json_null()));
 }
 
 void api_calendar_set(struct req *r)
