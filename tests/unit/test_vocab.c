@@ -3,7 +3,8 @@
  * outcomes, verdicts, problem states and sources, calendar day kinds); name and parse agree with
  * them; the subsets the route table uses are views of the full arrays; every enum parameter of
  * the served route table takes its values from one of these arrays (not a copy); and the names
- * the store's SQL spells inline (store/vocab.h) are core's. */
+ * the store's SQL spells inline (store/vocab.h) are core's; the store takes exactly core's names
+ * for a unit's kind, a problem's source and a calendar day's kind. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,9 +16,16 @@
 #include "core/role.h"
 #include "core/task.h"
 #include "core/unit.h"
+#include "base/log.h"
+#include "store/org.h"
+#include "store/problem.h"
+#include "store/store.h"
 #include "store/vocab.h"
 #include "web/router.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* names has exactly n entries then NULL; each non-empty (except index 0 when empty0), distinct;
  * zh (if given) has a label for each named entry; parse(names[i]) == i for each named entry. */
@@ -195,14 +203,104 @@ static void test_store_sql_names(void **state)
 	assert_false(store_vocab_sql_names("('a','bc') ", ab, 2));
 }
 
+/* The store, as the CLI and the demo reach it (no route table in between). */
+struct names_arg {
+	int64_t county;
+	int kind;             /* index into unit_kind_names, or -1 for an unknown kind */
+	const char *source;   /* a problem's source */
+	int day_kind;         /* a calendar day's kind */
+};
+
+static int cmd_unit(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct names_arg *a = arg;
+	int64_t id;
+	const char *kind = a->kind >= 0 ? unit_kind_names[a->kind] : "hamlet";
+	return store_unit_create(tx, 0, a->county, kind, kind, "", &id, err);
+}
+
+static int cmd_problem(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct names_arg *a = arg;
+	struct problem_new p = {.unit_id = a->county, .source = a->source, .description = "路灯不亮"};
+	int64_t id;
+	char code[16];
+	return store_problem_create(tx, 0, &p, &id, code, err);
+}
+
+static int cmd_day(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct names_arg *a = arg;
+	return store_calendar_set(tx, 0, 20000, a->day_kind, "", err);
+}
+
+static void run_expect(struct store *s, store_cmd_fn fn, struct names_arg *a, int ok, const char *field)
+{
+	struct qd_err err;
+	memset(&err, 0, sizeof err);
+	int rc = store_run(s, fn, a, &err);
+	if (ok && rc != 0)
+		fail_msg("refused: %s", err.en);
+	if (!ok) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(err.code, QD_EINVAL);
+		assert_string_equal(err.field, field);
+	}
+}
+
+static void test_store_takes_core_names(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/qd-test-vocab-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/qd.db", dir);
+	struct store_opts o = {.path = path, .create = 1};
+	struct store *s = NULL;
+	struct qd_err err;
+	memset(&err, 0, sizeof err);
+	if (store_open(&s, &o, &err))
+		fail_msg("store_open: %s", err.en);
+	struct names_arg a = {.kind = UNIT_COUNTY};
+	run_expect(s, cmd_unit, &a, 1, NULL);
+	a.county = 1;
+	for (int k = 0; k < UNIT_KIND__COUNT; k++) { /* every kind core names, and no other */
+		a.kind = k;
+		run_expect(s, cmd_unit, &a, 1, NULL);
+	}
+	a.kind = -1;
+	run_expect(s, cmd_unit, &a, 0, "kind");
+	for (int i = 0; i < PSRC__COUNT; i++) {
+		a.source = problem_sources[i];
+		run_expect(s, cmd_problem, &a, 1, NULL);
+	}
+	a.source = "fax";
+	run_expect(s, cmd_problem, &a, 0, "source");
+	for (int k = 0; k < CAL_KIND__COUNT; k++) {
+		a.day_kind = k;
+		run_expect(s, cmd_day, &a, 1, NULL);
+	}
+	a.day_kind = CAL_KIND__COUNT;
+	run_expect(s, cmd_day, &a, 0, "kind");
+	store_close(s);
+	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char p[160];
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
+	log_set_level(LOG_WARN); /* no "schema migrated" lines */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_name_functions),
 		cmocka_unit_test(test_subsets),
 		cmocka_unit_test(test_routes_use_core),
 		cmocka_unit_test(test_store_sql_names),
+		cmocka_unit_test(test_store_takes_core_names),
 	};
 	return cmocka_run_group_tests_name("vocab", tests, NULL, NULL);
 }
