@@ -233,8 +233,7 @@ static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 		return -1;
 	int32_t d;
 	date_parse(bs(w->body, "date"), &d);
-	const char *k = bs(w->body, "kind");
-	int kind = strcmp(k, "holiday") == 0 ? 1 : strcmp(k, "workday") == 0 ? 2 : 0;
+	int kind = cal_kind_parse(bs(w->body, "kind"));
 	return store_calendar_set(tx, w->actor, d, kind, bs(w->body, "name"), err);
 }
 
