@@ -3,6 +3,7 @@
 #include "store/check.h"
 #include "store/org.h"
 #include "store/remask.h"
+#include "store/write.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +67,6 @@ struct store *cli_open(const struct cli_opts *o, int create)
 	return s;
 }
 
-static int seed_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	(void)arg;
-	return store_org_seed(tx, err);
-}
-
 int cmd_init(struct cli_opts *o)
 {
 	if (access(o->db, F_OK) == 0) {
@@ -82,7 +77,10 @@ int cmd_init(struct cli_opts *o)
 	if (!s)
 		return 1;
 	struct qd_err err;
-	int rc = store_run(s, seed_cmd, NULL, &err);
+	struct store_write *w = store_write_new(SW_ORG_SEED, 0, NULL, 0);
+	w->console = 1;
+	int rc = store_write_run(s, w, &err);
+	store_write_free(w);
 	if (rc)
 		fprintf(stderr, "qingdan init: %s\n", err.en);
 	else

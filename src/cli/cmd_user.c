@@ -1,45 +1,11 @@
 /* cmd_user.c — `qingdan user add | grant | passwd`. */
 #include "cli/cli.h"
 #include "core/role.h"
-#include "store/org.h"
-#include "store/session.h"
+#include "store/write.h"
 #include "web/auth.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct user_arg {
-	const struct cli_opts *o;
-	const char *sub;
-	char hash[256];
-	int64_t id;
-};
-
-static int user_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct user_arg *a = arg;
-	const struct cli_opts *o = a->o;
-	sqlite3 *db = store_tx_db(tx);
-	int role = o->role ? role_parse(o->role) : -1;
-	if (o->role && role < 0)
-		return qd_fail(err, QD_EINVAL, "role", "角色无效", "unknown role '%s'", o->role);
-	if (!strcmp(a->sub, "add")) {
-		if (!o->username || !o->name || !o->unit || role < 0)
-			return qd_fail(err, QD_EINVAL, "username", "缺少参数", "--username, --name, --unit and --role are required");
-		if (store_user_create(tx, 0, o->username, o->name, atoll(o->unit), a->hash, &a->id, err))
-			return -1;
-		return store_grant_add(tx, 0, a->id, (enum role)role, atoll(o->unit), err);
-	}
-	a->id = o->username ? store_user_by_name(db, o->username) : 0;
-	if (a->id <= 0)
-		return qd_fail(err, QD_ENOTFOUND, "username", "用户不存在", "no such user");
-	if (!strcmp(a->sub, "grant")) {
-		if (role < 0 || !o->unit)
-			return qd_fail(err, QD_EINVAL, "role", "缺少参数", "--role and --unit are required");
-		return store_grant_add(tx, 0, a->id, (enum role)role, atoll(o->unit), err);
-	}
-	return store_password_set(tx, a->id, a->hash, err);
-}
 
 int cmd_user(struct cli_opts *o, const char *sub)
 {
@@ -47,25 +13,59 @@ int cmd_user(struct cli_opts *o, const char *sub)
 		fprintf(stderr, "qingdan user: say add, grant or passwd (qingdan user --help)\n");
 		return 2;
 	}
-	struct user_arg a = {o, sub, "", 0};
-	if (strcmp(sub, "grant") != 0) {
+	int role = o->role ? role_parse(o->role) : -1;
+	if (o->role && role < 0) {
+		fprintf(stderr, "qingdan user %s: unknown role '%s'\n", sub, o->role);
+		return 1;
+	}
+	enum store_write_kind kind = !strcmp(sub, "add") ? SW_USER_CREATE : !strcmp(sub, "grant") ? SW_GRANT_ADD : SW_PASSWORD_SET;
+	if (kind == SW_USER_CREATE && (!o->username || !o->name || !o->unit || role < 0)) {
+		fprintf(stderr, "qingdan user %s: --username, --name, --unit and --role are required\n", sub);
+		return 1;
+	}
+	if (kind == SW_GRANT_ADD && (role < 0 || !o->unit)) {
+		fprintf(stderr, "qingdan user %s: --role and --unit are required\n", sub);
+		return 1;
+	}
+	/* The operator at the console: no scope to check (actor 0, the system). */
+	struct store_write *w = store_write_new(kind, 0, NULL, 0);
+	w->console = 1;
+	char *hash = kind == SW_USER_CREATE ? w->u.user.pw_hash : w->u.password.pw_hash;
+	size_t hash_size = kind == SW_USER_CREATE ? sizeof w->u.user.pw_hash : sizeof w->u.password.pw_hash;
+	if (kind == SW_USER_CREATE) {
+		w->u.user.username = o->username;
+		w->u.user.display_name = o->name;
+		w->u.user.unit_id = atoll(o->unit);
+		w->u.user.role = role;
+	} else if (kind == SW_GRANT_ADD) {
+		w->u.grant.username = o->username;
+		w->u.grant.role = (enum role)role;
+		w->u.grant.unit_id = atoll(o->unit);
+	} else {
+		w->u.password.username = o->username;
+	}
+	if (kind != SW_GRANT_ADD) {
 		const char *pw = o->password ? o->password : getenv("QD_PASSWORD");
 		struct qd_err err;
 		if (auth_password_ok(pw, "password", &err)) {
 			fprintf(stderr, "qingdan user: %s (use --password or QD_PASSWORD)\n", err.en);
+			store_write_free(w);
 			return 2;
 		}
-		auth_hash_password(pw, a.hash, sizeof a.hash);
+		auth_hash_password(pw, hash, hash_size);
 	}
 	struct store *s = cli_open(o, 0);
-	if (!s)
+	if (!s) {
+		store_write_free(w);
 		return 1;
+	}
 	struct qd_err err;
-	int rc = store_run(s, user_cmd, &a, &err);
+	int rc = store_write_run(s, w, &err);
 	if (rc)
 		fprintf(stderr, "qingdan user %s: %s\n", sub, err.en);
 	else
-		printf("user %s: ok (id %lld)\n", sub, (long long)a.id);
+		printf("user %s: ok (id %lld)\n", sub, (long long)w->id);
+	store_write_free(w);
 	store_close(s);
 	return rc ? 1 : 0;
 }

@@ -74,7 +74,7 @@ static void actor_of(struct store_tx *tx, int64_t uid, struct grant *g, struct a
 {
 	a->user_id = uid;
 	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, 32);
+	a->ngrants = store_user_grants(store_tx_rd(tx), uid, g, 32);
 }
 
 static int act(struct store_tx *tx, int64_t uid, int64_t task, enum task_action action, struct task_input *in,
@@ -315,7 +315,7 @@ static int demo_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	clock_pin(today - 70);
 	if (store_org_seed(tx, err) || build_org(tx, d, err) || build_users(tx, d, err))
 		return -1;
-	struct calendar *cal = store_calendar_load(store_tx_db(tx));
+	struct calendar *cal = store_calendar_load(store_tx_rd(tx));
 	int rc = 0;
 	for (int i = 0; i < DEMO_PROBLEMS && !rc; i++)
 		rc = walk(tx, d, i, today, cal, err);

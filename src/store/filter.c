@@ -2,6 +2,7 @@
 #include "store/filter.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "core/scope.h"
 #include "store/db.h"
 #include <stdlib.h>
 #include <string.h>
@@ -86,24 +87,11 @@ static void subtree_terms(struct where *w, struct buf *b, const char *path, cons
 
 void where_scope(struct where *w, const struct list_filter *f, const char *col1, const char *col2)
 {
-	/* Keep only the outermost subtrees the right is granted on. */
-	const char *paths[16];
-	int np = 0;
-	for (int i = 0; i < f->ngrants; i++) {
-		if (!(role_rights(f->grants[i].role) & f->right))
-			continue;
-		const char *p = f->grants[i].path;
-		int covered = 0;
-		for (int j = 0; j < np; j++) {
-			if (strncmp(p, paths[j], strlen(paths[j])) == 0)
-				covered = 1;
-			else if (strncmp(paths[j], p, strlen(p)) == 0)
-				paths[j] = p; /* p is an ancestor: widen */
-		}
-		if (!covered && np < 16)
-			paths[np++] = p;
-	}
-	if (!np) {
+	/* Only the outermost subtrees the right is granted on (core/scope.h); at most one per grant. */
+	const char **paths = xcalloc((size_t)f->ngrants + 1, sizeof *paths);
+	int np = scope_subtrees(f->grants, f->ngrants, f->right, paths, f->ngrants);
+	if (np <= 0) {
+		free(paths);
 		buf_puts(&w->sql, " AND 0");
 		return;
 	}
@@ -113,6 +101,7 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
 		subtree_terms(w, &b, paths[j], col1, col2);
 	where_and(w, b.p); /* one clause for all subtrees: a union of ranges */
 	buf_free(&b);
+	free(paths);
 }
 
 void where_subtree(struct where *w, const char *path, const char *col1, const char *col2)

@@ -1,35 +1,16 @@
-/* filter.h — list filters shared by the problem, task and visit lists, and the scope clause
- * (the union of the caller's subtrees) every list is confined to. */
+/* filter.h — store-internal: the WHERE clauses the problem, task and visit lists are built from
+ * (the filters of store/list.h turned into SQL), and the scope clause (the union of the caller's
+ * subtrees, core/scope.h) every list is confined to.  Not for use outside src/store/. */
 #ifndef QD_STORE_FILTER_H
 #define QD_STORE_FILTER_H
 #include "base/buf.h"
 #include "core/role.h"
+#include "store/list.h"
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
 #define FILTER_MAX_BINDS 48
-
-struct list_filter {
-	/* scope */
-	const struct grant *grants;
-	int ngrants;
-	unsigned right;          /* grants carrying this right define the scope */
-	int64_t own_user;        /* resident: only items they created */
-	/* filters (0 / NULL = none) */
-	const char *unit_path;   /* subtree of this unit */
-	const char *state;
-	int64_t category_id;     /* this category or its children */
-	const char *tier;
-	int overdue;             /* 1: only overdue (tasks) */
-	const char *due_before;  /* YYYY-MM-DD: deadline ≤ this (tasks) */
-	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring (masked text only) */
-	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
-	int64_t handler_id;
-	char today[11];
-	int limit, offset;
-	int count;               /* 1: also count all matches */
-};
 
 /* A WHERE clause under construction with its bound values (strings borrowed or owned). */
 struct where {

@@ -11,9 +11,16 @@
 
 #define STORE_MAX_IDGEN 16
 
+/* A read handle (store.h): the connection it reads and the store it belongs to. */
+struct store_rd {
+	struct store *s;
+	sqlite3 *db;
+};
+
 struct store {
 	char *path;
 	sqlite3 *wdb; /* the writer's connection */
+	struct store_rd wrd; /* the read handle over wdb (store_tx_rd) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work;
 	pthread_t writer;
@@ -52,6 +59,22 @@ struct store_tx {
 	struct tx_plain *plain;
 	int nplain, capplain;
 };
+
+/* The writer's connection inside a command (store-internal: SQL of the command functions). */
+sqlite3 *store_tx_db(struct store_tx *tx);
+
+/* Remask on db, inside the caller's transaction (store/remask.h): *events re-projected,
+ * *changed rows whose text changed.  0 or -1. */
+int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int64_t *changed, struct qd_err *err);
+
+/* Store-internal queries on a connection (the public ones take a struct store_rd). */
+int store_category_exists(sqlite3 *db, int64_t id);
+int store_user_active(sqlite3 *db, int64_t id);
+/* The reporters' names of problems ids[0..n) (deduplicated JSON array of plaintext strings,
+ * caller owns; for masking them inside text — keep it inside the store). */
+json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n);
+/* The same for every problem a task gathers. */
+json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
 
 /* Remember plain as the original of the sealed text sealed (copies are kept until the event is
  * applied). */

@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err)
+int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err)
 {
+	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
 	if (!st)
 		return db_fail(db, err);
@@ -37,7 +38,7 @@ int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, con
 	char path[128] = "/";
 	if (parent_id) {
 		struct unit p;
-		if (store_unit_get(store_tx_db(tx), parent_id, &p, err)) {
+		if (store_unit_get(store_tx_rd(tx), parent_id, &p, err)) {
 			snprintf(err->field, sizeof err->field, "parent_id");
 			return -1;
 		}
@@ -64,9 +65,9 @@ int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
 {
 	sqlite3 *db = store_tx_db(tx);
 	struct unit u;
-	if (store_unit_get(db, unit_id, &u, err))
+	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err))
 		return -1;
-	if (store_user_by_name(db, username) > 0)
+	if (store_user_by_name(store_tx_rd(tx), username) > 0)
 		return qd_fail(err, QD_ECONFLICT, "username", "用户名已存在", "username is taken");
 	int64_t nid = store_next_id(tx, "user");
 	json_t *row = json_pack("{sI ss ss sI si sI}", "id", (json_int_t)nid, "username", username,
@@ -92,7 +93,7 @@ static int grant_set(struct store_tx *tx, int64_t actor, int64_t user_id, enum r
 {
 	sqlite3 *db = store_tx_db(tx);
 	struct unit u;
-	if (store_unit_get(db, unit_id, &u, err))
+	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err))
 		return -1;
 	if (!store_user_active(db, user_id) && active)
 		return qd_fail(err, QD_ENOTFOUND, "user_id", "用户不存在", "no such user");
@@ -156,8 +157,8 @@ static void rules_load(struct store_tx *tx)
 	if (s->rules_valid)
 		return;
 	calendar_free(s->cal);
-	s->cal = store_calendar_load(store_tx_db(tx));
-	store_limits_load(store_tx_db(tx), s->limits);
+	s->cal = store_calendar_load(store_tx_rd(tx));
+	store_limits_load(store_tx_rd(tx), s->limits);
 	s->rules_valid = 1;
 }
 
@@ -241,13 +242,15 @@ static json_t *list(sqlite3 *db, const char *sql, int64_t a)
 	return arr;
 }
 
-json_t *store_unit_list(sqlite3 *db)
+json_t *store_unit_list(struct store_rd *rd)
 {
+	sqlite3 *db = rd->db;
 	return list(db, "SELECT id, parent_id, name, kind, peer_group, path FROM unit ORDER BY path", 0);
 }
 
-json_t *store_category_list(sqlite3 *db)
+json_t *store_category_list(struct store_rd *rd)
 {
+	sqlite3 *db = rd->db;
 	return list(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
 }
 
@@ -257,8 +260,9 @@ json_t *store_category_list(sqlite3 *db)
 	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>" SQL_ROLE_RESIDENT ") " \
 	"AS staff FROM user u JOIN unit n ON n.id=u.unit_id"
 
-json_t *store_user_list(sqlite3 *db)
+json_t *store_user_list(struct store_rd *rd)
 {
+	sqlite3 *db = rd->db;
 	json_t *users = list(db, USER_COLS " ORDER BY u.id", 0);
 	size_t i;
 	json_t *u;
@@ -271,8 +275,9 @@ json_t *store_user_list(sqlite3 *db)
 	return users;
 }
 
-json_t *store_user_get(sqlite3 *db, int64_t id)
+json_t *store_user_get(struct store_rd *rd, int64_t id)
 {
+	sqlite3 *db = rd->db;
 	json_t *a = list(db, USER_COLS " WHERE u.id=?", id);
 	json_t *u = json_incref(json_array_get(a, 0));
 	json_decref(a);
@@ -284,8 +289,9 @@ json_t *store_user_get(sqlite3 *db, int64_t id)
 	return u;
 }
 
-int64_t store_user_by_name(sqlite3 *db, const char *username)
+int64_t store_user_by_name(struct store_rd *rd, const char *username)
 {
+	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM user WHERE username=?");
 	if (!st)
 		return -1;
@@ -302,8 +308,9 @@ int store_user_active(sqlite3 *db, int64_t id)
 	return db_int(db, "SELECT active FROM user WHERE id=?", id, 0) == 1;
 }
 
-int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max)
+int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant *g, int max)
 {
+	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
 					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id");
 	if (!st)
@@ -323,8 +330,9 @@ int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max)
 	return n;
 }
 
-json_t *store_calendar_list(sqlite3 *db, int year)
+json_t *store_calendar_list(struct store_rd *rd, int year)
 {
+	sqlite3 *db = rd->db;
 	char lo[16], hi[16];
 	snprintf(lo, sizeof lo, "%04d-01-01", year % 10000);
 	snprintf(hi, sizeof hi, "%04d-12-31", year % 10000);
@@ -345,8 +353,9 @@ json_t *store_calendar_list(sqlite3 *db, int year)
 	return arr;
 }
 
-struct calendar *store_calendar_load(sqlite3 *db)
+struct calendar *store_calendar_load(struct store_rd *rd)
 {
+	sqlite3 *db = rd->db;
 	size_t cap = 256, n = 0;
 	struct cal_day *days = xmalloc(cap * sizeof *days);
 	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>" SQL_CAL_ORDINARY " ORDER BY date");
@@ -369,8 +378,9 @@ struct calendar *store_calendar_load(sqlite3 *db)
 	return c;
 }
 
-void store_limits_load(sqlite3 *db, struct urgency_limit out[URG__COUNT])
+void store_limits_load(struct store_rd *rd, struct urgency_limit out[URG__COUNT])
 {
+	sqlite3 *db = rd->db;
 	task_default_limits(out);
 	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key='urgency_limits'");
 	if (!st)

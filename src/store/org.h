@@ -1,13 +1,12 @@
 /* org.h — the organisation in the store: units, users and their grants, categories, the
  * working-day calendar and settings.  Writers (taking struct store_tx) run inside a command on
- * the writer thread and emit events; readers take a read connection. */
+ * the writer thread and emit events; readers take a read handle (store.h). */
 #ifndef QD_STORE_ORG_H
 #define QD_STORE_ORG_H
 #include "core/calendar.h"
 #include "core/role.h"
 #include "core/task.h"
 #include "store/store.h"
-#include <sqlite3.h>
 
 struct unit {
 	int64_t id, parent_id;
@@ -42,19 +41,17 @@ const struct calendar *store_tx_calendar(struct store_tx *tx);
 void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
 
 /* Readers. */
-int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err);
-json_t *store_unit_list(sqlite3 *db);
-json_t *store_category_list(sqlite3 *db);
-int store_category_exists(sqlite3 *db, int64_t id);
-json_t *store_user_list(sqlite3 *db);
-json_t *store_user_get(sqlite3 *db, int64_t id);
-int64_t store_user_by_name(sqlite3 *db, const char *username);
-int store_user_active(sqlite3 *db, int64_t id);
+int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err);
+json_t *store_unit_list(struct store_rd *rd);
+json_t *store_category_list(struct store_rd *rd);
+json_t *store_user_list(struct store_rd *rd);
+json_t *store_user_get(struct store_rd *rd, int64_t id);
+int64_t store_user_by_name(struct store_rd *rd, const char *username);
 /* Grants of a user into g[0..max); returns the count. */
-int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max);
-json_t *store_calendar_list(sqlite3 *db, int year);
+int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant *g, int max);
+json_t *store_calendar_list(struct store_rd *rd, int year);
 /* Build a calendar from the table (caller frees with calendar_free). */
-struct calendar *store_calendar_load(sqlite3 *db);
-void store_limits_load(sqlite3 *db, struct urgency_limit out[URG__COUNT]);
+struct calendar *store_calendar_load(struct store_rd *rd);
+void store_limits_load(struct store_rd *rd, struct urgency_limit out[URG__COUNT]);
 
 #endif

@@ -6,6 +6,7 @@
 #include "core/mask.h"
 #include "core/problem.h"
 #include "store/db.h"
+#include "store/filter.h"
 #include "store/org.h"
 #include "store/internal.h"
 #include "store/text.h"
@@ -39,7 +40,7 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 {
 	sqlite3 *db = store_tx_db(tx);
 	struct unit u;
-	if (store_unit_get(db, p->unit_id, &u, err))
+	if (store_unit_get(store_tx_rd(tx), p->unit_id, &u, err))
 		return -1;
 	if (problem_source_parse(p->source) < 0)
 		return qd_fail(err, QD_EINVAL, "source", "问题来源无效", "source is not a known source");
@@ -222,13 +223,15 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 	"p.created_by, p.created_at, p.updated_at FROM problem p JOIN unit n ON n.id=p.unit_id "   \
 	"LEFT JOIN category c ON c.id=p.category_id"
 
-json_t *store_problem_get(sqlite3 *db, int64_t id)
+json_t *store_problem_get(struct store_rd *rd, int64_t id)
 {
+	sqlite3 *db = rd->db;
 	return db_get_row(db, PROBLEM_COLS " WHERE p.id=?", id);
 }
 
-json_t *store_task_problems(sqlite3 *db, int64_t task_id)
+json_t *store_task_problems(struct store_rd *rd, int64_t task_id)
 {
+	sqlite3 *db = rd->db;
 	json_t *a = json_array();
 	sqlite3_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id");
 	if (!st)
@@ -240,8 +243,9 @@ json_t *store_task_problems(sqlite3 *db, int64_t task_id)
 	return a;
 }
 
-json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total)
+json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)
 {
+	sqlite3 *db = rd->db;
 	struct where w;
 	where_init(&w);
 	if (f->own_user) {

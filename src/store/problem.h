@@ -2,7 +2,7 @@
  * audited read of a reporter's personal data. */
 #ifndef QD_STORE_PROBLEM_H
 #define QD_STORE_PROBLEM_H
-#include "store/filter.h"
+#include "store/list.h"
 #include "store/store.h"
 
 struct problem_new {
@@ -26,20 +26,15 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 /* Link problems to a task (state → assigned), inside the task's creation. */
 int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
 		       struct qd_err *err);
-/* The reporters' names of problems ids[0..n) (deduplicated JSON array of plaintext strings,
- * caller owns; for masking them inside text — keep it inside the store). */
-json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n);
-/* The same for every problem a task gathers. */
-json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
 /* The reporter's personal data in clear (name, phone, id_no, address; null when not given)
  * into o.  Plaintext: for the audited read only. */
 void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
 
 /* One problem as JSON (with unit_name, category_name), or NULL. */
-json_t *store_problem_get(sqlite3 *db, int64_t id);
+json_t *store_problem_get(struct store_rd *rd, int64_t id);
 /* Page of problems (newest first) matching f; *more = 1 when more follow; *total when f->count. */
-json_t *store_problem_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total);
+json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);
 /* Problems gathered by a task. */
-json_t *store_task_problems(sqlite3 *db, int64_t task_id);
+json_t *store_task_problems(struct store_rd *rd, int64_t task_id);
 
 #endif

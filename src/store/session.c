@@ -1,11 +1,13 @@
 /* session.c — credentials, lock-out counters and sessions/tokens (operational tables). */
 #include "store/session.h"
 #include "store/db.h"
+#include "store/internal.h"
 #include <stdio.h>
 #include <string.h>
 
-int store_credential_get(sqlite3 *db, const char *username, struct credential *c)
+int store_credential_get(struct store_rd *rd, const char *username, struct credential *c)
 {
+	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT u.id, c.pw_hash, c.failed, c.locked_until, u.active FROM user u "
 					  "JOIN credential c ON c.user_id=u.id WHERE u.username=?");
 	if (!st)
@@ -86,8 +88,9 @@ int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], stru
 	return step_done(db, st, err);
 }
 
-int64_t store_session_user(sqlite3 *db, const unsigned char hash[32], int64_t now_ms, char *kind)
+int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms, char *kind)
 {
+	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind FROM session s JOIN user u ON u.id=s.user_id "
 					  "WHERE s.token_hash=? AND NOT s.revoked AND s.expires_at>? AND u.active");
 	if (!st)

@@ -4,7 +4,6 @@
 #ifndef QD_STORE_SESSION_H
 #define QD_STORE_SESSION_H
 #include "store/store.h"
-#include <sqlite3.h>
 
 struct credential {
 	int64_t user_id;
@@ -15,7 +14,7 @@ struct credential {
 };
 
 /* 0 and *c filled, or -1 when no such user. */
-int store_credential_get(sqlite3 *db, const char *username, struct credential *c);
+int store_credential_get(struct store_rd *rd, const char *username, struct credential *c);
 /* Record a login attempt: ok resets the count; a failure increments it and, when it reaches
  * max_failures, locks the account until lock_until_ms. */
 int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_failures,
@@ -26,6 +25,6 @@ int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind,
 int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
 /* User id of a live session/token with this hash at now_ms, or 0.  *kind (≥ 8 bytes) gets
  * "session" or "token" when non-NULL. */
-int64_t store_session_user(sqlite3 *db, const unsigned char hash[32], int64_t now_ms, char *kind);
+int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms, char *kind);
 
 #endif

@@ -111,9 +111,10 @@ int store_key_read(const char *path, unsigned char key[crypto_secretbox_KEYBYTES
 
 static void reader_free(void *p)
 {
-	sqlite3 *db = p;
-	db_finalize_all(db);
-	sqlite3_close_v2(db);
+	struct store_rd *rd = p;
+	db_finalize_all(rd->db);
+	sqlite3_close_v2(rd->db);
+	free(rd);
 }
 
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err)
@@ -142,6 +143,8 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 		store_close(s);
 		return -1;
 	}
+	s->wrd.s = s;
+	s->wrd.db = s->wdb;
 	*out = s;
 	return 0;
 }
@@ -151,7 +154,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	store_writer_stop(s);
-	sqlite3 *r = pthread_getspecific(s->reader_key);
+	struct store_rd *r = pthread_getspecific(s->reader_key);
 	if (r) {
 		reader_free(r);
 		pthread_setspecific(s->reader_key, NULL);
@@ -172,18 +175,27 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
-sqlite3 *store_reader(struct store *s)
+struct store_rd *store_reader(struct store *s)
 {
-	sqlite3 *db = pthread_getspecific(s->reader_key);
-	if (!db) {
+	struct store_rd *rd = pthread_getspecific(s->reader_key);
+	if (!rd) {
 		struct qd_err err;
+		sqlite3 *db;
 		if (store_connect(s->path, 1, 0, &db, &err)) {
 			log_error("reader: %s", err.en);
 			return NULL;
 		}
-		pthread_setspecific(s->reader_key, db);
+		rd = xcalloc(1, sizeof *rd);
+		rd->s = s;
+		rd->db = db;
+		pthread_setspecific(s->reader_key, rd);
 	}
-	return db;
+	return rd;
+}
+
+struct store *store_rd_store(struct store_rd *rd)
+{
+	return rd->s;
 }
 
 /* --- the writer ------------------------------------------------------------------------------ */
@@ -211,6 +223,11 @@ int64_t store_next_id(struct store_tx *tx, const char *table)
 sqlite3 *store_tx_db(struct store_tx *tx)
 {
 	return tx->s->wdb;
+}
+
+struct store_rd *store_tx_rd(struct store_tx *tx)
+{
+	return &tx->s->wrd;
 }
 
 struct store *store_tx_store(struct store_tx *tx)

@@ -9,8 +9,10 @@
  * events (store_emit): the event is appended to the hash-chained log and applied to the
  * current-state tables in the same transaction.
  *
- * Reads: each thread gets its own read-only connection (store_reader), so readers never wait
- * for the writer (WAL).
+ * Reads: through a read handle (struct store_rd, opaque): each thread gets its own, over its own
+ * read-only connection (store_reader), so readers never wait for the writer (WAL); inside a
+ * command the writer's handle (store_tx_rd) reads what the transaction has written so far.  Every
+ * query function of the store headers takes one; no database type is visible above src/store.
  *
  * Ownership: json_t values returned by query functions belong to the caller (json_decref). */
 #ifndef QD_STORE_H
@@ -21,7 +23,7 @@
 
 struct store;    /* opaque */
 struct store_tx; /* the writer's view inside a command */
-struct sqlite3;
+struct store_rd; /* a read handle (opaque): one per thread, or the writer's inside a command */
 
 struct store_opts {
 	const char *path;      /* database file */
@@ -72,7 +74,8 @@ int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const c
 		   json_t *row, json_t *extra, struct qd_err *err);
 /* Next id for a table (ids come from the writer, so events carry them). */
 int64_t store_next_id(struct store_tx *tx, const char *table);
-struct sqlite3 *store_tx_db(struct store_tx *tx);
+/* The writer's read handle inside a command (reads see the transaction's own writes). */
+struct store_rd *store_tx_rd(struct store_tx *tx);
 struct store *store_tx_store(struct store_tx *tx);
 /* Milliseconds timestamp of the current transaction's events. */
 int64_t store_tx_now(struct store_tx *tx);
@@ -81,8 +84,11 @@ int64_t store_tx_now(struct store_tx *tx);
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-/* This thread's read-only connection (opened on first use, closed at thread exit). */
-struct sqlite3 *store_reader(struct store *s);
+/* This thread's read handle over its own read-only connection (opened on first use, closed at
+ * thread exit; owned by the store); NULL when the connection cannot be opened (logged). */
+struct store_rd *store_reader(struct store *s);
+/* The store a read handle reads. */
+struct store *store_rd_store(struct store_rd *rd);
 
 /* --- personal data -------------------------------------------------------------------------- */
 

@@ -5,6 +5,8 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "store/db.h"
+#include "store/filter.h"
+#include "store/internal.h"
 #include "store/org.h"
 #include "store/problem.h"
 #include "store/text.h"
@@ -114,15 +116,16 @@ void store_task_from_row(const struct row *row, struct task *t)
 	"LEFT JOIN user h ON h.id=t.handler_id LEFT JOIN user l ON l.id=t.leader_id "               \
 	"LEFT JOIN category c ON c.id=t.category_id"
 
-json_t *store_task_get(sqlite3 *db, int64_t id)
+json_t *store_task_get(struct store_rd *rd, int64_t id)
 {
+	sqlite3 *db = rd->db;
 	return db_get_row(db, TASK_COLS " WHERE t.id=?", id);
 }
 
-int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
+int store_task_read(struct store_rd *rd, int64_t id, struct task *t, char *origin_path, char *unit_path,
 		    struct qd_err *err)
 {
-	json_t *row = store_task_get(db, id);
+	json_t *row = store_task_get(rd, id);
 	if (!row)
 		return qd_fail(err, QD_ENOTFOUND, "id", "任务不存在", "no such task");
 	struct row r;
@@ -146,7 +149,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	char origin_path[128] = "";
 	unsigned need = tn->tier == TIER_IMMEDIATE ? RIGHT_PROBLEM_CREATE : RIGHT_TRIAGE;
 	for (int i = 0; i < tn->nproblems; i++) {
-		json_t *p = store_problem_get(db, tn->problem_ids[i]);
+		json_t *p = store_problem_get(store_tx_rd(tx), tn->problem_ids[i]);
 		if (!p)
 			return qd_fail(err, QD_ENOTFOUND, "problem_ids", "问题 %lld 不存在", "no such problem %lld",
 				       (long long)tn->problem_ids[i], (long long)tn->problem_ids[i]);
@@ -189,7 +192,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	if (tn->tier == TIER_IMMEDIATE) {
 		struct unit u;
 		t.unit_id = tn->unit_id ? tn->unit_id : origin;
-		if (store_unit_get(db, t.unit_id, &u, err))
+		if (store_unit_get(store_tx_rd(tx), t.unit_id, &u, err))
 			return -1;
 		snprintf(unit_path, sizeof unit_path, "%s", u.path);
 		t.handler_id = tn->handler_id ? tn->handler_id : a->user_id;
@@ -219,12 +222,13 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 /* Assignment references must exist: the unit, a handler who may handle there, a leader. */
 static int check_assign(sqlite3 *db, const struct task_input *in, char *unit_path, struct qd_err *err)
 {
+	struct store_rd rd = {.db = db};
 	struct unit u;
-	if (store_unit_get(db, in->unit_id, &u, err))
+	if (store_unit_get(&rd, in->unit_id, &u, err))
 		return -1;
 	snprintf(unit_path, 128, "%s", u.path);
 	struct grant g[32];
-	int n = store_user_grants(db, in->handler_id, g, 32);
+	int n = store_user_grants(&rd, in->handler_id, g, 32);
 	if (!store_user_active(db, in->handler_id))
 		return qd_fail(err, QD_ENOTFOUND, "handler_id", "责任人不存在", "no such handler");
 	if (!(grants_rights_on(g, n, u.path) & RIGHT_HANDLE))
@@ -232,7 +236,7 @@ static int check_assign(sqlite3 *db, const struct task_input *in, char *unit_pat
 			       "the handler must be staff of the handling unit (%s)", u.name, u.name);
 	if (!store_user_active(db, in->leader_id))
 		return qd_fail(err, QD_ENOTFOUND, "leader_id", "包保领导不存在", "no such leader in charge");
-	n = store_user_grants(db, in->leader_id, g, 32);
+	n = store_user_grants(&rd, in->leader_id, g, 32);
 	int is_leader = 0;
 	for (int i = 0; i < n; i++)
 		if (g[i].role == ROLE_LEADER)
@@ -248,7 +252,7 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 	sqlite3 *db = store_tx_db(tx);
 	struct task t = {0};
 	char origin_path[128], unit_path[128];
-	if (store_task_read(db, id, &t, origin_path, unit_path, err))
+	if (store_task_read(store_tx_rd(tx), id, &t, origin_path, unit_path, err))
 		return -1;
 	struct task_actor ta = {a->user_id,
 				grants_rights_on(a->grants, a->ngrants, origin_path) |
@@ -327,9 +331,10 @@ static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw,
 	buf_putc(out, ']');
 }
 
-int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
+int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
 		    int *more, int64_t *total)
 {
+	sqlite3 *db = rd->db;
 	struct where w;
 	where_init(&w);
 	/* Plan: a county- or township-wide list walks the (state, deadline, paths) or (deadline,
@@ -407,8 +412,10 @@ int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_w
 	return rc;
 }
 
-json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id)
+json_t *store_task_history(struct store_rd *rd, int64_t id)
 {
+	sqlite3 *db = rd->db;
+	struct store *s = rd->s;
 	json_t *arr = json_array();
 	json_t *names = NULL;
 	/* staff: whether the actor holds any role but resident (a resident's name is personal data) */

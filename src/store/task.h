@@ -4,7 +4,7 @@
 #define QD_STORE_TASK_H
 #include "core/role.h"
 #include "core/task.h"
-#include "store/filter.h"
+#include "store/list.h"
 #include "store/store.h"
 #include "base/row.h"
 #include "base/buf.h"
@@ -38,11 +38,11 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 		   const struct task_input *in, struct qd_err *err);
 
 /* Read a task's machine state and its scope paths (origin, handling; ≥ 128 bytes each). */
-int store_task_read(sqlite3 *db, int64_t id, struct task *t, char *origin_path, char *unit_path,
+int store_task_read(struct store_rd *rd, int64_t id, struct task *t, char *origin_path, char *unit_path,
 		    struct qd_err *err);
 /* Machine state from a row returned by the task queries (a JSON object or a list row). */
 void store_task_from_row(const struct row *row, struct task *t);
-json_t *store_task_get(sqlite3 *db, int64_t id);
+json_t *store_task_get(struct store_rd *rd, int64_t id);
 /* How a list is written straight to JSON text, the hot path of the task list (no intermediate
  * JSON objects): write() appends one row as a JSON value and returns 1, or 0 when it writes
  * nothing (a row the caller may not see). */
@@ -53,9 +53,9 @@ struct row_writer {
 
 /* Page of tasks sorted by deadline, written to out as a JSON array; *more = 1 when more follow;
  * *total when f->count.  0 or -1 (database error). */
-int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_writer *w,
+int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *w,
 		    struct buf *out, int *more, int64_t *total);
 /* The task's events (history), oldest first; notes and reasons in their masked form. */
-json_t *store_task_history(sqlite3 *db, struct store *s, int64_t id);
+json_t *store_task_history(struct store_rd *rd, int64_t id);
 
 #endif

@@ -1,6 +1,8 @@
 /* visit.c — household visits in the store. */
 #include "store/visit.h"
 #include "store/db.h"
+#include "store/filter.h"
+#include "store/internal.h"
 #include "store/org.h"
 #include "store/text.h"
 
@@ -8,7 +10,7 @@ int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, cons
 		       const char *household, const char *note, int64_t *id, struct qd_err *err)
 {
 	struct unit u;
-	if (store_unit_get(store_tx_db(tx), unit_id, &u, err))
+	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err))
 		return -1;
 	int64_t nid = store_next_id(tx, "visit");
 	json_t *row = json_pack("{sI sI ss sI ss so so sI}", "id", (json_int_t)nid, "unit_id", (json_int_t)unit_id,
@@ -26,13 +28,15 @@ int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, cons
 	"v.visited_on, v.household, v.note, v.created_at FROM visit v JOIN unit n ON n.id=v.unit_id "  \
 	"JOIN user u ON u.id=v.cadre_id"
 
-json_t *store_visit_get(sqlite3 *db, int64_t id)
+json_t *store_visit_get(struct store_rd *rd, int64_t id)
 {
+	sqlite3 *db = rd->db;
 	return db_get_row(db, VISIT_COLS " WHERE v.id=?", id);
 }
 
-json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
+json_t *store_visit_list(struct store_rd *rd, const struct list_filter *f, int *more)
 {
+	sqlite3 *db = rd->db;
 	struct where w;
 	where_init(&w);
 	where_scope(&w, f, "v.unit_path", NULL);

@@ -2,7 +2,7 @@
  * api_visit.c; login in auth.c).  The route table is in routes.c. */
 #ifndef QD_WEB_API_H
 #define QD_WEB_API_H
-#include "store/filter.h"
+#include "store/list.h"
 #include "web/req.h"
 
 void api_units(struct req *r);

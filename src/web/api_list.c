@@ -13,18 +13,19 @@ int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *
 	f->ngrants = r->ngrants;
 	f->right = right;
 	/* A resident without staff rights sees only what they submitted. */
-	if (!(r->rights & RIGHT_READ) && (r->rights & RIGHT_OWN))
+	struct scope sc = req_scope(r);
+	if (scope_own_only(&sc))
 		f->own_user = r->user_id;
 	const char *v;
 	f->limit = (v = req_query(r, "limit")) ? atoi(v) : 50;
 	f->offset = (v = req_query(r, "offset")) ? atoi(v) : 0;
 	if ((v = req_query(r, "unit_id"))) {
-		sqlite3 *db = req_db(r);
+		struct store_rd *rd = req_rd(r);
 		struct unit u;
 		struct qd_err err;
-		if (!db)
+		if (!rd)
 			return -1;
-		if (store_unit_get(db, atoll(v), &u, &err)) {
+		if (store_unit_get(rd, atoll(v), &u, &err)) {
 			req_error(r, &err);
 			return -1;
 		}

@@ -25,35 +25,6 @@ static void items(struct req *r, const struct presenter *p, json_t *rows)
 	req_json(r, 200, json_pack("{so}", "items", a));
 }
 
-/* A write whose argument is the request's JSON body plus ids resolved at dispatch. */
-struct org_w {
-	int64_t actor;
-	json_t *body;
-	int64_t id;      /* path id or result */
-	char pw_hash[256];
-	struct grant g[32];
-	int ng;
-	int revoke; /* grant_cmd: take the grant away */
-};
-
-static void org_w_free(void *p)
-{
-	struct org_w *w = p;
-	json_decref(w->body);
-	free(w);
-}
-
-static struct org_w *org_w_new(struct req *r)
-{
-	struct org_w *w = xcalloc(1, sizeof *w);
-	w->actor = r->user_id;
-	w->body = json_incref(r->json);
-	w->id = r->path_id;
-	memcpy(w->g, r->grants, sizeof w->g);
-	w->ng = r->ngrants;
-	return w;
-}
-
 static const char *bs(json_t *b, const char *k)
 {
 	return json_string_value(json_object_get(b, k));
@@ -64,93 +35,49 @@ static int64_t bi(json_t *b, const char *k)
 	return json_integer_value(json_object_get(b, k));
 }
 
-/* The admin right must cover the unit the change is made under. */
-static int admin_over(struct org_w *w, sqlite3 *db, int64_t unit_id, const char *field, struct qd_err *err)
-{
-	struct unit u;
-	if (store_unit_get(db, unit_id, &u, err)) {
-		snprintf(err->field, sizeof err->field, "%s", field);
-		return -1;
-	}
-	if (!(grants_rights_on(w->g, w->ng, u.path) & RIGHT_ADMIN))
-		return qd_fail(err, QD_EPERM, field, "您无权管理该单位", "you may not administer this unit");
-	return 0;
-}
-
-/* County-wide settings (categories, calendar, limits) need the admin right over a root unit. */
-static int admin_global(struct org_w *w, struct qd_err *err)
-{
-	for (int i = 0; i < w->ng; i++) {
-		const char *p = w->g[i].path;
-		if ((role_rights(w->g[i].role) & RIGHT_ADMIN) && p[0] == '/' && strchr(p + 1, '/') == p + strlen(p) - 1)
-			return 0;
-	}
-	return qd_fail(err, QD_EPERM, "", "只有全县（市）系统管理员可以修改全局设置",
-		       "only an administrator of the whole county may change global settings");
-}
-
 static void created_finish(struct req *r)
 {
-	struct org_w *w = r->warg;
+	struct store_write *w = r->warg;
 	api_created(r, r->route->pattern + 8, w->id);
-}
-
-static int unit_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	int64_t parent = bi(w->body, "parent_id");
-	if (admin_over(w, store_tx_db(tx), parent, "parent_id", err))
-		return -1;
-	return store_unit_create(tx, w->actor, parent, bs(w->body, "name"), bs(w->body, "kind"),
-				 bs(w->body, "peer_group"), &w->id, err);
 }
 
 void api_units(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		items(r, &present_unit, store_unit_list(db));
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		items(r, &present_unit, store_unit_list(rd));
 }
 
 void api_unit_create(struct req *r)
 {
-	req_write(r, unit_cmd, org_w_new(r), org_w_free, created_finish);
+	struct store_write *w = req_write_new(r, SW_UNIT_CREATE);
+	w->u.unit.parent_id = bi(r->json, "parent_id");
+	w->u.unit.name = bs(r->json, "name");
+	w->u.unit.kind = bs(r->json, "kind");
+	w->u.unit.peer_group = bs(r->json, "peer_group");
+	req_write(r, w, created_finish);
 }
 
 void api_categories(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		items(r, &present_category, store_category_list(db));
-}
-
-static int category_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	if (admin_global(w, err))
-		return -1;
-	return store_category_create(tx, w->actor, bi(w->body, "parent_id"), bs(w->body, "name"), &w->id, err);
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		items(r, &present_category, store_category_list(rd));
 }
 
 void api_category_create(struct req *r)
 {
-	req_write(r, category_cmd, org_w_new(r), org_w_free, created_finish);
+	struct store_write *w = req_write_new(r, SW_CATEGORY_CREATE);
+	w->u.category.parent_id = bi(r->json, "parent_id");
+	w->u.category.name = bs(r->json, "name");
+	req_write(r, w, created_finish);
 }
 
 void api_users(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		items(r, &present_user, store_user_list(db));
-}
-
-static int user_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	if (admin_over(w, store_tx_db(tx), bi(w->body, "unit_id"), "unit_id", err))
-		return -1;
-	return store_user_create(tx, w->actor, bs(w->body, "username"), bs(w->body, "display_name"),
-				 bi(w->body, "unit_id"), w->pw_hash, &w->id, err);
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		items(r, &present_user, store_user_list(rd));
 }
 
 void api_user_create(struct req *r)
@@ -167,49 +94,48 @@ void api_user_create(struct req *r)
 		req_error(r, &err);
 		return;
 	}
-	struct org_w *w = org_w_new(r);
-	if (auth_hash_password(req_str(r, "password"), w->pw_hash, sizeof w->pw_hash)) {
-		org_w_free(w);
+	struct store_write *w = req_write_new(r, SW_USER_CREATE);
+	if (auth_hash_password(req_str(r, "password"), w->u.user.pw_hash, sizeof w->u.user.pw_hash)) {
+		store_write_free(w);
 		req_fail(r, QD_EINTERNAL, "password", "无法计算密码摘要", "cannot hash the password");
 		return;
 	}
-	req_write(r, user_cmd, w, org_w_free, created_finish);
-}
-
-static int grant_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	if (admin_over(w, store_tx_db(tx), bi(w->body, "unit_id"), "unit_id", err))
-		return -1;
-	int role = role_parse(bs(w->body, "role"));
-	if (w->revoke)
-		return store_grant_revoke(tx, w->actor, w->id, (enum role)role, bi(w->body, "unit_id"), err);
-	return store_grant_add(tx, w->actor, w->id, (enum role)role, bi(w->body, "unit_id"), err);
+	w->u.user.username = u;
+	w->u.user.display_name = bs(r->json, "display_name");
+	w->u.user.unit_id = bi(r->json, "unit_id");
+	req_write(r, w, created_finish);
 }
 
 static void grant_finish(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		req_present(r, 200, &present_user, store_user_get(db, r->path_id));
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		req_present(r, 200, &present_user, store_user_get(rd, r->path_id));
+}
+
+static void grant(struct req *r, enum store_write_kind kind)
+{
+	struct store_write *w = req_write_new(r, kind);
+	w->u.grant.user_id = r->path_id;
+	w->u.grant.role = (enum role)role_parse(bs(r->json, "role"));
+	w->u.grant.unit_id = bi(r->json, "unit_id");
+	req_write(r, w, grant_finish);
 }
 
 void api_user_grant(struct req *r)
 {
-	req_write(r, grant_cmd, org_w_new(r), org_w_free, grant_finish);
+	grant(r, SW_GRANT_ADD);
 }
 
 void api_user_revoke(struct req *r)
 {
-	struct org_w *w = org_w_new(r);
-	w->revoke = 1;
-	req_write(r, grant_cmd, w, org_w_free, grant_finish);
+	grant(r, SW_GRANT_REVOKE);
 }
 
 void api_calendar(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
 	const char *y = req_query(r, "year");
 	int year;
@@ -220,21 +146,10 @@ void api_calendar(struct req *r)
 		date_to_ymd(clock_today(), &year, &m, &d);
 	}
 	struct viewer v = req_viewer(r);
-	json_t *rows = store_calendar_list(db, year);
+	json_t *rows = store_calendar_list(rd, year);
 	json_t *days = present_json_list(&present_calendar_day, &v, rows);
 	json_decref(rows);
 	req_json(r, 200, json_pack("{si so}", "year", year, "days", days));
-}
-
-static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	if (admin_global(w, err))
-		return -1;
-	int32_t d;
-	date_parse(bs(w->body, "date"), &d);
-	int kind = cal_kind_parse(bs(w->body, "kind"));
-	return store_calendar_set(tx, w->actor, d, kind, bs(w->body, "name"), err);
 }
 
 /* The day as set, through the calendar-day presenter (a day without a name: name null). */
@@ -251,13 +166,17 @@ static void calendar_finish(struct req *r)
 
 void api_calendar_set(struct req *r)
 {
-	req_write(r, calendar_cmd, org_w_new(r), org_w_free, calendar_finish);
+	struct store_write *w = req_write_new(r, SW_CALENDAR_SET);
+	date_parse(bs(r->json, "date"), &w->u.day.date);
+	w->u.day.kind = cal_kind_parse(bs(r->json, "kind"));
+	w->u.day.name = bs(r->json, "name");
+	req_write(r, w, calendar_finish);
 }
 
-static json_t *limits_json(sqlite3 *db)
+static json_t *limits_json(struct store_rd *rd)
 {
 	struct urgency_limit l[URG__COUNT];
-	store_limits_load(db, l);
+	store_limits_load(rd, l);
 	json_t *o = json_object();
 	for (int u = 0; u < URG__COUNT; u++)
 		json_object_set_new(o, urgency_name((enum urgency)u),
@@ -268,26 +187,9 @@ static json_t *limits_json(sqlite3 *db)
 
 void api_limits(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		req_json(r, 200, limits_json(db));
-}
-
-static int limits_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct org_w *w = arg;
-	if (admin_global(w, err))
-		return -1;
-	struct urgency_limit l[URG__COUNT];
-	store_limits_load(store_tx_db(tx), l);
-	int u = urgency_parse(bs(w->body, "urgency"));
-	l[u].respond = (int)bi(w->body, "respond");
-	l[u].complete = (int)bi(w->body, "complete");
-	l[u].max_extensions = (int)bi(w->body, "max_extensions");
-	if (l[u].respond > l[u].complete)
-		return qd_fail(err, QD_EINVAL, "respond", "响应时限不能长于办结时限",
-			       "the response limit cannot exceed the completion limit");
-	return store_limits_set(tx, w->actor, l, err);
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		req_json(r, 200, limits_json(rd));
 }
 
 static void limits_finish(struct req *r)
@@ -297,7 +199,12 @@ static void limits_finish(struct req *r)
 
 void api_limits_set(struct req *r)
 {
-	req_write(r, limits_cmd, org_w_new(r), org_w_free, limits_finish);
+	struct store_write *w = req_write_new(r, SW_LIMITS_SET);
+	w->u.limit.urgency = (enum urgency)urgency_parse(bs(r->json, "urgency"));
+	w->u.limit.respond = (int)bi(r->json, "respond");
+	w->u.limit.complete = (int)bi(r->json, "complete");
+	w->u.limit.max_extensions = (int)bi(r->json, "max_extensions");
+	req_write(r, w, limits_finish);
 }
 
 static json_t *params_json(const struct param *p)

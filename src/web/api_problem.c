@@ -15,57 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct intake_w {
-	struct problem_new p;
-	json_t *body; /* owns the strings p points into */
-	struct grant g[32];
-	int ng;
-	int64_t actor;
-	int immediate;
-	int64_t id, task_id;
-	char code[16];
-	int own; /* resident: any unit allowed */
-};
-
-static void intake_free(void *p)
-{
-	struct intake_w *w = p;
-	json_decref(w->body);
-	free(w);
-}
-
-static int intake_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct intake_w *w = arg;
-	if (!w->own) {
-		struct unit u;
-		if (store_unit_get(store_tx_db(tx), w->p.unit_id, &u, err))
-			return -1;
-		if (!(grants_rights_on(w->g, w->ng, u.path) & RIGHT_PROBLEM_CREATE))
-			return qd_fail(err, QD_EPERM, "unit_id", "您无权登记该单位的问题",
-				       "you may not log problems for this unit");
-	}
-	if (store_problem_create(tx, w->actor, &w->p, &w->id, w->code, err))
-		return -1;
-	if (w->immediate) {
-		const char *measures = json_string_value(json_object_get(w->body, "measures"));
-		/* The title is the description's first 60 characters — cut after masking, so a cut
-		 * never leaves part of a number in clear (store/text.h). */
-		struct task_new tn = {.title = w->p.description, .title_cut = 60, .measures = measures,
-				      .tier = TIER_IMMEDIATE, .urgency = URG_NORMAL, .category_id = w->p.category_id,
-				      .problem_ids = &w->id, .nproblems = 1};
-		struct actor a = {w->actor, w->g, w->ng};
-		if (store_task_create(tx, &a, &tn, &w->task_id, err))
-			return -1;
-	}
-	return 0;
-}
-
 static void intake_finish(struct req *r)
 {
-	struct intake_w *w = r->warg;
+	struct store_write *w = r->warg;
 	json_t *o = json_pack("{sI ss ss}", "id", (json_int_t)w->id, "code", w->code, "state",
-			      problem_state_name(w->immediate ? PS_ASSIGNED : PS_NEW));
+			      problem_state_name(w->u.intake.immediate ? PS_ASSIGNED : PS_NEW));
 	json_object_set_new(o, "task_id", w->task_id ? json_integer(w->task_id) : json_null());
 	req_json(r, 201, o);
 }
@@ -91,43 +45,41 @@ void api_problem_create(struct req *r)
 		req_fail(r, QD_EINVAL, "measures", "即知即办须填写办理措施", "measures is required for an immediate (solved on the spot) problem");
 		return;
 	}
-	struct intake_w *w = xcalloc(1, sizeof *w);
-	w->body = json_incref(r->json);
-	w->actor = r->user_id;
-	memcpy(w->g, r->grants, sizeof w->g);
-	w->ng = r->ngrants;
-	w->own = !(r->rights & RIGHT_READ) && (r->rights & RIGHT_OWN);
-	w->immediate = immediate;
-	w->p.unit_id = req_int(r, "unit_id", 0);
-	w->p.category_id = req_int(r, "category_id", 0);
-	w->p.source = req_str(r, "source") ? req_str(r, "source") : problem_source_name(w->own ? PSRC_WEB : PSRC_VISIT);
-	w->p.description = req_str(r, "description");
-	w->p.visit_id = req_int(r, "visit_id", 0);
-	w->p.anonymous = req_bool(r, "anonymous", 0);
-	w->p.no_disclose = req_bool(r, "no_disclose", 0);
-#define REP(k) (json_string_value(json_object_get(rep, k)) && *json_string_value(json_object_get(rep, k)) ? json_string_value(json_object_get(rep, k)) : NULL)
-	w->p.name = REP("name");
-	w->p.phone = REP("phone");
-	w->p.id_no = REP("id_no");
-	w->p.address = REP("address");
-#undef REP
-	if (immediate && w->own) {
-		intake_free(w);
+	struct scope sc = req_scope(r);
+	int own = scope_own_only(&sc);
+	if (immediate && own) {
 		req_fail(r, QD_EPERM, "tier", "群众提交的问题不能直接标为即知即办", "residents cannot mark a problem as solved on the spot");
 		return;
 	}
-	req_write(r, intake_cmd, w, intake_free, intake_finish);
+	struct store_write *w = req_write_new(r, SW_PROBLEM_INTAKE);
+	struct problem_new *p = &w->u.intake.p;
+	w->u.intake.immediate = immediate;
+	w->u.intake.measures = measures;
+	p->unit_id = req_int(r, "unit_id", 0);
+	p->category_id = req_int(r, "category_id", 0);
+	p->source = req_str(r, "source") ? req_str(r, "source") : problem_source_name(own ? PSRC_WEB : PSRC_VISIT);
+	p->description = req_str(r, "description");
+	p->visit_id = req_int(r, "visit_id", 0);
+	p->anonymous = req_bool(r, "anonymous", 0);
+	p->no_disclose = req_bool(r, "no_disclose", 0);
+#define REP(k) (json_string_value(json_object_get(rep, k)) && *json_string_value(json_object_get(rep, k)) ? json_string_value(json_object_get(rep, k)) : NULL)
+	p->name = REP("name");
+	p->phone = REP("phone");
+	p->id_no = REP("id_no");
+	p->address = REP("address");
+#undef REP
+	req_write(r, w, intake_finish);
 }
 
 /* The problem if the caller may see it (read right over its unit, or they submitted it). */
-static json_t *visible(struct req *r, sqlite3 *db, int64_t id)
+static json_t *visible(struct req *r, struct store_rd *rd, int64_t id)
 {
-	json_t *p = store_problem_get(db, id);
+	json_t *p = store_problem_get(rd, id);
 	if (!p)
 		return NULL;
-	const char *path = json_string_value(json_object_get(p, "unit_path"));
-	int own = (r->rights & RIGHT_OWN) && json_integer_value(json_object_get(p, "created_by")) == r->user_id;
-	if ((req_rights_on(r, path) & RIGHT_READ) || own)
+	struct scope sc = req_scope(r);
+	if (scope_sees_problem(&sc, json_string_value(json_object_get(p, "unit_path")),
+			       json_integer_value(json_object_get(p, "created_by"))))
 		return p;
 	json_decref(p);
 	return NULL;
@@ -135,10 +87,10 @@ static json_t *visible(struct req *r, sqlite3 *db, int64_t id)
 
 void api_problem_get(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *p = visible(r, db, r->path_id);
+	json_t *p = visible(r, rd, r->path_id);
 	if (!p) {
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
@@ -148,10 +100,10 @@ void api_problem_get(struct req *r)
 
 void api_problem_pii(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *p = visible(r, db, r->path_id);
+	json_t *p = visible(r, rd, r->path_id);
 	if (!p) {
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
@@ -160,57 +112,22 @@ void api_problem_pii(struct req *r)
 	json_decref(p);
 }
 
-struct triage_w {
-	int64_t actor, id, into;
-	char reason[2048];
-	int merge;
-};
-
-static int triage_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct triage_w *w = arg;
-	return w->merge ? store_problem_merge(tx, w->actor, w->id, w->into, err)
-			: store_problem_decline(tx, w->actor, w->id, w->reason, err);
-}
-
 static void triage_finish(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		req_present(r, 200, &present_problem, store_problem_get(db, r->path_id));
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		req_present(r, 200, &present_problem, store_problem_get(rd, r->path_id));
 }
 
+/* Merge or decline: whether the caller may see the problem (and the original it duplicates)
+ * and holds the triage right over it is decided on the writer (store/write.c). */
 static void triage(struct req *r, int merge)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
-		return;
-	json_t *p = visible(r, db, r->path_id);
-	if (!p) {
-		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
-		return;
-	}
-	unsigned rights = req_rights_on(r, json_string_value(json_object_get(p, "unit_path")));
-	json_decref(p);
-	if (!(rights & RIGHT_TRIAGE)) {
-		req_fail(r, QD_EPERM, "id", "您无权研判该问题", "you may not triage this problem");
-		return;
-	}
-	if (merge) { /* the duplicate's original must be visible to the caller too */
-		json_t *into = visible(r, db, req_int(r, "into", 0));
-		if (!into) {
-			req_fail(r, QD_ENOTFOUND, "into", "目标问题不存在", "no such problem to merge into");
-			return;
-		}
-		json_decref(into);
-	}
-	struct triage_w *w = xcalloc(1, sizeof *w);
-	w->actor = r->user_id;
-	w->id = r->path_id;
-	w->merge = merge;
-	w->into = req_int(r, "into", 0);
-	snprintf(w->reason, sizeof w->reason, "%s", req_str(r, "reason") ? req_str(r, "reason") : "");
-	req_write(r, triage_cmd, w, free, triage_finish);
+	struct store_write *w = req_write_new(r, merge ? SW_PROBLEM_MERGE : SW_PROBLEM_DECLINE);
+	w->u.triage.id = r->path_id;
+	w->u.triage.into = req_int(r, "into", 0);
+	w->u.triage.reason = req_str(r, "reason");
+	req_write(r, w, triage_finish);
 }
 
 void api_problem_merge(struct req *r)
@@ -225,13 +142,13 @@ void api_problem_decline(struct req *r)
 
 static void list_answer(struct req *r, struct list_filter *f)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
 	int more = 0;
 	int64_t total = -1;
 	struct viewer v = req_viewer(r);
-	json_t *rows = store_problem_list(db, f, &more, &total);
+	json_t *rows = store_problem_list(rd, f, &more, &total);
 	json_t *items = present_json_list(&present_problem, &v, rows);
 	json_decref(rows);
 	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f->limit, "offset", f->offset);
@@ -241,29 +158,16 @@ static void list_answer(struct req *r, struct list_filter *f)
 }
 
 /* A lookup by the reporter's phone: the personal-data right, confined to where it holds, and
- * audited like a read of the personal data (a pii.lookup event before the answer). */
-struct lookup_w {
-	int64_t actor;
-	char hash[33];
-};
-
-static int lookup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct lookup_w *w = arg;
-	json_t *p = json_pack("{s[s] ss}", "fields", "phone", "phone_hash", w->hash);
-	int64_t seq = store_emit(tx, w->actor, "pii.lookup", "problem", 0, p, err);
-	json_decref(p);
-	return seq < 0 ? -1 : 0;
-}
-
+ * audited like a read of the personal data (SW_PHONE_LOOKUP: a pii.lookup event before the
+ * answer). */
 static void lookup_finish(struct req *r)
 {
-	struct lookup_w *w = r->warg;
+	struct store_write *w = r->warg;
 	struct list_filter f;
 	char up[128];
 	if (api_list_filter(r, &f, RIGHT_PII, up))
 		return;
-	f.phone_hash = w->hash;
+	f.phone_hash = w->u.lookup.phone_hash;
 	list_answer(r, &f);
 }
 
@@ -276,14 +180,13 @@ void api_problems(struct req *r)
 				 "looking up by phone needs the personal-data right");
 			return;
 		}
-		struct lookup_w *w = xcalloc(1, sizeof *w);
-		w->actor = r->user_id;
-		if (store_phone_hash(server_store(r->srv), phone, w->hash)) {
-			free(w);
+		struct store_write *w = req_write_new(r, SW_PHONE_LOOKUP);
+		if (store_phone_hash(server_store(r->srv), phone, w->u.lookup.phone_hash)) {
+			store_write_free(w);
 			req_fail(r, QD_EINVAL, "reporter_phone", "联系电话格式不正确", "reporter_phone is not a valid phone number");
 			return;
 		}
-		req_write(r, lookup_cmd, w, free, lookup_finish);
+		req_write(r, w, lookup_finish);
 		return;
 	}
 	struct list_filter f;

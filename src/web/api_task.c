@@ -1,7 +1,6 @@
 /* api_task.c — the task list over HTTP: create from problems (optionally assigning at once),
  * read, history, and every action of the state machine at POST /tasks/{id}/{action}. */
 #include "base/mem.h"
-#include "store/text.h"
 #include "store/problem.h"
 #include "store/task.h"
 #include "web/api.h"
@@ -11,38 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct task_w {
-	struct actor a;
-	struct grant g[32];
-	json_t *body;
-	int64_t id;
-	enum task_action action;
-	struct task_input in;
-	struct task_new tn;
-	int64_t pids[100];
-	int assign;
-	unsigned status; /* 201 for a new task, 200 after an action */
-};
-
-static void task_w_free(void *p)
-{
-	struct task_w *w = p;
-	json_decref(w->body);
-	free(w);
-}
-
-static struct task_w *task_w_new(struct req *r)
-{
-	struct task_w *w = xcalloc(1, sizeof *w);
-	memcpy(w->g, r->grants, sizeof w->g);
-	w->a.user_id = r->user_id;
-	w->a.grants = w->g;
-	w->a.ngrants = r->ngrants;
-	w->body = json_incref(r->json);
-	task_input_init(&w->in);
-	return w;
-}
 
 static void input_from(struct task_input *in, json_t *b)
 {
@@ -68,88 +35,81 @@ static void input_from(struct task_input *in, json_t *b)
 
 /* --- create ----------------------------------------------------------------------------------- */
 
-static int create_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct task_w *w = arg;
-	if (store_task_create(tx, &w->a, &w->tn, &w->id, err))
-		return -1;
-	if (w->assign)
-		return store_task_act(tx, &w->a, w->id, TA_ASSIGN, &w->in, err);
-	return 0;
-}
-
 static void get_finish(struct req *r)
 {
-	struct task_w *w = r->warg;
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_write *w = r->warg;
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *t = store_task_get(db, w->id);
-	json_object_set_new(t, "problems", store_task_problems(db, w->id));
-	req_present(r, w->status, &present_task, t);
+	int64_t id = w->kind == SW_TASK_ACT ? w->u.act.id : w->id;
+	json_t *t = store_task_get(rd, id);
+	json_object_set_new(t, "problems", store_task_problems(rd, id));
+	req_present(r, w->kind == SW_TASK_ACT ? 200 : 201, &present_task, t);
 }
 
 void api_task_create(struct req *r)
 {
-	struct task_w *w = task_w_new(r);
+	struct store_write *w = req_write_new(r, SW_TASK_CREATE);
+	struct task_new *tn = &w->u.task.tn;
 	json_t *ids = json_object_get(r->json, "problem_ids");
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
-		if (i < 100)
-			w->pids[w->tn.nproblems++] = json_integer_value(v);
-	w->tn.problem_ids = w->pids;
-	w->tn.title = req_str(r, "title");
-	w->tn.measures = req_str(r, "measures");
+		if (i < WRITE_MAX_PROBLEMS)
+			w->u.task.problem_ids[tn->nproblems++] = json_integer_value(v);
+	tn->title = req_str(r, "title");
+	tn->measures = req_str(r, "measures");
 	const char *tier = req_str(r, "tier");
-	w->tn.tier = tier ? (enum tier)tier_parse(tier) : TIER_SCHEDULED;
+	tn->tier = tier ? (enum tier)tier_parse(tier) : TIER_SCHEDULED;
 	const char *urg = req_str(r, "urgency");
-	w->tn.urgency = urg ? (enum urgency)urgency_parse(urg) : URG_NORMAL;
-	w->tn.category_id = req_int(r, "category_id", 0);
-	input_from(&w->in, w->body);
-	w->in.urgency = -1;
-	w->assign = w->in.unit_id || w->in.handler_id || w->in.leader_id;
-	w->status = 201;
-	req_write(r, create_cmd, w, task_w_free, get_finish);
+	tn->urgency = urg ? (enum urgency)urgency_parse(urg) : URG_NORMAL;
+	tn->category_id = req_int(r, "category_id", 0);
+	struct task_input *in = &w->u.task.in;
+	input_from(in, r->json);
+	in->urgency = -1;
+	w->u.task.assign = in->unit_id || in->handler_id || in->leader_id;
+	req_write(r, w, get_finish);
 }
 
 /* --- read ------------------------------------------------------------------------------------- */
 
 /* The task row if the caller may see it: read right over its origin or handling unit, or a
  * resident whose problem it gathers. */
-static json_t *visible(struct req *r, sqlite3 *db, int64_t id)
+static json_t *visible(struct req *r, struct store_rd *rd, int64_t id)
 {
-	json_t *t = store_task_get(db, id);
+	json_t *t = store_task_get(rd, id);
 	if (!t)
 		return NULL;
-	unsigned rights = req_rights_on(r, json_string_value(json_object_get(t, "origin_path"))) |
-			  req_rights_on(r, json_string_value(json_object_get(t, "unit_path")));
-	if (rights & RIGHT_READ)
+	struct scope sc = req_scope(r);
+	const char *op = json_string_value(json_object_get(t, "origin_path"));
+	const char *up = json_string_value(json_object_get(t, "unit_path"));
+	if (scope_sees_task(&sc, op, up, NULL, 0))
 		return t;
-	if (r->rights & RIGHT_OWN) {
-		json_t *ps = store_task_problems(db, id);
-		size_t i;
+	if (scope_rights_any(&sc) & RIGHT_OWN) {
+		json_t *ps = store_task_problems(rd, id);
+		size_t i, n = json_array_size(ps);
 		json_t *p;
-		int own = 0;
+		int64_t *creators = xcalloc(n + 1, sizeof *creators);
 		json_array_foreach(ps, i, p)
-			if (json_integer_value(json_object_get(p, "created_by")) == r->user_id)
-				own = 1;
+			creators[i] = json_integer_value(json_object_get(p, "created_by"));
 		json_decref(ps);
-		if (own)
+		int seen = scope_sees_task(&sc, op, up, creators, (int)n);
+		free(creators);
+		if (seen)
 			return t;
 	}
 	json_decref(t);
 	return NULL;
 }
 
-/* The task of the path if the caller may see it (and this thread's read connection in *db);
+/* The task of the path if the caller may see it (and this thread's read handle in *rd);
  * otherwise answers (404, or 500 without a connection) and returns NULL. */
-static json_t *path_task(struct req *r, sqlite3 **db)
+static json_t *path_task(struct req *r, struct store_rd **rd)
 {
-	*db = req_db(r);
-	if (!*db)
+	*rd = req_rd(r);
+	if (!*rd)
 		return NULL;
-	json_t *t = visible(r, *db, r->path_id);
+	json_t *t = visible(r, *rd, r->path_id);
 	if (!t)
 		req_fail(r, QD_ENOTFOUND, "id", "任务不存在", "no such task");
 	return t;
@@ -157,18 +117,18 @@ static json_t *path_task(struct req *r, sqlite3 **db)
 
 void api_task_get(struct req *r)
 {
-	sqlite3 *db;
-	json_t *t = path_task(r, &db);
+	struct store_rd *rd;
+	json_t *t = path_task(r, &rd);
 	if (!t)
 		return;
-	json_object_set_new(t, "problems", store_task_problems(db, r->path_id));
+	json_object_set_new(t, "problems", store_task_problems(rd, r->path_id));
 	req_present(r, 200, &present_task, t);
 }
 
 void api_task_history(struct req *r)
 {
-	sqlite3 *db;
-	json_t *t = path_task(r, &db);
+	struct store_rd *rd;
+	json_t *t = path_task(r, &rd);
 	if (!t)
 		return;
 	/* The events are seen with the task's audience: notes and reasons in their masked form
@@ -179,7 +139,7 @@ void api_task_history(struct req *r)
 	row_from_json(&tr, &ti, t);
 	unsigned aud = present_audience(&present_task, &v, &tr, 0);
 	json_decref(t);
-	json_t *h = store_task_history(db, server_store(r->srv), r->path_id);
+	json_t *h = store_task_history(rd, r->path_id);
 	struct buf out;
 	buf_init(&out);
 	buf_puts(&out, "{\"task_id\":");
@@ -203,8 +163,8 @@ void api_tasks(struct req *r)
 	char up[128];
 	if (api_list_filter(r, &f, RIGHT_READ, up))
 		return;
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
 	int more = 0;
 	int64_t total = -1;
@@ -213,7 +173,7 @@ void api_tasks(struct req *r)
 	buf_puts(&out, "{\"items\":");
 	struct viewer v = req_viewer(r);
 	struct row_writer w = {&v, write_task};
-	if (store_task_list(db, &f, &w, &out, &more, &total)) {
+	if (store_task_list(rd, &f, &w, &out, &more, &total)) {
 		buf_free(&out);
 		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
 		return;
@@ -252,12 +212,6 @@ static int field_allowed(enum task_action a, const char *key)
 	return 0;
 }
 
-static int act_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct task_w *w = arg;
-	return store_task_act(tx, &w->a, w->id, w->action, &w->in, err);
-}
-
 void api_task_action(struct req *r)
 {
 	int a = task_action_parse(r->path_word);
@@ -276,25 +230,24 @@ void api_task_action(struct req *r)
 			return;
 		}
 	}
-	sqlite3 *db;
-	json_t *t = path_task(r, &db);
+	struct store_rd *rd;
+	json_t *t = path_task(r, &rd);
 	if (!t)
 		return;
 	json_decref(t);
-	struct task_w *w = task_w_new(r);
-	w->id = r->path_id;
-	w->action = (enum task_action)a;
-	w->status = 200;
-	input_from(&w->in, w->body);
-	req_write(r, act_cmd, w, task_w_free, get_finish);
+	struct store_write *w = req_write_new(r, SW_TASK_ACT);
+	w->u.act.id = r->path_id;
+	w->u.act.action = (enum task_action)a;
+	input_from(&w->u.act.in, r->json);
+	req_write(r, w, get_finish);
 }
 
 /* --- the originals, for the personal-data right (audited) ----------------------------------- */
 
 void api_task_pii(struct req *r)
 {
-	sqlite3 *db;
-	json_t *t = path_task(r, &db);
+	struct store_rd *rd;
+	json_t *t = path_task(r, &rd);
 	if (!t)
 		return;
 	api_pii(r, "task", r->path_id, json_string_value(json_object_get(t, "origin_path")),

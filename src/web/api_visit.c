@@ -4,53 +4,24 @@
 #include "store/visit.h"
 #include "web/api.h"
 #include "web/viewer.h"
-#include "store/text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct visit_w {
-	int64_t actor, id;
-	json_t *body;
-	struct grant g[32];
-	int ng;
-};
-
-static void visit_free(void *p)
-{
-	struct visit_w *w = p;
-	json_decref(w->body);
-	free(w);
-}
-
-static int visit_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct visit_w *w = arg;
-	int64_t unit_id = json_integer_value(json_object_get(w->body, "unit_id"));
-	struct unit u;
-	if (store_unit_get(store_tx_db(tx), unit_id, &u, err))
-		return -1;
-	if (!(grants_rights_on(w->g, w->ng, u.path) & RIGHT_VISIT))
-		return qd_fail(err, QD_EPERM, "unit_id", "您无权登记该单位的走访", "you may not log visits for this unit");
-	return store_visit_create(tx, w->actor, unit_id, json_string_value(json_object_get(w->body, "visited_on")),
-				  json_string_value(json_object_get(w->body, "household")),
-				  json_string_value(json_object_get(w->body, "note")), &w->id, err);
-}
-
 static void visit_finish(struct req *r)
 {
-	struct visit_w *w = r->warg;
+	struct store_write *w = r->warg;
 	api_created(r, "visit", w->id);
 }
 
 void api_visit_create(struct req *r)
 {
-	struct visit_w *w = xcalloc(1, sizeof *w);
-	w->actor = r->user_id;
-	w->body = json_incref(r->json);
-	memcpy(w->g, r->grants, sizeof w->g);
-	w->ng = r->ngrants;
-	req_write(r, visit_cmd, w, visit_free, visit_finish);
+	struct store_write *w = req_write_new(r, SW_VISIT_CREATE);
+	w->u.visit.unit_id = req_int(r, "unit_id", 0);
+	w->u.visit.visited_on = req_str(r, "visited_on");
+	w->u.visit.household = req_str(r, "household");
+	w->u.visit.note = req_str(r, "note");
+	req_write(r, w, visit_finish);
 }
 
 void api_visits(struct req *r)
@@ -59,11 +30,11 @@ void api_visits(struct req *r)
 	char up[128];
 	if (api_list_filter(r, &f, RIGHT_READ, up))
 		return;
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
 	int more = 0;
-	json_t *rows = store_visit_list(db, &f, &more);
+	json_t *rows = store_visit_list(rd, &f, &more);
 	struct viewer v = req_viewer(r);
 	json_t *items = present_json_list(&present_visit, &v, rows);
 	json_decref(rows);
@@ -72,21 +43,22 @@ void api_visits(struct req *r)
 
 void api_visit_get(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (db)
-		req_present(r, 200, &present_visit, store_visit_get(db, r->path_id));
+	struct store_rd *rd = req_rd(r);
+	if (rd)
+		req_present(r, 200, &present_visit, store_visit_get(rd, r->path_id));
 }
 
 /* --- the originals, for the personal-data right (audited) ----------------------------------- */
 
 void api_visit_pii(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *v = store_visit_get(db, r->path_id);
+	json_t *v = store_visit_get(rd, r->path_id);
 	const char *path = json_string_value(json_object_get(v, "unit_path"));
-	if (!path || !(req_rights_on(r, path) & RIGHT_READ)) {
+	struct scope sc = req_scope(r);
+	if (!path || !scope_sees_visit(&sc, path)) {
 		json_decref(v);
 		req_fail(r, QD_ENOTFOUND, "id", "走访记录不存在", "no such visit");
 		return;

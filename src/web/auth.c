@@ -5,6 +5,7 @@
 #include "web/auth.h"
 #include "web/viewer.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "store/org.h"
 #include "store/session.h"
@@ -60,11 +61,11 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return 0;
 	if (strlen(token) > 128)
 		return qd_fail(err, QD_EAUTH, "Authorization", "令牌无效", "invalid token");
-	sqlite3 *db = store_reader(server_store(r->srv));
-	if (!db)
+	struct store_rd *rd = store_reader(server_store(r->srv));
+	if (!rd)
 		return qd_fail(err, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
 	token_hash(token, r->token_hash);
-	r->user_id = store_session_user(db, r->token_hash, clock_now_ms(), r->auth_kind);
+	r->user_id = store_session_user(rd, r->token_hash, clock_now_ms(), r->auth_kind);
 	if (!r->user_id) {
 		/* A stale cookie on a public route is harmless; on others it is a 401 below. */
 		if (!authz && r->route && r->route->auth == AUTH_PUBLIC)
@@ -72,34 +73,19 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EAUTH, authz ? "Authorization" : "qd_session", "登录已失效，请重新登录",
 			       "session expired or invalid; log in again");
 	}
-	r->ngrants = store_user_grants(db, r->user_id, r->grants, 32);
+	r->ngrants = store_user_grants(rd, r->user_id, r->grants, 32);
 	r->rights = grants_rights_any(r->grants, r->ngrants);
 	return 0;
 }
 
 /* --- login ------------------------------------------------------------------------------------ */
 
-struct login_w {
-	int64_t user_id;
-	int ok;
-	unsigned char hash[32];
+/* The token a login or token write hands out (only its hash goes to the store). */
+struct token_ctx {
 	char token[64];
+	char label[200];
+	int64_t days;
 };
-
-static int login_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct login_w *w = arg;
-	if (store_login_record(tx, w->user_id, w->ok, AUTH_MAX_FAILURES, store_tx_now(tx) + AUTH_LOCK_MS, err))
-		return -1;
-	if (!w->ok)
-		return 0;
-	json_t *p = json_object();
-	int64_t seq = store_emit(tx, w->user_id, "auth.login", "user", w->user_id, p, err);
-	json_decref(p);
-	if (seq < 0)
-		return -1;
-	return store_session_create(tx, w->user_id, "session", "", w->hash, store_tx_now(tx) + AUTH_SESSION_MS, err);
-}
 
 static void new_token(char *out, size_t n, unsigned char hash[32])
 {
@@ -111,32 +97,33 @@ static void new_token(char *out, size_t n, unsigned char hash[32])
 
 static void login_finish(struct req *r)
 {
-	struct login_w *w = r->warg;
-	if (!w->ok) {
+	struct store_write *w = r->warg;
+	struct token_ctx *t = r->fctx;
+	if (!w->u.login.ok) {
 		req_fail(r, QD_EAUTH, "password", "用户名或密码错误", "wrong username or password");
 		return;
 	}
-	snprintf(r->cookie, sizeof r->cookie, "qd_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", w->token,
+	snprintf(r->cookie, sizeof r->cookie, "qd_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", t->token,
 		 (long long)(AUTH_SESSION_MS / 1000));
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *row = store_user_get(db, w->user_id);
+	json_t *row = store_user_get(rd, w->u.login.user_id);
 	struct viewer v = req_viewer(r);
-	v.user_id = w->user_id; /* the user, seen by themself */
+	v.user_id = w->u.login.user_id; /* the user, seen by themself */
 	json_t *me = present_json(&present_user, &v, row);
 	json_decref(row);
-	req_json(r, 200, json_pack("{so ss}", "user", me ? me : json_null(), "token", w->token));
+	req_json(r, 200, json_pack("{so ss}", "user", me ? me : json_null(), "token", t->token));
 }
 
 void api_login(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
 	struct credential c;
 	const char *username = req_str(r, "username"), *password = req_str(r, "password");
-	if (store_credential_get(db, username, &c) || !c.active) {
+	if (store_credential_get(rd, username, &c) || !c.active) {
 		/* Same work and answer as a wrong password: no user enumeration by timing. */
 		char dummy[crypto_pwhash_STRBYTES];
 		auth_hash_password(password, dummy, sizeof dummy);
@@ -148,17 +135,18 @@ void api_login(struct req *r)
 			 "too many failed logins: the account is locked for 15 minutes");
 		return;
 	}
-	struct login_w *w = calloc(1, sizeof *w);
-	w->user_id = c.user_id;
-	w->ok = crypto_pwhash_str_verify(c.pw_hash, password, strlen(password)) == 0;
-	if (w->ok)
-		new_token(w->token, sizeof w->token, w->hash);
-	req_write(r, login_cmd, w, free, login_finish);
-}
-
-static int logout_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	return store_session_revoke(tx, arg, err);
+	struct store_write *w = req_write_new(r, SW_LOGIN);
+	struct token_ctx *t = xcalloc(1, sizeof *t);
+	w->u.login.user_id = c.user_id;
+	w->u.login.ok = crypto_pwhash_str_verify(c.pw_hash, password, strlen(password)) == 0;
+	w->u.login.max_failures = AUTH_MAX_FAILURES;
+	w->u.login.lock_ms = AUTH_LOCK_MS;
+	w->u.login.session_ms = AUTH_SESSION_MS;
+	if (w->u.login.ok)
+		new_token(t->token, sizeof t->token, w->u.login.hash);
+	free(r->fctx);
+	r->fctx = t;
+	req_write(r, w, login_finish);
 }
 
 static void logout_finish(struct req *r)
@@ -169,17 +157,17 @@ static void logout_finish(struct req *r)
 
 void api_logout(struct req *r)
 {
-	unsigned char *h = malloc(32);
-	memcpy(h, r->token_hash, 32);
-	req_write(r, logout_cmd, h, free, logout_finish);
+	struct store_write *w = req_write_new(r, SW_LOGOUT);
+	memcpy(w->u.session.hash, r->token_hash, sizeof w->u.session.hash);
+	req_write(r, w, logout_finish);
 }
 
 void api_me(struct req *r)
 {
-	sqlite3 *db = req_db(r);
-	if (!db)
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
 		return;
-	json_t *me = store_user_get(db, r->user_id);
+	json_t *me = store_user_get(rd, r->user_id);
 	json_t *rights = json_array();
 	for (unsigned bit = 1; bit <= RIGHT_OWN; bit <<= 1)
 		if (r->rights & bit)
@@ -189,33 +177,22 @@ void api_me(struct req *r)
 	req_present(r, 200, &present_user, me);
 }
 
-struct token_w {
-	int64_t user_id;
-	unsigned char hash[32];
-	char token[64];
-	char label[200];
-	int64_t days;
-};
-
-static int token_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct token_w *w = arg;
-	return store_session_create(tx, w->user_id, "token", w->label, w->hash,
-				    store_tx_now(tx) + w->days * 86400000LL, err);
-}
-
 static void token_finish(struct req *r)
 {
-	struct token_w *w = r->warg;
-	req_present(r, 201, &present_token, json_pack("{ss ss sI}", "token", w->token, "label", w->label, "days", (json_int_t)w->days));
+	struct token_ctx *t = r->fctx;
+	req_present(r, 201, &present_token, json_pack("{ss ss sI}", "token", t->token, "label", t->label, "days", (json_int_t)t->days));
 }
 
 void api_token_create(struct req *r)
 {
-	struct token_w *w = calloc(1, sizeof *w);
-	w->user_id = r->user_id;
-	snprintf(w->label, sizeof w->label, "%s", req_str(r, "label") ? req_str(r, "label") : "");
-	w->days = req_int(r, "days", 90);
-	new_token(w->token, sizeof w->token, w->hash);
-	req_write(r, token_cmd, w, free, token_finish);
+	struct store_write *w = req_write_new(r, SW_TOKEN_CREATE);
+	struct token_ctx *t = xcalloc(1, sizeof *t);
+	snprintf(t->label, sizeof t->label, "%s", req_str(r, "label") ? req_str(r, "label") : "");
+	t->days = req_int(r, "days", 90);
+	new_token(t->token, sizeof t->token, w->u.session.hash);
+	w->u.session.label = t->label;
+	w->u.session.days = t->days;
+	free(r->fctx);
+	r->fctx = t;
+	req_write(r, w, token_finish);
 }

@@ -6,7 +6,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "core/role.h"
+#include "core/scope.h"
 #include "store/store.h"
+#include "store/write.h"
 #include <jansson.h>
 #include <microhttpd.h>
 #include <stdint.h>
@@ -46,8 +48,9 @@ struct req {
 	/* an asynchronous write */
 	struct store_cmd cmd;
 	void (*finish)(struct req *r);
-	void *warg;
+	void *warg;              /* the struct store_write (results read by finish) */
 	void (*warg_free)(void *);
+	void *fctx;              /* what finish needs beside the write (freed with the request) */
 };
 
 /* Answer with JSON text already written (takes ownership of text). */
@@ -58,10 +61,12 @@ void req_json(struct req *r, unsigned status, json_t *out);
 void req_error(struct req *r, const struct qd_err *err);
 /* Build an error and answer it. */
 void req_fail(struct req *r, enum qd_code code, const char *field, const char *zh, const char *en);
-/* Queue a write: fn runs on the writer thread inside a transaction; after its commit finish(r)
- * builds the answer (r->cmd.rc / r->cmd.err say how it went).  arg is freed with arg_free. */
-void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
-	       void (*finish)(struct req *r));
+/* A write of kind by the caller (their user id and grants), for req_write to queue. */
+struct store_write *req_write_new(struct req *r, enum store_write_kind kind);
+/* Queue the write w (taken): the store runs it on the writer thread inside a transaction; after
+ * its commit finish(r) builds the answer (r->cmd.rc / r->cmd.err say how it went, r->warg is w
+ * with its results).  w's strings must live as long as the request. */
+void req_write(struct req *r, struct store_write *w, void (*finish)(struct req *r));
 /* Typed access to the validated body / query (absent → def). */
 const char *req_str(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t def);
@@ -69,7 +74,9 @@ int req_bool(struct req *r, const char *name, int def);
 const char *req_query(struct req *r, const char *name);
 /* The caller's rights over a unit path. */
 unsigned req_rights_on(struct req *r, const char *path);
-/* This thread's read connection; answers 500 and returns NULL if it cannot be opened. */
-struct sqlite3 *req_db(struct req *r);
+/* The caller as scope decisions see them (core/scope.h; borrows r's grants). */
+struct scope req_scope(struct req *r);
+/* This thread's read handle; answers 500 and returns NULL if it cannot be opened. */
+struct store_rd *req_rd(struct req *r);
 
 #endif

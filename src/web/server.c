@@ -96,14 +96,22 @@ static void write_done(struct store_cmd *c)
 	MHD_resume_connection(r->conn);
 }
 
-void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
-	       void (*finish)(struct req *r))
+static void write_free(void *w)
 {
-	r->warg = arg;
-	r->warg_free = arg_free;
+	store_write_free(w);
+}
+
+struct store_write *req_write_new(struct req *r, enum store_write_kind kind)
+{
+	return store_write_new(kind, r->user_id, r->grants, r->ngrants);
+}
+
+void req_write(struct req *r, struct store_write *w, void (*finish)(struct req *r))
+{
+	r->warg = w;
+	r->warg_free = write_free;
 	r->finish = finish;
-	r->cmd.fn = fn;
-	r->cmd.arg = arg;
+	store_write_cmd(&r->cmd, w);
 	r->cmd.ctx = r;
 	r->cmd.on_done = write_done;
 	r->phase = PHASE_WAIT;
@@ -136,12 +144,18 @@ unsigned req_rights_on(struct req *r, const char *path)
 	return grants_rights_on(r->grants, r->ngrants, path);
 }
 
-struct sqlite3 *req_db(struct req *r)
+struct scope req_scope(struct req *r)
 {
-	struct sqlite3 *db = store_reader(r->srv->store);
-	if (!db)
+	struct scope s = {r->user_id, r->grants, r->ngrants};
+	return s;
+}
+
+struct store_rd *req_rd(struct req *r)
+{
+	struct store_rd *rd = store_reader(r->srv->store);
+	if (!rd)
 		req_fail(r, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
-	return db;
+	return rd;
 }
 
 static enum MHD_Result send_json(struct req *r)
@@ -313,6 +327,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r->raw);
 	if (r->warg_free)
 		r->warg_free(r->warg);
+	free(r->fctx);
 	free(r);
 	*con_cls = NULL;
 }

@@ -20,6 +20,7 @@
 #include "store/text.h"
 #include "store/store.h"
 #include "store/task.h"
+#include "store/internal.h" /* the store's own test: its connections */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -172,7 +173,7 @@ static void load_actor(struct store_tx *tx, int64_t uid, struct grant *g, int ma
 {
 	a->user_id = uid;
 	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, max);
+	a->ngrants = store_user_grants(store_tx_rd(tx), uid, g, max);
 }
 
 static int act(struct store_tx *tx, int64_t uid, int64_t task, enum task_action action, struct task_input *in,
@@ -262,7 +263,7 @@ static int64_t q_int(sqlite3 *db, const char *sql)
 
 static int64_t event_count(struct fx *f)
 {
-	return q_int(store_reader(f->s), "SELECT count(*) FROM event");
+	return q_int(store_reader(f->s)->db, "SELECT count(*) FROM event");
 }
 
 /* Direct SQL on a closed database (the tamperer's view). */
@@ -323,7 +324,7 @@ static void test_check_fresh_and_populated(void **state)
 	assert_true(n > 20);
 	check_ok(f->path, n); /* while the store is open */
 	/* the projections say what the commands did */
-	sqlite3 *db = store_reader(f->s);
+	sqlite3 *db = store_reader(f->s)->db;
 	assert_non_null(db);
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT state='signed_off' AND followed_up=1 AND satisfaction='satisfied' FROM task WHERE id=%lld",
@@ -387,7 +388,7 @@ static void test_refused_action_appends_nothing(void **state)
 	int64_t n = event_count(f);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT updated_at FROM task WHERE id=%lld", (long long)f->task_open);
-	int64_t updated = q_int(store_reader(f->s), sql);
+	int64_t updated = q_int(store_reader(f->s)->db, sql);
 	refused(f, TA_COMPLETE, f->handler, f->task_open, QD_EINVAL, "outcome");    /* input */
 	refused(f, TA_FOLLOW_UP, f->dispatcher, f->task_open, QD_ECONFLICT, "action"); /* state */
 	refused(f, TA_COMPLETE, f->grid, f->task_open, QD_EPERM, "action");         /* right */
@@ -397,7 +398,7 @@ static void test_refused_action_appends_nothing(void **state)
 	refused(f, TA_REOPEN, f->grid, f->task_done, QD_EPERM, "action");
 	refused(f, TA_REOPEN, f->dispatcher, 9999, QD_ENOTFOUND, "id");
 	assert_int_equal(event_count(f), n);
-	assert_int_equal(q_int(store_reader(f->s), sql), updated);
+	assert_int_equal(q_int(store_reader(f->s)->db, sql), updated);
 	/* the handler completes; he may not follow up (no right, and he is the handler) */
 	struct refused_arg ok = {TA_COMPLETE, f->handler, f->task_open, 1};
 	struct qd_err err;
@@ -416,7 +417,7 @@ static int64_t seq_of(struct fx *f, const char *kind)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT min(seq) FROM event WHERE kind='%s'", kind);
-	return q_int(store_reader(f->s), sql);
+	return q_int(store_reader(f->s)->db, sql);
 }
 
 static void expect_chain_break(const char *path, int64_t at, int64_t verified)
@@ -615,7 +616,7 @@ static void test_failing_command_in_batch(void **state)
 	/* the good ones follow each other in the log, the failing ones left no hole */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(seqs[i], before + 1 + i);
-	sqlite3 *db = store_reader(f->s);
+	sqlite3 *db = store_reader(f->s)->db;
 	assert_int_equal(event_count(f), before + 4);
 	assert_int_equal(q_int(db, "SELECT max(seq) - min(seq) + 1 = count(*) AND min(seq) = 1 FROM event"), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM category WHERE name IN ('批次一','批次二','批次三','批次四')"), 4);
@@ -734,7 +735,7 @@ static void test_pii_never_plaintext(void **state)
 {
 	struct fx *f = *state;
 	populate(f);
-	sqlite3 *db = store_reader(f->s);
+	sqlite3 *db = store_reader(f->s)->db;
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT problem_id, name, phone, id_no, address FROM problem_pii", -1, &st, NULL),
 			 SQLITE_OK);
@@ -823,7 +824,7 @@ static void test_queue_full(void **state)
 	assert_int_equal(c1.rc, 0);
 	assert_int_equal(store_queue_len(f->s), 0);
 	assert_int_equal(event_count(f), before + 1);
-	assert_int_equal(q_int(store_reader(f->s), "SELECT count(*) FROM category WHERE name='排队二'"), 0);
+	assert_int_equal(q_int(store_reader(f->s)->db, "SELECT count(*) FROM category WHERE name='排队二'"), 0);
 	/* with room again, the second goes through */
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_run(f->s, cmd_category, &a2, &err), 0);

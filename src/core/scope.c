@@ -1,0 +1,105 @@
+/* scope.c — scope decisions over grants and unit paths (see scope.h).  Pure; the role → rights
+ * table is core/role.c. */
+#include "core/scope.h"
+#include <string.h>
+
+unsigned scope_rights_on(const struct scope *s, const char *path)
+{
+	return grants_rights_on(s->grants, s->ngrants, path);
+}
+
+unsigned scope_rights_item(const struct scope *s, const char *origin_path, const char *unit_path)
+{
+	return scope_rights_on(s, origin_path) | scope_rights_on(s, unit_path);
+}
+
+unsigned scope_rights_any(const struct scope *s)
+{
+	return grants_rights_any(s->grants, s->ngrants);
+}
+
+int scope_own_only(const struct scope *s)
+{
+	unsigned r = scope_rights_any(s);
+	return !(r & RIGHT_READ) && (r & RIGHT_OWN);
+}
+
+/* "/N/": one segment. */
+static int is_root(const char *p)
+{
+	size_t l = strlen(p);
+	return l >= 3 && p[0] == '/' && p[l - 1] == '/' && strchr(p + 1, '/') == p + l - 1;
+}
+
+int scope_county_admin(const struct scope *s)
+{
+	for (int i = 0; i < s->ngrants; i++)
+		if ((role_rights(s->grants[i].role) & RIGHT_ADMIN) && is_root(s->grants[i].path))
+			return 1;
+	return 0;
+}
+
+/* 1 when path lies in the subtree of top (top is a prefix of path). */
+static int within(const char *path, const char *top)
+{
+	return strncmp(path, top, strlen(top)) == 0;
+}
+
+int scope_subtrees(const struct grant *g, int n, unsigned right, const char **out, int max)
+{
+	int np = 0;
+	for (int i = 0; i < n; i++) {
+		const char *p = g[i].path;
+		if (!(role_rights(g[i].role) & right) || !*p)
+			continue;
+		int covered = 0;
+		for (int j = 0; j < np; j++)
+			if (within(p, out[j]))
+				covered = 1;
+		if (covered)
+			continue;
+		/* p may hold some already kept: they go, p takes the first one's place. */
+		int k = 0, placed = 0;
+		for (int j = 0; j < np; j++) {
+			if (within(out[j], p)) {
+				if (!placed)
+					out[k++] = p;
+				placed = 1;
+			} else {
+				out[k++] = out[j];
+			}
+		}
+		np = k;
+		if (placed)
+			continue;
+		if (np == max)
+			return -1;
+		out[np++] = p;
+	}
+	return np;
+}
+
+int scope_sees_problem(const struct scope *s, const char *unit_path, int64_t created_by)
+{
+	if (scope_rights_on(s, unit_path) & RIGHT_READ)
+		return 1;
+	return (scope_rights_any(s) & RIGHT_OWN) && s->user_id && created_by == s->user_id;
+}
+
+int scope_sees_task(const struct scope *s, const char *origin_path, const char *unit_path,
+		    const int64_t *creators, int n)
+{
+	if (scope_rights_item(s, origin_path, unit_path) & RIGHT_READ)
+		return 1;
+	if (!(scope_rights_any(s) & RIGHT_OWN) || !s->user_id)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (creators[i] == s->user_id)
+			return 1;
+	return 0;
+}
+
+int scope_sees_visit(const struct scope *s, const char *unit_path)
+{
+	return (scope_rights_on(s, unit_path) & RIGHT_READ) != 0;
+}

@@ -1,0 +1,49 @@
+/* scope.h — scope decisions, pure: what a caller's grants give over a unit path, the outermost
+ * subtrees a right is granted on, and who may see an item.  Paths are the store's unit paths
+ * ("/1/5/23/"): a grant on a unit covers its subtree, i.e. every path it is a prefix of.
+ *
+ * The same decisions serve every place that makes them: the web layer before it reads an item,
+ * the store's commands on the writer thread (against the item as it is now), and the store's
+ * list queries, which turn scope_subtrees() into string ranges of SQL (store/filter.c).  The
+ * role → rights table itself is core/role.c. */
+#ifndef QD_SCOPE_H
+#define QD_SCOPE_H
+#include "core/role.h"
+#include <stdint.h>
+
+/* Who asks: the user and the grants they hold (borrowed). */
+struct scope {
+	int64_t user_id;
+	const struct grant *grants;
+	int ngrants;
+};
+
+/* Rights the grants give over the unit at path (grants_rights_on); NULL or "" → 0. */
+unsigned scope_rights_on(const struct scope *s, const char *path);
+/* Rights over an item that lies under two units (a task: where it came from, where it is
+ * handled): the union of both; either path may be NULL. */
+unsigned scope_rights_item(const struct scope *s, const char *origin_path, const char *unit_path);
+/* Rights of all grants regardless of scope (what the caller may do somewhere). */
+unsigned scope_rights_any(const struct scope *s);
+/* 1 when the caller is a resident and nothing more (the own right without the read right):
+ * they see and follow only what they submitted, and may submit for any unit. */
+int scope_own_only(const struct scope *s);
+/* 1 when the caller administers the whole county: the admin right on a root unit ("/N/").
+ * County-wide settings (categories, the calendar, urgency limits) need it. */
+int scope_county_admin(const struct scope *s);
+/* The outermost subtrees the right is granted on: the paths of the grants carrying right, with
+ * every path inside another left out (and duplicates), in grant order, into out[0..max)
+ * (borrowed from the grants).  Returns the count, or -1 when more than max would be needed
+ * (max ≥ ngrants always suffices).  0: the right is granted nowhere. */
+int scope_subtrees(const struct grant *g, int n, unsigned right, const char **out, int max);
+/* Who may see a problem under unit_path created by created_by: the read right over its unit,
+ * or a resident (the own right) who submitted it. */
+int scope_sees_problem(const struct scope *s, const char *unit_path, int64_t created_by);
+/* Who may see a task: the read right over its origin or its handling unit, or a resident who
+ * submitted one of the problems it gathers (their creators: creators[0..n), may be 0). */
+int scope_sees_task(const struct scope *s, const char *origin_path, const char *unit_path,
+		    const int64_t *creators, int n);
+/* Who may see a visit under unit_path: the read right over its unit. */
+int scope_sees_visit(const struct scope *s, const char *unit_path);
+
+#endif

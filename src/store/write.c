@@ -1,0 +1,319 @@
+/* write.c — the store's write commands (see write.h): each kind of struct store_write run on the
+ * writer inside its transaction, with the scope checks it needs made here, through core/scope.h,
+ * against the items as they are now.  The writes themselves are the store functions of org.c,
+ * problem.c, task.c, visit.c, session.c and text.c; this file only checks and calls them. */
+#include "store/write.h"
+#include "base/mem.h"
+#include "core/scope.h"
+#include "store/org.h"
+#include "store/session.h"
+#include "store/text.h"
+#include "store/visit.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store_write *store_write_new(enum store_write_kind kind, int64_t actor, const struct grant *g, int ng)
+{
+	struct store_write *w = xcalloc(1, sizeof *w);
+	w->kind = kind;
+	w->actor = actor;
+	if (ng > WRITE_MAX_GRANTS)
+		ng = WRITE_MAX_GRANTS;
+	if (g && ng > 0)
+		memcpy(w->grants, g, (size_t)ng * sizeof *g);
+	w->ngrants = ng > 0 ? ng : 0;
+	w->u.user.role = -1;
+	if (kind == SW_TASK_CREATE)
+		task_input_init(&w->u.task.in);
+	if (kind == SW_TASK_ACT)
+		task_input_init(&w->u.act.in);
+	return w;
+}
+
+void store_write_free(struct store_write *w)
+{
+	if (!w)
+		return;
+	json_decref(w->out);
+	free(w);
+}
+
+static struct scope who(const struct store_write *w)
+{
+	struct scope s = {w->actor, w->grants, w->ngrants};
+	return s;
+}
+
+/* The right must hold over the unit the change is made under (field names the unit). */
+static int right_over(struct store_tx *tx, const struct store_write *w, int64_t unit_id, unsigned right,
+		      const char *field, const char *zh, const char *en, struct qd_err *err)
+{
+	struct unit u;
+	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err)) {
+		snprintf(err->field, sizeof err->field, "%s", field);
+		return -1;
+	}
+	struct scope s = who(w);
+	if (w->console || (scope_rights_on(&s, u.path) & right))
+		return 0;
+	return qd_fail(err, QD_EPERM, field, "%s", "%s", zh, en);
+}
+
+static int admin_over(struct store_tx *tx, const struct store_write *w, int64_t unit_id, const char *field,
+		      struct qd_err *err)
+{
+	return right_over(tx, w, unit_id, RIGHT_ADMIN, field, "您无权管理该单位", "you may not administer this unit", err);
+}
+
+/* County-wide settings (categories, calendar, limits) need the admin right over a root unit. */
+static int county_admin(const struct store_write *w, struct qd_err *err)
+{
+	struct scope s = who(w);
+	if (w->console || scope_county_admin(&s))
+		return 0;
+	return qd_fail(err, QD_EPERM, "", "只有全县（市）系统管理员可以修改全局设置",
+		       "only an administrator of the whole county may change global settings");
+}
+
+/* The user a grant or password write names: by id, or by username (the CLI). */
+static int64_t user_named(struct store_tx *tx, int64_t id, const char *username, struct qd_err *err)
+{
+	if (!id && username)
+		id = store_user_by_name(store_tx_rd(tx), username);
+	if (id <= 0)
+		qd_fail(err, QD_ENOTFOUND, "username", "用户不存在", "no such user");
+	return id;
+}
+
+static int grant_write(struct store_tx *tx, struct store_write *w, int revoke, struct qd_err *err)
+{
+	int64_t uid = user_named(tx, w->u.grant.user_id, w->u.grant.username, err);
+	if (uid <= 0 || admin_over(tx, w, w->u.grant.unit_id, "unit_id", err))
+		return -1;
+	w->id = uid;
+	if (revoke)
+		return store_grant_revoke(tx, w->actor, uid, w->u.grant.role, w->u.grant.unit_id, err);
+	return store_grant_add(tx, w->actor, uid, w->u.grant.role, w->u.grant.unit_id, err);
+}
+
+static int limits_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	if (county_admin(w, err))
+		return -1;
+	struct urgency_limit l[URG__COUNT];
+	store_limits_load(store_tx_rd(tx), l);
+	enum urgency u = w->u.limit.urgency;
+	if ((unsigned)u >= URG__COUNT)
+		return qd_fail(err, QD_EINVAL, "urgency", "紧急程度无效", "unknown urgency");
+	l[u].respond = w->u.limit.respond;
+	l[u].complete = w->u.limit.complete;
+	l[u].max_extensions = w->u.limit.max_extensions;
+	if (l[u].respond > l[u].complete)
+		return qd_fail(err, QD_EINVAL, "respond", "响应时限不能长于办结时限",
+			       "the response limit cannot exceed the completion limit");
+	return store_limits_set(tx, w->actor, l, err);
+}
+
+static int intake_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	struct scope s = who(w);
+	/* A resident may submit for any unit; staff only where they may log problems. */
+	if (!scope_own_only(&s) &&
+	    right_over(tx, w, w->u.intake.p.unit_id, RIGHT_PROBLEM_CREATE, "unit_id", "您无权登记该单位的问题",
+		       "you may not log problems for this unit", err))
+		return -1;
+	if (store_problem_create(tx, w->actor, &w->u.intake.p, &w->id, w->code, err))
+		return -1;
+	if (!w->u.intake.immediate)
+		return 0;
+	/* The title is the description's first 60 characters — cut after masking, so a cut never
+	 * leaves part of a number in clear (store/text.h). */
+	struct task_new tn = {.title = w->u.intake.p.description, .title_cut = 60, .measures = w->u.intake.measures,
+			      .tier = TIER_IMMEDIATE, .urgency = URG_NORMAL, .category_id = w->u.intake.p.category_id,
+			      .problem_ids = &w->id, .nproblems = 1};
+	struct actor a = {w->actor, w->grants, w->ngrants};
+	return store_task_create(tx, &a, &tn, &w->task_id, err);
+}
+
+/* The problem id if the writer may see it, else an error naming field. */
+static int problem_seen(struct store_tx *tx, const struct store_write *w, int64_t id, const char *field,
+			const char *zh, const char *en, char *unit_path, struct qd_err *err)
+{
+	json_t *p = store_problem_get(store_tx_rd(tx), id);
+	struct scope s = who(w);
+	const char *path = json_string_value(json_object_get(p, "unit_path"));
+	int seen = p && (w->console || scope_sees_problem(&s, path, json_integer_value(json_object_get(p, "created_by"))));
+	if (seen && unit_path)
+		snprintf(unit_path, 128, "%s", path ? path : "");
+	json_decref(p);
+	return seen ? 0 : qd_fail(err, QD_ENOTFOUND, field, "%s", "%s", zh, en);
+}
+
+static int triage_write(struct store_tx *tx, struct store_write *w, int merge, struct qd_err *err)
+{
+	char path[128];
+	struct scope s = who(w);
+	if (problem_seen(tx, w, w->u.triage.id, "id", "问题不存在", "no such problem", path, err))
+		return -1;
+	if (!w->console && !(scope_rights_on(&s, path) & RIGHT_TRIAGE))
+		return qd_fail(err, QD_EPERM, "id", "您无权研判该问题", "you may not triage this problem");
+	if (!merge)
+		return store_problem_decline(tx, w->actor, w->u.triage.id, w->u.triage.reason ? w->u.triage.reason : "", err);
+	/* the duplicate's original must be visible to the caller too */
+	if (problem_seen(tx, w, w->u.triage.into, "into", "目标问题不存在", "no such problem to merge into", NULL, err))
+		return -1;
+	return store_problem_merge(tx, w->actor, w->u.triage.id, w->u.triage.into, err);
+}
+
+/* A lookup by the reporter's phone: the personal-data right somewhere (the list it answers is
+ * confined to where it holds), audited by a pii.lookup event before the answer. */
+static int lookup_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	struct scope s = who(w);
+	if (!w->console && !(scope_rights_any(&s) & RIGHT_PII))
+		return qd_fail(err, QD_EPERM, "reporter_phone", "按联系电话查找需要个人信息查阅权限",
+			       "looking up by phone needs the personal-data right");
+	json_t *p = json_pack("{s[s] ss}", "fields", "phone", "phone_hash", w->u.lookup.phone_hash);
+	int64_t seq = store_emit(tx, w->actor, "pii.lookup", "problem", 0, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
+/* The audited read: the personal-data right over the item as it is now, then the read and its
+ * pii.read event. */
+static int pii_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	const char *e = w->u.pii.entity;
+	struct store_rd *rd = store_tx_rd(tx);
+	json_t *item = !strcmp(e, "problem") ? store_problem_get(rd, w->u.pii.id)
+		       : !strcmp(e, "task")  ? store_task_get(rd, w->u.pii.id)
+		       : !strcmp(e, "visit") ? store_visit_get(rd, w->u.pii.id)
+					     : NULL;
+	struct scope s = who(w);
+	unsigned rights = scope_rights_item(&s, json_string_value(json_object_get(item, "origin_path")),
+					    json_string_value(json_object_get(item, "unit_path")));
+	int found = item != NULL;
+	json_decref(item);
+	if (!found)
+		return qd_fail(err, QD_ENOTFOUND, "id", "记录不存在", "no such item");
+	if (!w->console && !(rights & RIGHT_PII))
+		return qd_fail(err, QD_EPERM, "id", "您没有查阅其个人信息与原始记录的权限",
+			       "you may not read this item's personal data and original text");
+	json_decref(w->out);
+	w->out = NULL;
+	return store_pii_read(tx, w->actor, e, w->u.pii.id, &w->out, err);
+}
+
+static int task_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	struct actor a = {w->actor, w->grants, w->ngrants};
+	w->u.task.tn.problem_ids = w->u.task.problem_ids;
+	if (store_task_create(tx, &a, &w->u.task.tn, &w->id, err))
+		return -1;
+	if (w->u.task.assign)
+		return store_task_act(tx, &a, w->id, TA_ASSIGN, &w->u.task.in, err);
+	return 0;
+}
+
+static int login_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	int64_t uid = w->u.login.user_id;
+	if (store_login_record(tx, uid, w->u.login.ok, w->u.login.max_failures, store_tx_now(tx) + w->u.login.lock_ms,
+			       err))
+		return -1;
+	if (!w->u.login.ok)
+		return 0;
+	json_t *p = json_object();
+	int64_t seq = store_emit(tx, uid, "auth.login", "user", uid, p, err);
+	json_decref(p);
+	if (seq < 0)
+		return -1;
+	return store_session_create(tx, uid, "session", "", w->u.login.hash, store_tx_now(tx) + w->u.login.session_ms,
+				    err);
+}
+
+static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct store_write *w = arg;
+	switch (w->kind) {
+	case SW_ORG_SEED:
+		return store_org_seed(tx, err);
+	case SW_UNIT_CREATE:
+		if (admin_over(tx, w, w->u.unit.parent_id, "parent_id", err))
+			return -1;
+		return store_unit_create(tx, w->actor, w->u.unit.parent_id, w->u.unit.name, w->u.unit.kind,
+					 w->u.unit.peer_group, &w->id, err);
+	case SW_CATEGORY_CREATE:
+		if (county_admin(w, err))
+			return -1;
+		return store_category_create(tx, w->actor, w->u.category.parent_id, w->u.category.name, &w->id, err);
+	case SW_USER_CREATE:
+		if (admin_over(tx, w, w->u.user.unit_id, "unit_id", err) ||
+		    store_user_create(tx, w->actor, w->u.user.username, w->u.user.display_name, w->u.user.unit_id,
+				      w->u.user.pw_hash, &w->id, err))
+			return -1;
+		if (w->u.user.role < 0)
+			return 0;
+		if (w->u.user.role >= ROLE__COUNT)
+			return qd_fail(err, QD_EINVAL, "role", "角色无效", "unknown role");
+		return store_grant_add(tx, w->actor, w->id, (enum role)w->u.user.role, w->u.user.unit_id, err);
+	case SW_GRANT_ADD:
+		return grant_write(tx, w, 0, err);
+	case SW_GRANT_REVOKE:
+		return grant_write(tx, w, 1, err);
+	case SW_PASSWORD_SET:
+		if ((w->id = user_named(tx, 0, w->u.password.username, err)) <= 0)
+			return -1;
+		if (!w->console && w->id != w->actor)
+			return qd_fail(err, QD_EPERM, "username", "只能修改自己的密码", "you may change only your own password");
+		return store_password_set(tx, w->id, w->u.password.pw_hash, err);
+	case SW_CALENDAR_SET:
+		if (county_admin(w, err))
+			return -1;
+		return store_calendar_set(tx, w->actor, w->u.day.date, w->u.day.kind, w->u.day.name, err);
+	case SW_LIMITS_SET:
+		return limits_write(tx, w, err);
+	case SW_VISIT_CREATE:
+		if (right_over(tx, w, w->u.visit.unit_id, RIGHT_VISIT, "unit_id", "您无权登记该单位的走访",
+			       "you may not log visits for this unit", err))
+			return -1;
+		return store_visit_create(tx, w->actor, w->u.visit.unit_id, w->u.visit.visited_on, w->u.visit.household,
+					  w->u.visit.note, &w->id, err);
+	case SW_PROBLEM_INTAKE:
+		return intake_write(tx, w, err);
+	case SW_PROBLEM_MERGE:
+		return triage_write(tx, w, 1, err);
+	case SW_PROBLEM_DECLINE:
+		return triage_write(tx, w, 0, err);
+	case SW_PHONE_LOOKUP:
+		return lookup_write(tx, w, err);
+	case SW_PII_READ:
+		return pii_write(tx, w, err);
+	case SW_TASK_CREATE:
+		return task_write(tx, w, err);
+	case SW_TASK_ACT: {
+		struct actor a = {w->actor, w->grants, w->ngrants};
+		return store_task_act(tx, &a, w->u.act.id, w->u.act.action, &w->u.act.in, err);
+	}
+	case SW_LOGIN:
+		return login_write(tx, w, err);
+	case SW_LOGOUT:
+		return store_session_revoke(tx, w->u.session.hash, err);
+	case SW_TOKEN_CREATE:
+		return store_session_create(tx, w->actor, "token", w->u.session.label ? w->u.session.label : "",
+					    w->u.session.hash, store_tx_now(tx) + w->u.session.days * 86400000LL, err);
+	}
+	return qd_fail(err, QD_EINTERNAL, "", "未知的写操作", "unknown write");
+}
+
+void store_write_cmd(struct store_cmd *cmd, struct store_write *w)
+{
+	cmd->fn = write_exec;
+	cmd->arg = w;
+}
+
+int store_write_run(struct store *s, struct store_write *w, struct qd_err *err)
+{
+	return store_run(s, write_exec, w, err);
+}

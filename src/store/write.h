@@ -1,0 +1,161 @@
+/* write.h — the store's write commands, as the layers above ask for them: a struct store_write
+ * says who writes (the user and their grants), which write, and its typed arguments.  The caller
+ * fills one and submits it (store_write_submit, or store_write_run to wait for it); the writer
+ * thread runs it inside its transaction — the scope it needs is checked there, with core/scope.h,
+ * against the items as they are now — and leaves the results (a new id, the tracking code, the
+ * originals of an audited read) in the struct.  No code of the caller runs on the writer thread.
+ *
+ * Strings are borrowed: the caller keeps them alive until the write is done (the web layer's come
+ * from the request, which outlives its write).  The one owned result is out (store_write_clear).
+ *
+ * What each write checks on the writer (besides what its store function validates):
+ *   SW_UNIT_CREATE, SW_USER_CREATE, SW_GRANT_ADD, SW_GRANT_REVOKE   admin right over the unit
+ *   SW_CATEGORY_CREATE, SW_CALENDAR_SET, SW_LIMITS_SET              county administrator
+ *   SW_VISIT_CREATE                                                 visit right over the unit
+ *   SW_PROBLEM_INTAKE          problem-create right over the unit (a resident: any unit)
+ *   SW_PROBLEM_MERGE/DECLINE   triage right over the problem's unit (and the original visible)
+ *   SW_PII_READ, SW_PHONE_LOOKUP   the personal-data right over the item / somewhere
+ *   SW_TASK_CREATE, SW_TASK_ACT    the state machine's rights (store/task.c, core/task.c)
+ * A write from the console (console = 1: the CLI's operator, actor 0) is not scope-checked. */
+#ifndef QD_STORE_WRITE_H
+#define QD_STORE_WRITE_H
+#include "base/err.h"
+#include "core/calendar.h"
+#include "core/role.h"
+#include "core/task.h"
+#include "store/problem.h"
+#include "store/store.h"
+#include "store/task.h"
+#include <jansson.h>
+#include <stdint.h>
+
+#define WRITE_MAX_GRANTS 32
+#define WRITE_MAX_PROBLEMS 100
+
+enum store_write_kind {
+	SW_ORG_SEED,        /* init: the shipped calendar and default limits */
+	SW_UNIT_CREATE,     /* u.unit → id */
+	SW_CATEGORY_CREATE, /* u.category → id */
+	SW_USER_CREATE,     /* u.user → id; with u.user.role ≥ 0 also that grant on u.user.unit_id */
+	SW_GRANT_ADD,       /* u.grant (by id, or by u.grant.username) → id = the user */
+	SW_GRANT_REVOKE,    /* u.grant */
+	SW_PASSWORD_SET,    /* u.password (by u.password.username) → id = the user */
+	SW_CALENDAR_SET,    /* u.day */
+	SW_LIMITS_SET,      /* u.limit: one urgency's limits, the others kept */
+	SW_VISIT_CREATE,    /* u.visit → id */
+	SW_PROBLEM_INTAKE,  /* u.intake → id, code, task_id (immediate) */
+	SW_PROBLEM_MERGE,   /* u.triage (id into) */
+	SW_PROBLEM_DECLINE, /* u.triage (id reason) */
+	SW_PHONE_LOOKUP,    /* u.lookup: the audit event of a lookup by the reporter's phone */
+	SW_PII_READ,        /* u.pii → out: the item's personal data and originals (audited) */
+	SW_TASK_CREATE,     /* u.task → id (and the assignment, when assign) */
+	SW_TASK_ACT,        /* u.act */
+	SW_LOGIN,           /* u.login: the attempt recorded; ok → a session with hash */
+	SW_LOGOUT,          /* u.session.hash revoked */
+	SW_TOKEN_CREATE,    /* u.session: an API token for the actor */
+};
+
+struct store_write {
+	enum store_write_kind kind;
+	/* who writes */
+	int64_t actor;                         /* user id; 0 = the system (console) */
+	struct grant grants[WRITE_MAX_GRANTS]; /* the actor's grants, scope checked with them */
+	int ngrants;
+	int console;                           /* 1: the operator at the console, no scope checks */
+	union {
+		struct {
+			int64_t parent_id;
+			const char *name, *kind, *peer_group;
+		} unit;
+		struct {
+			int64_t parent_id;
+			const char *name;
+		} category;
+		struct {
+			const char *username, *display_name;
+			int64_t unit_id;
+			char pw_hash[256];
+			int role; /* console: also grant this role on unit_id; -1 = none */
+		} user;
+		struct {
+			int64_t user_id;         /* 0: the user named username */
+			const char *username;
+			enum role role;
+			int64_t unit_id;
+		} grant;
+		struct {
+			const char *username;
+			char pw_hash[256];
+		} password;
+		struct {
+			int32_t date;
+			int kind; /* enum cal_kind; 0 removes an override */
+			const char *name;
+		} day;
+		struct {
+			enum urgency urgency;
+			int respond, complete, max_extensions;
+		} limit;
+		struct {
+			int64_t unit_id;
+			const char *visited_on, *household, *note;
+		} visit;
+		struct {
+			struct problem_new p;
+			int immediate;        /* solved on the spot: a task of the immediate tier too */
+			const char *measures; /* immediate: what was done */
+		} intake;
+		struct {
+			int64_t id, into;
+			const char *reason;
+		} triage;
+		struct {
+			char phone_hash[33];
+		} lookup;
+		struct {
+			const char *entity; /* "problem" "task" "visit" */
+			int64_t id;
+		} pii;
+		struct {
+			struct task_new tn;
+			int64_t problem_ids[WRITE_MAX_PROBLEMS];
+			int assign;               /* assign at once, with in */
+			struct task_input in;
+		} task;
+		struct {
+			int64_t id;
+			enum task_action action;
+			struct task_input in;
+		} act;
+		struct {
+			int64_t user_id;
+			int ok;
+			unsigned char hash[32];  /* the new session's token hash (ok) */
+			int max_failures;        /* failures that lock the account */
+			int64_t lock_ms, session_ms; /* how long a lock and a session last */
+		} login;
+		struct {
+			unsigned char hash[32];
+			const char *label;
+			int64_t days; /* token lifetime */
+		} session;
+	} u;
+	/* results */
+	int64_t id;      /* the new item (creates) or the user written (grant, password) */
+	int64_t task_id; /* intake of an immediate problem: its task */
+	char code[16];   /* intake: the tracking code */
+	json_t *out;     /* SW_PII_READ: the originals (owned; store_write_clear) */
+};
+
+/* A write of kind by actor with grants g[0..ng) copied (at most WRITE_MAX_GRANTS), the rest zero
+ * (task inputs initialised, user role -1).  The caller owns it (free with store_write_free). */
+struct store_write *store_write_new(enum store_write_kind kind, int64_t actor, const struct grant *g, int ng);
+/* Free w and what it owns (NULL is fine). */
+void store_write_free(struct store_write *w);
+/* Point cmd at w: on_done, ctx are the caller's to set; then store_submit(s, cmd).  The writer
+ * runs w inside its transaction and sets cmd->rc / cmd->err; w's results are set on success. */
+void store_write_cmd(struct store_cmd *cmd, struct store_write *w);
+/* Run w as one command and wait for its commit (the CLI).  0 or -1 with err. */
+int store_write_run(struct store *s, struct store_write *w, struct qd_err *err);
+
+#endif
