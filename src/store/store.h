@@ -2,7 +2,8 @@
  * src/store/).  One backend today (embedded SQLite, WAL, synchronous=FULL); the interface keeps
  * SQL out of the layers above so a PostgreSQL backend can follow.
  *
- * Writes: every change is a command run on ONE writer thread.  The writer takes every command
+ * Writes: every change is a command run on ONE writer thread; the layers above ask for one with a
+ * struct store_write (store/write.h: who, which write, typed arguments).  The writer takes every command
  * waiting in the queue, runs them in one transaction (each inside its own savepoint, so one
  * failing command changes nothing and does not disturb the others), commits once, and only
  * then reports each command done: group commit.  A command changes state only by emitting
@@ -41,7 +42,11 @@ const char *store_path(const struct store *s);
 
 typedef int (*store_cmd_fn)(struct store_tx *tx, void *arg, struct qd_err *err);
 
-/* A queued command.  The caller owns it and keeps it alive until on_done has been called. */
+/* A queued command.  The caller owns it and keeps it alive until on_done has been called.
+ * Layers above the store do not write fn: they point the command at a struct store_write
+ * (store_write_cmd, store/write.h), whose typed arguments the store's own command runs.  fn is
+ * for the store's commands (write.c) and its unit tests; store_run(fn) for the CLI's one bulk job
+ * (the demo). */
 struct store_cmd {
 	store_cmd_fn fn;
 	void *arg;

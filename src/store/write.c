@@ -49,13 +49,15 @@ static struct scope who(const struct store_write *w)
 static int right_over(struct store_tx *tx, const struct store_write *w, int64_t unit_id, unsigned right,
 		      const char *field, const char *zh, const char *en, struct qd_err *err)
 {
+	if (w->console) /* the store function still checks that the unit exists */
+		return 0;
 	struct unit u;
 	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err)) {
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return -1;
 	}
 	struct scope s = who(w);
-	if (w->console || (scope_rights_on(&s, u.path) & right))
+	if (scope_rights_on(&s, u.path) & right)
 		return 0;
 	return qd_fail(err, QD_EPERM, field, "%s", "%s", zh, en);
 }

@@ -1,0 +1,160 @@
+/* test_scope.c — the scope decisions of core/scope.h: a grant covers its unit's subtree and
+ * nothing beside it (/1/5/ is not /1/50/), an item under two units gets the rights of both, the
+ * outermost subtrees of a right (what every list is confined to) drop what lies inside another
+ * and never repeat a path, the county administrator is the admin on a root unit only, and who
+ * sees a problem, a task or a visit — staff by the read right, a resident only their own. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/role.h"
+#include "core/scope.h"
+#include <stdio.h>
+#include <string.h>
+
+static struct grant G(enum role role, const char *path)
+{
+	struct grant g;
+	memset(&g, 0, sizeof g);
+	g.role = role;
+	snprintf(g.path, sizeof g.path, "%s", path);
+	return g;
+}
+
+static void test_rights_on_subtree(void **state)
+{
+	(void)state;
+	struct grant g[] = {G(ROLE_HANDLER, "/1/5/")};
+	struct scope s = {7, g, 1};
+	assert_true(scope_rights_on(&s, "/1/5/") & RIGHT_HANDLE);
+	assert_true(scope_rights_on(&s, "/1/5/23/") & RIGHT_HANDLE);
+	assert_int_equal(scope_rights_on(&s, "/1/50/"), 0); /* a sibling with the same digits first */
+	assert_int_equal(scope_rights_on(&s, "/1/"), 0);    /* the parent is not covered */
+	assert_int_equal(scope_rights_on(&s, ""), 0);
+	assert_int_equal(scope_rights_on(&s, NULL), 0);
+	assert_int_equal(scope_rights_any(&s), role_rights(ROLE_HANDLER));
+}
+
+static void test_rights_item(void **state)
+{
+	(void)state;
+	struct grant g[] = {G(ROLE_GRID, "/1/5/23/"), G(ROLE_PII, "/1/7/")};
+	struct scope s = {7, g, 2};
+	/* a task raised in village /1/5/23/ handled by department /1/7/ */
+	unsigned r = scope_rights_item(&s, "/1/5/23/", "/1/7/");
+	assert_true(r & RIGHT_VISIT);
+	assert_true(r & RIGHT_PII);
+	assert_int_equal(scope_rights_item(&s, NULL, "/1/7/"), RIGHT_PII);
+	assert_int_equal(scope_rights_item(&s, "/1/9/", "/1/8/"), 0);
+}
+
+static void test_own_only(void **state)
+{
+	(void)state;
+	struct grant res[] = {G(ROLE_RESIDENT, "/1/5/23/")};
+	struct grant both[] = {G(ROLE_RESIDENT, "/1/5/23/"), G(ROLE_GRID, "/1/5/23/")};
+	struct scope a = {7, res, 1}, b = {7, both, 2}, none = {0, NULL, 0};
+	assert_true(scope_own_only(&a));
+	assert_false(scope_own_only(&b)); /* a resident who is also staff sees as staff */
+	assert_false(scope_own_only(&none));
+}
+
+static void test_county_admin(void **state)
+{
+	(void)state;
+	struct grant county[] = {G(ROLE_ADMIN, "/1/")};
+	struct grant town[] = {G(ROLE_ADMIN, "/1/5/")};
+	struct grant disp[] = {G(ROLE_DISPATCHER, "/1/")};
+	struct grant two[] = {G(ROLE_ANALYST, "/1/"), G(ROLE_ADMIN, "/12/")};
+	struct scope a = {1, county, 1}, b = {1, town, 1}, c = {1, disp, 1}, d = {1, two, 2};
+	assert_true(scope_county_admin(&a));
+	assert_false(scope_county_admin(&b));
+	assert_false(scope_county_admin(&c));
+	assert_true(scope_county_admin(&d));
+}
+
+static void test_subtrees(void **state)
+{
+	(void)state;
+	struct grant g[] = {G(ROLE_HANDLER, "/1/5/23/"), G(ROLE_DISPATCHER, "/1/5/"), G(ROLE_ANALYST, "/1/7/"),
+			    G(ROLE_GRID, "/1/5/23/"), G(ROLE_ANALYST, "/1/50/")};
+	const char *out[5];
+	int n = scope_subtrees(g, 5, RIGHT_READ, out, 5);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "/1/5/"); /* the ancestor took the place of what it covers */
+	assert_string_equal(out[1], "/1/7/");
+	assert_string_equal(out[2], "/1/50/"); /* not inside /1/5/ */
+	/* a right granted only by some grants */
+	n = scope_subtrees(g, 5, RIGHT_TRIAGE, out, 5);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "/1/5/");
+	assert_int_equal(scope_subtrees(g, 5, RIGHT_PII, out, 5), 0);
+	/* too little room is said, never cut silently */
+	assert_int_equal(scope_subtrees(g, 5, RIGHT_READ, out, 2), -1);
+}
+
+static void test_subtrees_ancestor_of_several(void **state)
+{
+	(void)state;
+	struct grant g[] = {G(ROLE_GRID, "/1/5/1/"), G(ROLE_GRID, "/1/5/2/"), G(ROLE_ANALYST, "/1/9/"),
+			    G(ROLE_ANALYST, "/1/5/")};
+	const char *out[4];
+	int n = scope_subtrees(g, 4, RIGHT_READ, out, 4);
+	assert_int_equal(n, 2); /* /1/5/ once, not once per village it covers */
+	assert_string_equal(out[0], "/1/5/");
+	assert_string_equal(out[1], "/1/9/");
+}
+
+static void test_sees_problem(void **state)
+{
+	(void)state;
+	struct grant staff[] = {G(ROLE_GRID, "/1/5/23/")};
+	struct grant res[] = {G(ROLE_RESIDENT, "/1/5/23/")};
+	struct scope st = {3, staff, 1}, r = {9, res, 1}, anon = {0, NULL, 0};
+	assert_true(scope_sees_problem(&st, "/1/5/23/", 9));
+	assert_false(scope_sees_problem(&st, "/1/5/24/", 3)); /* staff: scope, not authorship */
+	assert_true(scope_sees_problem(&r, "/1/8/", 9));       /* a resident's own, anywhere */
+	assert_false(scope_sees_problem(&r, "/1/5/23/", 10));  /* a neighbour's, even in their village */
+	assert_false(scope_sees_problem(&anon, "/1/5/23/", 0));
+}
+
+static void test_sees_task(void **state)
+{
+	(void)state;
+	struct grant staff[] = {G(ROLE_HANDLER, "/1/7/")};
+	struct grant res[] = {G(ROLE_RESIDENT, "/1/5/23/")};
+	struct scope st = {3, staff, 1}, r = {9, res, 1};
+	int64_t creators[] = {4, 9};
+	assert_true(scope_sees_task(&st, "/1/5/23/", "/1/7/", NULL, 0)); /* handled in their unit */
+	assert_false(scope_sees_task(&st, "/1/5/23/", "/1/8/", creators, 2));
+	assert_false(scope_sees_task(&r, "/1/5/23/", "/1/7/", NULL, 0));
+	assert_true(scope_sees_task(&r, "/1/5/23/", "/1/7/", creators, 2)); /* gathers their problem */
+	assert_false(scope_sees_task(&r, "/1/5/23/", "/1/7/", creators, 1));
+}
+
+static void test_sees_visit(void **state)
+{
+	(void)state;
+	struct grant g[] = {G(ROLE_ANALYST, "/1/5/"), G(ROLE_RESIDENT, "/1/6/")};
+	struct scope s = {3, g, 2};
+	assert_true(scope_sees_visit(&s, "/1/5/23/"));
+	assert_false(scope_sees_visit(&s, "/1/6/2/")); /* the own right is not the read right */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rights_on_subtree),
+		cmocka_unit_test(test_rights_item),
+		cmocka_unit_test(test_own_only),
+		cmocka_unit_test(test_county_admin),
+		cmocka_unit_test(test_subtrees),
+		cmocka_unit_test(test_subtrees_ancestor_of_several),
+		cmocka_unit_test(test_sees_problem),
+		cmocka_unit_test(test_sees_task),
+		cmocka_unit_test(test_sees_visit),
+	};
+	return cmocka_run_group_tests_name("scope", tests, NULL, NULL);
+}
