@@ -265,7 +265,7 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 	snprintf(name, sizeof name, "%s", demo_residents[(size_t)rnd(g) % demo_residents_count].name);
 	struct problem_new pn = {.unit_id = g->vill[t][v], .category_id = g->cat[cat], .source = i % 9 ? "visit" : "hotline",
 				 .description = dp->text, .name = name, .phone = phone, .no_disclose = dp->sensitive};
-	int64_t pid, tid;
+	int64_t pid = 0, tid = 0; /* set by the steps (store_tx_run) */
 	char code[16];
 	if (store_tx_run(tx, g->at, gs_problem, &(struct gstep){.uid = g->grid[t].id, .pn = &pn, .code = code, .id = &pid},
 			 err))

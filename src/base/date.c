@@ -99,7 +99,6 @@ int64_t date_china_midnight_ms(int32_t day)
 
 void clock_set_today(struct clock *c, int32_t day)
 {
-	c->shift_ms = 0;
 	c->shift_ms = (int64_t)(day - date_china_day(clock_now_ms())) * DAY_MS;
 }
 

@@ -255,7 +255,7 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	struct problem_new pn = {.unit_id = group, .category_id = d->cat_top[cat], .source = i % 9 == 0 ? "hotline" : "visit",
 				 .description = dp->text, .name = resident, .phone = phone, .address = address,
 				 .anonymous = i % 13 == 0, .no_disclose = dp->sensitive};
-	int64_t pid, tid;
+	int64_t pid = 0, tid = 0; /* set by the steps (store_tx_run) */
 	char code[16];
 	static int64_t last_pid;
 	if (store_tx_run(tx, at(d, day), step_problem, &(struct step){.uid = creator, .pn = &pn, .code = code, .id = &pid},
