@@ -21,9 +21,12 @@ MS_DAY = 86400000
 CHINA = 8 * 3600000
 
 
-def china_date(ms):
-    """The China (UTC+8) date of ms since the epoch, "YYYY-MM-DD"."""
-    return time.strftime("%Y-%m-%d", time.gmtime((ms + CHINA) // 1000))
+def china_date(at):
+    """The China (UTC+8) date of a time: ms since the epoch (the database) or RFC 3339 in +08:00
+    (the API), "YYYY-MM-DD"."""
+    if isinstance(at, str):
+        return at[:10] if at.endswith("+08:00") else None
+    return time.strftime("%Y-%m-%d", time.gmtime((at + CHINA) // 1000))
 
 
 day_0704 = (1656892800000 + CHINA) // MS_DAY  # 2022-07-04T00:00:00Z → its China day number
