@@ -60,7 +60,7 @@ int cmd_user(struct cli_opts *o, const char *sub)
 		return 1;
 	}
 	struct qd_err err;
-	int rc = store_write_run(s, w, &err);
+	int rc = store_write_run(s, o->now, w, &err);
 	if (rc)
 		fprintf(stderr, "qingdan user %s: %s\n", sub, err.en);
 	else

@@ -315,7 +315,7 @@ void store_write_cmd(struct store_cmd *cmd, struct store_write *w)
 	cmd->arg = w;
 }
 
-int store_write_run(struct store *s, struct store_write *w, struct qd_err *err)
+int store_write_run(struct store *s, int64_t now, struct store_write *w, struct qd_err *err)
 {
-	return store_run(s, write_exec, w, err);
+	return store_run(s, now, write_exec, w, err);
 }

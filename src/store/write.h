@@ -155,7 +155,8 @@ void store_write_free(struct store_write *w);
 /* Point cmd at w: on_done, ctx are the caller's to set; then store_submit(s, cmd).  The writer
  * runs w inside its transaction and sets cmd->rc / cmd->err; w's results are set on success. */
 void store_write_cmd(struct store_cmd *cmd, struct store_write *w);
-/* Run w as one command and wait for its commit (the CLI).  0 or -1 with err. */
-int store_write_run(struct store *s, struct store_write *w, struct qd_err *err);
+/* Run w as one command at time now (ms since the epoch) and wait for its commit (the CLI).  0 or
+ * -1 with err. */
+int store_write_run(struct store *s, int64_t now, struct store_write *w, struct qd_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/date.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "core/role.h"
@@ -42,7 +43,7 @@ static int64_t ok_run(struct fx *f, struct store_write *w)
 {
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	if (store_write_run(f->s, w, &err))
+	if (store_write_run(f->s, clock_now_ms(), w, &err))
 		fail_msg("write %d failed: %s (field '%s')", w->kind, err.en, err.field);
 	int64_t id = w->id;
 	store_write_free(w);
@@ -93,7 +94,7 @@ static void refused(struct fx *f, struct store_write *w, enum qd_code code, cons
 	int64_t before = events(f);
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	int rc = store_write_run(f->s, w, &err);
+	int rc = store_write_run(f->s, clock_now_ms(), w, &err);
 	store_write_free(w);
 	assert_int_equal(rc, -1);
 	if (err.code != code || strcmp(err.field, field) != 0)
@@ -110,7 +111,7 @@ static int setup(void **state)
 	if (!f || !mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/qd.db", f->dir);
-	struct store_opts o = {.path = f->path, .create = 1};
+	struct store_opts o = {.path = f->path, .create = 1, .now = clock_now_ms()};
 	struct qd_err err;
 	if (store_open(&f->s, &o, &err))
 		return -1;
@@ -253,7 +254,7 @@ static void test_pii_scope(void **state)
 	w->u.pii.entity = "problem";
 	w->u.pii.id = f->problem_a;
 	struct qd_err err;
-	assert_int_equal(store_write_run(f->s, w, &err), 0);
+	assert_int_equal(store_write_run(f->s, clock_now_ms(), w, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(w->out, "phone")), "13912345678");
 	store_write_free(w);
 	assert_int_equal(events(f), before + 1); /* the pii.read event */
