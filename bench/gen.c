@@ -27,6 +27,7 @@
 #include "store/problem.h"
 #include "store/store.h"
 #include "store/task.h"
+#include "store/internal.h" /* a bulk loader of the store: store_tx_db for its pragmas */
 #include "web/auth.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -90,7 +91,7 @@ static const char *const syl2[NVILL] = {"风", "林", "岗", "湖", "桥", "庄"
 static int cache_actor(struct store_tx *tx, int64_t id, struct actor_c *a)
 {
 	a->id = id;
-	a->ng = store_user_grants(store_tx_db(tx), id, a->g, 8);
+	a->ng = store_user_grants(store_tx_rd(tx), id, a->g, 8);
 	return a->ng > 0 ? 0 : -1;
 }
 
