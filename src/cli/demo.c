@@ -4,17 +4,20 @@
  * honest share of overdue work are present.  Deterministic: a fixed pseudo-random sequence.
  *
  * Time is an argument here as everywhere: the demo is one command (one transaction) whose steps
- * each run at the past time they stand for (store_tx_run) — 09:00 China time on their day, plus
+ * each run at the past time they stand for (store_tx_write) — 09:00 China time on their day, plus
  * a quarter-minute per step so the steps of a day keep their order, and never later than the
- * command's own time.  No clock is pinned. */
+ * command's own time.  No clock is pinned.
+ *
+ * Each step is one of the store's write commands (store/write.h), the same the web layer submits:
+ * the organisation as the console, the walk as its users with the grants they hold (so the demo
+ * passes every scope check a real caller would).  The one callback left is the bulk transaction
+ * itself (demo_cmd, run by store_run in this process: there is no writer thread in the CLI). */
 #include "base/date.h"
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/demo_data.h"
 #include "core/unit.h"
-#include "store/org.h"
-#include "store/problem.h"
-#include "store/task.h"
+#include "store/write.h"
 #include "web/auth.h"
 #include <stdio.h>
 #include <string.h>
@@ -77,80 +80,88 @@ static int64_t at(struct demo *d, int32_t day)
 	return t < d->now ? t : d->now;
 }
 
-/* One step of the walk, run at its own time (store_tx_run). */
-struct step {
-	int64_t uid;                   /* who acts */
-	const struct problem_new *pn;  /* step_problem */
-	char *code;
-	int64_t problem, into;         /* step_merge, step_decline */
-	const char *reason;
-	const struct task_new *tn;     /* step_task */
-	int64_t *id;                   /* out: the problem or task created */
-	int64_t task;                  /* step_act */
-	enum task_action action;
-	struct task_input *in;
-};
+/* A write by uid (0: the console) acting with the grants they hold, for step(). */
+static struct store_write *as(int64_t uid, enum store_write_kind kind)
+{
+	struct store_write *w = store_write_new(kind, uid, NULL, 0);
+	w->console = uid == 0;
+	w->actor_grants = uid != 0;
+	return w;
+}
 
-static int user(struct store_tx *tx, struct demo *d, const char *username, const char *name, int64_t unit,
+/* Run w (freed) as a step of the demo at time t; *id (may be NULL) gets its result id. */
+static int step(struct store_tx *tx, int64_t t, struct store_write *w, int64_t *id, struct qd_err *err)
+{
+	int rc = store_tx_write(tx, t, w, err);
+	if (!rc && id)
+		*id = w->id;
+	store_write_free(w);
+	return rc;
+}
+
+static int user(struct store_tx *tx, int64_t t, struct demo *d, const char *username, const char *name, int64_t unit,
 		enum role role, int64_t *id, struct qd_err *err)
 {
-	if (store_user_create(tx, 0, username, name, unit, d->pw, id, err))
-		return -1;
-	return store_grant_add(tx, 0, *id, role, unit, err);
+	struct store_write *w = as(0, SW_USER_CREATE);
+	w->u.user.username = username;
+	w->u.user.display_name = name;
+	w->u.user.unit_id = unit;
+	w->u.user.role = (int)role;
+	snprintf(w->u.user.pw_hash, sizeof w->u.user.pw_hash, "%s", d->pw);
+	return step(tx, t, w, id, err);
 }
 
-static void actor_of(struct store_tx *tx, int64_t uid, struct grant *g, struct actor *a)
+static int grant(struct store_tx *tx, int64_t t, int64_t uid, enum role role, int64_t unit, struct qd_err *err)
 {
-	a->user_id = uid;
-	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_rd(tx), uid, g, 32);
+	struct store_write *w = as(0, SW_GRANT_ADD);
+	w->u.grant.user_id = uid;
+	w->u.grant.role = role;
+	w->u.grant.unit_id = unit;
+	return step(tx, t, w, NULL, err);
 }
 
-static int step_problem(struct store_tx *tx, void *arg, struct qd_err *err)
+static int unit(struct store_tx *tx, int64_t t, int64_t parent, const char *name, const char *kind,
+		const char *peer_group, int64_t *id, struct qd_err *err)
 {
-	struct step *st = arg;
-	return store_problem_create(tx, st->uid, st->pn, st->id, st->code, err);
+	struct store_write *w = as(0, SW_UNIT_CREATE);
+	w->u.unit.parent_id = parent;
+	w->u.unit.name = name;
+	w->u.unit.kind = kind;
+	w->u.unit.peer_group = peer_group;
+	return step(tx, t, w, id, err);
 }
 
-static int step_merge(struct store_tx *tx, void *arg, struct qd_err *err)
+static int category(struct store_tx *tx, int64_t t, int64_t parent, const char *name, int64_t *id, struct qd_err *err)
 {
-	struct step *st = arg;
-	return store_problem_merge(tx, st->uid, st->problem, st->into, err);
+	struct store_write *w = as(0, SW_CATEGORY_CREATE);
+	w->u.category.parent_id = parent;
+	w->u.category.name = name;
+	return step(tx, t, w, id, err);
 }
 
-static int step_decline(struct store_tx *tx, void *arg, struct qd_err *err)
+/* uid creates a task (tn: one problem) on day; *tid gets it. */
+static int task(struct store_tx *tx, struct demo *d, int32_t day, int64_t uid, const struct task_new *tn, int64_t *tid,
+		struct qd_err *err)
 {
-	struct step *st = arg;
-	return store_problem_decline(tx, st->uid, st->problem, st->reason, err);
-}
-
-static int step_task(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct step *st = arg;
-	struct grant g[32];
-	struct actor a;
-	actor_of(tx, st->uid, g, &a);
-	return store_task_create(tx, &a, st->tn, st->id, err);
-}
-
-static int step_act(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct step *st = arg;
-	struct grant g[32];
-	struct actor a;
-	actor_of(tx, st->uid, g, &a);
-	return store_task_act(tx, &a, st->task, st->action, st->in, err);
+	struct store_write *w = as(uid, SW_TASK_CREATE);
+	w->u.task.tn = *tn;
+	w->u.task.problem_ids[0] = tn->problem_ids[0];
+	w->u.task.tn.nproblems = 1;
+	return step(tx, at(d, day), w, tid, err);
 }
 
 /* uid does action on task, on day. */
 static int act(struct store_tx *tx, struct demo *d, int32_t day, int64_t uid, int64_t task, enum task_action action,
 	       struct task_input *in, struct qd_err *err)
 {
-	struct step st = {.uid = uid, .task = task, .action = action, .in = in};
-	return store_tx_run(tx, at(d, day), step_act, &st, err);
+	struct store_write *w = as(uid, SW_TASK_ACT);
+	w->u.act.id = task;
+	w->u.act.action = action;
+	w->u.act.in = *in;
+	return step(tx, at(d, day), w, NULL, err);
 }
 
-static int build_org(struct store_tx *tx, struct demo *d, struct qd_err *err)
+static int build_org(struct store_tx *tx, int64_t t, struct demo *d, struct qd_err *err)
 {
 	static const char *const cats[5] = {"基础设施", "产业发展", "综合治理", "民生保障", "逐人逐项"};
 	static const char *const subs[5][3] = {{"道路桥梁", "供水排水", "电力照明"},
@@ -159,51 +170,56 @@ static int build_org(struct store_tx *tx, struct demo *d, struct qd_err *err)
 					       {"医疗医保", "养老助残", "教育"},
 					       {"困难帮扶", "就业创业", "其他"}};
 	for (int i = 0; i < 5; i++) {
-		if (store_category_create(tx, 0, 0, cats[i], &d->cat_top[i], err))
+		if (category(tx, t, 0, cats[i], &d->cat_top[i], err))
 			return -1;
 		for (int j = 0; j < 3; j++) {
 			int64_t id;
-			if (store_category_create(tx, 0, d->cat_top[i], subs[i][j], &id, err))
+			if (category(tx, t, d->cat_top[i], subs[i][j], &id, err))
 				return -1;
 		}
 	}
 	for (size_t i = 0; i < demo_units_count && i < MAX_UNITS; i++) {
 		const struct demo_unit *u = &demo_units[i];
 		int p = u->parent ? unit_index(u->parent) : -1;
-		if (store_unit_create(tx, 0, p >= 0 ? d->unit_id[p] : 0, u->name, u->kind, u->peer_group, &d->unit_id[i], err))
+		if (unit(tx, t, p >= 0 ? d->unit_id[p] : 0, u->name, u->kind, u->peer_group, &d->unit_id[i], err))
 			return -1;
 		if (village_like(u->kind))
 			for (int g = 0; g < 3; g++)
-				if (store_unit_create(tx, 0, d->unit_id[i], demo_groups[g], unit_kind_name(UNIT_GROUP), "", &d->groups[i][g], err))
+				if (unit(tx, t, d->unit_id[i], demo_groups[g], unit_kind_name(UNIT_GROUP), "", &d->groups[i][g], err))
 					return -1;
 	}
-	if (store_unit_create(tx, 0, d->unit_id[0], "第八巡回指导组", unit_kind_name(UNIT_SUPERVISION), "", &d->group8, err))
+	if (unit(tx, t, d->unit_id[0], "第八巡回指导组", unit_kind_name(UNIT_SUPERVISION), "", &d->group8, err))
 		return -1;
 	return 0;
 }
 
-static int build_users(struct store_tx *tx, struct demo *d, struct qd_err *err)
+static int build_users(struct store_tx *tx, int64_t t, struct demo *d, struct qd_err *err)
 {
 	int64_t root = d->unit_id[0], id;
 	int xhk = unit_index("新河口村"), zlz = unit_index("周老嘴镇");
-	if (user(tx, d, "admin", "系统管理员", root, ROLE_ADMIN, &d->admin, err) ||
-	    user(tx, d, "dispatch", staff_name(d), root, ROLE_DISPATCHER, &d->dispatcher, err) ||
-	    store_grant_add(tx, 0, d->dispatcher, ROLE_PII, root, err) ||
-	    user(tx, d, "leader", staff_name(d), root, ROLE_LEADER, &d->leaders[0], err) ||
-	    user(tx, d, "leader2", staff_name(d), root, ROLE_LEADER, &d->leaders[1], err) ||
-	    user(tx, d, "leader3", staff_name(d), root, ROLE_LEADER, &d->leaders[2], err) ||
-	    user(tx, d, "analyst", staff_name(d), root, ROLE_ANALYST, &id, err) ||
-	    user(tx, d, "grid", staff_name(d), d->unit_id[xhk], ROLE_GRID, &d->grid, err) ||
-	    user(tx, d, "resident", demo_residents[0].name, d->unit_id[xhk], ROLE_RESIDENT, &d->resident, err) ||
-	    user(tx, d, "unithead", staff_name(d), d->unit_id[zlz], ROLE_UNIT_HEAD, &id, err) ||
-	    user(tx, d, "handler", staff_name(d), d->unit_id[zlz], ROLE_HANDLER, &d->handler_of[zlz], err))
+	if (user(tx, t, d, "admin", "系统管理员", root, ROLE_ADMIN, &d->admin, err) ||
+	    user(tx, t, d, "dispatch", staff_name(d), root, ROLE_DISPATCHER, &d->dispatcher, err) ||
+	    grant(tx, t, d->dispatcher, ROLE_PII, root, err) ||
+	    user(tx, t, d, "leader", staff_name(d), root, ROLE_LEADER, &d->leaders[0], err) ||
+	    user(tx, t, d, "leader2", staff_name(d), root, ROLE_LEADER, &d->leaders[1], err) ||
+	    user(tx, t, d, "leader3", staff_name(d), root, ROLE_LEADER, &d->leaders[2], err) ||
+	    user(tx, t, d, "analyst", staff_name(d), root, ROLE_ANALYST, &id, err) ||
+	    user(tx, t, d, "grid", staff_name(d), d->unit_id[xhk], ROLE_GRID, &d->grid, err) ||
+	    user(tx, t, d, "resident", demo_residents[0].name, d->unit_id[xhk], ROLE_RESIDENT, &d->resident, err) ||
+	    user(tx, t, d, "unithead", staff_name(d), d->unit_id[zlz], ROLE_UNIT_HEAD, &id, err) ||
+	    user(tx, t, d, "handler", staff_name(d), d->unit_id[zlz], ROLE_HANDLER, &d->handler_of[zlz], err))
 		return -1;
 	/* 第八巡回指导组: supervises the units that reported at the meeting (分层分类). */
 	static const char *const covered[] = {"上车湾镇", "荒湖管理区", "市乡村振兴局", "市医保局", "市城管局", "供电公司", "周老嘴镇", NULL};
-	if (store_user_create(tx, 0, "supervisor", staff_name(d), d->group8, d->pw, &d->supervisor, err))
+	struct store_write *w = as(0, SW_USER_CREATE);
+	w->u.user.username = "supervisor";
+	w->u.user.display_name = staff_name(d);
+	w->u.user.unit_id = d->group8;
+	snprintf(w->u.user.pw_hash, sizeof w->u.user.pw_hash, "%s", d->pw);
+	if (step(tx, t, w, &d->supervisor, err))
 		return -1;
 	for (int i = 0; covered[i]; i++)
-		if (store_grant_add(tx, 0, d->supervisor, ROLE_SUPERVISOR, d->unit_id[unit_index(covered[i])], err))
+		if (grant(tx, t, d->supervisor, ROLE_SUPERVISOR, d->unit_id[unit_index(covered[i])], err))
 			return -1;
 	/* A handler for every township and department; a grid worker per township. */
 	for (size_t i = 1; i < demo_units_count; i++) {
@@ -213,12 +229,12 @@ static int build_users(struct store_tx *tx, struct demo *d, struct qd_err *err)
 			continue;
 		if (!d->handler_of[i]) {
 			snprintf(name, sizeof name, "h%lld", (long long)d->unit_id[i]);
-			if (user(tx, d, name, staff_name(d), d->unit_id[i], ROLE_HANDLER, &d->handler_of[i], err))
+			if (user(tx, t, d, name, staff_name(d), d->unit_id[i], ROLE_HANDLER, &d->handler_of[i], err))
 				return -1;
 		}
 		if (!strcmp(u->peer_group, "township")) {
 			snprintf(name, sizeof name, "g%lld", (long long)d->unit_id[i]);
-			if (user(tx, d, name, staff_name(d), d->unit_id[i], ROLE_GRID, &d->grid_of[i], err))
+			if (user(tx, t, d, name, staff_name(d), d->unit_id[i], ROLE_GRID, &d->grid_of[i], err))
 				return -1;
 		}
 	}
@@ -263,22 +279,26 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	struct problem_new pn = {.unit_id = group, .category_id = d->cat_top[cat], .source = i % 9 == 0 ? "hotline" : "visit",
 				 .description = dp->text, .name = resident, .phone = phone, .address = address,
 				 .anonymous = i % 13 == 0, .no_disclose = dp->sensitive};
-	int64_t pid = 0, tid = 0; /* set by the steps (store_tx_run) */
-	char code[16];
+	int64_t pid = 0, tid = 0; /* set by the steps */
 	static int64_t last_pid;
-	if (store_tx_run(tx, at(d, day), step_problem, &(struct step){.uid = creator, .pn = &pn, .code = code, .id = &pid},
-			 err))
+	struct store_write *w = as(creator, SW_PROBLEM_INTAKE);
+	w->u.intake.p = pn;
+	if (step(tx, at(d, day), w, &pid, err))
 		return -1;
 	if (plan == 0)
 		return last_pid = pid, 0;
-	if (plan == 1 && last_pid)
-		return store_tx_run(tx, at(d, day < today ? day + 1 : day), step_merge,
-				    &(struct step){.uid = d->dispatcher, .problem = pid, .into = last_pid}, err);
-	if (plan == 2)
-		return store_tx_run(tx, at(d, day), step_decline,
-				    &(struct step){.uid = d->dispatcher, .problem = pid,
-						   .reason = "该事项属于司法诉讼程序，已告知反映人依法通过法院解决"},
-				    err);
+	if (plan == 1 && last_pid) {
+		w = as(d->dispatcher, SW_PROBLEM_MERGE);
+		w->u.triage.id = pid;
+		w->u.triage.into = last_pid;
+		return step(tx, at(d, day < today ? day + 1 : day), w, NULL, err);
+	}
+	if (plan == 2) {
+		w = as(d->dispatcher, SW_PROBLEM_DECLINE);
+		w->u.triage.id = pid;
+		w->u.triage.reason = "该事项属于司法诉讼程序，已告知反映人依法通过法院解决";
+		return step(tx, at(d, day), w, NULL, err);
+	}
 	last_pid = pid;
 	int dep = dp->department ? unit_index(dp->department) : -1;
 	int handling = dep >= 0 ? dep : town;
@@ -287,7 +307,7 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 		struct task_new tn = {.title = dp->text, .measures = dp->measures, .tier = TIER_IMMEDIATE,
 				      .urgency = URG_NORMAL, .category_id = d->cat_top[cat], .problem_ids = &pid,
 				      .nproblems = 1, .unit_id = d->unit_id[town]};
-		if (store_tx_run(tx, at(d, day), step_task, &(struct step){.uid = creator, .tn = &tn, .id = &tid}, err))
+		if (task(tx, d, day, creator, &tn, &tid, err))
 			return -1;
 		handler = creator;
 		goto follow;
@@ -299,7 +319,7 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 			      .tier = plan == 19 ? TIER_LONG_TERM : plan == 18 ? TIER_EXPLAIN : TIER_SCHEDULED,
 			      .urgency = plan == 10 || plan == 19 ? URG_COMPLEX : (i % 11 == 0 ? URG_URGENT : URG_NORMAL),
 			      .category_id = d->cat_top[cat], .problem_ids = &pid, .nproblems = 1};
-	if (store_tx_run(tx, at(d, day), step_task, &(struct step){.uid = d->dispatcher, .tn = &tn, .id = &tid}, err))
+	if (task(tx, d, day, d->dispatcher, &tn, &tid, err))
 		return -1;
 	if (plan == 4)
 		return 0;
@@ -365,19 +385,17 @@ follow:
 	return act(tx, d, day, d->dispatcher, tid, TA_SIGN_OFF, &in, err);
 }
 
-static int step_org(struct store_tx *tx, void *arg, struct qd_err *err)
-{
-	struct demo *d = arg;
-	return store_org_seed(tx, err) || build_org(tx, d, err) || build_users(tx, d, err) ? -1 : 0;
-}
-
 static int demo_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct demo *d = arg;
 	int32_t today = d->today;
-	if (store_tx_run(tx, at(d, today - 70), step_org, d, err)) /* the county, 70 days ago */
+	int64_t t = at(d, today - 70); /* the county, 70 days ago */
+	if (step(tx, t, as(0, SW_ORG_SEED), NULL, err) || build_org(tx, t, d, err) || build_users(tx, t, d, err))
 		return -1;
-	struct calendar *cal = store_calendar_load(store_tx_rd(tx));
+	/* the calendar just seeded: the shipped one */
+	size_t ndays;
+	const struct cal_day *days = calendar_shipped(&ndays);
+	struct calendar *cal = calendar_new(days, ndays);
 	int rc = 0;
 	for (int i = 0; i < DEMO_PROBLEMS && !rc; i++)
 		rc = walk(tx, d, i, today, cal, err);

@@ -238,6 +238,8 @@ static int login_write(struct store_tx *tx, struct store_write *w, struct qd_err
 static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct store_write *w = arg;
+	if (w->actor_grants)
+		w->ngrants = store_user_grants(store_tx_rd(tx), w->actor, w->grants, WRITE_MAX_GRANTS);
 	switch (w->kind) {
 	case SW_ORG_SEED:
 		return store_org_seed(tx, err);
@@ -313,6 +315,11 @@ void store_write_cmd(struct store_cmd *cmd, struct store_write *w)
 {
 	cmd->fn = write_exec;
 	cmd->arg = w;
+}
+
+int store_tx_write(struct store_tx *tx, int64_t now, struct store_write *w, struct qd_err *err)
+{
+	return store_tx_run(tx, now, write_exec, w, err);
 }
 
 int store_write_run(struct store *s, int64_t now, struct store_write *w, struct qd_err *err)

@@ -62,6 +62,8 @@ struct store_write {
 	struct grant grants[WRITE_MAX_GRANTS]; /* the actor's grants, scope checked with them */
 	int ngrants;
 	int console;                           /* 1: the operator at the console, no scope checks */
+	int actor_grants;                      /* 1: the grants actor holds in the store now, read on
+						* the writer (the demo acting as its users) */
 	union {
 		struct {
 			int64_t parent_id;
@@ -155,6 +157,10 @@ void store_write_free(struct store_write *w);
 /* Point cmd at w: on_done, ctx are the caller's to set; then store_submit(s, cmd).  The writer
  * runs w inside its transaction and sets cmd->rc / cmd->err; w's results are set on success. */
 void store_write_cmd(struct store_cmd *cmd, struct store_write *w);
+/* Inside a command: run w as a step of it at its own time now (store_tx_run: a generator of
+ * history — the demo — writing many past days in one transaction).  A failing step fails the
+ * command.  0 or -1 with err. */
+int store_tx_write(struct store_tx *tx, int64_t now, struct store_write *w, struct qd_err *err);
 /* Run w as one command at time now (ms since the epoch) and wait for its commit (the CLI).  0 or
  * -1 with err. */
 int store_write_run(struct store *s, int64_t now, struct store_write *w, struct qd_err *err);
