@@ -11,6 +11,7 @@
 #include "store/task.h"
 #include "web/auth.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -62,20 +63,25 @@ static int user(struct store_tx *tx, struct demo *d, const char *username, const
 	return store_grant_add(tx, 0, *id, role, unit, err);
 }
 
-static void actor_of(struct store_tx *tx, int64_t uid, struct grant *g, struct actor *a)
+/* The user as an actor; returns the grants a points at (caller frees). */
+static struct grant *actor_of(struct store_tx *tx, int64_t uid, struct actor *a)
 {
+	struct grant *g;
+	int n = store_user_grants(store_tx_db(tx), uid, &g);
 	a->user_id = uid;
 	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, 32);
+	a->ngrants = n < 0 ? 0 : n;
+	return g;
 }
 
 static int act(struct store_tx *tx, int64_t uid, int64_t task, enum task_action action, struct task_input *in,
 	       struct qd_err *err)
 {
-	struct grant g[32];
 	struct actor a;
-	actor_of(tx, uid, g, &a);
-	return store_task_act(tx, &a, task, action, in, err);
+	struct grant *g = actor_of(tx, uid, &a);
+	int rc = store_task_act(tx, &a, task, action, in, err);
+	free(g);
+	return rc;
 }
 
 static int build_org(struct store_tx *tx, struct demo *d, struct qd_err *err)
@@ -197,8 +203,9 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	static int64_t last_pid;
 	if (store_problem_create(tx, creator, &pn, &pid, code, err))
 		return -1;
-	struct grant g[32];
+	struct grant *g;
 	struct actor a;
+	int rc;
 	if (plan == 0)
 		return last_pid = pid, 0;
 	if (plan == 1 && last_pid) {
@@ -212,11 +219,13 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	int handling = dep >= 0 ? dep : town;
 	int64_t handler = d->handler_of[handling];
 	if (plan == 3) {
-		actor_of(tx, creator, g, &a);
+		g = actor_of(tx, creator, &a);
 		struct task_new tn = {.title = dp->text, .measures = dp->measures, .tier = TIER_IMMEDIATE,
 				      .urgency = URG_NORMAL, .category_id = d->cat_top[cat], .problem_ids = &pid,
 				      .nproblems = 1, .unit_id = d->unit_id[town]};
-		if (store_task_create(tx, &a, &tn, &tid, err))
+		rc = store_task_create(tx, &a, &tn, &tid, err);
+		free(g);
+		if (rc)
 			return -1;
 		handler = creator;
 		goto follow;
@@ -225,12 +234,14 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	if (day > today)
 		return 0;
 	clock_pin(day);
-	actor_of(tx, d->dispatcher, g, &a);
+	g = actor_of(tx, d->dispatcher, &a);
 	struct task_new tn = {.title = dp->text, .measures = dp->measures,
 			      .tier = plan == 19 ? TIER_LONG_TERM : plan == 18 ? TIER_EXPLAIN : TIER_SCHEDULED,
 			      .urgency = plan == 10 || plan == 19 ? URG_COMPLEX : (i % 11 == 0 ? URG_URGENT : URG_NORMAL),
 			      .category_id = d->cat_top[cat], .problem_ids = &pid, .nproblems = 1};
-	if (store_task_create(tx, &a, &tn, &tid, err))
+	rc = store_task_create(tx, &a, &tn, &tid, err);
+	free(g);
+	if (rc)
 		return -1;
 	if (plan == 4)
 		return 0;

@@ -14,7 +14,7 @@
 
 struct task_w {
 	struct actor a;
-	struct grant g[32];
+	struct grant *g; /* the caller's grants (owned) */
 	json_t *body;
 	int64_t id;
 	enum task_action action;
@@ -29,13 +29,14 @@ static void task_w_free(void *p)
 {
 	struct task_w *w = p;
 	json_decref(w->body);
+	free(w->g);
 	free(w);
 }
 
 static struct task_w *task_w_new(struct req *r)
 {
 	struct task_w *w = xcalloc(1, sizeof *w);
-	memcpy(w->g, r->grants, sizeof w->g);
+	w->g = req_grants_copy(r);
 	w->a.user_id = r->user_id;
 	w->a.grants = w->g;
 	w->a.ngrants = r->ngrants;
@@ -213,7 +214,7 @@ void api_tasks(struct req *r)
 	buf_puts(&out, "{\"items\":");
 	struct viewer v = req_viewer(r);
 	struct row_writer w = {&v, write_task};
-	if (store_task_list(db, &f, &w, &out, &more, &total)) {
+	if (store_task_list(db, &f, &w, &out, &more, &total) || (f.count && total < 0)) {
 		buf_free(&out);
 		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
 		return;

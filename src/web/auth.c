@@ -72,7 +72,11 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EAUTH, authz ? "Authorization" : "qd_session", "登录已失效，请重新登录",
 			       "session expired or invalid; log in again");
 	}
-	r->ngrants = store_user_grants(db, r->user_id, r->grants, 32);
+	r->ngrants = store_user_grants(db, r->user_id, &r->grants);
+	if (r->ngrants < 0) {
+		r->ngrants = 0;
+		return qd_fail(err, QD_EINTERNAL, "", "无法读取用户授权", "cannot read the user's grants");
+	}
 	r->rights = grants_rights_any(r->grants, r->ngrants);
 	return 0;
 }

@@ -131,6 +131,15 @@ const char *req_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct grant *req_grants_copy(const struct req *r)
+{
+	if (r->ngrants <= 0)
+		return NULL;
+	struct grant *g = xmalloc((size_t)r->ngrants * sizeof *g);
+	memcpy(g, r->grants, (size_t)r->ngrants * sizeof *g);
+	return g;
+}
+
 unsigned req_rights_on(struct req *r, const char *path)
 {
 	return grants_rights_on(r->grants, r->ngrants, path);
@@ -311,6 +320,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->json);
 	json_decref(r->out);
 	free(r->raw);
+	free(r->grants);
 	if (r->warg_free)
 		r->warg_free(r->warg);
 	free(r);
