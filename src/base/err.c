@@ -73,8 +73,10 @@ const char *qd_code_name(enum qd_code code)
 	case QD_EAUTH: return "unauthenticated";
 	case QD_EPERM: return "forbidden";
 	case QD_ENOTFOUND: return "not_found";
+	case QD_EMETHOD: return "method_not_allowed";
 	case QD_ECONFLICT: return "conflict";
 	case QD_ETOOBIG: return "too_large";
+	case QD_EURILONG: return "uri_too_long";
 	case QD_ELOCKED: return "locked";
 	case QD_EBUSY: return "busy";
 	case QD_EINTERNAL: return "internal";

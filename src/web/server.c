@@ -213,9 +213,7 @@ static void dispatch(struct req *r)
 	r->route = router_match(r, r->method, r->path, &path_found);
 	if (!r->route) {
 		if (path_found)
-			req_json(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-				 json_pack("{ss ss ss ss}", "code", "method_not_allowed", "field", "method", "message_zh",
-					   "不支持该请求方法", "message_en", "method not allowed"));
+			req_fail(r, QD_EMETHOD, "method", "不支持该请求方法", "method not allowed");
 		else
 			req_fail(r, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
 		return;
@@ -270,8 +268,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->phase == PHASE_BODY) {
 		if (strlen(url) >= sizeof r->path) {
-			req_fail(r, QD_EINVAL, "path", "地址过长", "URI too long");
-			r->status = 414;
+			req_fail(r, QD_EURILONG, "path", "地址过长", "URI too long");
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
 			r->status = 200;
 			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));

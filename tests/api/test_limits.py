@@ -1,5 +1,7 @@
 """Server hardening: a full write queue answers 503 with Retry-After and loses nothing it
-acknowledged; memory stays bounded; per-IP connection limit; the server survives it all."""
+acknowledged; per-IP connection limit; 405 and 414 answered as JSON errors like every other;
+the server survives it all.  (Peak memory under load is a benchmark figure, bench/run, with a
+target: a bound asserted here would mean nothing under ASan.)"""
 import socket, sqlite3, threading, time
 import qd
 
@@ -68,10 +70,23 @@ for attempt in range(30):  # the server needs a moment to notice the closed sock
     except ConnectionError:
         time.sleep(0.1)
 qd.ok(st == 200 and b == {"status": "ok"}, "the server still answers /healthz once the extra sockets are gone", (st, b))
-with open(f"/proc/{srv.proc.pid}/status") as f:
-    hwm = [l for l in f if l.startswith("VmHWM")][0]
-kb = int(hwm.split()[1])
-qd.ok(kb < 256 * 1024, f"peak memory stays bounded ({kb // 1024} MB)", hwm)
+
+
+def is_error(b, code, field):
+    return isinstance(b, dict) and set(b) == {"code", "field", "message_zh", "message_en"} and b["code"] == code \
+        and b["field"] == field and b["message_zh"] and b["message_en"]
+
+
+# 405: the path exists, not with this method — the same JSON error body as every other error
+s = qd.Session(srv, token=token)
+st, b, h = s.request("DELETE", "/api/v1/tasks")
+qd.ok(st == 405 and is_error(b, "method_not_allowed", "method"), "DELETE on a list answers 405 with a JSON error", (st, b))
+qd.ok(h.get("content-type", "").startswith("application/json"), "the 405 is JSON", h.get("content-type"))
+# 414: a path longer than the server reads
+st, b, h = s.request("GET", "/api/v1/tasks/" + "1" * 400)
+qd.ok(st == 414 and is_error(b, "uri_too_long", "path"), "a 400-character path answers 414 with a JSON error", (st, b))
+st, b = s.get("/api/v1/tasks?limit=1")
+qd.ok(st == 200, "the server goes on answering after them", st)
 srv.stop()
 r = qd.run("check", "--db", srv.db)
 qd.ok(r.returncode == 0, "check passes after overload", r.stdout)
