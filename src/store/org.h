@@ -11,7 +11,7 @@
 
 struct unit {
 	int64_t id, parent_id;
-	char name[128];
+	char name[260];  /* 64 characters (b_unit) of up to 4 bytes each */
 	char kind[24];
 	char path[128];
 };

@@ -8,6 +8,7 @@
 #include "web/viewer.h"
 #include "web/router.h"
 #include "web/server.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,9 +97,11 @@ void api_task_create(struct req *r)
 	json_t *ids = json_object_get(r->json, "problem_ids");
 	size_t i;
 	json_t *v;
-	json_array_foreach(ids, i, v)
-		if (i < 100)
+	json_array_foreach(ids, i, v) {
+		assert(i < sizeof w->pids / sizeof w->pids[0]); /* the route allows at most 100 */
+		if (i < sizeof w->pids / sizeof w->pids[0])
 			w->pids[w->tn.nproblems++] = json_integer_value(v);
+	}
 	w->tn.problem_ids = w->pids;
 	w->tn.title = req_str(r, "title");
 	w->tn.measures = req_str(r, "measures");

@@ -32,7 +32,6 @@ struct req {
 	char path_word[40];      /* {action} / {word} in the path */
 	/* caller */
 	int64_t user_id;
-	char username[64];
 	char auth_kind[8];       /* "session" | "token" | "" */
 	unsigned char token_hash[32];
 	struct grant *grants;    /* all of them (owned, freed with the request) */

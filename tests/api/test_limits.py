@@ -87,6 +87,11 @@ st, b, h = s.request("GET", "/api/v1/tasks/" + "1" * 400)
 qd.ok(st == 414 and is_error(b, "uri_too_long", "path"), "a 400-character path answers 414 with a JSON error", (st, b))
 st, b = s.get("/api/v1/tasks?limit=1")
 qd.ok(st == 200, "the server goes on answering after them", st)
+
+# A field as long as its route allows is kept whole: a token label of 100 four-byte characters
+label = "𠀀" * 100
+st, b = s.post("/api/v1/tokens", {"label": label})
+qd.ok(st == 201 and b["label"] == label, "a 100-character token label comes back whole", (st, b and b.get("label")))
 srv.stop()
 r = qd.run("check", "--db", srv.db)
 qd.ok(r.returncode == 0, "check passes after overload", r.stdout)

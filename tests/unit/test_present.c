@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "core/role.h"
 #include "present/present.h"
 
@@ -192,6 +193,7 @@ static void test_resident_account_name_masked_for_others(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_field_not_in_table_never_written),
 		cmocka_unit_test(test_staff_sees_stored_form),

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -913,6 +914,7 @@ static void test_open_missing(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_check_fresh_and_populated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_action_appends_nothing, setup, teardown),
