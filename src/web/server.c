@@ -12,6 +12,7 @@
 #include "web/http_err.h"
 #include "web/router.h"
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,7 @@ static void write_done(struct store_cmd *c)
 void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
 	       void (*finish)(struct req *r))
 {
+	assert(r->phase != PHASE_DONE && !r->warg); /* one answer per request: not both, not two writes */
 	r->warg = arg;
 	r->warg_free = arg_free;
 	r->finish = finish;

@@ -2,7 +2,7 @@
 acknowledged; per-IP connection limit; 405 and 414 answered as JSON errors like every other;
 the server survives it all.  (Peak memory under load is a benchmark figure, bench/run, with a
 target: a bound asserted here would mean nothing under ASan.)"""
-import socket, sqlite3, threading, time
+import os, shutil, socket, sqlite3, tempfile, threading, time
 import qd
 
 srv = qd.Server.demo(args=["--queue", "2", "--max-per-ip", "48"])
@@ -95,4 +95,18 @@ qd.ok(st == 201 and b["label"] == label, "a 100-character token label comes back
 srv.stop()
 r = qd.run("check", "--db", srv.db)
 qd.ok(r.returncode == 0, "check passes after overload", r.stdout)
+
+# A database path so long that "<path>.key" no longer fits: refused, never a key file at a cut name
+top = tempfile.mkdtemp(prefix="qd-long-")
+d = top
+while len(d) < 4093 - 250 - 8:
+    d = os.path.join(d, "d" * 200)
+os.makedirs(d)
+db = os.path.join(d, "x" * (4093 - len(d) - 1 - 3) + ".db")
+assert len(db) == 4093, len(db)
+r = qd.run("init", "--db", db)
+left = [f for f in os.listdir(d) if f.endswith(".k") or f.endswith(".ke")]
+qd.ok(r.returncode != 0 and "too long" in (r.stdout + r.stderr) and not left,
+      "init with a database path too long for its key file fails and says so", (r.returncode, r.stderr[-300:], left))
+shutil.rmtree(top, True)
 qd.done()

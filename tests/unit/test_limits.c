@@ -15,6 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* make test builds with assert() on: the invariants written in comments are checked. */
+static void test_asserts_are_on(void **state)
+{
+	(void)state;
+#ifdef NDEBUG
+	fail_msg("NDEBUG is defined: the test build must keep assert() on");
+#endif
+}
+
 static void test_jansson_uses_the_wrappers(void **state)
 {
 	(void)state;
@@ -121,6 +130,7 @@ int main(void)
 {
 	mem_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_asserts_are_on),
 		cmocka_unit_test(test_jansson_uses_the_wrappers),
 		cmocka_unit_test(test_where_keeps_every_value),
 		cmocka_unit_test(test_scope_keeps_every_grant),
