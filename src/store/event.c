@@ -168,6 +168,7 @@ static int upsert(struct apply_ctx *ax, sqlite3 *db, const struct schema_table *
 			n++;
 		}
 	}
+	assert(ncols < 64 || !t->cols[64]); /* a projection table fits the 64-bit column mask */
 	if (ax->texts_only) {
 		rc = keycol >= 0 && (mask & ~(1ull << keycol))
 			     ? upsert_values(db, t, row, vals, n, mask, ncols, keycol, -1, err)
