@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "base/mem.h"
 #include "core/role.h"
+#include "store/db.h"
 #include "store/filter.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ static void test_where_keeps_every_value(void **state)
 	buf_free(&sql);
 	buf_free(&frag);
 	where_free(&w);
+	db_finalize_all(db);
 	sqlite3_close(db);
 }
 
@@ -97,6 +99,7 @@ static void test_scope_keeps_every_grant(void **state)
 	json_decref(rows);
 	buf_free(&sql);
 	where_free(&w);
+	db_finalize_all(db);
 	sqlite3_close(db);
 }
 
@@ -123,6 +126,7 @@ static void test_page_beyond_sqlite_limit_is_an_error(void **state)
 	assert_null(rows);
 	buf_free(&sql);
 	where_free(&w);
+	db_finalize_all(db);
 	sqlite3_close(db);
 }
 
