@@ -183,7 +183,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
 	struct task t;
 	int64_t now = store_tx_now(tx);
-	task_init(&t, tn->tier, tn->urgency, origin, clock_today());
+	task_init(&t, tn->tier, tn->urgency, origin, store_tx_today(tx));
 	t.id = store_next_id(tx, "task");
 	char unit_path[128] = "";
 	if (tn->tier == TIER_IMMEDIATE) {
@@ -273,7 +273,7 @@ int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum 
 	struct urgency_limit lim[URG__COUNT];
 	store_tx_limits(tx, lim);
 	enum task_state from = t.state;
-	if (task_act(&t, action, in, &ta, store_tx_calendar(tx), lim, clock_today(), err))
+	if (task_act(&t, action, in, &ta, store_tx_calendar(tx), lim, store_tx_today(tx), err))
 		return -1;
 	json_t *row = state_row(&t, store_tx_now(tx));
 	if (action == TA_ASSIGN)
