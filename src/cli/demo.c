@@ -20,6 +20,7 @@
 #include "store/write.h"
 #include "web/auth.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -10,7 +10,7 @@
 
 struct unit {
 	int64_t id, parent_id;
-	char name[128];
+	char name[260];  /* 64 characters (b_unit) of up to 4 bytes each */
 	char kind[24];
 	char path[128];
 };
@@ -47,8 +47,10 @@ json_t *store_category_list(struct store_rd *rd);
 json_t *store_user_list(struct store_rd *rd);
 json_t *store_user_get(struct store_rd *rd, int64_t id);
 int64_t store_user_by_name(struct store_rd *rd, const char *username);
-/* Grants of a user into g[0..max); returns the count. */
-int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant *g, int max);
+/* All active grants of a user, however many: *out receives an array of the returned count
+ * (caller frees with free(); NULL when there are none).  -1 on a database error (logged),
+ * *out NULL. */
+int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out);
 json_t *store_calendar_list(struct store_rd *rd, int year);
 /* Build a calendar from the table (caller frees with calendar_free). */
 struct calendar *store_calendar_load(struct store_rd *rd);

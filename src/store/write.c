@@ -18,11 +18,11 @@ struct store_write *store_write_new(enum store_write_kind kind, int64_t actor, c
 	struct store_write *w = xcalloc(1, sizeof *w);
 	w->kind = kind;
 	w->actor = actor;
-	if (ng > WRITE_MAX_GRANTS)
-		ng = WRITE_MAX_GRANTS;
-	if (g && ng > 0)
+	if (g && ng > 0) {
+		w->grants = xmalloc((size_t)ng * sizeof *g);
 		memcpy(w->grants, g, (size_t)ng * sizeof *g);
-	w->ngrants = ng > 0 ? ng : 0;
+		w->ngrants = ng;
+	}
 	w->u.user.role = -1;
 	if (kind == SW_TASK_CREATE)
 		task_input_init(&w->u.task.in);
@@ -36,6 +36,7 @@ void store_write_free(struct store_write *w)
 	if (!w)
 		return;
 	json_decref(w->out);
+	free(w->grants);
 	free(w);
 }
 
@@ -238,8 +239,14 @@ static int login_write(struct store_tx *tx, struct store_write *w, struct qd_err
 static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct store_write *w = arg;
-	if (w->actor_grants)
-		w->ngrants = store_user_grants(store_tx_rd(tx), w->actor, w->grants, WRITE_MAX_GRANTS);
+	if (w->actor_grants) {
+		free(w->grants);
+		w->ngrants = store_user_grants(store_tx_rd(tx), w->actor, &w->grants);
+		if (w->ngrants < 0) {
+			w->ngrants = 0;
+			return qd_fail(err, QD_EINTERNAL, "", "无法读取用户授权", "cannot read the user's grants");
+		}
+	}
 	switch (w->kind) {
 	case SW_ORG_SEED:
 		return store_org_seed(tx, err);

@@ -29,8 +29,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define WRITE_MAX_GRANTS 32
-#define WRITE_MAX_PROBLEMS 100
+#define WRITE_MAX_PROBLEMS 100 /* problems one task gathers: the route's bound (web/routes.c) */
 
 enum store_write_kind {
 	SW_ORG_SEED,        /* init: the shipped calendar and default limits */
@@ -59,7 +58,8 @@ struct store_write {
 	enum store_write_kind kind;
 	/* who writes */
 	int64_t actor;                         /* user id; 0 = the system (console) */
-	struct grant grants[WRITE_MAX_GRANTS]; /* the actor's grants, scope checked with them */
+	struct grant *grants;                  /* the actor's grants, all of them (owned): scope is
+						* checked with them */
 	int ngrants;
 	int console;                           /* 1: the operator at the console, no scope checks */
 	int actor_grants;                      /* 1: the grants actor holds in the store now, read on
@@ -149,8 +149,8 @@ struct store_write {
 	json_t *out;     /* SW_PII_READ: the originals (owned; store_write_clear) */
 };
 
-/* A write of kind by actor with grants g[0..ng) copied (at most WRITE_MAX_GRANTS), the rest zero
- * (task inputs initialised, user role -1).  The caller owns it (free with store_write_free). */
+/* A write of kind by actor with grants g[0..ng) copied (all of them), the rest zero (task inputs
+ * initialised, user role -1).  The caller owns it (free with store_write_free). */
 struct store_write *store_write_new(enum store_write_kind kind, int64_t actor, const struct grant *g, int ng);
 /* Free w and what it owns (NULL is fine). */
 void store_write_free(struct store_write *w);

@@ -149,6 +149,11 @@ static void list_answer(struct req *r, struct list_filter *f)
 	int64_t total = -1;
 	struct viewer v = req_viewer(r);
 	json_t *rows = store_problem_list(rd, f, &more, &total);
+	if (!rows || (f->count && total < 0)) {
+		json_decref(rows);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	json_t *items = present_json_list(&present_problem, &v, rows);
 	json_decref(rows);
 	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f->limit, "offset", f->offset);

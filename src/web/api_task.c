@@ -7,6 +7,7 @@
 #include "web/viewer.h"
 #include "web/router.h"
 #include "web/server.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,11 @@ void api_task_create(struct req *r)
 	json_t *ids = json_object_get(r->json, "problem_ids");
 	size_t i;
 	json_t *v;
-	json_array_foreach(ids, i, v)
+	json_array_foreach(ids, i, v) {
+		assert(i < WRITE_MAX_PROBLEMS); /* the route allows at most 100 */
 		if (i < WRITE_MAX_PROBLEMS)
 			w->u.task.problem_ids[tn->nproblems++] = json_integer_value(v);
+	}
 	tn->title = req_str(r, "title");
 	tn->measures = req_str(r, "measures");
 	const char *tier = req_str(r, "tier");
@@ -173,7 +176,7 @@ void api_tasks(struct req *r)
 	buf_puts(&out, "{\"items\":");
 	struct viewer v = req_viewer(r);
 	struct row_writer w = {&v, write_task};
-	if (store_task_list(rd, &f, &w, &out, &more, &total)) {
+	if (store_task_list(rd, &f, &w, &out, &more, &total) || (f.count && total < 0)) {
 		buf_free(&out);
 		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
 		return;

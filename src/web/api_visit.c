@@ -34,11 +34,20 @@ void api_visits(struct req *r)
 	if (!rd)
 		return;
 	int more = 0;
-	json_t *rows = store_visit_list(rd, &f, &more);
+	int64_t total = -1;
+	json_t *rows = store_visit_list(rd, &f, &more, &total);
+	if (!rows || (f.count && total < 0)) {
+		json_decref(rows);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	struct viewer v = req_viewer(r);
 	json_t *items = present_json_list(&present_visit, &v, rows);
 	json_decref(rows);
-	req_json(r, 200, json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset));
+	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset);
+	if (f.count)
+		json_object_set_new(o, "total", json_integer(total));
+	req_json(r, 200, o);
 }
 
 void api_visit_get(struct req *r)

@@ -73,7 +73,11 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EAUTH, authz ? "Authorization" : "qd_session", "登录已失效，请重新登录",
 			       "session expired or invalid; log in again");
 	}
-	r->ngrants = store_user_grants(rd, r->user_id, r->grants, 32);
+	r->ngrants = store_user_grants(rd, r->user_id, &r->grants);
+	if (r->ngrants < 0) {
+		r->ngrants = 0;
+		return qd_fail(err, QD_EINTERNAL, "", "无法读取用户授权", "cannot read the user's grants");
+	}
 	r->rights = grants_rights_any(r->grants, r->ngrants);
 	return 0;
 }
@@ -83,7 +87,7 @@ int auth_identify(struct req *r, struct qd_err *err)
 /* The token a login or token write hands out (only its hash goes to the store). */
 struct token_ctx {
 	char token[64];
-	char label[200];
+	const char *label; /* the request's */
 	int64_t days;
 };
 
@@ -187,7 +191,7 @@ void api_token_create(struct req *r)
 {
 	struct store_write *w = req_write_new(r, SW_TOKEN_CREATE);
 	struct token_ctx *t = xcalloc(1, sizeof *t);
-	snprintf(t->label, sizeof t->label, "%s", req_str(r, "label") ? req_str(r, "label") : "");
+	t->label = req_str(r, "label") ? req_str(r, "label") : ""; /* whole: the request outlives the write */
 	t->days = req_int(r, "days", 90);
 	new_token(t->token, sizeof t->token, w->u.session.hash);
 	w->u.session.label = t->label;

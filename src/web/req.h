@@ -35,10 +35,9 @@ struct req {
 	char path_word[40];      /* {action} / {word} in the path */
 	/* caller */
 	int64_t user_id;
-	char username[64];
 	char auth_kind[8];       /* "session" | "token" | "" */
 	unsigned char token_hash[32];
-	struct grant grants[32];
+	struct grant *grants;    /* all of them (owned, freed with the request) */
 	int ngrants;
 	unsigned rights;         /* union of all grants' rights */
 	/* output */
@@ -62,7 +61,8 @@ void req_json(struct req *r, unsigned status, json_t *out);
 void req_error(struct req *r, const struct qd_err *err);
 /* Build an error and answer it. */
 void req_fail(struct req *r, enum qd_code code, const char *field, const char *zh, const char *en);
-/* A write of kind by the caller (their user id and grants), for req_write to queue. */
+/* A write of kind by the caller (their user id and a copy of all their grants), for req_write to
+ * queue. */
 struct store_write *req_write_new(struct req *r, enum store_write_kind kind);
 /* Queue the write w (taken): the store runs it on the writer thread inside a transaction; after
  * its commit finish(r) builds the answer (r->cmd.rc / r->cmd.err say how it went, r->warg is w

@@ -12,6 +12,7 @@
 #include "web/http_err.h"
 #include "web/router.h"
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,7 @@ struct store_write *req_write_new(struct req *r, enum store_write_kind kind)
 
 void req_write(struct req *r, struct store_write *w, void (*finish)(struct req *r))
 {
+	assert(r->phase != PHASE_DONE && !r->warg); /* one answer per request: not both, not two writes */
 	r->warg = w;
 	r->warg_free = write_free;
 	r->finish = finish;
@@ -219,9 +221,7 @@ static void dispatch(struct req *r)
 	r->route = router_match(r, r->method, r->path, &path_found);
 	if (!r->route) {
 		if (path_found)
-			req_json(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-				 json_pack("{ss ss ss ss}", "code", "method_not_allowed", "field", "method", "message_zh",
-					   "不支持该请求方法", "message_en", "method not allowed"));
+			req_fail(r, QD_EMETHOD, "method", "不支持该请求方法", "method not allowed");
 		else
 			req_fail(r, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
 		return;
@@ -277,8 +277,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->phase == PHASE_BODY) {
 		if (strlen(url) >= sizeof r->path) {
-			req_fail(r, QD_EINVAL, "path", "地址过长", "URI too long");
-			r->status = 414;
+			req_fail(r, QD_EURILONG, "path", "地址过长", "URI too long");
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
 			r->status = 200;
 			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));
@@ -327,6 +326,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->json);
 	json_decref(r->out);
 	free(r->raw);
+	free(r->grants);
 	if (r->warg_free)
 		r->warg_free(r->warg);
 	free(r->fctx);

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "core/role.h"
 #include "core/scope.h"
 #include <stdio.h>
@@ -145,6 +146,7 @@ static void test_sees_visit(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rights_on_subtree),
 		cmocka_unit_test(test_rights_item),

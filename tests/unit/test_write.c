@@ -13,6 +13,7 @@
 
 #include "base/date.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/log.h"
 #include "core/role.h"
 #include "store/internal.h" /* the store's own test: counts events on its connection */
@@ -83,9 +84,12 @@ static int64_t events(struct fx *f)
 /* A write by user uid with the grants they hold now. */
 static struct store_write *by(struct fx *f, int64_t uid, enum store_write_kind kind)
 {
-	struct grant g[32];
-	int n = store_user_grants(store_reader(f->s), uid, g, 32);
-	return store_write_new(kind, uid, g, n);
+	struct grant *g;
+	int n = store_user_grants(store_reader(f->s), uid, &g);
+	assert_true(n >= 0);
+	struct store_write *w = store_write_new(kind, uid, g, n);
+	free(g);
+	return w;
 }
 
 /* w (freed) is refused with code on field, and appends no event. */
@@ -262,6 +266,7 @@ static void test_pii_scope(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_county_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_over_unit, setup, teardown),
