@@ -1,6 +1,7 @@
 /* org.h — the organisation in the store: units, users and their grants, categories, the
  * working-day calendar and settings.  Writers (taking struct store_tx) run inside a command on
- * the writer thread and emit events; readers take a read handle (store.h). */
+ * the writer thread and emit events — they are what the write commands of store/write.h are made
+ * of, called only inside src/store; readers take a read handle (store.h). */
 #ifndef QD_STORE_ORG_H
 #define QD_STORE_ORG_H
 #include "core/calendar.h"
