@@ -53,12 +53,13 @@ void store_item_from_row(const struct machine *m, const struct row *row, void *i
 	}
 }
 
-json_t *store_item_row(const struct machine *m, const void *item)
+/* The columns of item: those an action may write, or all. */
+static json_t *item_row(const struct machine *m, const void *item, int all)
 {
 	json_t *r = json_object();
 	for (int i = 0; i < m->ncols; i++) {
 		const struct machine_col *c = &m->cols[i];
-		if (!(c->flags & MC_WRITTEN))
+		if (!all && !(c->flags & MC_WRITTEN))
 			continue;
 		const char *p = (const char *)item + c->off;
 		json_t *v;
@@ -93,12 +94,67 @@ json_t *store_item_row(const struct machine *m, const void *item)
 	return r;
 }
 
-int store_item_read(sqlite3 *db, const struct store_kind *k, int64_t id, void *item, char *path_any,
-		    char *path_handling, struct qd_err *err)
+json_t *store_item_row(const struct machine *m, const void *item)
+{
+	return item_row(m, item, 0);
+}
+
+int store_kind_register(const struct store_kind *k, struct qd_err *err)
+{
+	if (k->schema && schema_register(k->schema, k->ddl))
+		return qd_fail(err, QD_EINTERNAL, "kind", "登记的事项种类过多", "too many item kinds registered (%s)",
+			       k->table);
+	return 0;
+}
+
+int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
+		      json_t *cols, unsigned right, int64_t *id, struct qd_err *err)
+{
+	const struct machine *m = k->m;
+	const char *pa = k->path_any ? json_string_value(json_object_get(cols, k->path_any)) : NULL;
+	const char *ph = k->path_handling ? json_string_value(json_object_get(cols, k->path_handling)) : NULL;
+	struct machine_actor ma = store_item_actor(a, pa ? pa : ph ? ph : "", ph ? ph : "");
+	if (!(ma.rights_any & right)) {
+		json_decref(cols);
+		return qd_fail(err, QD_EPERM, "unit_id", "您无权在该单位登记%s", "you may not create a %s there", m->zh,
+			       m->kind);
+	}
+	int64_t nid = store_next_id(tx, k->table);
+	if (nid < 1) {
+		json_decref(cols);
+		return qd_fail(err, QD_EINTERNAL, "id", "无法分配编号", "no id for a new %s", m->kind);
+	}
+	const struct machine_col *idc = NULL;
+	for (int i = 0; i < m->ncols; i++)
+		if (strcmp(m->cols[i].name, "id") == 0)
+			idc = &m->cols[i];
+	if (idc)
+		put(item, idc, &nid, sizeof nid);
+	json_t *row = item_row(m, item, 1);
+	json_object_update(row, cols);
+	json_decref(cols);
+	json_object_set_new(row, "id", json_integer(nid));
+	json_object_set_new(row, "updated_at", json_integer(store_tx_now(tx)));
+	json_t *extra = json_pack("{ss}", "to", machine_state_name(m, machine_state(m, item)));
+	char kind[64];
+	snprintf(kind, sizeof kind, "%s.create", m->kind);
+	if (store_emit_row(tx, a->user_id, kind, k->table, nid, row, extra, err))
+		return -1;
+	*id = nid;
+	return 0;
+}
+
+json_t *store_item_get(sqlite3 *db, const struct store_kind *k, int64_t id)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id=?", k->table); /* sql-ident: the kind's table */
-	json_t *row = db_get_row(db, sql, id);
+	return db_get_row(db, sql, id);
+}
+
+int store_item_read(sqlite3 *db, const struct store_kind *k, int64_t id, void *item, char *path_any,
+		    char *path_handling, struct qd_err *err)
+{
+	json_t *row = store_item_get(db, k, id);
 	if (!row)
 		return qd_fail(err, QD_ENOTFOUND, "id", "%s不存在", "no such %s", k->m->zh, k->m->kind);
 	struct row r;

@@ -13,6 +13,7 @@
 #include "base/row.h"
 #include "core/machine.h"
 #include "core/role.h"
+#include "store/schema.h"
 #include "store/store.h"
 #include <jansson.h>
 #include <sqlite3.h>
@@ -41,13 +42,29 @@ struct store_kind {
 	/* The residents' names known for the item (masking its events' free text), a new JSON array;
 	 * NULL = none. */
 	json_t *(*names)(sqlite3 *db, const unsigned char *key, int64_t id);
+	/* A kind configured outside store/schema.c: its projection table and DDL, registered by
+	 * store_kind_register (NULL for the built-in task table). */
+	const struct schema_table *schema;
+	const char *ddl;
 };
+
+/* Register k's table (schema_register) so events of the kind are applied and replayed by check;
+ * before any store is opened.  0, or -1 with err. */
+int store_kind_register(const struct store_kind *k, struct qd_err *err);
+/* Create an item of kind k: item (its initial state; id assigned here into *id and the item)
+ * with every column of the descriptor, the columns in cols (stolen: scope paths, creator …) and
+ * updated_at, as the event "<kind>.create".  The actor needs right over the item's paths (as
+ * given in cols), else QD_EPERM naming "unit_id".  0 or -1. */
+int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
+		      json_t *cols, unsigned right, int64_t *id, struct qd_err *err);
 
 /* The kind's struct from a row of its table (a JSON object or a list row): every column of the
  * descriptor; absent or unknown values take the column's default.  item has m->size bytes. */
 void store_item_from_row(const struct machine *m, const struct row *row, void *item);
 /* The columns an action may write (MC_WRITTEN), as a new JSON object (caller owns). */
 json_t *store_item_row(const struct machine *m, const void *item);
+/* The row of item id of kind k (every column of its table; caller owns), or NULL. */
+json_t *store_item_get(sqlite3 *db, const struct store_kind *k, int64_t id);
 /* Load item id of kind k and its scope paths (≥ 128 bytes each; "" when NULL).  0, or -1 with
  * QD_ENOTFOUND naming "id". */
 int store_item_read(sqlite3 *db, const struct store_kind *k, int64_t id, void *item, char *path_any,

@@ -177,7 +177,7 @@ static int task_before_act(struct store_tx *tx, const struct store_kind *k, cons
 }
 
 const struct store_kind task_kind = {&task_machine, "task", "origin_path", "unit_path", task_before_act,
-				     store_task_names};
+				     store_task_names, NULL, NULL};
 
 int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
 		   const struct task_input *in, struct qd_err *err)
