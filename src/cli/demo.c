@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/demo_data.h"
+#include "core/unit.h"
 #include "store/org.h"
 #include "store/problem.h"
 #include "store/task.h"
@@ -44,6 +45,13 @@ static int unit_index(const char *name)
 		if (!strcmp(demo_units[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+/* A village or a community: where residents live, with groups and grid workers. */
+static int village_like(const char *kind)
+{
+	int k = unit_kind_parse(kind);
+	return k == UNIT_VILLAGE || k == UNIT_COMMUNITY;
 }
 
 static const char *staff_name(struct demo *d)
@@ -100,12 +108,12 @@ static int build_org(struct store_tx *tx, struct demo *d, struct qd_err *err)
 		int p = u->parent ? unit_index(u->parent) : -1;
 		if (store_unit_create(tx, 0, p >= 0 ? d->unit_id[p] : 0, u->name, u->kind, u->peer_group, &d->unit_id[i], err))
 			return -1;
-		if (!strcmp(u->kind, "village") || !strcmp(u->kind, "community"))
+		if (village_like(u->kind))
 			for (int g = 0; g < 3; g++)
-				if (store_unit_create(tx, 0, d->unit_id[i], demo_groups[g], "group", "", &d->groups[i][g], err))
+				if (store_unit_create(tx, 0, d->unit_id[i], demo_groups[g], unit_kind_name(UNIT_GROUP), "", &d->groups[i][g], err))
 					return -1;
 	}
-	if (store_unit_create(tx, 0, d->unit_id[0], "第八巡回指导组", "supervision", "", &d->group8, err))
+	if (store_unit_create(tx, 0, d->unit_id[0], "第八巡回指导组", unit_kind_name(UNIT_SUPERVISION), "", &d->group8, err))
 		return -1;
 	return 0;
 }
@@ -162,7 +170,7 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	int v;
 	do
 		v = (int)(rnd(d) % demo_units_count);
-	while (strcmp(demo_units[v].kind, "village") != 0 && strcmp(demo_units[v].kind, "community") != 0);
+	while (!village_like(demo_units[v].kind));
 	int town = unit_index(demo_units[v].parent);
 	if (i % 7 == 0)
 		v = unit_index("新河口村"), town = unit_index("周老嘴镇");

@@ -1,5 +1,6 @@
 /* calendar.c — the Chinese working-day calendar: the shipped State Council holiday schedules
- * (2022–2027) and the working-day arithmetic over a set of special days.
+ * (2022–2027), the working-day arithmetic over a set of special days, and (at the end) the names
+ * of the day kinds.
  *
  * Representation: a struct calendar holds its special days sorted by date, one per date, plus a
  * prefix sum of how much each special day changes the plain Monday–Friday count (a holiday on a
@@ -450,4 +451,23 @@ int calendar_workdays_between(const struct calendar *c, int32_t from, int32_t to
 		return 0;
 	int64_t v = cum(c, to) - cum(c, from);
 	return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+/* Names of the day kinds (see calendar.h). */
+const char *const cal_kind_names[CAL_KIND__COUNT + 1] = {
+	[CAL_ORDINARY] = "ordinary", [CAL_HOLIDAY] = "holiday", [CAL_WORKDAY] = "workday", [CAL_KIND__COUNT] = NULL};
+const char *const cal_kind_zh[CAL_KIND__COUNT + 1] = {
+	[CAL_ORDINARY] = "普通日", [CAL_HOLIDAY] = "法定节假日", [CAL_WORKDAY] = "调休上班", [CAL_KIND__COUNT] = NULL};
+
+const char *cal_kind_name(enum cal_kind k)
+{
+	return (unsigned)k < CAL_KIND__COUNT ? cal_kind_names[k] : NULL;
+}
+
+int cal_kind_parse(const char *s)
+{
+	for (int i = 0; s && i < CAL_KIND__COUNT; i++)
+		if (strcmp(s, cal_kind_names[i]) == 0)
+			return i;
+	return -1;
 }

@@ -14,9 +14,20 @@
 #include <stdint.h>
 
 enum cal_kind {
+	CAL_ORDINARY = 0, /* not a special day (an administrator's change back to the rule) */
 	CAL_HOLIDAY = 1, /* 法定节假日 (incl. the weekend days folded into the holiday block) */
 	CAL_WORKDAY = 2, /* 调休上班: a Saturday/Sunday worked in exchange */
+	CAL_KIND__COUNT
 };
+
+/* The one vocabulary of day kinds: code names ("holiday") indexed by enum cal_kind,
+ * NULL-terminated (usable as a route parameter's enum list), and their Chinese labels. */
+extern const char *const cal_kind_names[CAL_KIND__COUNT + 1];
+extern const char *const cal_kind_zh[CAL_KIND__COUNT + 1];
+/* Code name of k; NULL when out of range.  Static storage. */
+const char *cal_kind_name(enum cal_kind k);
+/* The kind named s; -1 when s is NULL or not a name. */
+int cal_kind_parse(const char *s);
 
 struct cal_day {
 	int32_t date;       /* day number, see base/date.h */

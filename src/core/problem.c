@@ -1,10 +1,48 @@
-/* problem.c — problem states and sources; validation of phone and ID numbers. */
+/* problem.c — problem states and sources (names, labels, parsing); validation of phone and ID numbers. */
 #include "core/problem.h"
 #include "base/utf8.h"
 #include <string.h>
 
-const char *const problem_states[] = {"new", "assigned", "merged", "declined", NULL};
-const char *const problem_sources[] = {"visit", "web", "hotline", "meeting", "import", NULL};
+const char *const problem_states[PS__COUNT + 1] = {
+	[PS_NEW] = "new", [PS_ASSIGNED] = "assigned", [PS_MERGED] = "merged", [PS_DECLINED] = "declined",
+	[PS__COUNT] = NULL};
+const char *const problem_states_zh[PS__COUNT + 1] = {
+	[PS_NEW] = "待研判", [PS_ASSIGNED] = "已交办", [PS_MERGED] = "已合并", [PS_DECLINED] = "不予受理",
+	[PS__COUNT] = NULL};
+const char *const problem_sources[PSRC__COUNT + 1] = {
+	[PSRC_VISIT] = "visit",     [PSRC_WEB] = "web",       [PSRC_HOTLINE] = "hotline",
+	[PSRC_MEETING] = "meeting", [PSRC_IMPORT] = "import", [PSRC__COUNT] = NULL};
+const char *const problem_sources_zh[PSRC__COUNT + 1] = {
+	[PSRC_VISIT] = "入户走访",   [PSRC_WEB] = "网上反映",   [PSRC_HOTLINE] = "热线电话",
+	[PSRC_MEETING] = "会议收集", [PSRC_IMPORT] = "批量导入", [PSRC__COUNT] = NULL};
+
+const char *problem_state_name(enum problem_state s)
+{
+	return (unsigned)s < PS__COUNT ? problem_states[s] : NULL;
+}
+
+const char *problem_source_name(enum problem_source s)
+{
+	return (unsigned)s < PSRC__COUNT ? problem_sources[s] : NULL;
+}
+
+static int find(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+int problem_state_parse(const char *s)
+{
+	return find(problem_states, s);
+}
+
+int problem_source_parse(const char *s)
+{
+	return find(problem_sources, s);
+}
 
 /* Digits of s (ASCII or full-width), skipping spaces, dashes and a leading '+'; -1 on others. */
 static int digits(const char *s, char *out, int max)

@@ -3,8 +3,37 @@
 #ifndef QD_PROBLEM_H
 #define QD_PROBLEM_H
 
-extern const char *const problem_states[];  /* new assigned merged declined, NULL-terminated */
-extern const char *const problem_sources[]; /* visit web hotline meeting import, NULL-terminated */
+/* The one vocabulary of problem states and sources: code names indexed by the enum,
+ * NULL-terminated (usable as a route parameter's enum list), and their Chinese labels.  The store
+ * writes these names into problem.state / problem.source. */
+enum problem_state {
+	PS_NEW,      /* 待研判: not yet triaged */
+	PS_ASSIGNED, /* 已交办: linked to a task (its public status is the task's) */
+	PS_MERGED,   /* 已合并: a duplicate of another problem */
+	PS_DECLINED, /* 不予受理: outside scope, the reason shown to the resident */
+	PS__COUNT
+};
+
+enum problem_source {
+	PSRC_VISIT,   /* 入户走访 */
+	PSRC_WEB,     /* 网上反映 (a resident's own account) */
+	PSRC_HOTLINE, /* 热线电话 */
+	PSRC_MEETING, /* 会议收集 */
+	PSRC_IMPORT,  /* 批量导入 */
+	PSRC__COUNT
+};
+
+extern const char *const problem_states[PS__COUNT + 1];     /* new assigned merged declined */
+extern const char *const problem_states_zh[PS__COUNT + 1];
+extern const char *const problem_sources[PSRC__COUNT + 1];  /* visit web hotline meeting import */
+extern const char *const problem_sources_zh[PSRC__COUNT + 1];
+
+/* Code name of a state / source; NULL when out of range.  Static storage. */
+const char *problem_state_name(enum problem_state s);
+const char *problem_source_name(enum problem_source s);
+/* The state / source named s; -1 when s is NULL or not a name. */
+int problem_state_parse(const char *s);
+int problem_source_parse(const char *s);
 
 /* 1 if s is a plausible phone number: a mobile (11 digits, 1[3-9]…) or a landline
  * (0 + area code + 7–8 digits), allowing spaces, dashes, a +86/86 prefix, full-width digits. */

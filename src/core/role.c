@@ -1,48 +1,56 @@
-/* role.c — the role → rights table.  Changing who may do what starts here (and in the task
- * transition table, src/core/task.c); the authorization-matrix tests read both. */
+/* role.c — the role → rights table and the roles' names and labels (the one vocabulary of roles:
+ * the route table, the store and the presenters use these).  Changing who may do what starts here
+ * (and in the task transition table, src/core/task.c); the authorization-matrix tests read both. */
 #include "core/role.h"
 #include <string.h>
 
-static const struct {
-	const char *name, *zh;
-	unsigned rights;
-} roles[ROLE__COUNT] = {
-	[ROLE_RESIDENT] = {"resident", "群众", RIGHT_OWN | RIGHT_PROBLEM_CREATE | RIGHT_FOLLOW_UP},
-	[ROLE_GRID] = {"grid", "网格员/村干部",
-		       RIGHT_READ | RIGHT_VISIT | RIGHT_PROBLEM_CREATE | RIGHT_FOLLOW_UP},
-	[ROLE_HANDLER] = {"handler", "承办人", RIGHT_READ | RIGHT_HANDLE},
-	[ROLE_UNIT_HEAD] = {"unit_head", "第一责任人", RIGHT_READ | RIGHT_HANDLE},
-	[ROLE_DISPATCHER] = {"dispatcher", "研判交办员",
-			     RIGHT_READ | RIGHT_PROBLEM_CREATE | RIGHT_TRIAGE | RIGHT_EXTENSION |
-				     RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN},
-	[ROLE_LEADER] = {"leader", "包保领导", RIGHT_READ | RIGHT_EXTENSION},
-	[ROLE_SUPERVISOR] = {"supervisor", "督导组成员",
-			     RIGHT_READ | RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN |
-				     RIGHT_EXCEPTION},
-	[ROLE_ANALYST] = {"analyst", "数据分析员", RIGHT_READ},
-	[ROLE_ADMIN] = {"admin", "系统管理员", RIGHT_READ | RIGHT_ADMIN | RIGHT_AUDIT},
-	[ROLE_PII] = {"pii", "个人信息查阅权", RIGHT_PII},
+const char *const role_names[ROLE__COUNT + 1] = {
+	[ROLE_RESIDENT] = "resident",     [ROLE_GRID] = "grid",     [ROLE_HANDLER] = "handler",
+	[ROLE_UNIT_HEAD] = "unit_head",   [ROLE_DISPATCHER] = "dispatcher", [ROLE_LEADER] = "leader",
+	[ROLE_SUPERVISOR] = "supervisor", [ROLE_ANALYST] = "analyst", [ROLE_ADMIN] = "admin",
+	[ROLE_PII] = "pii",               [ROLE__COUNT] = NULL,
+};
+
+const char *const role_names_zh[ROLE__COUNT + 1] = {
+	[ROLE_RESIDENT] = "群众",         [ROLE_GRID] = "网格员/村干部", [ROLE_HANDLER] = "承办人",
+	[ROLE_UNIT_HEAD] = "第一责任人",  [ROLE_DISPATCHER] = "研判交办员", [ROLE_LEADER] = "包保领导",
+	[ROLE_SUPERVISOR] = "督导组成员", [ROLE_ANALYST] = "数据分析员",  [ROLE_ADMIN] = "系统管理员",
+	[ROLE_PII] = "个人信息查阅权",    [ROLE__COUNT] = NULL,
+};
+
+static const unsigned rights_of[ROLE__COUNT] = {
+	[ROLE_RESIDENT] = RIGHT_OWN | RIGHT_PROBLEM_CREATE | RIGHT_FOLLOW_UP,
+	[ROLE_GRID] = RIGHT_READ | RIGHT_VISIT | RIGHT_PROBLEM_CREATE | RIGHT_FOLLOW_UP,
+	[ROLE_HANDLER] = RIGHT_READ | RIGHT_HANDLE,
+	[ROLE_UNIT_HEAD] = RIGHT_READ | RIGHT_HANDLE,
+	[ROLE_DISPATCHER] = RIGHT_READ | RIGHT_PROBLEM_CREATE | RIGHT_TRIAGE | RIGHT_EXTENSION |
+			    RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN,
+	[ROLE_LEADER] = RIGHT_READ | RIGHT_EXTENSION,
+	[ROLE_SUPERVISOR] = RIGHT_READ | RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN | RIGHT_EXCEPTION,
+	[ROLE_ANALYST] = RIGHT_READ,
+	[ROLE_ADMIN] = RIGHT_READ | RIGHT_ADMIN | RIGHT_AUDIT,
+	[ROLE_PII] = RIGHT_PII,
 };
 
 unsigned role_rights(enum role r)
 {
-	return (unsigned)r < ROLE__COUNT ? roles[r].rights : 0;
+	return (unsigned)r < ROLE__COUNT ? rights_of[r] : 0;
 }
 
 const char *role_name(enum role r)
 {
-	return (unsigned)r < ROLE__COUNT ? roles[r].name : NULL;
+	return (unsigned)r < ROLE__COUNT ? role_names[r] : NULL;
 }
 
 const char *role_name_zh(enum role r)
 {
-	return (unsigned)r < ROLE__COUNT ? roles[r].zh : NULL;
+	return (unsigned)r < ROLE__COUNT ? role_names_zh[r] : NULL;
 }
 
 int role_parse(const char *s)
 {
 	for (int i = 0; i < ROLE__COUNT; i++)
-		if (s && strcmp(s, roles[i].name) == 0)
+		if (s && strcmp(s, role_names[i]) == 0)
 			return i;
 	return -1;
 }

@@ -52,6 +52,10 @@ unsigned grants_rights_any(const struct grant *g, int n);
 
 /* Rights a role confers (bitmask of enum right). */
 unsigned role_rights(enum role r);
+/* The one vocabulary of roles: code names ("dispatcher") indexed by enum role, NULL-terminated
+ * (a grant's role in the route table is one of these), and their Chinese labels. */
+extern const char *const role_names[ROLE__COUNT + 1];
+extern const char *const role_names_zh[ROLE__COUNT + 1];
 /* "dispatcher" etc.; NULL for out-of-range. */
 const char *role_name(enum role r);
 const char *role_name_zh(enum role r);

@@ -12,14 +12,10 @@ _Static_assert(sizeof(enum urgency) == sizeof(int), "the machine reads the urgen
 
 /* --- the bodies each action takes (the spec the dispatcher and machine_act enforce) --------- */
 
-static const char *const spec_urgencies[] = {"urgent", "normal", "complex", NULL};
-static const char *const spec_outcomes[] = {"resolved", "explained", NULL};
-static const char *const spec_sats[] = {"satisfied", "basic", "unsatisfied", "unreachable", NULL};
-
 #define END {NULL, 0, 0, 0, 0, NULL, NULL, NULL}
 #define NOTE(req, help) {"note", P_TEXT, req, 0, 1000, NULL, NULL, help}
 #define REASON(req, help) {"reason", P_TEXT, req, 0, 500, NULL, NULL, help}
-#define URGENCY(help) {"urgency", P_ENUM, 0, 0, 0, spec_urgencies, NULL, help}
+#define URGENCY(help) {"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, help}
 static const struct param b_assign[] = {
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "handling unit"},
 	{"handler_id", P_ID, 1, 0, 0, NULL, NULL, "responsible person"},
@@ -37,11 +33,11 @@ static const struct param b_request_extension[] = {
 static const struct param b_approve_extension[] = {NOTE(0, "note"), END};
 static const struct param b_deny_extension[] = {REASON(1, "why not"), END};
 static const struct param b_complete[] = {
-	{"outcome", P_ENUM, 1, 0, 0, spec_outcomes, NULL, "resolved, or explained (解释疏导)"},
+	{"outcome", P_ENUM, 1, 0, 0, OUTCOME_GIVEN_NAMES, NULL, "resolved, or explained (解释疏导)"},
 	NOTE(1, "what was done"), END};
 static const struct param b_follow_up[] = {
 	{"solved", P_BOOL, 0, 0, 0, NULL, NULL, "the resident says it is solved (required unless unreachable)"},
-	{"satisfaction", P_ENUM, 1, 0, 0, spec_sats, NULL, "the resident's verdict"},
+	{"satisfaction", P_ENUM, 1, 0, 0, SATISFACTION_GIVEN_NAMES, NULL, "the resident's verdict"},
 	NOTE(0, "what the resident said"), END};
 static const struct param b_sign_off[] = {
 	{"exception", P_BOOL, 0, 0, 0, NULL, NULL, "on a documented exception (supervisor; reason required)"},
@@ -435,19 +431,29 @@ int task_act(struct task *t, enum task_action a, const struct task_input *in,
 	return rc;
 }
 
-/* Names. */
-static const char *const state_names[TS__COUNT] = {"pending", "assigned", "in_progress",
-						   "extension_requested", "completed", "signed_off"};
-static const char *const state_zh[TS__COUNT] = {"待交办", "已交办", "办理中", "延期申请中", "已办结", "已销号"};
-static const char *const action_names[TA__COUNT] = {
+/* Names: the one vocabulary of task states, actions, tiers, urgencies, outcomes and verdicts
+ * (declared in task.h; the route table, the store and the presenters use these arrays). */
+#define IMMEDIATE "immediate" /* spelled once: in tier_names and tier_immediate_names */
+const char *const task_state_names[TS__COUNT + 1] = {"pending", "assigned", "in_progress",
+						     "extension_requested", "completed", "signed_off", NULL};
+const char *const task_state_names_zh[TS__COUNT + 1] = {"待交办", "已交办", "办理中", "延期申请中", "已办结", "已销号", NULL};
+const char *const task_action_names[TA__COUNT + 1] = {
 	"assign", "accept", "return", "progress", "request_extension", "approve_extension",
-	"deny_extension", "complete", "follow_up", "sign_off", "reopen"};
-static const char *const action_zh[TA__COUNT] = {"交办", "签收", "退回", "报告进展", "申请延期", "批准延期",
-						 "不予延期", "办结", "回访", "销号", "重办"};
-static const char *const tier_names[TIER__COUNT] = {"immediate", "scheduled", "long_term", "explain"};
-static const char *const urgency_names[URG__COUNT] = {"urgent", "normal", "complex"};
-static const char *const outcome_names[] = {"", "resolved", "explained"};
-static const char *const sat_names[] = {"", "satisfied", "basic", "unsatisfied", "unreachable"};
+	"deny_extension", "complete", "follow_up", "sign_off", "reopen", NULL};
+const char *const task_action_names_zh[TA__COUNT + 1] = {"交办", "签收", "退回", "报告进展", "申请延期", "批准延期",
+							 "不予延期", "办结", "回访", "销号", "重办", NULL};
+const char *const tier_names[TIER__COUNT + 1] = {IMMEDIATE, "scheduled", "long_term", "explain", NULL};
+const char *const tier_names_zh[TIER__COUNT + 1] = {"即知即办", "限期办结", "长期推进", "解释疏导", NULL};
+const char *const tier_immediate_names[2] = {IMMEDIATE, NULL};
+const char *const urgency_names[URG__COUNT + 1] = {"urgent", "normal", "complex", NULL};
+const char *const urgency_names_zh[URG__COUNT + 1] = {"紧急", "一般", "复杂", NULL};
+const char *const outcome_names[OUT__COUNT + 1] = {"", "resolved", "explained", NULL};
+const char *const outcome_names_zh[OUT__COUNT + 1] = {"", "已解决", "解释疏导", NULL};
+const char *const satisfaction_names[SAT__COUNT + 1] = {"", "satisfied", "basic", "unsatisfied", "unreachable", NULL};
+const char *const satisfaction_names_zh[SAT__COUNT + 1] = {"", "满意", "基本满意", "不满意", "联系不上", NULL};
+#undef IMMEDIATE
+_Static_assert(TIER_IMMEDIATE == 0, "TIER_TASK_NAMES is tier_names without its first entry");
+_Static_assert(OUT_NONE == 0 && SAT_NONE == 0, "the unset outcome and verdict come first");
 
 static int parse(const char *const *names, int n, const char *s)
 {
@@ -459,20 +465,20 @@ static int parse(const char *const *names, int n, const char *s)
 	return -1;
 }
 
-const char *task_state_name(enum task_state s) { return (unsigned)s < TS__COUNT ? state_names[s] : "?"; }
-const char *task_state_zh(enum task_state s) { return (unsigned)s < TS__COUNT ? state_zh[s] : "?"; }
-int task_state_parse(const char *s) { return parse(state_names, TS__COUNT, s); }
-const char *task_action_name(enum task_action a) { return (unsigned)a < TA__COUNT ? action_names[a] : "?"; }
-const char *task_action_zh(enum task_action a) { return (unsigned)a < TA__COUNT ? action_zh[a] : "?"; }
-int task_action_parse(const char *s) { return parse(action_names, TA__COUNT, s); }
+const char *task_state_name(enum task_state s) { return (unsigned)s < TS__COUNT ? task_state_names[s] : "?"; }
+const char *task_state_zh(enum task_state s) { return (unsigned)s < TS__COUNT ? task_state_names_zh[s] : "?"; }
+int task_state_parse(const char *s) { return parse(task_state_names, TS__COUNT, s); }
+const char *task_action_name(enum task_action a) { return (unsigned)a < TA__COUNT ? task_action_names[a] : "?"; }
+const char *task_action_zh(enum task_action a) { return (unsigned)a < TA__COUNT ? task_action_names_zh[a] : "?"; }
+int task_action_parse(const char *s) { return parse(task_action_names, TA__COUNT, s); }
 const char *tier_name(enum tier t) { return (unsigned)t < TIER__COUNT ? tier_names[t] : "?"; }
 int tier_parse(const char *s) { return parse(tier_names, TIER__COUNT, s); }
 const char *urgency_name(enum urgency u) { return (unsigned)u < URG__COUNT ? urgency_names[u] : "?"; }
 int urgency_parse(const char *s) { return parse(urgency_names, URG__COUNT, s); }
-const char *outcome_name(enum outcome o) { return (unsigned)o <= OUT_EXPLAINED ? outcome_names[o] : ""; }
-int outcome_parse(const char *s) { return parse(outcome_names, 3, s); }
-const char *satisfaction_name(enum satisfaction s) { return (unsigned)s <= SAT_UNREACHABLE ? sat_names[s] : ""; }
-int satisfaction_parse(const char *s) { return parse(sat_names, 5, s); }
+const char *outcome_name(enum outcome o) { return (unsigned)o < OUT__COUNT ? outcome_names[o] : ""; }
+int outcome_parse(const char *s) { return parse(outcome_names, OUT__COUNT, s); }
+const char *satisfaction_name(enum satisfaction s) { return (unsigned)s < SAT__COUNT ? satisfaction_names[s] : ""; }
+int satisfaction_parse(const char *s) { return parse(satisfaction_names, SAT__COUNT, s); }
 
 /* --- the descriptor -------------------------------------------------------------------------- */
 
@@ -480,12 +486,12 @@ const struct machine task_machine = {
 	.kind = "task",
 	.zh = "任务",
 	.nstates = TS__COUNT,
-	.state_names = state_names,
-	.state_zh = state_zh,
+	.state_names = task_state_names,
+	.state_zh = task_state_names_zh,
 	.state_flags = state_flags,
 	.nactions = TA__COUNT,
-	.action_names = action_names,
-	.action_zh = action_zh,
+	.action_names = task_action_names,
+	.action_zh = task_action_names_zh,
 	.actions = actions,
 	.transitions = table,
 	.ntransitions = (int)(sizeof table / sizeof table[0]),

@@ -128,7 +128,30 @@ void task_input_init(struct task_input *in);
  * owns).  Values out of range are kept recognisably invalid so the spec refuses them. */
 json_t *task_input_body(enum task_action a, const struct task_input *in);
 
-/* Code names ("in_progress") and Chinese labels; parse returns -1 if unknown. */
+/* The names: code names ("in_progress") indexed by the enum and NULL-terminated, so that each
+ * array is a route parameter's enum list as it stands; Chinese labels indexed the same way.  The
+ * unset outcome and verdict (OUT_NONE, SAT_NONE) are named "" — a request names one of the others:
+ * the *_GIVEN_NAMES lists.  Subsets of an enum are named here too, never copied. */
+enum { OUT__COUNT = OUT_EXPLAINED + 1, SAT__COUNT = SAT_UNREACHABLE + 1 };
+extern const char *const task_state_names[TS__COUNT + 1];
+extern const char *const task_state_names_zh[TS__COUNT + 1];
+extern const char *const task_action_names[TA__COUNT + 1];
+extern const char *const task_action_names_zh[TA__COUNT + 1];
+extern const char *const tier_names[TIER__COUNT + 1];
+extern const char *const tier_names_zh[TIER__COUNT + 1];
+extern const char *const tier_immediate_names[2]; /* {"immediate", NULL}: solved on the spot */
+/* The tiers a task made by triage may take: all but immediate (tier_names from TIER_SCHEDULED). */
+#define TIER_TASK_NAMES (tier_names + TIER_SCHEDULED)
+extern const char *const urgency_names[URG__COUNT + 1];
+extern const char *const urgency_names_zh[URG__COUNT + 1];
+extern const char *const outcome_names[OUT__COUNT + 1];
+extern const char *const outcome_names_zh[OUT__COUNT + 1];
+#define OUTCOME_GIVEN_NAMES (outcome_names + OUT_RESOLVED) /* resolved explained */
+extern const char *const satisfaction_names[SAT__COUNT + 1];
+extern const char *const satisfaction_names_zh[SAT__COUNT + 1];
+#define SATISFACTION_GIVEN_NAMES (satisfaction_names + SAT_SATISFIED) /* satisfied … unreachable */
+
+/* Code names and Chinese labels of one value; parse returns -1 if unknown (and for ""). */
 const char *task_state_name(enum task_state s);
 const char *task_state_zh(enum task_state s);
 int task_state_parse(const char *s);

@@ -2,6 +2,7 @@
  * the viewer's audience may see (contract in present/present.h).  Nothing else of the row is
  * read for output. */
 #include "present/present.h"
+#include "base/date.h"
 #include "base/mem.h"
 #include "core/mask.h"
 #include "core/role.h"
@@ -25,14 +26,14 @@ static void write_value(const struct row *row, int i, struct buf *out)
 	}
 }
 
-/* Free text in stored form, for this audience. */
+/* Free text in stored form, for this audience ("" is no text: null). */
 static void write_text(const struct row *row, int i, unsigned aud, struct buf *out)
 {
-	if (row->ops->type(row->impl, i) != ROW_TEXT) {
+	const char *s = row->ops->type(row->impl, i) == ROW_TEXT ? row->ops->text(row->impl, i) : NULL;
+	if (!s || !*s) {
 		buf_puts(out, "null");
 		return;
 	}
-	const char *s = row->ops->text(row->impl, i);
 	if (aud & (AUD_STAFF | AUD_PII)) {
 		buf_json_str(out, s);
 		return;
@@ -40,6 +41,59 @@ static void write_text(const struct row *row, int i, unsigned aud, struct buf *o
 	char *pub = mask_text_public(s);
 	buf_json_str(out, pub);
 	free(pub);
+}
+
+/* A field of one of the typed kinds (PF_BOOL, PF_INTEGER … PF_TRISTATE): the row's value as
+ * that type, or null (see enum pkind). */
+static void write_typed(const struct row *row, int i, enum pkind kind, struct buf *out)
+{
+	void *impl = row->impl;
+	enum row_type t = row->ops->type(impl, i);
+	int64_t n = t == ROW_INT ? row->ops->integer(impl, i) : 0;
+	const char *s = t == ROW_TEXT ? row->ops->text(impl, i) : NULL;
+	char tmp[32];
+	int32_t day;
+	switch (kind) {
+	case PF_BOOL:
+		buf_puts(out, t != ROW_INT ? "null" : n ? "true" : "false");
+		return;
+	case PF_TRISTATE:
+		buf_puts(out, t != ROW_INT || n < 0 ? "null" : n ? "true" : "false");
+		return;
+	case PF_INTEGER:
+		if (t == ROW_INT)
+			buf_int(out, (long long)n);
+		else
+			buf_puts(out, "null");
+		return;
+	case PF_IDENT:
+		if (t == ROW_INT && n > 0)
+			buf_int(out, (long long)n);
+		else
+			buf_puts(out, "null");
+		return;
+	case PF_STRING:
+		if (s && *s)
+			buf_json_str(out, s);
+		else
+			buf_puts(out, "null");
+		return;
+	case PF_DAY:
+		if (s && date_parse(s, &day) == 0)
+			buf_json_str(out, s);
+		else if (t == ROW_INT && n != 0 && n >= date_from_ymd(1, 1, 1) && n <= date_from_ymd(9999, 12, 31))
+			buf_json_str(out, date_format((int32_t)n, tmp));
+		else
+			buf_puts(out, "null");
+		return;
+	case PF_TIMESTAMP:
+		if (t == ROW_INT && n > 0 && n < 253402272000000LL) /* before 10000-01-01T00:00+08:00 */
+			buf_json_str(out, clock_format_ms(n, tmp));
+		else
+			buf_puts(out, "null");
+		return;
+	default: buf_puts(out, "null");
+	}
 }
 
 int present_write_list(const struct presenter *p, const struct viewer *v, json_t *rows, unsigned parent,
@@ -100,11 +154,12 @@ int present_write(const struct presenter *p, const struct viewer *v, const struc
 		case PF_VALUE: write_value(row, i, out); break;
 		case PF_TEXT: write_text(row, i, c.aud, out); break;
 		case PF_BOOL:
-			if (row->ops->type(row->impl, i) == ROW_NULL)
-				buf_puts(out, "null");
-			else
-				buf_puts(out, row->ops->integer(row->impl, i) ? "true" : "false");
-			break;
+		case PF_INTEGER:
+		case PF_IDENT:
+		case PF_STRING:
+		case PF_DAY:
+		case PF_TIMESTAMP:
+		case PF_TRISTATE: write_typed(row, i, f->kind, out); break;
 		case PF_COMPUTED: f->compute(&c, out); break;
 		case PF_NESTED: {
 			json_t *arr = row->ops->type(row->impl, i) == ROW_JSON ? row->ops->json(row->impl, i) : NULL;

@@ -37,12 +37,23 @@ struct viewer {
 	int32_t today;    /* day number (base/date.h): overdue is derived against it */
 };
 
+/* The kind of a field says how its value goes out, so a client can rely on the type whatever the
+ * row holds: integers as integers, booleans as true/false, dates as "YYYY-MM-DD", timestamps as
+ * RFC 3339 in China time ("2026-12-01T09:30:05+08:00"), enums as their code names, and an absent
+ * value — NULL, "", a 0 id or day — as null, never "".  A value of another type than its kind
+ * (a store bug) goes out as null rather than as something of the wrong type. */
 enum pkind {
-	PF_VALUE,    /* the column's value as it is (number, string, null) */
-	PF_TEXT,     /* free text in stored form: as it is for staff, the public form otherwise */
-	PF_BOOL,     /* an integer column as true/false */
-	PF_COMPUTED, /* written by compute() */
-	PF_NESTED,   /* a JSON array member of the row, each element through nested */
+	PF_VALUE,     /* the column's value as it is (a nested JSON array such as a user's rights) */
+	PF_TEXT,      /* free text in stored form: as it is for staff, the public form otherwise; "" → null */
+	PF_BOOL,      /* an integer column as true/false; NULL → null */
+	PF_COMPUTED,  /* written by compute() */
+	PF_NESTED,    /* a JSON array member of the row, each element through nested */
+	PF_INTEGER,   /* an integer (a count, a percentage, a sequence number); NULL → null */
+	PF_IDENT,     /* an id: a positive integer; 0 and NULL (none, or the system) → null */
+	PF_STRING,    /* a one-line string or an enum's code name; "" and NULL → null */
+	PF_DAY,       /* a date "YYYY-MM-DD", from its text or a day number; 0, "" and NULL → null */
+	PF_TIMESTAMP, /* milliseconds since the epoch as RFC 3339 +08:00 (seconds); 0 and NULL → null */
+	PF_TRISTATE,  /* -1 (not asked) or NULL → null, 0 → false, any other integer → true */
 };
 
 struct presenter;
@@ -58,10 +69,17 @@ struct pfield {
 };
 
 /* One field of a table, by kind (the tables in present_*.c are written with these). */
-#define PF_V(name, aud) {name, NULL, aud, PF_VALUE, NULL, NULL}
-#define PF_AS(name, column, aud) {name, column, aud, PF_VALUE, NULL, NULL}
-#define PF_T(name, aud) {name, NULL, aud, PF_TEXT, NULL, NULL}
-#define PF_B(name, aud) {name, NULL, aud, PF_BOOL, NULL, NULL}
+#define PF_K(name, column, aud, kind) {name, column, aud, kind, NULL, NULL}
+#define PF_V(name, aud) PF_K(name, NULL, aud, PF_VALUE)
+#define PF_T(name, aud) PF_K(name, NULL, aud, PF_TEXT)
+#define PF_B(name, aud) PF_K(name, NULL, aud, PF_BOOL)
+#define PF_INT(name, aud) PF_K(name, NULL, aud, PF_INTEGER)
+#define PF_ID(name, aud) PF_K(name, NULL, aud, PF_IDENT)
+#define PF_STR(name, aud) PF_K(name, NULL, aud, PF_STRING)
+#define PF_STR_AS(name, column, aud) PF_K(name, column, aud, PF_STRING)
+#define PF_DATE(name, aud) PF_K(name, NULL, aud, PF_DAY)
+#define PF_TIME(name, aud) PF_K(name, NULL, aud, PF_TIMESTAMP)
+#define PF_TRIBOOL(name, aud) PF_K(name, NULL, aud, PF_TRISTATE)
 #define PF_C(name, aud, fn) {name, NULL, aud, PF_COMPUTED, fn, NULL}
 #define PF_N(name, aud, presenter) {name, NULL, aud, PF_NESTED, NULL, presenter}
 #define PF_END {NULL, NULL, 0, PF_VALUE, NULL, NULL}
@@ -123,5 +141,6 @@ extern const struct presenter present_category;
 extern const struct presenter present_user;
 extern const struct presenter present_grant;
 extern const struct presenter present_calendar_day;
+extern const struct presenter present_token;
 
 #endif

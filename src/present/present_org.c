@@ -1,5 +1,5 @@
 /* present_org.c — presenters of the organisation: units, categories, calendar days (public),
- * and users with their grants.  Staff act in their official role: a user's display name, unit
+ * users with their grants, and a user's new API token.  Staff act in their official role: a user's display name, unit
  * and id are public; the login name, state and grants are for the user and administrators. */
 #include "core/role.h"
 #include "present/present.h"
@@ -12,30 +12,30 @@ static unsigned public_audience(struct pctx *c)
 }
 
 static const struct pfield unit_fields[] = {
-	PF_V("id", AUD_ALL),
-	PF_V("parent_id", AUD_ALL),
-	PF_V("name", AUD_ALL),
-	PF_V("kind", AUD_ALL),
-	PF_V("peer_group", AUD_ALL),
-	PF_V("path", AUD_ALL),
+	PF_ID("id", AUD_ALL),
+	PF_ID("parent_id", AUD_ALL),
+	PF_STR("name", AUD_ALL),
+	PF_STR("kind", AUD_ALL),
+	PF_STR("peer_group", AUD_ALL),
+	PF_STR("path", AUD_ALL),
 	PF_END,
 };
 
 const struct presenter present_unit = {"unit", unit_fields, public_audience, NULL};
 
 static const struct pfield category_fields[] = {
-	PF_V("id", AUD_ALL),
-	PF_V("parent_id", AUD_ALL),
-	PF_V("name", AUD_ALL),
+	PF_ID("id", AUD_ALL),
+	PF_ID("parent_id", AUD_ALL),
+	PF_STR("name", AUD_ALL),
 	PF_END,
 };
 
 const struct presenter present_category = {"category", category_fields, public_audience, NULL};
 
 static const struct pfield calendar_fields[] = {
-	PF_V("date", AUD_ALL),
-	PF_V("kind", AUD_ALL),
-	PF_V("name", AUD_ALL),
+	PF_DATE("date", AUD_ALL),
+	PF_STR("kind", AUD_ALL),
+	PF_STR("name", AUD_ALL),
 	PF_END,
 };
 
@@ -48,9 +48,9 @@ static unsigned grant_audience(struct pctx *c)
 }
 
 static const struct pfield grant_fields[] = {
-	PF_V("role", AUD_KNOWN),
-	PF_V("unit_id", AUD_KNOWN),
-	PF_V("unit_name", AUD_KNOWN),
+	PF_STR("role", AUD_KNOWN),
+	PF_ID("unit_id", AUD_KNOWN),
+	PF_STR("unit_name", AUD_KNOWN),
 	PF_END,
 };
 
@@ -61,7 +61,7 @@ const struct presenter present_grant = {"grant", grant_fields, grant_audience, N
 static void c_display_name(struct pctx *c, struct buf *out)
 {
 	const char *name = row_text(c->row, "display_name");
-	if (!name) {
+	if (!name || !*name) {
 		buf_puts(out, "null");
 		return;
 	}
@@ -70,7 +70,10 @@ static void c_display_name(struct pctx *c, struct buf *out)
 		return;
 	}
 	char *m = mask_apply(MASK_NAME, name, MASK_PUBLIC);
-	buf_json_str(out, m ? m : "");
+	if (m && *m)
+		buf_json_str(out, m);
+	else
+		buf_puts(out, "null");
 	free(m);
 }
 
@@ -86,16 +89,31 @@ static unsigned user_audience(struct pctx *c)
 }
 
 static const struct pfield user_fields[] = {
-	PF_V("id", AUD_ALL),
-	PF_V("username", AUD_KNOWN),
+	PF_ID("id", AUD_ALL),
+	PF_STR("username", AUD_KNOWN),
 	PF_C("display_name", AUD_ALL, c_display_name),
-	PF_V("unit_id", AUD_ALL),
-	PF_V("unit_name", AUD_ALL),
-	PF_V("active", AUD_KNOWN),
+	PF_ID("unit_id", AUD_ALL),
+	PF_STR("unit_name", AUD_ALL),
+	PF_B("active", AUD_KNOWN),
 	PF_N("grants", AUD_KNOWN, &present_grant),
 	PF_V("rights", AUD_OWNER), /* GET /me */
-	PF_V("auth", AUD_OWNER),   /* GET /me: session | token */
+	PF_STR("auth", AUD_OWNER),   /* GET /me: session | token */
 	PF_END,
 };
 
 const struct presenter present_user = {"user", user_fields, user_audience, NULL};
+
+/* An API token as created (POST /tokens): shown once, to the user who made it. */
+static unsigned token_audience(struct pctx *c)
+{
+	return c->v->user_id ? AUD_OWNER : 0;
+}
+
+static const struct pfield token_fields[] = {
+	PF_STR("token", AUD_OWNER),
+	PF_STR("label", AUD_OWNER),
+	PF_INT("days", AUD_OWNER),
+	PF_END,
+};
+
+const struct presenter present_token = {"token", token_fields, token_audience, NULL};

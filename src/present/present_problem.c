@@ -21,39 +21,39 @@ static unsigned problem_audience(struct pctx *c)
 }
 
 static const struct pfield problem_fields[] = {
-	PF_V("id", AUD_ALL),
-	PF_V("code", AUD_KNOWN), /* the tracking code: the resident's key */
-	PF_V("unit_id", AUD_ALL),
-	PF_V("unit_name", AUD_ALL),
-	PF_V("category_id", AUD_ALL),
-	PF_V("category_name", AUD_ALL),
-	PF_V("source", AUD_KNOWN),
+	PF_ID("id", AUD_ALL),
+	PF_STR("code", AUD_KNOWN), /* the tracking code: the resident's key */
+	PF_ID("unit_id", AUD_ALL),
+	PF_STR("unit_name", AUD_ALL),
+	PF_ID("category_id", AUD_ALL),
+	PF_STR("category_name", AUD_ALL),
+	PF_STR("source", AUD_KNOWN),
 	PF_T("description", AUD_ALL),
-	PF_V("state", AUD_ALL),
-	PF_V("task_id", AUD_ALL),
-	PF_V("merged_into", AUD_ALL),
+	PF_STR("state", AUD_ALL),
+	PF_ID("task_id", AUD_ALL),
+	PF_ID("merged_into", AUD_ALL),
 	PF_T("decline_reason", AUD_ALL),
-	PF_V("visit_id", AUD_STAFF),
-	PF_V("anonymous", AUD_KNOWN),
-	PF_V("no_disclose", AUD_KNOWN),
+	PF_ID("visit_id", AUD_STAFF),
+	PF_B("anonymous", AUD_KNOWN),
+	PF_B("no_disclose", AUD_KNOWN),
 	/* masked when written (张*), NULL when the resident chose anonymity */
-	PF_AS("reporter_name", "reporter_masked", AUD_ALL),
-	PF_V("created_by", AUD_STAFF),
-	PF_V("created_at", AUD_ALL),
-	PF_V("updated_at", AUD_ALL),
+	PF_STR_AS("reporter_name", "reporter_masked", AUD_ALL),
+	PF_ID("created_by", AUD_STAFF),
+	PF_TIME("created_at", AUD_ALL),
+	PF_TIME("updated_at", AUD_ALL),
 	PF_END,
 };
 
 const struct presenter present_problem = {"problem", problem_fields, problem_audience, NULL};
 
 static const struct pfield problem_pii_fields[] = {
-	PF_V("problem_id", AUD_PII),
-	PF_V("name", AUD_PII),
-	PF_V("phone", AUD_PII),
-	PF_V("id_no", AUD_PII),
-	PF_V("address", AUD_PII),
-	PF_V("description", AUD_PII),
-	PF_V("decline_reason", AUD_PII),
+	PF_ID("problem_id", AUD_PII),
+	PF_STR("name", AUD_PII),
+	PF_STR("phone", AUD_PII),
+	PF_STR("id_no", AUD_PII),
+	PF_STR("address", AUD_PII),
+	PF_STR("description", AUD_PII),
+	PF_STR("decline_reason", AUD_PII),
 	PF_B("audited", AUD_PII),
 	PF_END,
 };

@@ -9,24 +9,24 @@ static unsigned visit_audience(struct pctx *c)
 }
 
 static const struct pfield visit_fields[] = {
-	PF_V("id", AUD_STAFF),
-	PF_V("unit_id", AUD_STAFF),
-	PF_V("unit_name", AUD_STAFF),
-	PF_V("cadre_id", AUD_STAFF),
-	PF_V("cadre_name", AUD_STAFF),
-	PF_V("visited_on", AUD_STAFF),
+	PF_ID("id", AUD_STAFF),
+	PF_ID("unit_id", AUD_STAFF),
+	PF_STR("unit_name", AUD_STAFF),
+	PF_ID("cadre_id", AUD_STAFF),
+	PF_STR("cadre_name", AUD_STAFF),
+	PF_DATE("visited_on", AUD_STAFF),
 	PF_T("household", AUD_STAFF),
 	PF_T("note", AUD_STAFF),
-	PF_V("created_at", AUD_STAFF),
+	PF_TIME("created_at", AUD_STAFF),
 	PF_END,
 };
 
 const struct presenter present_visit = {"visit", visit_fields, visit_audience, NULL};
 
 static const struct pfield visit_pii_fields[] = {
-	PF_V("visit_id", AUD_PII),
-	PF_V("household", AUD_PII),
-	PF_V("note", AUD_PII),
+	PF_ID("visit_id", AUD_PII),
+	PF_STR("household", AUD_PII),
+	PF_STR("note", AUD_PII),
 	PF_B("audited", AUD_PII),
 	PF_END,
 };

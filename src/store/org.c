@@ -2,8 +2,10 @@
 #include "store/org.h"
 #include "base/date.h"
 #include "base/mem.h"
+#include "core/unit.h"
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/vocab.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -27,17 +29,10 @@ int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err)
 	return 0;
 }
 
-static const char *const unit_kinds[] = {"county", "township", "department", "company", "village", "supervision",
-					 "community", "group", "grid", NULL};
-
 int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
 		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err)
 {
-	int ok = 0;
-	for (int i = 0; unit_kinds[i]; i++)
-		if (strcmp(unit_kinds[i], kind) == 0)
-			ok = 1;
-	if (!ok)
+	if (unit_kind_parse(kind) < 0)
 		return qd_fail(err, QD_EINVAL, "kind", "单位类型无效", "unit kind is invalid");
 	char path[128] = "/";
 	if (parent_id) {
@@ -182,7 +177,7 @@ int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kin
 		       const char *name, struct qd_err *err)
 {
 	store_tx_store(tx)->rules_valid = 0;
-	if (kind < 0 || kind > 2)
+	if (!cal_kind_name((enum cal_kind)kind))
 		return qd_fail(err, QD_EINVAL, "kind", "日期类型无效（0普通、1节假日、2调休上班）",
 			       "kind must be 0 (ordinary), 1 (holiday) or 2 (worked weekend day)");
 	char d[11];
@@ -259,7 +254,7 @@ json_t *store_category_list(sqlite3 *db)
 /* staff: the user holds some role but resident (a resident's name is personal data) */
 #define USER_COLS                                                                                  \
 	"SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, u.active, "       \
-	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>'resident') " \
+	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>" SQL_ROLE_RESIDENT ") " \
 	"AS staff FROM user u JOIN unit n ON n.id=u.unit_id"
 
 json_t *store_user_list(sqlite3 *db)
@@ -335,7 +330,7 @@ json_t *store_calendar_list(sqlite3 *db, int year)
 	snprintf(hi, sizeof hi, "%04d-12-31", year % 10000);
 	json_t *arr = json_array();
 	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE date BETWEEN ? AND ? "
-					  "AND kind<>0 ORDER BY date");
+					  "AND kind<>" SQL_CAL_ORDINARY " ORDER BY date");
 	if (!st)
 		return arr;
 	db_bind_text(st, 1, lo);
@@ -343,7 +338,7 @@ json_t *store_calendar_list(sqlite3 *db, int year)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int k = sqlite3_column_int(st, 1);
 		json_array_append_new(arr, json_pack("{ss ss ss}", "date", sqlite3_column_text(st, 0), "kind",
-						     k == 1 ? "holiday" : "workday", "name",
+						     cal_kind_name((enum cal_kind)k), "name",
 						     sqlite3_column_text(st, 2)));
 	}
 	db_done(st);
@@ -354,7 +349,7 @@ struct calendar *store_calendar_load(sqlite3 *db)
 {
 	size_t cap = 256, n = 0;
 	struct cal_day *days = xmalloc(cap * sizeof *days);
-	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>0 ORDER BY date");
+	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>" SQL_CAL_ORDINARY " ORDER BY date");
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		int32_t d;
 		if (date_parse((const char *)sqlite3_column_text(st, 0), &d))

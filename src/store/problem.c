@@ -4,6 +4,7 @@
 #include "base/rand.h"
 #include "base/utf8.h"
 #include "core/mask.h"
+#include "core/problem.h"
 #include "store/db.h"
 #include "store/org.h"
 #include "store/internal.h"
@@ -40,6 +41,8 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 	struct unit u;
 	if (store_unit_get(db, p->unit_id, &u, err))
 		return -1;
+	if (problem_source_parse(p->source) < 0)
+		return qd_fail(err, QD_EINVAL, "source", "问题来源无效", "source is not a known source");
 	if (p->category_id && !store_category_exists(db, p->category_id))
 		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
 	if (p->visit_id && db_int(db, "SELECT count(*) FROM visit WHERE id=?", p->visit_id, 0) != 1)
@@ -49,7 +52,7 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 	int64_t now = store_tx_now(tx);
 	json_t *row = json_pack("{sI ss sI ss ss so ss si si sI sI sI}", "id", (json_int_t)nid, "code", code,
 				"unit_id", (json_int_t)p->unit_id, "unit_path", u.path, "source", p->source,
-				"description", text_seal(tx, p->description), "state", "new", "anonymous", p->anonymous ? 1 : 0,
+				"description", text_seal(tx, p->description), "state", problem_state_name(PS_NEW), "anonymous", p->anonymous ? 1 : 0,
 				"no_disclose", p->no_disclose ? 1 : 0, "created_by", (json_int_t)actor,
 				"created_at", (json_int_t)now, "updated_at", (json_int_t)now);
 	json_object_set_new(row, "category_id", p->category_id ? json_integer(p->category_id) : json_null());
@@ -102,7 +105,7 @@ static int need_new(sqlite3 *db, int64_t id, const char *field, struct qd_err *e
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return -1;
 	}
-	if (strcmp(state, "new") != 0)
+	if (problem_state_parse(state) != PS_NEW)
 		return qd_fail(err, QD_ECONFLICT, field, "该问题已处理（%s），不能再操作", "the problem is already %s",
 			       state, state);
 	return 0;
@@ -121,9 +124,10 @@ int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t 
 		snprintf(err->field, sizeof err->field, "into");
 		return -1;
 	}
-	if (strcmp(state, "merged") == 0 || strcmp(state, "declined") == 0)
+	int into_state = problem_state_parse(state);
+	if (into_state == PS_MERGED || into_state == PS_DECLINED)
 		return qd_fail(err, QD_ECONFLICT, "into", "目标问题已合并或不予受理", "the target problem is %s", state);
-	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "merged", "merged_into",
+	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", problem_state_name(PS_MERGED), "merged_into",
 				(json_int_t)into, "updated_at", (json_int_t)store_tx_now(tx));
 	return store_emit_row(tx, actor, "problem.merge", "problem", id, row, NULL, err);
 }
@@ -133,7 +137,7 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 {
 	if (need_new(store_tx_db(tx), id, "id", err))
 		return -1;
-	json_t *row = json_pack("{sI ss so sI}", "id", (json_int_t)id, "state", "declined", "decline_reason",
+	json_t *row = json_pack("{sI ss so sI}", "id", (json_int_t)id, "state", problem_state_name(PS_DECLINED), "decline_reason",
 				text_seal(tx, reason), "updated_at", (json_int_t)store_tx_now(tx));
 	json_t *extra = json_object();
 	text_put_names(tx, extra, store_problem_names(store_tx_db(tx), store_key(store_tx_store(tx)), &id, 1));
@@ -188,7 +192,7 @@ json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id)
 int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
 		       struct qd_err *err)
 {
-	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", "assigned", "task_id",
+	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", problem_state_name(PS_ASSIGNED), "task_id",
 				(json_int_t)task_id, "updated_at", (json_int_t)store_tx_now(tx));
 	return store_emit_row(tx, actor, "problem.link", "problem", id, row, NULL, err);
 }

@@ -9,6 +9,7 @@
 #include "store/schema.h"
 #include "store/search.h"
 #include "store/upgrade.h"
+#include "store/vocab.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -140,7 +141,7 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	snprintf(kp, sizeof kp, "%s.key", o->path);
 	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
 	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, err) ||
-	    store_chain_load(s, err)) {
+	    store_chain_load(s, err) || store_vocab_check(err)) {
 		store_close(s);
 		return -1;
 	}

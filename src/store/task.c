@@ -9,6 +9,8 @@
 #include "store/org.h"
 #include "store/problem.h"
 #include "store/text.h"
+#include "store/vocab.h"
+#include "core/problem.h"
 #include "core/mask.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +66,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 				       (long long)tn->problem_ids[i], (long long)tn->problem_ids[i]);
 		const char *state = json_string_value(json_object_get(p, "state"));
 		const char *path = json_string_value(json_object_get(p, "unit_path"));
-		int bad_state = strcmp(state, "new") != 0;
+		int bad_state = problem_state_parse(state) != PS_NEW;
 		unsigned rights = grants_rights_on(a->grants, a->ngrants, path);
 		int allowed = (rights & need) != 0;
 		if (!(rights & (RIGHT_READ | need))) { /* not even visible: do not reveal it exists */
@@ -262,7 +264,7 @@ int store_task_list(sqlite3 *db, const struct list_filter *f, const struct row_w
 		where_int(&w, f->handler_id);
 	}
 	if (f->overdue) {
-		where_and(&w, "t.state IN ('assigned','in_progress','extension_requested') AND t.deadline < ?");
+		where_and(&w, "t.state IN " SQL_TASK_OPEN_STATES " AND t.deadline < ?");
 		where_str(&w, f->today);
 	}
 	if (f->due_before) {

@@ -48,7 +48,7 @@ static int seal_payload(const unsigned char *key, json_t *p, const char *kind, c
 				json_t *sealed;
 				const char *tier = json_string_value(json_object_get(row, "tier"));
 				if (!strcmp(kind, "task.create") && !strcmp(col, "title") && tier &&
-				    !strcmp(tier, "immediate") && last_desc &&
+				    tier_parse(tier) == TIER_IMMEDIATE && last_desc &&
 				    utf8_prefix(last_desc, 60) == strlen(s) && !strncmp(last_desc, s, strlen(s))) {
 					sealed = text_seal_key(key, last_desc);
 					json_object_set_new(sealed, "cut", json_integer(60));

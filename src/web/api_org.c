@@ -233,14 +233,20 @@ static int calendar_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 		return -1;
 	int32_t d;
 	date_parse(bs(w->body, "date"), &d);
-	const char *k = bs(w->body, "kind");
-	int kind = strcmp(k, "holiday") == 0 ? 1 : strcmp(k, "workday") == 0 ? 2 : 0;
+	int kind = cal_kind_parse(bs(w->body, "kind"));
 	return store_calendar_set(tx, w->actor, d, kind, bs(w->body, "name"), err);
 }
 
+/* The day as set, through the calendar-day presenter (a day without a name: name null). */
 static void calendar_finish(struct req *r)
 {
-	req_json(r, 200, json_pack("{sO}", "day", r->json));
+	json_t *row = json_deep_copy(r->json);
+	if (!json_object_get(row, "name"))
+		json_object_set_new(row, "name", json_null());
+	struct viewer v = req_viewer(r);
+	json_t *day = present_json(&present_calendar_day, &v, row);
+	json_decref(row);
+	req_json(r, 200, json_pack("{so}", "day", day ? day : json_null()));
 }
 
 void api_calendar_set(struct req *r)

@@ -4,6 +4,7 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "core/problem.h"
+#include "core/task.h"
 #include "store/org.h"
 #include "store/problem.h"
 #include "store/task.h"
@@ -63,7 +64,8 @@ static int intake_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 static void intake_finish(struct req *r)
 {
 	struct intake_w *w = r->warg;
-	json_t *o = json_pack("{sI ss ss}", "id", (json_int_t)w->id, "code", w->code, "state", w->immediate ? "assigned" : "new");
+	json_t *o = json_pack("{sI ss ss}", "id", (json_int_t)w->id, "code", w->code, "state",
+			      problem_state_name(w->immediate ? PS_ASSIGNED : PS_NEW));
 	json_object_set_new(o, "task_id", w->task_id ? json_integer(w->task_id) : json_null());
 	req_json(r, 201, o);
 }
@@ -83,7 +85,7 @@ void api_problem_create(struct req *r)
 		return;
 	}
 	const char *tier = req_str(r, "tier");
-	int immediate = tier && strcmp(tier, "immediate") == 0;
+	int immediate = tier_parse(tier) == TIER_IMMEDIATE;
 	const char *measures = req_str(r, "measures");
 	if (immediate && (!measures || !*measures)) {
 		req_fail(r, QD_EINVAL, "measures", "即知即办须填写办理措施", "measures is required for an immediate (solved on the spot) problem");
@@ -98,7 +100,7 @@ void api_problem_create(struct req *r)
 	w->immediate = immediate;
 	w->p.unit_id = req_int(r, "unit_id", 0);
 	w->p.category_id = req_int(r, "category_id", 0);
-	w->p.source = req_str(r, "source") ? req_str(r, "source") : (w->own ? "web" : "visit");
+	w->p.source = req_str(r, "source") ? req_str(r, "source") : problem_source_name(w->own ? PSRC_WEB : PSRC_VISIT);
 	w->p.description = req_str(r, "description");
 	w->p.visit_id = req_int(r, "visit_id", 0);
 	w->p.anonymous = req_bool(r, "anonymous", 0);

@@ -207,7 +207,7 @@ static int token_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 static void token_finish(struct req *r)
 {
 	struct token_w *w = r->warg;
-	req_json(r, 201, json_pack("{ss ss sI}", "token", w->token, "label", w->label, "days", (json_int_t)w->days));
+	req_present(r, 201, &present_token, json_pack("{ss ss sI}", "token", w->token, "label", w->label, "days", (json_int_t)w->days));
 }
 
 void api_token_create(struct req *r)

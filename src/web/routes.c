@@ -1,21 +1,18 @@
 /* routes.c — the route table: one line per route (method, path, handler, who may call it, the
  * parameters it takes).  The dispatcher (server.c) enforces all of it before a handler runs;
  * docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this table. */
+#include "core/calendar.h"
 #include "core/problem.h"
+#include "core/role.h"
 #include "core/task.h"
+#include "core/unit.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/router.h"
 #include <string.h>
 
-static const char *const unit_kinds[] = {"county", "township", "department", "company", "village", "community", "group", "grid", "supervision", NULL};
-static const char *const roles[] = {"resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin", "pii", NULL};
-static const char *const task_states[] = {"pending", "assigned", "in_progress", "extension_requested", "completed", "signed_off", NULL};
-static const char *const tiers[] = {"immediate", "scheduled", "long_term", "explain", NULL};
-static const char *const task_tiers[] = {"scheduled", "long_term", "explain", NULL};
-static const char *const urgencies[] = {"urgent", "normal", "complex", NULL};
-static const char *const day_kinds[] = {"holiday", "workday", "ordinary", NULL};
-static const char *const immediate_only[] = {"immediate", NULL};
+/* Enum parameters take their values from core, the one vocabulary (role.h, unit.h, calendar.h,
+ * problem.h, task.h): no list of names is spelled here. */
 
 #define END {NULL, 0, 0, 0, 0, NULL, NULL, NULL}
 #define PAGE {"limit", P_INT, 0, 1, 200, NULL, NULL, "page size (default 50)"}, \
@@ -32,7 +29,7 @@ static const struct param b_token[] = {
 static const struct param b_unit[] = {
 	{"parent_id", P_ID, 1, 0, 0, NULL, NULL, "parent unit"},
 	{"name", P_STR, 1, 0, 64, NULL, NULL, "name"},
-	{"kind", P_ENUM, 1, 0, 0, unit_kinds, NULL, "kind of unit"},
+	{"kind", P_ENUM, 1, 0, 0, unit_kind_names, NULL, "kind of unit"},
 	{"peer_group", P_STR, 0, 0, 32, NULL, NULL, "peer group for rankings (township, department)"}, END};
 static const struct param b_category[] = {
 	{"parent_id", P_ID, 0, 0, 0, NULL, NULL, "parent category"},
@@ -43,15 +40,15 @@ static const struct param b_user[] = {
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "the user's unit"},
 	{"password", P_STR, 1, 0, 256, NULL, NULL, "initial password (≥ 8 characters)"}, END};
 static const struct param b_grant[] = {
-	{"role", P_ENUM, 1, 0, 0, roles, NULL, "role (or pii: the personal-data right)"},
+	{"role", P_ENUM, 1, 0, 0, role_names, NULL, "role (or pii: the personal-data right)"},
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "root of the subtree the grant covers"}, END};
 static const struct param q_calendar[] = {{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"}, END};
 static const struct param b_calendar[] = {
 	{"date", P_DATE, 1, 0, 0, NULL, NULL, "the day"},
-	{"kind", P_ENUM, 1, 0, 0, day_kinds, NULL, "holiday, workday (weekend day worked) or ordinary"},
+	{"kind", P_ENUM, 1, 0, 0, cal_kind_names, NULL, "holiday, workday (weekend day worked) or ordinary"},
 	{"name", P_STR, 0, 0, 32, NULL, NULL, "holiday name"}, END};
 static const struct param b_limits[] = {
-	{"urgency", P_ENUM, 1, 0, 0, urgencies, NULL, "which urgency"},
+	{"urgency", P_ENUM, 1, 0, 0, urgency_names, NULL, "which urgency"},
 	{"respond", P_INT, 1, 0, 30, NULL, NULL, "working days to accept or return"},
 	{"complete", P_INT, 1, 1, 365, NULL, NULL, "working days to complete"},
 	{"max_extensions", P_INT, 1, 0, 5, NULL, NULL, "extensions allowed"}, END};
@@ -81,15 +78,15 @@ static const struct param b_problem[] = {
 	{"anonymous", P_BOOL, 0, 0, 0, NULL, NULL, "the resident asked not to be named"},
 	{"no_disclose", P_BOOL, 0, 0, 0, NULL, NULL, "never disclose publicly (family, health, dispute)"},
 	{"visit_id", P_ID, 0, 0, 0, NULL, NULL, "the visit it was raised in"},
-	{"tier", P_ENUM, 0, 0, 0, immediate_only, NULL, "immediate: solved on the spot (即知即办)"},
+	{"tier", P_ENUM, 0, 0, 0, tier_immediate_names, NULL, "immediate: solved on the spot (即知即办)"},
 	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "what was done on the spot (with tier immediate)"}, END};
 static const struct param b_merge[] = {{"into", P_ID, 1, 0, 0, NULL, NULL, "the problem it duplicates"}, END};
 static const struct param b_decline[] = {{"reason", P_TEXT, 1, 0, 500, NULL, NULL, "reason shown to the resident"}, END};
 static const struct param q_tasks[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree (handling or origin)"},
-	{"state", P_ENUM, 0, 0, 0, task_states, NULL, "state"},
+	{"state", P_ENUM, 0, 0, 0, task_state_names, NULL, "state"},
 	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (and its children)"},
-	{"tier", P_ENUM, 0, 0, 0, tiers, NULL, "tier"},
+	{"tier", P_ENUM, 0, 0, 0, tier_names, NULL, "tier"},
 	{"overdue", P_BOOL, 0, 0, 0, NULL, NULL, "only overdue open tasks"},
 	{"due_before", P_DATE, 0, 0, 0, NULL, NULL, "deadline on or before"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
@@ -98,8 +95,8 @@ static const struct param b_task[] = {
 	{"problem_ids", P_IDS, 1, 0, 100, NULL, NULL, "problems the task gathers"},
 	{"title", P_STR, 1, 0, 100, NULL, NULL, "title"},
 	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "measures (办理措施)"},
-	{"tier", P_ENUM, 0, 0, 0, task_tiers, NULL, "tier (default scheduled)"},
-	{"urgency", P_ENUM, 0, 0, 0, urgencies, NULL, "urgency (default normal)"},
+	{"tier", P_ENUM, 0, 0, 0, TIER_TASK_NAMES, NULL, "tier (default scheduled)"},
+	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "urgency (default normal)"},
 	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (default: the first problem's)"},
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: handling unit"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: responsible person"},

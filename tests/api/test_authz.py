@@ -299,8 +299,12 @@ def make_task(place, state, urgency="normal"):
 
 
 def task_state(tid):
+    """The task's state, last change (to the second) and the events of its history: a refused
+    action changes none of them."""
     st, t = disp.get(f"/api/v1/tasks/{tid}")
-    return (t or {}).get("state"), (t or {}).get("updated_at")
+    st, h = disp.get(f"/api/v1/tasks/{tid}/history")
+    seqs = tuple(e["seq"] for e in (h or {}).get("events", []) if e["kind"].startswith("task."))
+    return (t or {}).get("state"), (t or {}).get("updated_at"), seqs
 
 
 URGENT = must(admin.get("/api/v1/settings/limits"), 200, "limits")["urgent"]

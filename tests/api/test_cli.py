@@ -1,5 +1,5 @@
 """The command line: help, init, backup while serving under writes, check, errors."""
-import os, sqlite3, tempfile, threading
+import atexit, os, shutil, sqlite3, tempfile, threading
 import qd
 
 for cmd in ["init", "serve", "demo", "user", "check", "backup"]:
@@ -15,6 +15,7 @@ r = qd.run("serve", "--db", "/nonexistent/x.db", "--listen", "127.0.0.1:0")
 qd.ok(r.returncode == 1 and "does not exist" in r.stderr, "serving a missing database fails clearly", r.stderr)
 
 d = tempfile.mkdtemp(prefix="qd-cli-")
+atexit.register(shutil.rmtree, d, True)
 db = os.path.join(d, "new.db")
 r = qd.run("init", "--db", db)
 qd.ok(r.returncode == 0 and os.path.exists(db + ".key"), "init creates the database and its key file", r.stdout + r.stderr)

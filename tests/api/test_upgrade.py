@@ -6,7 +6,7 @@ head), the projections masked.  After it: nothing planted is left verbatim in th
 projections, `qingdan check` passes, search finds nothing by a planted number, the personal-data
 route still gives the originals, and `qingdan remask` changes nothing (already current).
 """
-import json, os, re, shutil, sqlite3, tempfile
+import atexit, json, os, re, shutil, sqlite3, tempfile
 import qd
 
 FIX = os.path.join(os.path.dirname(__file__), "..", "fixtures", "v3")
@@ -14,6 +14,7 @@ planted = json.load(open(os.path.join(FIX, "planted.json"), encoding="utf-8"))
 PASSWORD = planted["password"]
 
 d = tempfile.mkdtemp(prefix="qd-upgrade-")
+atexit.register(shutil.rmtree, d, True)
 db = os.path.join(d, "v3.db")
 con = sqlite3.connect(db)
 con.executescript(open(os.path.join(FIX, "v3.sql"), encoding="utf-8").read())

@@ -1,0 +1,48 @@
+/* vocab.c — the check that the names the store's SQL spells inline (store/vocab.h) are core's. */
+#include "store/vocab.h"
+#include "core/calendar.h"
+#include "core/role.h"
+#include "core/task.h"
+#include <stdio.h>
+#include <string.h>
+
+int store_vocab_sql_names(const char *sql, const char *const *names, int n)
+{
+	const char *p = sql;
+	int list = *p == '(';
+	if (list)
+		p++;
+	else if (n != 1)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(names[i]);
+		if (i > 0 && *p++ != ',')
+			return 0;
+		if (*p != '\'' || strncmp(p + 1, names[i], l) != 0 || p[1 + l] != '\'')
+			return 0;
+		p += l + 2;
+	}
+	if (list && *p++ != ')')
+		return 0;
+	return *p == 0;
+}
+
+int store_vocab_check(struct qd_err *err)
+{
+	const char *open[TS__COUNT];
+	int n = 0;
+	for (int s = 0; s < TS__COUNT; s++)
+		if (task_is_open((enum task_state)s))
+			open[n++] = task_state_name((enum task_state)s);
+	const char *resident = role_name(ROLE_RESIDENT);
+	char ordinary[16];
+	snprintf(ordinary, sizeof ordinary, "%d", CAL_ORDINARY);
+	const char *bad = !store_vocab_sql_names(SQL_TASK_OPEN_STATES, open, n) ? "SQL_TASK_OPEN_STATES"
+			  : !store_vocab_sql_names(SQL_ROLE_RESIDENT, &resident, 1) ? "SQL_ROLE_RESIDENT"
+			  : strcmp(SQL_CAL_ORDINARY, ordinary) != 0               ? "SQL_CAL_ORDINARY"
+										  : NULL;
+	if (bad)
+		return qd_fail(err, QD_EINTERNAL, "", "内部错误：存储层 SQL 中的 %s 与核心名称表不一致",
+			       "internal error: %s in the store's SQL differs from the core names", bad, bad);
+	return 0;
+}
