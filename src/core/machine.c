@@ -36,6 +36,55 @@ static int urgency_of(const struct machine *m, const void *item)
 	return (unsigned)u < URG__COUNT ? u : URG_NORMAL;
 }
 
+int machine_check(const struct machine *m, struct qd_err *err)
+{
+#define BAD(...) return qd_fail(err, QD_EINTERNAL, "machine", __VA_ARGS__)
+	if (!m->kind || !m->zh || m->nstates < 1 || m->nactions < 1 || m->nactions > 32)
+		BAD("状态机描述不完整", "machine %s: kind, states or actions (1..32) missing", m->kind ? m->kind : "?");
+	for (int s = 0; s < m->nstates; s++)
+		if (!m->state_names[s] || !*m->state_names[s] || !m->state_zh[s])
+			BAD("状态缺少名称", "machine %s: state %d has no name", m->kind, s);
+	for (int a = 0; a < m->nactions; a++) {
+		const struct machine_action *x = &m->actions[a];
+		if (!m->action_names[a] || !*m->action_names[a] || !m->action_zh[a] || !x->right || !x->body)
+			BAD("操作缺少名称、权限或请求体", "machine %s: action %d has no name, right or body spec", m->kind, a);
+		for (int i = 0; x->body[i].name; i++)
+			if (x->body[i].type == P_ENUM && (!x->body[i].enums || !x->body[i].enums[0]))
+				BAD("枚举字段缺少取值", "machine %s: action %s field %s has no values", m->kind,
+				    m->action_names[a], x->body[i].name);
+		int used = 0;
+		for (int t = 0; t < m->ntransitions; t++)
+			used |= m->transitions[t].action == a;
+		if (!used)
+			BAD("操作没有转换", "machine %s: action %s is in no transition", m->kind, m->action_names[a]);
+	}
+	for (int t = 0; t < m->ntransitions; t++) {
+		const struct machine_transition *x = &m->transitions[t];
+		if ((unsigned)x->from >= (unsigned)m->nstates || (unsigned)x->to >= (unsigned)m->nstates ||
+		    (unsigned)x->action >= (unsigned)m->nactions || !x->help_zh)
+			BAD("转换引用了不存在的状态或操作", "machine %s: transition %d is out of range", m->kind, t);
+		if (machine_transition(m, x->from, x->action) != x)
+			BAD("同一状态的同一操作重复", "machine %s: (%s, %s) twice", m->kind, m->state_names[x->from],
+			    m->action_names[x->action]);
+	}
+	if (m->state_off + sizeof(int) > m->size ||
+	    (m->deadline_off >= 0 && (size_t)m->deadline_off + sizeof(struct deadline) > m->size) ||
+	    (m->urgency_off >= 0 && (size_t)m->urgency_off + sizeof(int) > m->size))
+		BAD("偏移超出结构", "machine %s: an offset lies outside the struct", m->kind);
+	int has_state = 0;
+	for (int c = 0; c < m->ncols; c++) {
+		const struct machine_col *x = &m->cols[c];
+		size_t w = x->type == MC_ID ? sizeof(int64_t) : x->type == MC_DATE ? sizeof(int32_t) : sizeof(int);
+		if (!x->name || x->off + w > m->size || (x->type == MC_ENUM && (!x->name_of || !x->parse)))
+			BAD("列描述无效", "machine %s: column %d is invalid", m->kind, c);
+		has_state |= x->type == MC_STATE && x->off == m->state_off && (x->flags & MC_WRITTEN);
+	}
+	if (!has_state)
+		BAD("缺少状态列", "machine %s: no written state column at the state offset", m->kind);
+#undef BAD
+	return 0;
+}
+
 const struct machine_transition *machine_transition(const struct machine *m, int state, int action)
 {
 	for (int i = 0; i < m->ntransitions; i++)

@@ -123,6 +123,12 @@ struct machine {
 	int ncols;
 };
 
+/* Check a descriptor is well formed: names for every state and action, every action with a body
+ * spec (its fields named, enums listed) and a right, transitions between existing states and
+ * actions with no (from, action) twice, at most 32 actions, offsets and columns inside the struct.
+ * 0, or -1 with err (QD_EINTERNAL) saying what is wrong.  For tests of every kind. */
+int machine_check(const struct machine *m, struct qd_err *err);
+
 /* The item's state and deadline block (NULL when the kind has none). */
 int machine_state(const struct machine *m, const void *item);
 struct deadline *machine_deadline(const struct machine *m, void *item);

@@ -1,6 +1,8 @@
 /* routes.c — the route table: one line per route (method, path, handler, who may call it, the
- * parameters it takes).  The dispatcher (server.c) enforces all of it before a handler runs;
- * docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this table. */
+ * parameters it takes), and machines[]: the action routes whose body is the spec of the action
+ * the path names (core/machine.h).  The dispatcher (server.c) enforces all of it before a
+ * handler runs; docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this
+ * table. */
 #include "core/calendar.h"
 #include "core/problem.h"
 #include "core/role.h"

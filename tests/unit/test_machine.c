@@ -24,6 +24,7 @@
 #include "core/calendar.h"
 #include "core/machine.h"
 #include "core/role.h"
+#include "core/task.h"
 #include "present/present.h"
 #include "present/present_item.h"
 #include "store/check.h"
@@ -254,6 +255,31 @@ static void done(struct finding *f, int action, const char *json, const struct m
 }
 
 /* ---- the machine -------------------------------------------------------------------------------- */
+
+/* Both kinds' descriptors are well formed; a broken copy is caught, naming what is wrong. */
+static void test_descriptors_well_formed(void **state)
+{
+	(void)state;
+	struct qd_err err;
+	memset(&err, 0, sizeof err);
+	if (machine_check(&finding_machine, &err) || machine_check(&task_machine, &err))
+		fail_msg("%s", err.en);
+	struct machine_transition twice[4];
+	memcpy(twice, f_table, sizeof f_table);
+	twice[3] = f_table[0];
+	struct machine bad = finding_machine;
+	bad.transitions = twice;
+	bad.ntransitions = 4;
+	assert_int_equal(machine_check(&bad, &err), -1);
+	assert_non_null(strstr(err.en, "(open, rectify) twice"));
+	bad = finding_machine;
+	bad.ntransitions = 2; /* close in no transition */
+	assert_int_equal(machine_check(&bad, &err), -1);
+	assert_non_null(strstr(err.en, "close is in no transition"));
+	bad = finding_machine;
+	bad.size = offsetof(struct finding, dl); /* the deadline block outside the struct */
+	assert_int_equal(machine_check(&bad, &err), -1);
+}
 
 /* Actions that do not exist in the state are refused as conflicts, naming "action"; the allowed
  * list follows state and rights. */
@@ -639,6 +665,7 @@ int main(void)
 {
 	log_set_level(LOG_WARN); /* no "schema migrated" lines */
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_descriptors_well_formed),
 		cmocka_unit_test(test_refused_transitions),
 		cmocka_unit_test(test_rights_before_body),
 		cmocka_unit_test(test_body_spec),
