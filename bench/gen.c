@@ -7,7 +7,8 @@
  * departments: 441 units), 233 users (dispatch, admin, analyst, 10 leaders, a grid worker and
  * five handlers per township, five handlers per department; every password "qingdan-demo"),
  * 15 categories, and N tasks, each from its own problem, walked through the state machine with
- * store_problem_create / store_task_create / store_task_act on past working days (clock_pin),
+ * store_problem_create / store_task_create / store_task_act on past working days (each a step at
+ * its own past time, store_tx_run),
  * so the event log, its hash chain and every projection are real and `qingdan check` passes.
  *
  * Final states (share of N): pending 4 %, assigned 8 %, in_progress 22 %,
@@ -54,6 +55,7 @@ struct gen {
 	int64_t leader[NLEAD];
 	uint64_t rnd;
 	int32_t today;
+	int64_t at; /* the time of the next step (09:00 China time on its day) */
 	long done, batch, total;
 	struct calendar *cal;
 };
@@ -110,7 +112,6 @@ static int setup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	/* A cache for this connection only (a 10,000-task transaction dirties ~60 MB). */
 	if (sqlite3_exec(store_tx_db(tx), "PRAGMA cache_size=-262144;", NULL, NULL, NULL) != SQLITE_OK)
 		fprintf(stderr, "gen: pragmas: %s\n", sqlite3_errmsg(store_tx_db(tx)));
-	clock_pin(g->today - 400);
 	if (store_org_seed(tx, err))
 		return -1;
 	static const char *const cats[5] = {"基础设施", "产业发展", "综合治理", "民生保障", "逐人逐项"};
@@ -176,11 +177,50 @@ static int setup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	return 0;
 }
 
-static int act(struct store_tx *tx, const struct actor_c *c, int64_t task, enum task_action a,
+static int64_t gen_now; /* the generator's one clock read: no step is later */
+
+static int64_t day_at(int32_t day)
+{
+	int64_t t = date_china_midnight_ms(day) + 9 * 3600000LL;
+	return t < gen_now ? t : gen_now;
+}
+
+/* One store call of the walk, run at the walk's current time g->at (store_tx_run). */
+struct gstep {
+	struct actor a;
+	int64_t uid;
+	const struct problem_new *pn;
+	char *code;
+	const struct task_new *tn;
+	int64_t *id;
+	int64_t task;
+	enum task_action action;
+	const struct task_input *in;
+};
+
+static int gs_problem(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct gstep *st = arg;
+	return store_problem_create(tx, st->uid, st->pn, st->id, st->code, err);
+}
+
+static int gs_task(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct gstep *st = arg;
+	return store_task_create(tx, &st->a, st->tn, st->id, err);
+}
+
+static int gs_act(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct gstep *st = arg;
+	return store_task_act(tx, &st->a, st->task, st->action, st->in, err);
+}
+
+static int act(struct store_tx *tx, struct gen *g, const struct actor_c *c, int64_t task, enum task_action a,
 	       const struct task_input *in, struct qd_err *err)
 {
-	struct actor ac = {c->id, c->g, c->ng};
-	return store_task_act(tx, &ac, task, a, in, err);
+	struct gstep st = {.a = {c->id, c->g, c->ng}, .task = task, .action = a, .in = in};
+	return store_tx_run(tx, g->at, gs_act, &st, err);
 }
 
 /* The next working day after `day` plus extra working days (0..spread-1), never past today.
@@ -190,7 +230,7 @@ static int32_t step(struct gen *g, int32_t day, int spread)
 	int32_t d = calendar_add_workdays(g->cal, day, 1 + (spread > 1 ? (int)(rnd(g) % (unsigned)spread) : 0));
 	if (d > g->today)
 		return 0;
-	clock_pin(d);
+	g->at = day_at(d);
 	return d;
 }
 
@@ -218,16 +258,17 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 		day = calendar_add_workdays(g->cal, day, 1);
 	if (day > g->today)
 		day = g->today;
-	clock_pin(day);
+	g->at = day_at(day);
 	unsigned cat = rnd(g) % 15;
 	char phone[16], name[64];
 	snprintf(phone, sizeof phone, "139%08u", (unsigned)(rnd(g) % 100000000u));
 	snprintf(name, sizeof name, "%s", demo_residents[(size_t)rnd(g) % demo_residents_count].name);
 	struct problem_new pn = {.unit_id = g->vill[t][v], .category_id = g->cat[cat], .source = i % 9 ? "visit" : "hotline",
 				 .description = dp->text, .name = name, .phone = phone, .no_disclose = dp->sensitive};
-	int64_t pid, tid;
+	int64_t pid = 0, tid = 0; /* set by the steps (store_tx_run) */
 	char code[16];
-	if (store_problem_create(tx, g->grid[t].id, &pn, &pid, code, err))
+	if (store_tx_run(tx, g->at, gs_problem, &(struct gstep){.uid = g->grid[t].id, .pn = &pn, .code = code, .id = &pid},
+			 err))
 		return -1;
 	/* Triage the next working day (or today for the newest). */
 	int32_t d = step(g, day, 1);
@@ -240,7 +281,7 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 			      .category_id = g->cat[cat], .problem_ids = &pid, .nproblems = 1};
 	if (plan == P_EXTENSION)
 		tn.urgency = URG_COMPLEX; /* only complex tasks may ask for an extension */
-	if (store_task_create(tx, &disp, &tn, &tid, err))
+	if (store_tx_run(tx, g->at, gs_task, &(struct gstep){.a = disp, .tn = &tn, .id = &tid}, err))
 		return -1;
 	if (plan == P_PENDING)
 		return 0;
@@ -253,12 +294,12 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 	in.unit_id = dep ? g->dept[du] : g->town[t];
 	in.handler_id = h->id;
 	in.leader_id = g->leader[rnd(g) % NLEAD];
-	if (act(tx, &g->dispatch, tid, TA_ASSIGN, &in, err))
+	if (act(tx, g, &g->dispatch, tid, TA_ASSIGN, &in, err))
 		return -1;
 	if (plan == P_ASSIGNED || !(d = step(g, d, 2)))
 		return 0;
 	task_input_init(&in);
-	if (act(tx, h, tid, TA_ACCEPT, &in, err))
+	if (act(tx, g, h, tid, TA_ACCEPT, &in, err))
 		return -1;
 	if (plan == P_IN_PROGRESS) {
 		if (rnd(g) % 2 || !(d = step(g, d, 4)))
@@ -266,7 +307,7 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 		task_input_init(&in);
 		in.note = "已现场查看，制定整改方案，正在推进";
 		in.progress = 50;
-		return act(tx, h, tid, TA_PROGRESS, &in, err);
+		return act(tx, g, h, tid, TA_PROGRESS, &in, err);
 	}
 	if (plan == P_EXTENSION) {
 		if (!(d = step(g, d, 4)))
@@ -274,14 +315,14 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 		task_input_init(&in);
 		in.reason = "涉及资金审批和施工季节限制，需延长办理时间";
 		in.days = 10;
-		return act(tx, h, tid, TA_REQUEST_EXTENSION, &in, err);
+		return act(tx, g, h, tid, TA_REQUEST_EXTENSION, &in, err);
 	}
 	if (!(d = step(g, d, 8)))
 		return 0;
 	task_input_init(&in);
 	in.outcome = tn.tier == TIER_EXPLAIN ? OUT_EXPLAINED : OUT_RESOLVED;
 	in.note = dp->measures;
-	if (act(tx, h, tid, TA_COMPLETE, &in, err))
+	if (act(tx, g, h, tid, TA_COMPLETE, &in, err))
 		return -1;
 	if (plan == P_COMPLETED || !(d = step(g, d, 3)))
 		return 0;
@@ -289,10 +330,10 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 	in.satisfaction = rnd(g) % 4 ? SAT_SATISFIED : SAT_BASIC;
 	in.solved = 1;
 	in.note = "电话回访，群众认可办理结果";
-	if (act(tx, &g->dispatch, tid, TA_FOLLOW_UP, &in, err))
+	if (act(tx, g, &g->dispatch, tid, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);
-	return act(tx, &g->dispatch, tid, TA_SIGN_OFF, &in, err);
+	return act(tx, g, &g->dispatch, tid, TA_SIGN_OFF, &in, err);
 }
 
 static int batch_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
@@ -301,7 +342,6 @@ static int batch_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 	for (long k = 0; k < g->batch && g->done < g->total; k++, g->done++)
 		if (one(tx, g, g->done, err))
 			return -1;
-	clock_pin(-1);
 	return 0;
 }
 
@@ -342,12 +382,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen: cannot hash the password\n");
 		return 1;
 	}
-	g->today = clock_today();
+	int64_t now = gen_now = clock_now_ms(); /* the generator's one clock read: history ends now */
+	g->today = date_china_day(now);
 	struct store *s;
 	struct qd_err err;
-	struct store_opts so = {.path = db, .create = 1};
+	struct store_opts so = {.path = db, .create = 1, .now = now};
 	double t0 = now_s();
-	if (store_open(&s, &so, &err) || store_run(s, setup_cmd, g, &err)) {
+	if (store_open(&s, &so, &err) || store_run(s, day_at(g->today - 400), setup_cmd, g, &err)) {
 		fprintf(stderr, "gen: setup: %s (field %s)\n", err.en, err.field);
 		return 1;
 	}
@@ -355,7 +396,7 @@ int main(int argc, char **argv)
 	double last = t0;
 	long last_done = 0;
 	while (g->done < g->total) {
-		if (store_run(s, batch_cmd, g, &err)) {
+		if (store_run(s, now, batch_cmd, g, &err)) {
 			fprintf(stderr, "gen: task %ld: %s (field %s)\n", g->done, err.en, err.field);
 			return 1;
 		}

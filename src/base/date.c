@@ -1,4 +1,5 @@
-/* date.c — day-number conversions (Howard Hinnant's civil-from-days algorithm) and the clock. */
+/* date.c — day-number conversions (Howard Hinnant's civil-from-days algorithm), the China day of
+ * a time, and the clock (real, or shifted by whole days). */
 #include "base/date.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,41 +76,35 @@ char *date_format(int32_t days, char *out)
 	return out;
 }
 
-static int32_t pinned_day = -1;
-
-void clock_pin(int32_t day)
-{
-	pinned_day = day;
-}
-
 int64_t clock_now_ms(void)
 {
 	struct timespec ts;
-	if (pinned_day >= 0) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		int64_t real = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-		return (int64_t)pinned_day * 86400000LL + 1LL * 3600000 + real % 3600000;
-	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int32_t clock_today(void)
+#define DAY_MS 86400000LL
+#define CHINA_MS (8LL * 3600000)
+
+int32_t date_china_day(int64_t ms)
 {
-	static int32_t pinned = -1;
-	static int read_env = 0;
-	if (!read_env) {
-		const char *e = getenv("QD_TODAY");
-		int32_t d;
-		if (e && date_parse(e, &d) == 0)
-			pinned = d;
-		read_env = 1;
-	}
-	if (pinned_day >= 0)
-		return pinned_day;
-	if (pinned >= 0)
-		return pinned;
-	return (int32_t)((clock_now_ms() / 1000 + 8LL * 3600) / 86400);
+	int64_t t = ms + CHINA_MS;
+	return (int32_t)(t >= 0 ? t / DAY_MS : -((-t + DAY_MS - 1) / DAY_MS));
+}
+
+int64_t date_china_midnight_ms(int32_t day)
+{
+	return (int64_t)day * DAY_MS - CHINA_MS;
+}
+
+void clock_set_today(struct clock *c, int32_t day)
+{
+	c->shift_ms = (int64_t)(day - date_china_day(clock_now_ms())) * DAY_MS;
+}
+
+int64_t clock_now(const struct clock *c)
+{
+	return clock_now_ms() + c->shift_ms;
 }
 
 char *clock_format_ms(int64_t ms, char *out)

@@ -50,13 +50,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "unit")) o->unit = v;
 		else if (!strcmp(name, "role")) o->role = v;
 		else if (!strcmp(name, "password")) o->password = v;
+		else if (!strcmp(name, "today")) o->today = v;
 	}
 	return 0;
 }
 
 struct store *cli_open(const struct cli_opts *o, int create)
 {
-	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue};
+	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue, .now = o->now};
 	struct store *s = NULL;
 	struct qd_err err;
 	if (store_open(&s, &so, &err)) {
@@ -82,7 +83,7 @@ int cmd_init(struct cli_opts *o)
 	if (!s)
 		return 1;
 	struct qd_err err;
-	int rc = store_run(s, seed_cmd, NULL, &err);
+	int rc = store_run(s, o->now, seed_cmd, NULL, &err);
 	if (rc)
 		fprintf(stderr, "qingdan init: %s\n", err.en);
 	else
@@ -110,7 +111,7 @@ int cmd_remask(struct cli_opts *o)
 		fprintf(stderr, "qingdan remask: %s does not exist\n", o->db);
 		return 1;
 	}
-	if (store_remask(o->db, o->key, &events, &changed, &err)) {
+	if (store_remask(o->db, o->key, o->now, &events, &changed, &err)) {
 		fprintf(stderr, "qingdan remask: %s\n", err.en);
 		return 1;
 	}

@@ -1,6 +1,7 @@
 /* cli.h — the command-line commands (one file each) and their shared option parsing. */
 #ifndef QD_CLI_H
 #define QD_CLI_H
+#include "base/date.h"
 #include "store/store.h"
 
 struct cli_opts {
@@ -13,8 +14,12 @@ struct cli_opts {
 	int queue;
 	/* user add */
 	const char *username, *name, *unit, *role, *password;
+	const char *today; /* --today YYYY-MM-DD (serve, demo): the clock shifted so that today is that day */
 	int help;
 	int quiet;
+	/* time: read once per command (main.c), passed to everything the command writes */
+	struct clock clock; /* the real clock, or shifted by --today */
+	int64_t now;        /* clock_now(&clock) at the command's start */
 };
 
 /* Parse --flag value pairs after the command name; prints the error and returns -1. */
@@ -30,7 +35,8 @@ int cmd_check(struct cli_opts *o);
 int cmd_remask(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 
-/* Build the demo (units, users, problems across the loop) into an initialised store. */
-int demo_build(struct store *s, int quiet, struct qd_err *err);
+/* Build the demo (units, users, problems across the loop) into an initialised store: the loop
+ * walked over the 70 days before the day of now (ms), each step at its own past time. */
+int demo_build(struct store *s, int64_t now, int quiet, struct qd_err *err);
 
 #endif

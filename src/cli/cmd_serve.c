@@ -40,7 +40,8 @@ int cmd_serve(struct cli_opts *o)
 		store_close(s);
 		return 1;
 	}
-	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip};
+	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip,
+				 .clock = o->clock};
 	struct server *srv = NULL;
 	struct qd_err err;
 	if (server_start(&srv, s, &so, &err)) {

@@ -61,7 +61,7 @@ int cmd_user(struct cli_opts *o, const char *sub)
 	if (!s)
 		return 1;
 	struct qd_err err;
-	int rc = store_run(s, user_cmd, &a, &err);
+	int rc = store_run(s, o->now, user_cmd, &a, &err);
 	if (rc)
 		fprintf(stderr, "qingdan user %s: %s\n", sub, err.en);
 	else

@@ -1,7 +1,12 @@
 /* demo.c — `qingdan demo`: a living system built from the seed page (shared/seed): its units
  * and villages, 第八巡回指导组, one user per role (password "qingdan-demo"), and a few hundred
  * problems walked through the loop on past working days so that every state, tier and an
- * honest share of overdue work are present.  Deterministic: a fixed pseudo-random sequence. */
+ * honest share of overdue work are present.  Deterministic: a fixed pseudo-random sequence.
+ *
+ * Time is an argument here as everywhere: the demo is one command (one transaction) whose steps
+ * each run at the past time they stand for (store_tx_run) — 09:00 China time on their day, plus
+ * a quarter-minute per step so the steps of a day keep their order, and never later than the
+ * command's own time.  No clock is pinned. */
 #include "base/date.h"
 #include "base/mem.h"
 #include "cli/cli.h"
@@ -29,6 +34,9 @@ struct demo {
 	int64_t dispatcher, supervisor, leaders[3], grid, resident, admin;
 	int64_t group8;
 	uint32_t rnd;
+	int64_t now;   /* the demo command's time: no step is later */
+	int32_t today; /* its day: the walk never goes past it */
+	int tick;      /* steps so far (the time of day of the next) */
 	int staff_next;
 	int quiet;
 };
@@ -62,6 +70,27 @@ static const char *staff_name(struct demo *d)
 	return n;
 }
 
+/* The time of the next step on day (never after the demo command's now). */
+static int64_t at(struct demo *d, int32_t day)
+{
+	int64_t t = date_china_midnight_ms(day) + 9 * 3600000LL + (int64_t)(d->tick++ % 2400) * 15000;
+	return t < d->now ? t : d->now;
+}
+
+/* One step of the walk, run at its own time (store_tx_run). */
+struct step {
+	int64_t uid;                   /* who acts */
+	const struct problem_new *pn;  /* step_problem */
+	char *code;
+	int64_t problem, into;         /* step_merge, step_decline */
+	const char *reason;
+	const struct task_new *tn;     /* step_task */
+	int64_t *id;                   /* out: the problem or task created */
+	int64_t task;                  /* step_act */
+	enum task_action action;
+	struct task_input *in;
+};
+
 static int user(struct store_tx *tx, struct demo *d, const char *username, const char *name, int64_t unit,
 		enum role role, int64_t *id, struct qd_err *err)
 {
@@ -77,13 +106,48 @@ static void actor_of(struct store_tx *tx, int64_t uid, struct grant *g, struct a
 	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, 32);
 }
 
-static int act(struct store_tx *tx, int64_t uid, int64_t task, enum task_action action, struct task_input *in,
-	       struct qd_err *err)
+static int step_problem(struct store_tx *tx, void *arg, struct qd_err *err)
 {
+	struct step *st = arg;
+	return store_problem_create(tx, st->uid, st->pn, st->id, st->code, err);
+}
+
+static int step_merge(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct step *st = arg;
+	return store_problem_merge(tx, st->uid, st->problem, st->into, err);
+}
+
+static int step_decline(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct step *st = arg;
+	return store_problem_decline(tx, st->uid, st->problem, st->reason, err);
+}
+
+static int step_task(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct step *st = arg;
 	struct grant g[32];
 	struct actor a;
-	actor_of(tx, uid, g, &a);
-	return store_task_act(tx, &a, task, action, in, err);
+	actor_of(tx, st->uid, g, &a);
+	return store_task_create(tx, &a, st->tn, st->id, err);
+}
+
+static int step_act(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct step *st = arg;
+	struct grant g[32];
+	struct actor a;
+	actor_of(tx, st->uid, g, &a);
+	return store_task_act(tx, &a, st->task, st->action, st->in, err);
+}
+
+/* uid does action on task, on day. */
+static int act(struct store_tx *tx, struct demo *d, int32_t day, int64_t uid, int64_t task, enum task_action action,
+	       struct task_input *in, struct qd_err *err)
+{
+	struct step st = {.uid = uid, .task = task, .action = action, .in = in};
+	return store_tx_run(tx, at(d, day), step_act, &st, err);
 }
 
 static int build_org(struct store_tx *tx, struct demo *d, struct qd_err *err)
@@ -185,7 +249,6 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 		day = calendar_add_workdays(cal, day, 1);
 	if (day > today)
 		day = today;
-	clock_pin(day);
 	char phone[16], address[200];
 	const char *resident = demo_residents[rnd(d) % demo_residents_count].name;
 	snprintf(phone, sizeof phone, "1380000%04u", (unsigned)(rnd(d) % 10000));
@@ -200,31 +263,31 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	struct problem_new pn = {.unit_id = group, .category_id = d->cat_top[cat], .source = i % 9 == 0 ? "hotline" : "visit",
 				 .description = dp->text, .name = resident, .phone = phone, .address = address,
 				 .anonymous = i % 13 == 0, .no_disclose = dp->sensitive};
-	int64_t pid, tid;
+	int64_t pid = 0, tid = 0; /* set by the steps (store_tx_run) */
 	char code[16];
 	static int64_t last_pid;
-	if (store_problem_create(tx, creator, &pn, &pid, code, err))
+	if (store_tx_run(tx, at(d, day), step_problem, &(struct step){.uid = creator, .pn = &pn, .code = code, .id = &pid},
+			 err))
 		return -1;
-	struct grant g[32];
-	struct actor a;
 	if (plan == 0)
 		return last_pid = pid, 0;
-	if (plan == 1 && last_pid) {
-		clock_pin(day < today ? day + 1 : day);
-		return store_problem_merge(tx, d->dispatcher, pid, last_pid, err);
-	}
+	if (plan == 1 && last_pid)
+		return store_tx_run(tx, at(d, day < today ? day + 1 : day), step_merge,
+				    &(struct step){.uid = d->dispatcher, .problem = pid, .into = last_pid}, err);
 	if (plan == 2)
-		return store_problem_decline(tx, d->dispatcher, pid, "该事项属于司法诉讼程序，已告知反映人依法通过法院解决", err);
+		return store_tx_run(tx, at(d, day), step_decline,
+				    &(struct step){.uid = d->dispatcher, .problem = pid,
+						   .reason = "该事项属于司法诉讼程序，已告知反映人依法通过法院解决"},
+				    err);
 	last_pid = pid;
 	int dep = dp->department ? unit_index(dp->department) : -1;
 	int handling = dep >= 0 ? dep : town;
 	int64_t handler = d->handler_of[handling];
 	if (plan == 3) {
-		actor_of(tx, creator, g, &a);
 		struct task_new tn = {.title = dp->text, .measures = dp->measures, .tier = TIER_IMMEDIATE,
 				      .urgency = URG_NORMAL, .category_id = d->cat_top[cat], .problem_ids = &pid,
 				      .nproblems = 1, .unit_id = d->unit_id[town]};
-		if (store_task_create(tx, &a, &tn, &tid, err))
+		if (store_tx_run(tx, at(d, day), step_task, &(struct step){.uid = creator, .tn = &tn, .id = &tid}, err))
 			return -1;
 		handler = creator;
 		goto follow;
@@ -232,13 +295,11 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	day = calendar_add_workdays(cal, day, 1);
 	if (day > today)
 		return 0;
-	clock_pin(day);
-	actor_of(tx, d->dispatcher, g, &a);
 	struct task_new tn = {.title = dp->text, .measures = dp->measures,
 			      .tier = plan == 19 ? TIER_LONG_TERM : plan == 18 ? TIER_EXPLAIN : TIER_SCHEDULED,
 			      .urgency = plan == 10 || plan == 19 ? URG_COMPLEX : (i % 11 == 0 ? URG_URGENT : URG_NORMAL),
 			      .category_id = d->cat_top[cat], .problem_ids = &pid, .nproblems = 1};
-	if (store_task_create(tx, &a, &tn, &tid, err))
+	if (store_tx_run(tx, at(d, day), step_task, &(struct step){.uid = d->dispatcher, .tn = &tn, .id = &tid}, err))
 		return -1;
 	if (plan == 4)
 		return 0;
@@ -247,25 +308,23 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 	in.unit_id = d->unit_id[handling];
 	in.handler_id = handler;
 	in.leader_id = d->leaders[i % 3];
-	if (act(tx, d->dispatcher, tid, TA_ASSIGN, &in, err))
+	if (act(tx, d, day, d->dispatcher, tid, TA_ASSIGN, &in, err))
 		return -1;
 	if (plan <= 6)
 		return 0;
 	day = calendar_add_workdays(cal, day, 1 + (int)(rnd(d) % 2));
 	if (day > today)
 		return 0;
-	clock_pin(day);
 	task_input_init(&in);
-	if (act(tx, handler, tid, TA_ACCEPT, &in, err))
+	if (act(tx, d, day, handler, tid, TA_ACCEPT, &in, err))
 		return -1;
 	day = calendar_add_workdays(cal, day, 2 + (int)(rnd(d) % 4));
 	if (day > today)
 		return 0;
-	clock_pin(day);
 	task_input_init(&in);
 	in.note = plan == 19 ? "已完成方案设计和资金申报，正在组织施工" : "已现场查看，制定整改方案，正在推进";
 	in.progress = plan == 19 ? 40 : 50;
-	if (act(tx, handler, tid, TA_PROGRESS, &in, err))
+	if (act(tx, d, day, handler, tid, TA_PROGRESS, &in, err))
 		return -1;
 	if (plan <= 9 || plan == 19)
 		return 0;
@@ -273,16 +332,15 @@ static int walk(struct store_tx *tx, struct demo *d, int i, int32_t today, struc
 		task_input_init(&in);
 		in.reason = "涉及资金审批和汛期施工限制，需延长办理时间";
 		in.days = 10;
-		return act(tx, handler, tid, TA_REQUEST_EXTENSION, &in, err);
+		return act(tx, d, day, handler, tid, TA_REQUEST_EXTENSION, &in, err);
 	}
 	day = calendar_add_workdays(cal, day, 1 + (int)(rnd(d) % 6));
 	if (day > today)
 		return 0;
-	clock_pin(day);
 	task_input_init(&in);
 	in.outcome = plan == 18 ? OUT_EXPLAINED : OUT_RESOLVED;
 	in.note = plan == 18 ? "经核实暂不具备条件，已向群众当面解释政策并取得理解" : dp->measures;
-	if (act(tx, handler, tid, TA_COMPLETE, &in, err))
+	if (act(tx, d, day, handler, tid, TA_COMPLETE, &in, err))
 		return -1;
 	if (plan == 11)
 		return 0;
@@ -290,50 +348,55 @@ follow:
 	day = calendar_add_workdays(cal, day, 1 + (int)(rnd(d) % 3));
 	if (day > today)
 		return 0;
-	clock_pin(day);
 	task_input_init(&in);
 	in.satisfaction = plan == 12 ? SAT_UNSATISFIED : (i % 3 == 0 ? SAT_BASIC : SAT_SATISFIED);
 	in.solved = plan != 12;
 	in.note = plan == 12 ? "群众反映问题仍未彻底解决" : "电话回访，群众认可办理结果";
 	int64_t fu = handler == d->dispatcher ? d->supervisor : d->dispatcher;
-	if (act(tx, fu, tid, TA_FOLLOW_UP, &in, err))
+	if (act(tx, d, day, fu, tid, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);
 	if (plan == 12) {
 		in.reason = "回访不满意，责令重新办理";
-		return act(tx, d->dispatcher, tid, TA_REOPEN, &in, err);
+		return act(tx, d, day, d->dispatcher, tid, TA_REOPEN, &in, err);
 	}
 	if (plan == 3 && i % 2)
 		return 0;
-	return act(tx, d->dispatcher, tid, TA_SIGN_OFF, &in, err);
+	return act(tx, d, day, d->dispatcher, tid, TA_SIGN_OFF, &in, err);
+}
+
+static int step_org(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct demo *d = arg;
+	return store_org_seed(tx, err) || build_org(tx, d, err) || build_users(tx, d, err) ? -1 : 0;
 }
 
 static int demo_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct demo *d = arg;
-	int32_t today = clock_today();
-	clock_pin(today - 70);
-	if (store_org_seed(tx, err) || build_org(tx, d, err) || build_users(tx, d, err))
+	int32_t today = d->today;
+	if (store_tx_run(tx, at(d, today - 70), step_org, d, err)) /* the county, 70 days ago */
 		return -1;
 	struct calendar *cal = store_calendar_load(store_tx_db(tx));
 	int rc = 0;
 	for (int i = 0; i < DEMO_PROBLEMS && !rc; i++)
 		rc = walk(tx, d, i, today, cal, err);
 	calendar_free(cal);
-	clock_pin(-1);
 	return rc;
 }
 
-int demo_build(struct store *s, int quiet, struct qd_err *err)
+int demo_build(struct store *s, int64_t now, int quiet, struct qd_err *err)
 {
 	struct demo *d = xcalloc(1, sizeof *d);
 	d->rnd = 20220719;
+	d->now = now;
+	d->today = date_china_day(now);
 	d->quiet = quiet;
 	if (auth_hash_password(DEMO_PASSWORD, d->pw, sizeof d->pw)) {
 		free(d);
 		return qd_fail(err, QD_EINTERNAL, NULL, "无法计算密码摘要", "cannot hash the demo password");
 	}
-	int rc = store_run(s, demo_cmd, d, err);
+	int rc = store_run(s, now, demo_cmd, d, err);
 	free(d);
 	return rc;
 }
@@ -348,7 +411,7 @@ int cmd_demo(struct cli_opts *o)
 	if (!s)
 		return 1;
 	struct qd_err err;
-	int rc = demo_build(s, o->quiet, &err);
+	int rc = demo_build(s, o->now, o->quiet, &err);
 	if (rc)
 		fprintf(stderr, "qingdan demo: %s (field %s)\n", err.en, err.field);
 	else if (!o->quiet)

@@ -134,7 +134,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	if (out)
 		fprintf(out, "full-text indexes: %s\n", r->fts_ok ? "ok" : "INCONSISTENT");
 	if (store_connect(rpath, 0, 1, &replay, err) || db_exec(replay, "PRAGMA synchronous=OFF", err) ||
-	    store_migrate(replay, key, err))
+	    store_migrate(replay, key, 0, err)) /* a fresh database: no migration writes an event */
 		goto out;
 	if (db_exec(db, "BEGIN", err)) /* one snapshot for chain and comparison */
 		goto out;

@@ -48,7 +48,7 @@ struct tx_plain {
 
 struct store_tx {
 	struct store *s;
-	int64_t now;
+	int64_t now; /* the running command's time (store_cmd.now; store_tx_run changes it for a step) */
 	struct tx_plain *plain;
 	int nplain, capplain;
 };
@@ -64,8 +64,9 @@ void tx_forget(struct store_tx *tx);
 /* Open a connection with the project's pragmas (WAL, synchronous=FULL, foreign keys). */
 int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
 /* Apply pending migrations on db; 0 or -1.  key (the personal-data key) is needed by the
- * migrations that seal what is stored (schema 4); NULL refuses them. */
-int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err);
+ * migrations that seal what is stored (schema 4); NULL refuses them.  now (ms) is the `at` of an
+ * event a migration writes (record.reseal); 0 only for a database known to be empty. */
+int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err);
 /* Apply the rows of one event payload ({"rows": {...}}) to db.  insert = 1 when the event
  * creates its rows (kind "*.create"): they are inserted without looking for them first.  Free
  * text in the rows is opened with key and projected in its masked form (store/text.h). */

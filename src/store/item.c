@@ -219,7 +219,7 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 		goto out;
 	struct urgency_limit lim[URG__COUNT];
 	store_tx_limits(tx, lim);
-	struct machine_ctx c = {store_tx_calendar(tx), lim, clock_today()};
+	struct machine_ctx c = {store_tx_calendar(tx), lim, store_tx_today(tx)};
 	int from = machine_state(m, item);
 	if (machine_act(m, item, action, body, &ma, &c, err))
 		goto out;

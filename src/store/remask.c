@@ -104,7 +104,8 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 	return snapshot(db, 1, changed, err);
 }
 
-int store_remask(const char *path, const char *key_path, int64_t *events, int64_t *changed, struct qd_err *err)
+int store_remask(const char *path, const char *key_path, int64_t now, int64_t *events, int64_t *changed,
+		 struct qd_err *err)
 {
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	char kp[4200];
@@ -112,7 +113,7 @@ int store_remask(const char *path, const char *key_path, int64_t *events, int64_
 	sqlite3 *db = NULL;
 	int rc = -1;
 	if (store_key_read(key_path ? key_path : kp, key, err) || store_connect(path, 0, 0, &db, err) ||
-	    store_migrate(db, key, err))
+	    store_migrate(db, key, now, err))
 		goto out;
 	if (db_exec(db, "BEGIN IMMEDIATE", err))
 		goto out;

@@ -42,7 +42,7 @@ int store_connect(const char *path, int readonly, int create, sqlite3 **out, str
 	return 0;
 }
 
-int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err)
+int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err)
 {
 	int64_t have = 0;
 	sqlite3_stmt *st = NULL;
@@ -61,7 +61,7 @@ int store_migrate(sqlite3 *db, const unsigned char *key, struct qd_err *err)
 			 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d');", n);
 		if (db_exec(db, "BEGIN IMMEDIATE", err))
 			return -1;
-		if (db_exec(db, schema_migration(n), err) || upgrade_step(db, n, key, err) || db_exec(db, set, err)) {
+		if (db_exec(db, schema_migration(n), err) || upgrade_step(db, n, key, now, err) || db_exec(db, set, err)) {
 			db_exec(db, "ROLLBACK", NULL);
 			return -1;
 		}
@@ -140,7 +140,7 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	char kp[4096];
 	snprintf(kp, sizeof kp, "%s.key", o->path);
 	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
-	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, err) ||
+	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, o->now, err) ||
 	    store_chain_load(s, err) || store_vocab_check(err)) {
 		store_close(s);
 		return -1;
@@ -223,8 +223,23 @@ struct store *store_tx_store(struct store_tx *tx)
 
 int64_t store_tx_now(struct store_tx *tx)
 {
-	(void)tx;
-	return clock_now_ms();
+	return tx->now;
+}
+
+int32_t store_tx_today(struct store_tx *tx)
+{
+	return date_china_day(tx->now);
+}
+
+int store_tx_run(struct store_tx *tx, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err)
+{
+	if (now <= 0)
+		return qd_fail(err, QD_EINTERNAL, NULL, "内部错误：命令没有时间", "internal error: a command without its time");
+	int64_t own = tx->now;
+	tx->now = now;
+	int rc = fn(tx, arg, err);
+	tx->now = own;
+	return rc;
 }
 
 /* After a commit: index new problems for search when enough have gathered, the last indexing
@@ -237,7 +252,7 @@ static void index_new_problems(struct store *s)
 			top = s->ids[i].next - 1;
 	if (top <= s->fts_upto && s->writer_running)
 		return;
-	int64_t now = clock_now_ms();
+	int64_t now = clock_now_ms(); /* operational: the catch-up timer, not domain time */
 	if (s->writer_running && top - s->fts_upto < 2000 && now - s->fts_at_ms < 500 && store_queue_len(s) > 0)
 		return;
 	struct qd_err err;
@@ -255,7 +270,7 @@ static void index_new_problems(struct store *s)
 /* Run a batch of commands in one transaction; each in its own savepoint. */
 static void run_batch(struct store *s, struct store_cmd *batch)
 {
-	struct store_tx tx = {s, clock_now_ms(), NULL, 0, 0};
+	struct store_tx tx = {s, 0, NULL, 0, 0};
 	struct qd_err err;
 	int began = db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
 	/* Another process (the CLI) may have written since our last commit: then the chain head
@@ -276,10 +291,16 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 			c->err = err;
 			continue;
 		}
+		if (c->now <= 0) { /* a submitter that forgot the time: refused, not given the wall clock */
+			c->rc = qd_fail(&c->err, QD_EINTERNAL, NULL, "内部错误：命令没有时间",
+					"internal error: a command without its time");
+			continue;
+		}
 		int64_t seq = s->last_seq;
 		unsigned char hash[32];
 		memcpy(hash, s->last_hash, 32);
 		db_exec(s->wdb, "SAVEPOINT cmd", NULL);
+		tx.now = c->now; /* each command at its own time */
 		c->rc = c->fn(&tx, c->arg, &c->err);
 		tx_forget(&tx); /* plaintexts of seals never emitted (a failed command) */
 		if (c->rc) {
@@ -411,9 +432,9 @@ static void waiter_done(struct store_cmd *c)
 	pthread_mutex_unlock(&w->mu);
 }
 
-int store_run(struct store *s, store_cmd_fn fn, void *arg, struct qd_err *err)
+int store_run(struct store *s, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err)
 {
-	struct store_cmd c = {.fn = fn, .arg = arg};
+	struct store_cmd c = {.fn = fn, .arg = arg, .now = now};
 	if (!s->writer_running) {
 		run_batch(s, &c);
 	} else {

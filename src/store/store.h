@@ -9,6 +9,12 @@
  * events (store_emit): the event is appended to the hash-chained log and applied to the
  * current-state tables in the same transaction.
  *
+ * Time is an argument: every command carries its `now` (set by whoever submits it — the web
+ * layer reads its clock once per request, the CLI once per command).  The writer runs each
+ * command at its own time: its events carry it (`at`) and every date it computes (assignment,
+ * deadlines, completion …) is the China day of it (store_tx_today).  Nothing in src/store or
+ * src/core reads the clock for domain time.
+ *
  * Reads: each thread gets its own read-only connection (store_reader), so readers never wait
  * for the writer (WAL).
  *
@@ -29,6 +35,7 @@ struct store_opts {
 	int create;            /* 1: create the database and key (init); 0: both must exist */
 	int queue_max;         /* max commands waiting for the writer (0 = 4096) */
 	int batch_max;         /* max commands per transaction (0 = 2048) */
+	int64_t now;           /* the time of this opening (ms): the `at` of events a migration writes */
 };
 
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err);
@@ -45,6 +52,7 @@ struct store_cmd {
 	void *arg;
 	void (*on_done)(struct store_cmd *c); /* called on the writer thread after commit */
 	void *ctx;
+	int64_t now;                          /* its time, ms since the epoch (> 0, set by the submitter) */
 	int rc;                               /* result of fn, or -1 if the commit failed */
 	struct qd_err err;
 	struct store_cmd *next;               /* queue link (store-owned while queued) */
@@ -53,11 +61,12 @@ struct store_cmd {
 /* Start the writer thread (serve).  Without it, store_run executes inline (CLI). */
 int store_writer_start(struct store *s);
 void store_writer_stop(struct store *s);
-/* Queue cmd; on_done runs after its transaction commits (or fails).  Returns -1 with
- * QD_EBUSY when the queue is full — nothing was queued. */
+/* Queue cmd (cmd->now set); on_done runs after its transaction commits (or fails).  Returns -1
+ * with QD_EBUSY when the queue is full — nothing was queued. */
 int store_submit(struct store *s, struct store_cmd *cmd, struct qd_err *err);
-/* Run fn as one command and wait for its commit.  0 or -1 with err. */
-int store_run(struct store *s, store_cmd_fn fn, void *arg, struct qd_err *err);
+/* Run fn as one command at time now (ms since the epoch) and wait for its commit.  0 or -1 with
+ * err. */
+int store_run(struct store *s, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err);
 /* Queue length now (for /metrics and overload decisions). */
 int store_queue_len(struct store *s);
 
@@ -74,8 +83,14 @@ int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const c
 int64_t store_next_id(struct store_tx *tx, const char *table);
 struct sqlite3 *store_tx_db(struct store_tx *tx);
 struct store *store_tx_store(struct store_tx *tx);
-/* Milliseconds timestamp of the current transaction's events. */
+/* The command's time (ms since the epoch): the `at` of its events. */
 int64_t store_tx_now(struct store_tx *tx);
+/* The command's day in China (UTC+8): the day of the dates it computes. */
+int32_t store_tx_today(struct store_tx *tx);
+/* Inside a command: run fn as a step of it at its own time now (a generator of history — the
+ * demo, a ledger import — writing many past days in one transaction).  A failing step fails the
+ * command.  The command's own time is restored afterwards.  0 or -1 with err. */
+int store_tx_run(struct store_tx *tx, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err);
 
 /* Operational writes (sessions, login failures): not events, but still through the writer. */
 

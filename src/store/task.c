@@ -97,7 +97,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
 	struct task t;
 	int64_t now = store_tx_now(tx);
-	task_init(&t, tn->tier, tn->urgency, origin, clock_today());
+	task_init(&t, tn->tier, tn->urgency, origin, store_tx_today(tx));
 	t.id = store_next_id(tx, "task");
 	char unit_path[128] = "";
 	if (tn->tier == TIER_IMMEDIATE) {

@@ -11,7 +11,6 @@
  * kept the old head can see which chain this one replaced.  Finally the projections are
  * remasked (remask.c), so `check` passes afterwards. */
 #include "base/buf.h"
-#include "base/date.h"
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "store/db.h"
@@ -107,7 +106,7 @@ struct ev {
 	char *kind, *entity, *payload;
 };
 
-int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *err)
+int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err)
 {
 	int64_t total = db_int(db, "SELECT count(*) FROM event", 0, 0);
 	if (total <= 0)
@@ -115,6 +114,8 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *er
 	if (!key)
 		return qd_fail(err, QD_EINTERNAL, "key", "升级数据库需要个人信息密钥文件",
 			       "upgrading the database needs the personal-data key file");
+	if (now <= 0)
+		return qd_fail(err, QD_EINTERNAL, NULL, "内部错误：升级没有时间", "internal error: an upgrade without its time");
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT seq, at, actor, kind, entity, entity_id, payload FROM event "
 				   "WHERE seq > ? ORDER BY seq LIMIT 1000", -1, &sel, NULL) != SQLITE_OK ||
@@ -206,7 +207,7 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *er
 			      (json_int_t)resealed, "schema", 4);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(p);
-	int64_t seq = old_seq + 1, at = clock_now_ms();
+	int64_t seq = old_seq + 1, at = now; /* the caller's time (store_opts.now) */
 	event_hash(prev, seq, at, 0, "record.reseal", "record", 0, text, h);
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash) "
 			    "VALUES(?,?,0,'record.reseal','record',0,?,?,?)");
@@ -233,7 +234,7 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, struct qd_err *er
 	return store_remask_db(db, key, &events, &changed, err);
 }
 
-int upgrade_step(sqlite3 *db, int n, const unsigned char *key, struct qd_err *err)
+int upgrade_step(sqlite3 *db, int n, const unsigned char *key, int64_t now, struct qd_err *err)
 {
-	return n == 4 ? upgrade_seal_record(db, key, err) : 0;
+	return n == 4 ? upgrade_seal_record(db, key, now, err) : 0;
 }

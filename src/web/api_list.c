@@ -39,6 +39,6 @@ int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *
 	f->count = (v = req_query(r, "count")) && (!strcmp(v, "true") || !strcmp(v, "1"));
 	f->due_before = req_query(r, "due_before");
 	f->q = req_query(r, "q");
-	date_format(clock_today(), f->today);
+	date_format(date_china_day(r->now), f->today);
 	return 0;
 }

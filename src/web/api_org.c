@@ -217,7 +217,7 @@ void api_calendar(struct req *r)
 		year = atoi(y);
 	} else {
 		int m, d;
-		date_to_ymd(clock_today(), &year, &m, &d);
+		date_to_ymd(date_china_day(r->now), &year, &m, &d);
 	}
 	struct viewer v = req_viewer(r);
 	json_t *rows = store_calendar_list(db, year);

@@ -64,7 +64,7 @@ int auth_identify(struct req *r, struct qd_err *err)
 	if (!db)
 		return qd_fail(err, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
 	token_hash(token, r->token_hash);
-	r->user_id = store_session_user(db, r->token_hash, clock_now_ms(), r->auth_kind);
+	r->user_id = store_session_user(db, r->token_hash, r->now, r->auth_kind);
 	if (!r->user_id) {
 		/* A stale cookie on a public route is harmless; on others it is a 401 below. */
 		if (!authz && r->route && r->route->auth == AUTH_PUBLIC)
@@ -143,7 +143,7 @@ void api_login(struct req *r)
 		req_fail(r, QD_EAUTH, "password", "用户名或密码错误", "wrong username or password");
 		return;
 	}
-	if (c.locked_until > clock_now_ms()) {
+	if (c.locked_until > r->now) {
 		req_fail(r, QD_ELOCKED, "username", "登录失败次数过多，账号已暂时锁定，请15分钟后再试",
 			 "too many failed logins: the account is locked for 15 minutes");
 		return;

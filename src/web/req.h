@@ -24,6 +24,7 @@ struct req {
 	const char *method;
 	char path[256];
 	int64_t t0_ns;
+	int64_t now;             /* the request's time (ms, the server's clock, read at its start) */
 	/* input */
 	struct buf body;
 	int body_too_big;

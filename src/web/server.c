@@ -106,6 +106,7 @@ void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void 
 	r->cmd.arg = arg;
 	r->cmd.ctx = r;
 	r->cmd.on_done = write_done;
+	r->cmd.now = r->now; /* the command runs at the request's time */
 	r->phase = PHASE_WAIT;
 }
 
@@ -245,6 +246,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->method = method;
 		r->t0_ns = now_ns();
+		r->now = clock_now(&s->o.clock); /* the request's time, read once */
 		r->phase = PHASE_BODY;
 		buf_init(&r->body);
 		snprintf(r->path, sizeof r->path, "%s", url);

@@ -1,8 +1,10 @@
 /* server.h — the HTTP server: libmicrohttpd with its epoll thread pool, explicit limits, the
  * dispatcher (authenticate → right → validate → handler), asynchronous writes (the connection
- * is suspended while its command waits for the group commit) and request metrics. */
+ * is suspended while its command waits for the group commit) and request metrics.  Each
+ * request reads the server's clock once, at its start (req.h: r->now). */
 #ifndef QD_WEB_SERVER_H
 #define QD_WEB_SERVER_H
+#include "base/date.h"
 #include "store/store.h"
 #include <stdint.h>
 
@@ -15,6 +17,7 @@ struct server_opts {
 	int conn_memory;        /* per-connection memory for headers, bytes (default 32 KiB) */
 	int max_body;           /* request body limit, bytes (default 64 KiB) */
 	int timeout_s;          /* idle connection timeout (default 30) */
+	struct clock clock;     /* the server's clock, read once per request (zero: the real clock) */
 };
 
 struct server;

@@ -9,7 +9,7 @@ static unsigned rights_on(const struct viewer *v, const char *path)
 
 struct viewer req_viewer(struct req *r)
 {
-	struct viewer v = {r->user_id, r->rights, rights_on, r, clock_today()};
+	struct viewer v = {r->user_id, r->rights, rights_on, r, date_china_day(r->now)};
 	return v;
 }
 

@@ -5,7 +5,8 @@ Every server started here listens on 127.0.0.1 only, is killed when the test end
 every request has a timeout.  Usage:
 
     import qd
-    srv = qd.Server.demo()              # or qd.Server.fresh()
+    srv = qd.Server.demo()              # or qd.Server.fresh(); today="2022-07-04" serves with the
+                                        # clock shifted to that day (`qingdan serve --today`)
     s = srv.login("dispatch")           # a Session with the cookie
     st, body = s.get("/api/v1/tasks")
     qd.ok(st == 200, "dispatcher lists tasks")
@@ -93,12 +94,14 @@ class Session:
 
 
 class Server:
-    def __init__(self, db, extra_env=None, args=()):
+    def __init__(self, db, extra_env=None, args=(), today=None):
+        """today ("YYYY-MM-DD"): the server's clock is shifted so that today is that day."""
         self.db = db
         self.env = dict(os.environ)
         if extra_env:
             self.env.update(extra_env)
         self.args = list(args)
+        self.today = today
         self.proc = None
         self.port = None
         self.start()
@@ -132,7 +135,8 @@ class Server:
 
     def start(self):
         self.log = self.db + ".serve.log"
-        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0", *self.args],
+        today = ["--today", self.today] if self.today else []
+        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0", *today, *self.args],
                                      stdout=subprocess.PIPE, stderr=open(self.log, "a"), text=True, env=self.env)
         deadline = time.time() + 20
         line = ""
@@ -169,6 +173,13 @@ class Server:
             report = "\n".join(lines[at[0]:at[0] + 40])
             ok(False, "the server's log has no sanitizer report", report)
         open(self.log, "w").close()
+
+    def restart(self, today=None):
+        """Stop the server and start it again on the same database, standing on today (None: the
+        real clock).  Sessions made before may have expired on the new clock: log in again."""
+        self.stop()
+        self.today = today
+        self.start()
 
     def session(self):
         return Session(self)

@@ -486,7 +486,7 @@ static void act_refused(struct sfx *x, int64_t uid, int action, const char *json
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
 	int64_t n = events(x);
-	if (store_run(x->s, cmd_act, &aa, &err) != -1 || err.code != code || strcmp(err.field, field) != 0)
+	if (store_run(x->s, clock_now_ms(), cmd_act, &aa, &err) != -1 || err.code != code || strcmp(err.field, field) != 0)
 		fail_msg("store %s: code=%s field='%s', want %s '%s'", machine_action_name(&finding_machine, action),
 			 qd_code_name(err.code), err.field, qd_code_name(code), field);
 	assert_int_equal(events(x), n); /* nothing recorded */
@@ -497,7 +497,7 @@ static void act_ok(struct sfx *x, int64_t uid, int action, const char *json)
 	struct act_arg aa = {x, uid, action, json};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	if (store_run(x->s, cmd_act, &aa, &err) != 0)
+	if (store_run(x->s, clock_now_ms(), cmd_act, &aa, &err) != 0)
 		fail_msg("store %s refused: %s (field '%s')", machine_action_name(&finding_machine, action), err.en,
 			 err.field);
 }
@@ -563,7 +563,7 @@ static void test_store_log_check_presenter(void **state)
 	struct store_opts o = {.path = x.path, .create = 1};
 	if (store_open(&x.s, &o, &err))
 		fail_msg("store_open: %s", err.en);
-	if (store_run(x.s, cmd_org, &x, &err) || store_run(x.s, cmd_create, &x, &err))
+	if (store_run(x.s, clock_now_ms(), cmd_org, &x, &err) || store_run(x.s, clock_now_ms(), cmd_create, &x, &err))
 		fail_msg("setup: %s (%s)", err.en, err.field);
 
 	/* refused: the wrong state, the missing note (named), the finder closing — nothing recorded */

@@ -63,7 +63,7 @@ static int exists(const char *path)
 
 static struct store *open_store(const char *path, int create, int queue_max)
 {
-	struct store_opts o = {.path = path, .create = create, .queue_max = queue_max};
+	struct store_opts o = {.path = path, .create = create, .queue_max = queue_max, .now = clock_now_ms()};
 	struct store *s = NULL;
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
@@ -236,7 +236,7 @@ static void run(struct fx *f, store_cmd_fn fn, void *arg)
 {
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	if (store_run(f->s, fn, arg, &err) != 0)
+	if (store_run(f->s, clock_now_ms(), fn, arg, &err) != 0)
 		fail_msg("command failed: %s (%s, field '%s')", err.en, qd_code_name(err.code), err.field);
 }
 
@@ -373,7 +373,7 @@ static void refused(struct fx *f, enum task_action a, int64_t actor, int64_t tas
 	struct refused_arg r = {a, actor, task, 0};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	if (store_run(f->s, cmd_refused, &r, &err) != -1 || err.code != code ||
+	if (store_run(f->s, clock_now_ms(), cmd_refused, &r, &err) != -1 || err.code != code ||
 	    (field && strcmp(err.field, field) != 0))
 		fail_msg("%s by %lld on task %lld: code %s field '%s', want %s '%s'", task_action_name(a),
 			 (long long)actor, (long long)task, qd_code_name(err.code), err.field, qd_code_name(code),
@@ -402,7 +402,7 @@ static void test_refused_action_appends_nothing(void **state)
 	struct refused_arg ok = {TA_COMPLETE, f->handler, f->task_open, 1};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_run(f->s, cmd_refused, &ok, &err), 0);
+	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_refused, &ok, &err), 0);
 	refused(f, TA_FOLLOW_UP, f->handler, f->task_open, QD_EPERM, "action");
 	/* reopen needs an unsatisfied verdict */
 	refused(f, TA_REOPEN, f->supervisor, f->task_open, QD_ECONFLICT, "action");
@@ -589,6 +589,7 @@ static void test_failing_command_in_batch(void **state)
 		cmds[i].arg = &args[i];
 		cmds[i].on_done = on_done;
 		cmds[i].ctx = &w;
+		cmds[i].now = clock_now_ms();
 		cmds[i].rc = 12345;
 		memset(&err, 0, sizeof err);
 		assert_int_equal(store_submit(f->s, &cmds[i], &err), 0);
@@ -624,12 +625,12 @@ static void test_failing_command_in_batch(void **state)
 	/* a later command continues the chain right after */
 	struct cat_arg next = {"批次之后", 0, 0, 0};
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_run(f->s, cmd_category, &next, &err), 0); /* through the writer now */
+	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_category, &next, &err), 0); /* through the writer now */
 	assert_int_equal(next.seq, before + 5);
 	/* a failing store_run reports its error to the caller */
 	struct cat_arg bad = {"又一次失败", 1, 0, 0};
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_run(f->s, cmd_category, &bad, &err), -1);
+	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_category, &bad, &err), -1);
 	assert_int_equal(err.code, QD_EINVAL);
 	assert_string_equal(err.field, "name");
 	store_writer_stop(f->s);
@@ -805,8 +806,8 @@ static void test_queue_full(void **state)
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	struct cat_arg a1 = {"排队一", 0, 0, 0}, a2 = {"排队二", 0, 0, 0};
-	struct store_cmd c1 = {.fn = cmd_category, .arg = &a1, .on_done = on_done, .ctx = &w};
-	struct store_cmd c2 = {.fn = cmd_category, .arg = &a2, .on_done = on_done, .ctx = &w};
+	struct store_cmd c1 = {.fn = cmd_category, .arg = &a1, .on_done = on_done, .ctx = &w, .now = clock_now_ms()};
+	struct store_cmd c2 = {.fn = cmd_category, .arg = &a2, .on_done = on_done, .ctx = &w, .now = clock_now_ms()};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_submit(f->s, &c1, &err), 0);
@@ -826,7 +827,7 @@ static void test_queue_full(void **state)
 	assert_int_equal(q_int(store_reader(f->s), "SELECT count(*) FROM category WHERE name='排队二'"), 0);
 	/* with room again, the second goes through */
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_run(f->s, cmd_category, &a2, &err), 0);
+	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_category, &a2, &err), 0);
 	check_ok(f->path, before + 2);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);

@@ -16,6 +16,7 @@
 #include "core/role.h"
 #include "core/task.h"
 #include "core/unit.h"
+#include "base/date.h"
 #include "base/log.h"
 #include "store/org.h"
 #include "store/problem.h"
@@ -238,7 +239,7 @@ static void run_expect(struct store *s, store_cmd_fn fn, struct names_arg *a, in
 {
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	int rc = store_run(s, fn, a, &err);
+	int rc = store_run(s, clock_now_ms(), fn, a, &err);
 	if (ok && rc != 0)
 		fail_msg("refused: %s", err.en);
 	if (!ok) {
