@@ -208,5 +208,15 @@ int router_validate(struct req *r, struct qd_err *err)
 			       je.column, je.text);
 	if (!json_is_object(r->json))
 		return qd_fail(err, QD_EINVAL, "body", "请求体须为 JSON 对象", "the body must be a JSON object");
-	return params_check(r->json, spec, "", flags, err);
+	if (params_check(r->json, spec, "", flags, err) == 0)
+		return 0;
+	const struct machine *m = routes_machine(r->route);
+	if (m && json_object_get(r->json, err->field) && !param_find(spec, err->field)) { /* say which action */
+		int a = machine_action_parse(m, r->path_word);
+		char field[sizeof err->field];
+		snprintf(field, sizeof field, "%s", err->field);
+		qd_fail(err, QD_EINVAL, field, "“%s”操作不接受字段 %s", "action '%s' does not take field %s",
+			machine_action_zh(m, a), field, machine_action_name(m, a), field);
+	}
+	return -1;
 }

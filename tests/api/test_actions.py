@@ -49,7 +49,8 @@ tid = t["id"]
 st, b = disp.post(f"/api/v1/tasks/{tid}/fly", {})
 qd.ok(st == 400 and b["field"] == "action", "an unknown action is refused naming 'action'", (st, b))
 st, b = disp.post(f"/api/v1/tasks/{tid}/assign", {"days": 3})
-qd.ok(st == 400 and b["field"] == "days", "a field the action does not take is refused naming it", (st, b))
+qd.ok(st == 400 and b["field"] == "days" and "assign" in b["message_en"] and "交办" in b["message_zh"],
+      "a field the action does not take is refused naming it and the action", (st, b))
 st, b = disp.post(f"/api/v1/tasks/{tid}/assign", {"unit_id": "x"})
 qd.ok(st == 400 and b["field"] == "unit_id", "a field of the wrong type is refused naming it", (st, b))
 st, b = handler.post(f"/api/v1/tasks/{tid}/accept", {"note": "好"})
