@@ -397,6 +397,36 @@ static void test_guard(void **state)
 	assert_int_equal(machine_allowed(&finding_machine, &f, &finder), 0);
 }
 
+/* The task kind's action events keep the row recorded since the first version (check replays old
+ * logs): exactly these columns, with these values for a fresh scheduled task. */
+static void test_task_event_row_compatible(void **state)
+{
+	(void)state;
+	static const char *const legacy[] = {
+		"id", "state", "urgency", "unit_id", "handler_id", "leader_id", "assigned_on", "respond_by",
+		"deadline", "responded_on", "completed_on", "signed_off_on", "extensions_used", "max_extensions",
+		"extension_days", "outcome", "solved", "satisfaction", "unreachable_days", "last_unreachable_on",
+		"followed_up", "progress", "reopen_count", "exception", NULL};
+	struct task t;
+	task_init(&t, TIER_SCHEDULED, URG_COMPLEX, 10, D("2022-09-01"));
+	t.id = 42;
+	json_t *row = store_item_row(&task_machine, &t);
+	size_t n = 0;
+	for (; legacy[n]; n++)
+		if (!json_object_get(row, legacy[n]))
+			fail_msg("the task row lacks %s", legacy[n]);
+	assert_int_equal(json_object_size(row), n);
+	char *text = json_dumps(row, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(text, "{\"assigned_on\":null,\"completed_on\":null,\"deadline\":null,\"exception\":0,"
+				  "\"extension_days\":0,\"extensions_used\":0,\"followed_up\":0,\"handler_id\":null,"
+				  "\"id\":42,\"last_unreachable_on\":null,\"leader_id\":null,\"max_extensions\":0,"
+				  "\"outcome\":\"\",\"progress\":0,\"reopen_count\":0,\"respond_by\":null,"
+				  "\"responded_on\":null,\"satisfaction\":\"\",\"signed_off_on\":null,\"solved\":-1,"
+				  "\"state\":\"pending\",\"unit_id\":null,\"unreachable_days\":0,\"urgency\":\"complex\"}");
+	free(text);
+	json_decref(row);
+}
+
 /* ---- through the store, the log, check and the presenter ----------------------------------------- */
 
 struct sfx {
@@ -671,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_body_spec),
 		cmocka_unit_test(test_deadline_block),
 		cmocka_unit_test(test_guard),
+		cmocka_unit_test(test_task_event_row_compatible),
 		cmocka_unit_test(test_store_log_check_presenter),
 	};
 	return cmocka_run_group_tests_name("machine", tests, group_setup, group_teardown);
