@@ -1,6 +1,7 @@
 /* buf.c — growable buffer and the escaping writers (HTML text, URL component, JSON string). */
 #include "base/buf.h"
 #include "base/mem.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,13 @@ void buf_grow(struct buf *b, size_t extra)
 		cap *= 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	assert(b->len + extra + 1 <= b->cap); /* room for extra bytes and the NUL */
 }
 
 void buf_put(struct buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);
+	assert(b->p && b->len + n < b->cap);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = 0;

@@ -1,6 +1,7 @@
 /* err.c — filling struct qd_err; code names used in JSON error bodies. */
 #include "base/err.h"
 #include "base/utf8.h"
+#include <assert.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ static void skip_args(const char *fmt, va_list *ap)
 int qd_fail(struct qd_err *err, enum qd_code code, const char *field, const char *zh,
 	    const char *en, ...)
 {
+	assert(code != QD_OK); /* a failure answered as 200 would be a silent success */
 	if (!err)
 		return -1;
 	err->code = code;
@@ -73,8 +75,10 @@ const char *qd_code_name(enum qd_code code)
 	case QD_EAUTH: return "unauthenticated";
 	case QD_EPERM: return "forbidden";
 	case QD_ENOTFOUND: return "not_found";
+	case QD_EMETHOD: return "method_not_allowed";
 	case QD_ECONFLICT: return "conflict";
 	case QD_ETOOBIG: return "too_large";
+	case QD_EURILONG: return "uri_too_long";
 	case QD_ELOCKED: return "locked";
 	case QD_EBUSY: return "busy";
 	case QD_EINTERNAL: return "internal";

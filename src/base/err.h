@@ -10,8 +10,10 @@ enum qd_code {
 	QD_EAUTH,      /* not logged in or bad credentials                            → 401 */
 	QD_EPERM,      /* logged in but not allowed (right or scope)                  → 403 */
 	QD_ENOTFOUND,  /* no such item (or not visible to the caller)                 → 404 */
+	QD_EMETHOD,    /* the path exists, but not with this method                   → 405 */
 	QD_ECONFLICT,  /* not allowed in the item's current state                     → 409 */
 	QD_ETOOBIG,    /* body or field too large                                     → 413 */
+	QD_EURILONG,   /* request target longer than the server reads                 → 414 */
 	QD_ELOCKED,    /* account locked after repeated failures                      → 429 */
 	QD_EBUSY,      /* write queue full; retry later                               → 503 */
 	QD_EINTERNAL,  /* a bug or an I/O failure; never caused by input              → 500 */

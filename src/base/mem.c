@@ -1,5 +1,6 @@
 /* mem.c — allocation wrappers: abort with a message on out-of-memory, so no caller checks NULL. */
 #include "base/mem.h"
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +46,9 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
+}
+
+void mem_init(void)
+{
+	json_set_alloc_funcs(xmalloc, free);
 }

@@ -17,6 +17,7 @@
 #include "store/task.h"
 #include "web/auth.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,11 +100,15 @@ static int user(struct store_tx *tx, struct demo *d, const char *username, const
 	return store_grant_add(tx, 0, *id, role, unit, err);
 }
 
-static void actor_of(struct store_tx *tx, int64_t uid, struct grant *g, struct actor *a)
+/* The user as an actor; returns the grants a points at (caller frees). */
+static struct grant *actor_of(struct store_tx *tx, int64_t uid, struct actor *a)
 {
+	struct grant *g;
+	int n = store_user_grants(store_tx_db(tx), uid, &g);
 	a->user_id = uid;
 	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, 32);
+	a->ngrants = n < 0 ? 0 : n;
+	return g;
 }
 
 static int step_problem(struct store_tx *tx, void *arg, struct qd_err *err)
@@ -127,19 +132,21 @@ static int step_decline(struct store_tx *tx, void *arg, struct qd_err *err)
 static int step_task(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct step *st = arg;
-	struct grant g[32];
 	struct actor a;
-	actor_of(tx, st->uid, g, &a);
-	return store_task_create(tx, &a, st->tn, st->id, err);
+	struct grant *g = actor_of(tx, st->uid, &a);
+	int rc = store_task_create(tx, &a, st->tn, st->id, err);
+	free(g);
+	return rc;
 }
 
 static int step_act(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct step *st = arg;
-	struct grant g[32];
 	struct actor a;
-	actor_of(tx, st->uid, g, &a);
-	return store_task_act(tx, &a, st->task, st->action, st->in, err);
+	struct grant *g = actor_of(tx, st->uid, &a);
+	int rc = store_task_act(tx, &a, st->task, st->action, st->in, err);
+	free(g);
+	return rc;
 }
 
 /* uid does action on task, on day. */

@@ -1,6 +1,7 @@
 /* main.c — `qingdan COMMAND [options]`: the command table, help, and the one place that exits. */
 #include "base/date.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "cli/cli.h"
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	mem_init();
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return argc < 2 ? 2 : 0;

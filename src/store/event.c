@@ -7,6 +7,7 @@
 #include "store/schema.h"
 #include "store/text.h"
 #include "core/mask.h"
+#include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t a
 	char head[256];
 	int n = snprintf(head, sizeof head, "%lld\n%lld\n%lld\n%s\n%s\n%lld\n", (long long)seq,
 			 (long long)at, (long long)actor, kind, entity, (long long)entity_id);
+	assert(n > 0 && (size_t)n < sizeof head); /* kind and entity are short names from the code */
 	crypto_hash_sha256_update(&h, (const unsigned char *)head, (unsigned long long)n);
 	crypto_hash_sha256_update(&h, (const unsigned char *)payload, strlen(payload));
 	crypto_hash_sha256_final(&h, out);
@@ -166,6 +168,7 @@ static int upsert(struct apply_ctx *ax, sqlite3 *db, const struct schema_table *
 			n++;
 		}
 	}
+	assert(ncols < 64 || !t->cols[64]); /* a projection table fits the 64-bit column mask */
 	if (ax->texts_only) {
 		rc = keycol >= 0 && (mask & ~(1ull << keycol))
 			     ? upsert_values(db, t, row, vals, n, mask, ncols, keycol, -1, err)
@@ -292,6 +295,8 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 		   int64_t entity_id, json_t *payload, struct qd_err *err)
 {
 	struct store *s = tx->s;
+	/* An event is appended in the transaction that applies it, after the chain head it links to. */
+	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
 	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		return qd_fail(err, QD_EINTERNAL, NULL, "事件无法序列化", "event cannot be serialised");

@@ -1,8 +1,12 @@
-/* filter.c — WHERE clauses built from fixed fragments with bound values; the scope clause. */
+/* filter.c — WHERE clauses built from fixed fragments with bound values; the scope clause.
+ * Nothing here has a fixed maximum: the bound values, the scope's subtrees and the range bounds
+ * all grow with the caller's grants (a supervision group covering 20 or 60 units is normal). */
 #include "store/filter.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "store/db.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +14,8 @@ void where_init(struct where *w)
 {
 	buf_init(&w->sql);
 	buf_puts(&w->sql, " WHERE 1");
-	w->n = 0;
+	w->n = w->cap = 0;
+	w->v = NULL;
 }
 
 void where_free(struct where *w)
@@ -18,7 +23,18 @@ void where_free(struct where *w)
 	buf_free(&w->sql);
 	for (int i = 0; i < w->n; i++)
 		free(w->v[i].s);
-	w->n = 0;
+	free(w->v);
+	w->v = NULL;
+	w->n = w->cap = 0;
+}
+
+static struct where_val *where_push(struct where *w)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 16;
+		w->v = xrealloc(w->v, (size_t)w->cap * sizeof *w->v);
+	}
+	return &w->v[w->n++];
 }
 
 void where_and(struct where *w, const char *frag)
@@ -30,25 +46,24 @@ void where_and(struct where *w, const char *frag)
 
 void where_int(struct where *w, int64_t v)
 {
-	if (w->n < FILTER_MAX_BINDS) {
-		w->v[w->n].is_int = 1;
-		w->v[w->n].i = v;
-		w->v[w->n].s = NULL;
-		w->n++;
-	}
+	struct where_val *x = where_push(w);
+	x->is_int = 1;
+	x->i = v;
+	x->s = NULL;
 }
 
 void where_str(struct where *w, const char *s)
 {
-	if (w->n < FILTER_MAX_BINDS) {
-		w->v[w->n].is_int = 0;
-		w->v[w->n].s = xstrdup(s);
-		w->n++;
-	}
+	struct where_val *x = where_push(w);
+	x->is_int = 0;
+	x->i = 0;
+	x->s = xstrdup(s);
 }
 
 void where_bind(struct where *w, sqlite3_stmt *st, int first)
 {
+	/* Every "?" of the clause has its value (the page's LIMIT/OFFSET follow them). */
+	assert(sqlite3_bind_parameter_count(st) >= first - 1 + w->n);
 	for (int i = 0; i < w->n; i++) {
 		if (w->v[i].is_int)
 			sqlite3_bind_int64(st, first + i, w->v[i].i);
@@ -57,23 +72,21 @@ void where_bind(struct where *w, sqlite3_stmt *st, int first)
 	}
 }
 
-/* Upper bound of a path range: "/1/5/" → "/1/50" (the last '/' becomes '0', the next byte). */
-static void upper(const char *path, char *out, size_t n)
+/* Upper bound of a path range: "/1/5/" → "/1/50" (the last '/' becomes '0', the next byte).
+ * Caller frees; as long as the path, whatever its length. */
+static char *upper(const char *path)
 {
-	size_t l = strlen(path);
-	if (l >= n)
-		l = n - 1;
-	memcpy(out, path, l);
-	out[l] = 0;
+	char *up = xstrdup(path);
+	size_t l = strlen(up);
 	if (l)
-		out[l - 1] = '0';
+		up[l - 1] = '0';
+	return up;
 }
 
 /* Append "(col >= path AND col < upper)" for each column, OR-joined onto b, binding the bounds. */
 static void subtree_terms(struct where *w, struct buf *b, const char *path, const char *col1, const char *col2)
 {
-	char up[140];
-	upper(path, up, sizeof up);
+	char *up = upper(path);
 	for (int c = 0; c < 2; c++) {
 		const char *col = c ? col2 : col1;
 		if (!col)
@@ -82,12 +95,13 @@ static void subtree_terms(struct where *w, struct buf *b, const char *path, cons
 		where_str(w, path);
 		where_str(w, up);
 	}
+	free(up);
 }
 
 void where_scope(struct where *w, const struct list_filter *f, const char *col1, const char *col2)
 {
-	/* Keep only the outermost subtrees the right is granted on. */
-	const char *paths[16];
+	/* Keep only the outermost subtrees the right is granted on (at most one per grant). */
+	const char **paths = xcalloc(f->ngrants > 0 ? (size_t)f->ngrants : 1, sizeof *paths);
 	int np = 0;
 	for (int i = 0; i < f->ngrants; i++) {
 		if (!(role_rights(f->grants[i].role) & f->right))
@@ -100,10 +114,11 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
 			else if (strncmp(paths[j], p, strlen(p)) == 0)
 				paths[j] = p; /* p is an ancestor: widen */
 		}
-		if (!covered && np < 16)
+		if (!covered)
 			paths[np++] = p;
 	}
 	if (!np) {
+		free(paths);
 		buf_puts(&w->sql, " AND 0");
 		return;
 	}
@@ -113,6 +128,7 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
 		subtree_terms(w, &b, paths[j], col1, col2);
 	where_and(w, b.p); /* one clause for all subtrees: a union of ranges */
 	buf_free(&b);
+	free(paths);
 }
 
 void where_subtree(struct where *w, const char *path, const char *col1, const char *col2)
@@ -126,21 +142,27 @@ void where_subtree(struct where *w, const char *path, const char *col1, const ch
 
 json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more)
 {
-	json_t *arr = json_array();
 	sqlite3_stmt *st = db_prepare(db, sql);
 	*more = 0;
 	if (!st)
-		return arr;
+		return NULL;
+	json_t *arr = json_array();
 	where_bind(w, st, 1);
 	db_bind_int(st, w->n + 1, f->limit + 1);
 	db_bind_int(st, w->n + 2, f->offset);
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == f->limit) {
 			*more = 1;
+			rc = SQLITE_DONE;
 			break;
 		}
 		json_array_append_new(arr, db_row_json(st));
+	}
+	if (rc != SQLITE_DONE) {
+		log_error("list query failed: %s", sqlite3_errmsg(db));
+		json_decref(arr);
+		arr = NULL;
 	}
 	db_done(st);
 	return arr;

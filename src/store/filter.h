@@ -8,8 +8,6 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define FILTER_MAX_BINDS 48
-
 struct list_filter {
 	/* scope */
 	const struct grant *grants;
@@ -31,15 +29,16 @@ struct list_filter {
 	int count;               /* 1: also count all matches */
 };
 
-/* A WHERE clause under construction with its bound values (strings borrowed or owned). */
+/* A WHERE clause under construction with its bound values (strings copied, owned).  The values
+ * grow with the clause: one "?" in sql for each of v[0..n-1], however many grants a scope has. */
 struct where {
 	struct buf sql;
-	int n;
-	struct {
+	int n, cap;
+	struct where_val {
 		int is_int;
 		int64_t i;
 		char *s; /* owned */
-	} v[FILTER_MAX_BINDS];
+	} *v;
 };
 
 void where_init(struct where *w);
@@ -57,7 +56,9 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
  * A column written "+t.col" is tested without choosing its index (see store/task.c). */
 void where_subtree(struct where *w, const char *path, const char *col1, const char *col2);
 /* Run sql (which ends "… LIMIT ? OFFSET ?") with w's values and f's page: the rows as JSON
- * objects (caller owns); *more = 1 when a row beyond the page exists. */
+ * objects (caller owns); *more = 1 when a row beyond the page exists.  NULL when the statement
+ * cannot be prepared or run (logged; e.g. more bound values than SQLite allows): never a
+ * silently short list. */
 json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more);
 /* Run a "SELECT count(*) …" with w's values; -1 on error. */
 int64_t where_count(sqlite3 *db, const char *sql, struct where *w);

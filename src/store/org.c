@@ -1,12 +1,14 @@
 /* org.c — units, users, grants, categories, calendar and settings in the store. */
 #include "store/org.h"
 #include "base/date.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "core/unit.h"
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/vocab.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int store_unit_get(sqlite3 *db, int64_t id, struct unit *u, struct qd_err *err)
@@ -302,24 +304,45 @@ int store_user_active(sqlite3 *db, int64_t id)
 	return db_int(db, "SELECT active FROM user WHERE id=?", id, 0) == 1;
 }
 
-int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max)
+int store_user_grants(sqlite3 *db, int64_t user_id, struct grant **out)
 {
+	*out = NULL;
 	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
 					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id");
 	if (!st)
-		return 0;
+		return -1;
 	db_bind_int(st, 1, user_id);
-	int n = 0;
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		int r = role_parse((const char *)sqlite3_column_text(st, 0));
-		if (r < 0)
-			continue;
+	struct grant *g = NULL;
+	int n = 0, cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(st, 0);
+		const char *path = (const char *)sqlite3_column_text(st, 2);
+		int r = role_parse(role);
+		/* A role this build does not know, or a path longer than a grant holds (unit paths
+		 * are capped at creation, store_unit_create), is a broken record: fail, never guess. */
+		if (r < 0 || !path || strlen(path) >= sizeof g->path) {
+			log_error("store_user_grants: user %lld has a grant that cannot be read (role %s, path %s)",
+				  (long long)user_id, role ? role : "NULL", path ? path : "NULL");
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			g = xrealloc(g, (size_t)cap * sizeof *g);
+		}
 		g[n].role = (enum role)r;
 		g[n].unit_id = sqlite3_column_int64(st, 1);
-		snprintf(g[n].path, sizeof g[n].path, "%s", sqlite3_column_text(st, 2));
+		memcpy(g[n].path, path, strlen(path) + 1);
 		n++;
 	}
 	db_done(st);
+	if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_CORRUPT)
+			log_error("store_user_grants: %s", sqlite3_errmsg(db));
+		free(g);
+		return -1;
+	}
+	*out = g;
 	return n;
 }
 

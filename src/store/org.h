@@ -11,7 +11,7 @@
 
 struct unit {
 	int64_t id, parent_id;
-	char name[128];
+	char name[260];  /* 64 characters (b_unit) of up to 4 bytes each */
 	char kind[24];
 	char path[128];
 };
@@ -50,8 +50,10 @@ json_t *store_user_list(sqlite3 *db);
 json_t *store_user_get(sqlite3 *db, int64_t id);
 int64_t store_user_by_name(sqlite3 *db, const char *username);
 int store_user_active(sqlite3 *db, int64_t id);
-/* Grants of a user into g[0..max); returns the count. */
-int store_user_grants(sqlite3 *db, int64_t user_id, struct grant *g, int max);
+/* All active grants of a user, however many: *out receives an array of the returned count
+ * (caller frees with free(); NULL when there are none).  -1 on a database error (logged),
+ * *out NULL. */
+int store_user_grants(sqlite3 *db, int64_t user_id, struct grant **out);
 json_t *store_calendar_list(sqlite3 *db, int year);
 /* Build a calendar from the table (caller frees with calendar_free). */
 struct calendar *store_calendar_load(sqlite3 *db);

@@ -3,6 +3,7 @@
  * last one applied.  Tables are either the event log, projections of it (rebuilt and compared
  * by `qingdan check`), or operational (sessions, credentials: not part of the record). */
 #include "store/schema.h"
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -287,10 +288,16 @@ const char *schema_extra_ddl(int i)
 int schema_text_cols(const struct schema_table *t, const char **out, int max)
 {
 	int n = 0;
-	for (int i = 0; t->texts && t->texts[i] && n < max; i++)
-		out[n++] = t->texts[i];
-	if (t->label && n < max)
-		out[n++] = t->label;
+	for (int i = 0; t->texts && t->texts[i]; i++) {
+		assert(n < max); /* callers size out for every table's free-text columns */
+		if (n < max)
+			out[n++] = t->texts[i];
+	}
+	if (t->label) {
+		assert(n < max);
+		if (n < max)
+			out[n++] = t->label;
+	}
 	return n;
 }
 

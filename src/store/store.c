@@ -10,6 +10,7 @@
 #include "store/search.h"
 #include "store/upgrade.h"
 #include "store/vocab.h"
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -138,7 +139,10 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	pthread_cond_init(&s->cv_work, NULL);
 	pthread_key_create(&s->reader_key, reader_free);
 	char kp[4096];
-	snprintf(kp, sizeof kp, "%s.key", o->path);
+	if (snprintf(kp, sizeof kp, "%s.key", o->path) >= (int)sizeof kp) { /* never a cut key path */
+		store_close(s);
+		return qd_fail(err, QD_EINVAL, "db", "数据库路径过长", "database path too long");
+	}
 	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
 	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, o->now, err) ||
 	    store_chain_load(s, err) || store_vocab_check(err)) {
@@ -357,6 +361,8 @@ static void *writer_main(void *arg)
 			s->tail = NULL;
 		last->next = NULL;
 		s->qlen -= n;
+		/* the queue: head and tail both set or both NULL; qlen counts what hangs off head */
+		assert(!s->head == !s->tail && s->qlen >= 0 && (s->qlen == 0) == !s->head);
 		pthread_mutex_unlock(&s->mu);
 		run_batch(s, batch);
 	}
@@ -398,12 +404,14 @@ int store_submit(struct store *s, struct store_cmd *cmd, struct qd_err *err)
 		pthread_mutex_unlock(&s->mu);
 		return qd_fail(err, QD_EBUSY, NULL, "系统繁忙，请稍后重试", "busy: the write queue is full, retry later");
 	}
+	assert(!s->head == !s->tail);
 	if (s->tail)
 		s->tail->next = cmd;
 	else
 		s->head = cmd;
 	s->tail = cmd;
 	s->qlen++;
+	assert(s->qlen <= s->queue_max);
 	pthread_cond_signal(&s->cv_work);
 	pthread_mutex_unlock(&s->mu);
 	return 0;

@@ -142,20 +142,27 @@ static int check_assign(sqlite3 *db, const json_t *body, char *unit_path, struct
 	if (store_unit_get(db, in->unit_id, &u, err))
 		return -1;
 	snprintf(unit_path, 128, "%s", u.path);
-	struct grant g[32];
-	int n = store_user_grants(db, in->handler_id, g, 32);
+	struct grant *g;
+	int n = store_user_grants(db, in->handler_id, &g);
+	if (n < 0)
+		return qd_fail(err, QD_EINTERNAL, "handler_id", "无法读取责任人的授权", "cannot read the handler's grants");
+	unsigned handler_rights = grants_rights_on(g, n, u.path);
+	free(g);
 	if (!store_user_active(db, in->handler_id))
 		return qd_fail(err, QD_ENOTFOUND, "handler_id", "责任人不存在", "no such handler");
-	if (!(grants_rights_on(g, n, u.path) & RIGHT_HANDLE))
+	if (!(handler_rights & RIGHT_HANDLE))
 		return qd_fail(err, QD_EINVAL, "handler_id", "责任人须为承办单位（%s）的承办人员",
 			       "the handler must be staff of the handling unit (%s)", u.name, u.name);
 	if (!store_user_active(db, in->leader_id))
 		return qd_fail(err, QD_ENOTFOUND, "leader_id", "包保领导不存在", "no such leader in charge");
-	n = store_user_grants(db, in->leader_id, g, 32);
+	n = store_user_grants(db, in->leader_id, &g);
+	if (n < 0)
+		return qd_fail(err, QD_EINTERNAL, "leader_id", "无法读取包保领导的授权", "cannot read the leader's grants");
 	int is_leader = 0;
 	for (int i = 0; i < n; i++)
 		if (g[i].role == ROLE_LEADER)
 			is_leader = 1;
+	free(g);
 	if (!is_leader)
 		return qd_fail(err, QD_EINVAL, "leader_id", "包保领导须具有领导角色", "the leader in charge must hold the leader role");
 	return 0;

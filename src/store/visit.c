@@ -31,7 +31,7 @@ json_t *store_visit_get(sqlite3 *db, int64_t id)
 	return db_get_row(db, VISIT_COLS " WHERE v.id=?", id);
 }
 
-json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
+json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total)
 {
 	struct where w;
 	where_init(&w);
@@ -43,6 +43,11 @@ json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more)
 	buf_init(&sql);
 	buf_printf(&sql, VISIT_COLS "%s ORDER BY v.id DESC LIMIT ? OFFSET ?", w.sql.p);
 	json_t *arr = where_page(db, sql.p, &w, f, more);
+	if (f->count && total) {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM visit v%s", w.sql.p); /* sql-ident: fixed fragments */
+		*total = where_count(db, sql.p, &w);
+	}
 	buf_free(&sql);
 	where_free(&w);
 	return arr;

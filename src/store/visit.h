@@ -6,8 +6,9 @@
 
 int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, const char *visited_on,
 		       const char *household, const char *note, int64_t *id, struct qd_err *err);
-/* Page of visits (newest first) in f's scope; *more = 1 when more follow. */
-json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more);
+/* Page of visits (newest first) in f's scope; *more = 1 when more follow; *total when f->count
+ * (-1 on error).  NULL on a database error (logged). */
+json_t *store_visit_list(sqlite3 *db, const struct list_filter *f, int *more, int64_t *total);
 /* One visit (household and note in their masked form), or NULL. */
 json_t *store_visit_get(sqlite3 *db, int64_t id);
 

@@ -31,7 +31,7 @@ struct org_w {
 	json_t *body;
 	int64_t id;      /* path id or result */
 	char pw_hash[256];
-	struct grant g[32];
+	struct grant *g; /* the caller's grants (owned) */
 	int ng;
 	int revoke; /* grant_cmd: take the grant away */
 };
@@ -40,6 +40,7 @@ static void org_w_free(void *p)
 {
 	struct org_w *w = p;
 	json_decref(w->body);
+	free(w->g);
 	free(w);
 }
 
@@ -49,7 +50,7 @@ static struct org_w *org_w_new(struct req *r)
 	w->actor = r->user_id;
 	w->body = json_incref(r->json);
 	w->id = r->path_id;
-	memcpy(w->g, r->grants, sizeof w->g);
+	w->g = req_grants_copy(r);
 	w->ng = r->ngrants;
 	return w;
 }

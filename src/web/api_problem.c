@@ -18,7 +18,7 @@
 struct intake_w {
 	struct problem_new p;
 	json_t *body; /* owns the strings p points into */
-	struct grant g[32];
+	struct grant *g; /* the caller's grants (owned) */
 	int ng;
 	int64_t actor;
 	int immediate;
@@ -31,6 +31,7 @@ static void intake_free(void *p)
 {
 	struct intake_w *w = p;
 	json_decref(w->body);
+	free(w->g);
 	free(w);
 }
 
@@ -94,7 +95,7 @@ void api_problem_create(struct req *r)
 	struct intake_w *w = xcalloc(1, sizeof *w);
 	w->body = json_incref(r->json);
 	w->actor = r->user_id;
-	memcpy(w->g, r->grants, sizeof w->g);
+	w->g = req_grants_copy(r);
 	w->ng = r->ngrants;
 	w->own = !(r->rights & RIGHT_READ) && (r->rights & RIGHT_OWN);
 	w->immediate = immediate;
@@ -232,6 +233,11 @@ static void list_answer(struct req *r, struct list_filter *f)
 	int64_t total = -1;
 	struct viewer v = req_viewer(r);
 	json_t *rows = store_problem_list(db, f, &more, &total);
+	if (!rows || (f->count && total < 0)) {
+		json_decref(rows);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	json_t *items = present_json_list(&present_problem, &v, rows);
 	json_decref(rows);
 	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f->limit, "offset", f->offset);

@@ -9,13 +9,14 @@
 #include "web/viewer.h"
 #include "web/router.h"
 #include "web/server.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct task_w {
 	struct actor a;
-	struct grant g[32];
+	struct grant *g; /* the caller's grants (owned) */
 	json_t *body;
 	int64_t id;
 	enum task_action action;
@@ -30,13 +31,14 @@ static void task_w_free(void *p)
 {
 	struct task_w *w = p;
 	json_decref(w->body);
+	free(w->g);
 	free(w);
 }
 
 static struct task_w *task_w_new(struct req *r)
 {
 	struct task_w *w = xcalloc(1, sizeof *w);
-	memcpy(w->g, r->grants, sizeof w->g);
+	w->g = req_grants_copy(r);
 	w->a.user_id = r->user_id;
 	w->a.grants = w->g;
 	w->a.ngrants = r->ngrants;
@@ -96,9 +98,11 @@ void api_task_create(struct req *r)
 	json_t *ids = json_object_get(r->json, "problem_ids");
 	size_t i;
 	json_t *v;
-	json_array_foreach(ids, i, v)
-		if (i < 100)
+	json_array_foreach(ids, i, v) {
+		assert(i < sizeof w->pids / sizeof w->pids[0]); /* the route allows at most 100 */
+		if (i < sizeof w->pids / sizeof w->pids[0])
 			w->pids[w->tn.nproblems++] = json_integer_value(v);
+	}
 	w->tn.problem_ids = w->pids;
 	w->tn.title = req_str(r, "title");
 	w->tn.measures = req_str(r, "measures");
@@ -214,7 +218,7 @@ void api_tasks(struct req *r)
 	buf_puts(&out, "{\"items\":");
 	struct viewer v = req_viewer(r);
 	struct row_writer w = {&v, write_task};
-	if (store_task_list(db, &f, &w, &out, &more, &total)) {
+	if (store_task_list(db, &f, &w, &out, &more, &total) || (f.count && total < 0)) {
 		buf_free(&out);
 		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
 		return;

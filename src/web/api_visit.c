@@ -12,7 +12,7 @@
 struct visit_w {
 	int64_t actor, id;
 	json_t *body;
-	struct grant g[32];
+	struct grant *g; /* the caller's grants (owned) */
 	int ng;
 };
 
@@ -20,6 +20,7 @@ static void visit_free(void *p)
 {
 	struct visit_w *w = p;
 	json_decref(w->body);
+	free(w->g);
 	free(w);
 }
 
@@ -48,7 +49,7 @@ void api_visit_create(struct req *r)
 	struct visit_w *w = xcalloc(1, sizeof *w);
 	w->actor = r->user_id;
 	w->body = json_incref(r->json);
-	memcpy(w->g, r->grants, sizeof w->g);
+	w->g = req_grants_copy(r);
 	w->ng = r->ngrants;
 	req_write(r, visit_cmd, w, visit_free, visit_finish);
 }
@@ -63,11 +64,20 @@ void api_visits(struct req *r)
 	if (!db)
 		return;
 	int more = 0;
-	json_t *rows = store_visit_list(db, &f, &more);
+	int64_t total = -1;
+	json_t *rows = store_visit_list(db, &f, &more, &total);
+	if (!rows || (f.count && total < 0)) {
+		json_decref(rows);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	struct viewer v = req_viewer(r);
 	json_t *items = present_json_list(&present_visit, &v, rows);
 	json_decref(rows);
-	req_json(r, 200, json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset));
+	json_t *o = json_pack("{so sb si si}", "items", items, "has_more", more, "limit", f.limit, "offset", f.offset);
+	if (f.count)
+		json_object_set_new(o, "total", json_integer(total));
+	req_json(r, 200, o);
 }
 
 void api_visit_get(struct req *r)

@@ -5,6 +5,7 @@
 #include "web/auth.h"
 #include "web/viewer.h"
 #include "base/date.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "store/org.h"
 #include "store/session.h"
@@ -72,7 +73,11 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EAUTH, authz ? "Authorization" : "qd_session", "登录已失效，请重新登录",
 			       "session expired or invalid; log in again");
 	}
-	r->ngrants = store_user_grants(db, r->user_id, r->grants, 32);
+	r->ngrants = store_user_grants(db, r->user_id, &r->grants);
+	if (r->ngrants < 0) {
+		r->ngrants = 0;
+		return qd_fail(err, QD_EINTERNAL, "", "无法读取用户授权", "cannot read the user's grants");
+	}
 	r->rights = grants_rights_any(r->grants, r->ngrants);
 	return 0;
 }
@@ -148,7 +153,7 @@ void api_login(struct req *r)
 			 "too many failed logins: the account is locked for 15 minutes");
 		return;
 	}
-	struct login_w *w = calloc(1, sizeof *w);
+	struct login_w *w = xcalloc(1, sizeof *w);
 	w->user_id = c.user_id;
 	w->ok = crypto_pwhash_str_verify(c.pw_hash, password, strlen(password)) == 0;
 	if (w->ok)
@@ -169,7 +174,7 @@ static void logout_finish(struct req *r)
 
 void api_logout(struct req *r)
 {
-	unsigned char *h = malloc(32);
+	unsigned char *h = xmalloc(32);
 	memcpy(h, r->token_hash, 32);
 	req_write(r, logout_cmd, h, free, logout_finish);
 }
@@ -193,9 +198,16 @@ struct token_w {
 	int64_t user_id;
 	unsigned char hash[32];
 	char token[64];
-	char label[200];
+	char *label; /* owned: as long as the route allows (100 characters, any UTF-8) */
 	int64_t days;
 };
+
+static void token_w_free(void *p)
+{
+	struct token_w *w = p;
+	free(w->label);
+	free(w);
+}
 
 static int token_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
@@ -212,10 +224,10 @@ static void token_finish(struct req *r)
 
 void api_token_create(struct req *r)
 {
-	struct token_w *w = calloc(1, sizeof *w);
+	struct token_w *w = xcalloc(1, sizeof *w);
 	w->user_id = r->user_id;
-	snprintf(w->label, sizeof w->label, "%s", req_str(r, "label") ? req_str(r, "label") : "");
+	w->label = xstrdup(req_str(r, "label") ? req_str(r, "label") : "");
 	w->days = req_int(r, "days", 90);
 	new_token(w->token, sizeof w->token, w->hash);
-	req_write(r, token_cmd, w, free, token_finish);
+	req_write(r, token_cmd, w, token_w_free, token_finish);
 }

@@ -33,10 +33,9 @@ struct req {
 	char path_word[40];      /* {action} / {word} in the path */
 	/* caller */
 	int64_t user_id;
-	char username[64];
 	char auth_kind[8];       /* "session" | "token" | "" */
 	unsigned char token_hash[32];
-	struct grant grants[32];
+	struct grant *grants;    /* all of them (owned, freed with the request) */
 	int ngrants;
 	unsigned rights;         /* union of all grants' rights */
 	/* output */
@@ -68,6 +67,9 @@ const char *req_str(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t def);
 int req_bool(struct req *r, const char *name, int def);
 const char *req_query(struct req *r, const char *name);
+/* A copy of the caller's grants for a write that outlives the request's reading phase (caller
+ * frees with free(); NULL when there are none).  The count is r->ngrants. */
+struct grant *req_grants_copy(const struct req *r);
 /* The caller's rights over a unit path. */
 unsigned req_rights_on(struct req *r, const char *path);
 /* This thread's read connection; answers 500 and returns NULL if it cannot be opened. */

@@ -12,6 +12,7 @@
 #include "web/http_err.h"
 #include "web/router.h"
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +100,7 @@ static void write_done(struct store_cmd *c)
 void req_write(struct req *r, store_cmd_fn fn, void *arg, void (*arg_free)(void *),
 	       void (*finish)(struct req *r))
 {
+	assert(r->phase != PHASE_DONE && !r->warg); /* one answer per request: not both, not two writes */
 	r->warg = arg;
 	r->warg_free = arg_free;
 	r->finish = finish;
@@ -130,6 +132,15 @@ int req_bool(struct req *r, const char *name, int def)
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct grant *req_grants_copy(const struct req *r)
+{
+	if (r->ngrants <= 0)
+		return NULL;
+	struct grant *g = xmalloc((size_t)r->ngrants * sizeof *g);
+	memcpy(g, r->grants, (size_t)r->ngrants * sizeof *g);
+	return g;
 }
 
 unsigned req_rights_on(struct req *r, const char *path)
@@ -205,9 +216,7 @@ static void dispatch(struct req *r)
 	r->route = router_match(r, r->method, r->path, &path_found);
 	if (!r->route) {
 		if (path_found)
-			req_json(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-				 json_pack("{ss ss ss ss}", "code", "method_not_allowed", "field", "method", "message_zh",
-					   "不支持该请求方法", "message_en", "method not allowed"));
+			req_fail(r, QD_EMETHOD, "method", "不支持该请求方法", "method not allowed");
 		else
 			req_fail(r, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
 		return;
@@ -263,8 +272,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->phase == PHASE_BODY) {
 		if (strlen(url) >= sizeof r->path) {
-			req_fail(r, QD_EINVAL, "path", "地址过长", "URI too long");
-			r->status = 414;
+			req_fail(r, QD_EURILONG, "path", "地址过长", "URI too long");
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
 			r->status = 200;
 			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));
@@ -313,6 +321,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->json);
 	json_decref(r->out);
 	free(r->raw);
+	free(r->grants);
 	if (r->warg_free)
 		r->warg_free(r->warg);
 	free(r);

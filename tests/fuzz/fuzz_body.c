@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "web/router.h"
 
@@ -296,6 +297,14 @@ static void check_route(json_t *obj, const struct route *rt)
 		fail("err.zh is empty or not valid UTF-8", rt, obj, &err);
 	if (!msg_ok(err.en, sizeof err.en))
 		fail("err.en is empty or not valid UTF-8", rt, obj, &err);
+}
+
+/* jansson allocates through the aborting wrappers, as in the server (base/mem.h). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	mem_init();
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -22,6 +22,7 @@
 #include "web/router.c" /* the static match() */
 
 #include "base/date.h"
+#include "base/mem.h"
 #include "base/utf8.h"
 #include "core/calendar.h"
 #include "core/problem.h"
@@ -375,6 +376,14 @@ static void check_calendar(const uint8_t *data, size_t size)
 		DIE("workdays_between(start, add_workdays(start, %d)) != %d", n, n);
 	if (!use_shipped)
 		calendar_free(c);
+}
+
+/* jansson allocates through the aborting wrappers, as in the server (base/mem.h). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	mem_init();
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -20,6 +20,7 @@
  * tests/fuzz/README.md) so a long run can look past it; replay and CI run strict. */
 #include "web/router.c" /* the static query_one() */
 
+#include "base/mem.h"
 #include "base/utf8.h"
 #include <microhttpd.h>
 #include <stdint.h>
@@ -155,6 +156,14 @@ static void run_spec(const struct param *spec, struct arg *args, size_t nargs, c
 		if (!accepted_value_ok(p, a->value ? a->value : ""))
 			fail("accepted a value the parameter rules refuse", spec, query, NULL);
 	}
+}
+
+/* jansson allocates through the aborting wrappers, as in the server (base/mem.h). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	mem_init();
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

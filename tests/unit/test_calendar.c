@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "core/calendar.h"
 #include "base/date.h"
 #include <stdio.h>
@@ -562,6 +563,7 @@ static void test_new_unsorted_and_names(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_weekdays_and_weekends),
 		cmocka_unit_test(test_plain_arithmetic),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "base/utf8.h"
+#include "base/mem.h"
 #include "core/mask.h"
 #include "mask_oracle.h"
 
@@ -669,6 +670,7 @@ static void test_text_speed(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest mask[] = {
 		cmocka_unit_test(test_name_two_chars),
 		cmocka_unit_test(test_name_three_chars),

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "core/role.h"
 #include "present/present.h"
 
@@ -286,6 +287,7 @@ static void test_task_goes_out_typed(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_field_not_in_table_never_written),
 		cmocka_unit_test(test_staff_sees_stored_form),

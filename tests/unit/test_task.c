@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "core/calendar.h"
@@ -1265,6 +1266,7 @@ static void test_defaults(void **state)
 
 int main(void)
 {
+	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_rights_table),
 		cmocka_unit_test(test_right_names),

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "base/date.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -170,11 +171,25 @@ static int cmd_org(struct store_tx *tx, void *arg, struct qd_err *err)
 	return store_category_create(tx, 0, 0, "基础设施", &f->category, err);
 }
 
+/* The user's grants copied into g[0..16); more than 16 (or a read error) stops the test. */
+static int grants16(struct store_tx *tx, int64_t uid, struct grant g[16])
+{
+	struct grant *all;
+	int n = store_user_grants(store_tx_db(tx), uid, &all);
+	if (n < 0 || n > 16) {
+		fprintf(stderr, "grants16: user %lld has %d grants\n", (long long)uid, n);
+		abort();
+	}
+	memcpy(g, all, (size_t)n * sizeof *g);
+	free(all);
+	return n;
+}
+
 static int act(struct store_tx *tx, int64_t uid, int64_t task, enum task_action action, struct task_input *in,
 	       struct qd_err *err)
 {
 	struct grant g[16];
-	struct actor a = {uid, g, store_user_grants(store_tx_db(tx), uid, g, 16)};
+	struct actor a = {uid, g, grants16(tx, uid, g)};
 	return store_task_act(tx, &a, task, action, in, err);
 }
 
@@ -188,7 +203,7 @@ static int assign_new(struct store_tx *tx, struct fx *f, enum urgency urg, int64
 	if (store_problem_create(tx, f->grid, &p, pid, code, err))
 		return -1;
 	struct grant g[16];
-	struct actor a = {f->dispatcher, g, store_user_grants(store_tx_db(tx), f->dispatcher, g, 16)};
+	struct actor a = {f->dispatcher, g, grants16(tx, f->dispatcher, g)};
 	struct task_new tn = {.title = "修复新河口村三组道路", .tier = TIER_SCHEDULED, .urgency = urg,
 			      .problem_ids = pid, .nproblems = 1};
 	if (store_task_create(tx, &a, &tn, tid, err))
@@ -413,6 +428,7 @@ static void test_command_without_time(void **state)
 
 int main(void)
 {
+	mem_init();
 	log_set_level(LOG_ERROR);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_china_day),

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "base/mem.h"
 #include "core/calendar.h"
 #include "core/problem.h"
 #include "core/role.h"
@@ -294,6 +295,7 @@ static void test_store_takes_core_names(void **state)
 
 int main(void)
 {
+	mem_init();
 	log_set_level(LOG_WARN); /* no "schema migrated" lines */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables),

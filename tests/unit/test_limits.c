@@ -1,0 +1,144 @@
+/* test_limits.c — no silent limits and one allocation policy: jansson allocates through the
+ * aborting wrappers after mem_init(); a WHERE clause keeps every bound value however many; the
+ * scope clause keeps every granted subtree; a query that cannot be prepared is an error, not a
+ * short list. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "base/mem.h"
+#include "core/role.h"
+#include "store/db.h"
+#include "store/filter.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* make test builds with assert() on: the invariants written in comments are checked. */
+static void test_asserts_are_on(void **state)
+{
+	(void)state;
+#ifdef NDEBUG
+	fail_msg("NDEBUG is defined: the test build must keep assert() on");
+#endif
+}
+
+static void test_jansson_uses_the_wrappers(void **state)
+{
+	(void)state;
+	json_malloc_t m = NULL;
+	json_free_t f = NULL;
+	json_get_alloc_funcs(&m, &f);
+	assert_ptr_equal(m, xmalloc);
+	assert_ptr_equal(f, free);
+}
+
+/* 500 bound values: each "?" gets its own, none dropped (the list used to stop at 48). */
+static void test_where_keeps_every_value(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	struct where w;
+	where_init(&w);
+	struct buf frag;
+	buf_init(&frag);
+	int64_t want = 0;
+	for (int i = 1; i <= 500; i++) {
+		buf_puts(&frag, i > 1 ? "+?" : "?");
+		where_int(&w, i);
+		want += i;
+	}
+	assert_int_equal(w.n, 500);
+	struct buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "SELECT %s", frag.p);
+	assert_int_equal(where_count(db, sql.p, &w), want);
+	buf_free(&sql);
+	buf_free(&frag);
+	where_free(&w);
+	db_finalize_all(db);
+	sqlite3_close(db);
+}
+
+/* 60 disjoint grants: the scope has 60 subtrees (the list used to stop at 16). */
+static void test_scope_keeps_every_grant(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(p TEXT)", NULL, NULL, NULL), SQLITE_OK);
+	struct grant g[60];
+	for (int i = 0; i < 60; i++) {
+		g[i].role = ROLE_ANALYST;
+		g[i].unit_id = 100 + i;
+		snprintf(g[i].path, sizeof g[i].path, "/1/%d/", 100 + i);
+		char ins[80];
+		snprintf(ins, sizeof ins, "INSERT INTO t VALUES('/1/%d/7/')", 100 + i);
+		assert_int_equal(sqlite3_exec(db, ins, NULL, NULL, NULL), SQLITE_OK);
+	}
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO t VALUES('/1/99/')", NULL, NULL, NULL), SQLITE_OK);
+	struct list_filter f = {.grants = g, .ngrants = 60, .right = RIGHT_READ, .limit = 200};
+	struct where w;
+	where_init(&w);
+	where_scope(&w, &f, "p", NULL);
+	assert_int_equal(w.n, 120); /* two bounds per subtree */
+	struct buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "SELECT count(*) FROM t%s", w.sql.p);
+	assert_int_equal(where_count(db, sql.p, &w), 60);
+	buf_reset(&sql);
+	buf_printf(&sql, "SELECT p FROM t%s ORDER BY p LIMIT ? OFFSET ?", w.sql.p);
+	int more = 1;
+	json_t *rows = where_page(db, sql.p, &w, &f, &more);
+	assert_non_null(rows);
+	assert_int_equal(json_array_size(rows), 60);
+	assert_int_equal(more, 0);
+	json_decref(rows);
+	buf_free(&sql);
+	where_free(&w);
+	db_finalize_all(db);
+	sqlite3_close(db);
+}
+
+/* More values than SQLite takes: the page is NULL (an error the API answers with 500). */
+static void test_page_beyond_sqlite_limit_is_an_error(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 10);
+	struct where w;
+	where_init(&w);
+	struct buf sql;
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT 1 WHERE 1");
+	for (int i = 0; i < 20; i++) {
+		buf_puts(&sql, " AND ? > 0");
+		where_int(&w, 1);
+	}
+	buf_puts(&sql, " LIMIT ? OFFSET ?");
+	struct list_filter f = {.limit = 10};
+	int more = 0;
+	json_t *rows = where_page(db, sql.p, &w, &f, &more);
+	assert_null(rows);
+	buf_free(&sql);
+	where_free(&w);
+	db_finalize_all(db);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	mem_init();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_asserts_are_on),
+		cmocka_unit_test(test_jansson_uses_the_wrappers),
+		cmocka_unit_test(test_where_keeps_every_value),
+		cmocka_unit_test(test_scope_keeps_every_grant),
+		cmocka_unit_test(test_page_beyond_sqlite_limit_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
