@@ -52,6 +52,8 @@ int machine_check(const struct machine *m, struct qd_err *err)
 			if (x->body[i].type == P_ENUM && (!x->body[i].enums || !x->body[i].enums[0]))
 				BAD("枚举字段缺少取值", "machine %s: action %s field %s has no values", m->kind,
 				    m->action_names[a], x->body[i].name);
+		if (strlen(m->kind) + 1 + strlen(m->action_names[a]) >= MACHINE_EVENT_KIND_MAX)
+			BAD("事件类型名过长", "machine %s: event kind %s.%s is too long", m->kind, m->kind, m->action_names[a]);
 		int used = 0;
 		for (int t = 0; t < m->ntransitions; t++)
 			used |= m->transitions[t].action == a;

@@ -64,6 +64,8 @@ enum { MS_OPEN = 1u << 0, /* the clock runs: overdue once past the deadline */
        MS_DONE = 1u << 1  /* completed: late when completed after the deadline */ };
 
 #define MACHINE_EFFECTS 3
+/* Bytes of an event kind "<kind>.<action>" with its NUL (machine_check holds every kind to it). */
+#define MACHINE_EVENT_KIND_MAX 64
 
 struct machine_action {
 	unsigned right;           /* enum right bit the actor needs */
@@ -125,7 +127,8 @@ struct machine {
 
 /* Check a descriptor is well formed: names for every state and action, every action with a body
  * spec (its fields named, enums listed) and a right, transitions between existing states and
- * actions with no (from, action) twice, at most 32 actions, offsets and columns inside the struct.
+ * actions with no (from, action) twice, at most 32 actions, event kinds "<kind>.<action>" shorter
+ * than MACHINE_EVENT_KIND_MAX, offsets and columns inside the struct.
  * 0, or -1 with err (QD_EINTERNAL) saying what is wrong.  For tests of every kind. */
 int machine_check(const struct machine *m, struct qd_err *err);
 

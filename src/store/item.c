@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "store/org.h"
 #include "store/text.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +137,9 @@ int store_item_create(struct store_tx *tx, const struct store_kind *k, const str
 	json_object_set_new(row, "id", json_integer(nid));
 	json_object_set_new(row, "updated_at", json_integer(store_tx_now(tx)));
 	json_t *extra = json_pack("{ss}", "to", machine_state_name(m, machine_state(m, item)));
-	char kind[64];
-	snprintf(kind, sizeof kind, "%s.create", m->kind);
+	char kind[MACHINE_EVENT_KIND_MAX];
+	int kn = snprintf(kind, sizeof kind, "%s.create", m->kind);
+	assert(kn > 0 && (size_t)kn < sizeof kind);
 	if (store_emit_row(tx, a->user_id, kind, k->table, nid, row, extra, err))
 		return -1;
 	*id = nid;
@@ -147,7 +149,8 @@ int store_item_create(struct store_tx *tx, const struct store_kind *k, const str
 json_t *store_item_get(sqlite3 *db, const struct store_kind *k, int64_t id)
 {
 	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id=?", k->table); /* sql-ident: the kind's table */
+	int n = snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id=?", k->table); /* sql-ident: the kind's table */
+	assert(n > 0 && (size_t)n < sizeof sql); /* a table name is a short identifier of the descriptor */
 	return db_get_row(db, sql, id);
 }
 
@@ -227,8 +230,9 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 	json_object_update(cols, row);
 	json_object_set_new(cols, "updated_at", json_integer(store_tx_now(tx)));
 	json_t *extra = event_extra(tx, m, action, from, machine_state(m, item), body);
-	char kind[64];
-	snprintf(kind, sizeof kind, "%s.%s", m->kind, machine_action_name(m, action));
+	char kind[MACHINE_EVENT_KIND_MAX];
+	int kn = snprintf(kind, sizeof kind, "%s.%s", m->kind, machine_action_name(m, action));
+	assert(kn > 0 && (size_t)kn < sizeof kind); /* machine_check holds every kind to it */
 	rc = store_emit_row(tx, a->user_id, kind, k->table, id, cols, extra, err);
 out:
 	json_decref(row);

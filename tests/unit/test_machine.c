@@ -21,6 +21,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "core/calendar.h"
 #include "core/machine.h"
 #include "core/role.h"
@@ -461,22 +462,25 @@ static int cmd_org(struct store_tx *tx, void *arg, struct qd_err *err)
 	return 0;
 }
 
-static void as(struct store_tx *tx, int64_t uid, struct grant *g, struct actor *a)
+/* The actor uid with its grants (owned by the caller: free a->grants). */
+static void as(struct store_tx *tx, int64_t uid, struct actor *a)
 {
+	struct grant *g = NULL;
 	a->user_id = uid;
+	a->ngrants = store_user_grants(store_tx_db(tx), uid, &g);
 	a->grants = g;
-	a->ngrants = store_user_grants(store_tx_db(tx), uid, g, 16);
 }
 
 static int cmd_create(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct sfx *x = arg;
-	struct grant g[16];
 	struct actor a;
-	as(tx, x->dispatcher, g, &a);
+	as(tx, x->dispatcher, &a);
 	struct finding f = {.state = F_OPEN, .urgency = URG_NORMAL, .unit_id = x->village, .found_by = x->dispatcher};
-	return store_item_create(tx, &finding_kind, &a, &f, json_pack("{ss}", "unit_path", x->village_path),
-				 RIGHT_READ, &x->id, err);
+	int rc = store_item_create(tx, &finding_kind, &a, &f, json_pack("{ss}", "unit_path", x->village_path),
+				   RIGHT_READ, &x->id, err);
+	free((void *)a.grants);
+	return rc;
 }
 
 struct act_arg {
@@ -489,12 +493,12 @@ struct act_arg {
 static int cmd_act(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct act_arg *aa = arg;
-	struct grant g[16];
 	struct actor a;
-	as(tx, aa->uid, g, &a);
+	as(tx, aa->uid, &a);
 	json_t *b = aa->body ? body(aa->body) : NULL;
 	int rc = store_item_act(tx, &finding_kind, &a, aa->x->id, aa->action, b, err);
 	json_decref(b);
+	free((void *)a.grants);
 	return rc;
 }
 
@@ -533,7 +537,7 @@ static void act_ok(struct sfx *x, int64_t uid, int action, const char *json)
 }
 
 struct vctx {
-	struct grant g[16];
+	struct grant *g;
 	int n;
 };
 
@@ -546,13 +550,14 @@ static unsigned rights_on(const struct viewer *v, const char *path)
 /* The finding as user uid sees it through its presenter on day today. */
 static json_t *presented(struct sfx *x, int64_t uid, int32_t today)
 {
-	static struct vctx c;
-	c.n = store_user_grants(store_reader(x->s), uid, c.g, 16);
+	struct vctx c = {NULL, 0};
+	c.n = store_user_grants(store_reader(x->s), uid, &c.g);
 	struct viewer v = {uid, grants_rights_any(c.g, c.n), rights_on, &c, today};
 	json_t *row = store_item_get(store_reader(x->s), &finding_kind, x->id);
 	assert_non_null(row);
 	json_t *out = present_json(&present_finding.p, &v, row);
 	json_decref(row);
+	free(c.g);
 	assert_non_null(out);
 	return out;
 }
@@ -693,6 +698,7 @@ static void test_store_log_check_presenter(void **state)
 
 int main(void)
 {
+	mem_init();
 	log_set_level(LOG_WARN); /* no "schema migrated" lines */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_descriptors_well_formed),
