@@ -1,47 +1,331 @@
-/* task.c — the task state machine as a table, its guards and effects, and the names of states,
+/* task.c — the task machine, the first instance of the machine type (core/machine.h): its
+ * action body specs, guards, checks and effects as named functions, its transitions, columns and
+ * descriptor (task_machine, at the end, after the names it points to); and the names of states,
  * actions, tiers, urgencies, outcomes and verdicts.  Pure: no I/O. */
 #include "core/task.h"
 #include "core/role.h"
+#include <stddef.h>
 #include <string.h>
 
+_Static_assert(sizeof(enum task_state) == sizeof(int), "the machine reads the state as an int");
+_Static_assert(sizeof(enum urgency) == sizeof(int), "the machine reads the urgency as an int");
+
+/* --- the bodies each action takes (the spec the dispatcher and machine_act enforce) --------- */
+
+#define END {NULL, 0, 0, 0, 0, NULL, NULL, NULL}
+#define NOTE(req, help) {"note", P_TEXT, req, 0, 1000, NULL, NULL, help}
+#define REASON(req, help) {"reason", P_TEXT, req, 0, 500, NULL, NULL, help}
+#define URGENCY(help) {"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, help}
+static const struct param b_assign[] = {
+	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "handling unit"},
+	{"handler_id", P_ID, 1, 0, 0, NULL, NULL, "responsible person"},
+	{"leader_id", P_ID, 1, 0, 0, NULL, NULL, "leader in charge"},
+	URGENCY("urgency (default: the task's); sets the deadlines"),
+	NOTE(0, "note to the handling unit"), END};
+static const struct param b_accept[] = {NOTE(0, "note"), END};
+static const struct param b_return[] = {REASON(1, "why the unit returns it"), END};
+static const struct param b_progress[] = {
+	NOTE(1, "what was done"),
+	{"progress", P_INT, 0, 0, 100, NULL, NULL, "percent done"}, END};
+static const struct param b_request_extension[] = {
+	REASON(1, "why more time is needed"),
+	{"days", P_INT, 1, 1, 60, NULL, NULL, "working days asked"}, END};
+static const struct param b_approve_extension[] = {NOTE(0, "note"), END};
+static const struct param b_deny_extension[] = {REASON(1, "why not"), END};
+static const struct param b_complete[] = {
+	{"outcome", P_ENUM, 1, 0, 0, OUTCOME_GIVEN_NAMES, NULL, "resolved, or explained (解释疏导)"},
+	NOTE(1, "what was done"), END};
+static const struct param b_follow_up[] = {
+	{"solved", P_BOOL, 0, 0, 0, NULL, NULL, "the resident says it is solved (required unless unreachable)"},
+	{"satisfaction", P_ENUM, 1, 0, 0, SATISFACTION_GIVEN_NAMES, NULL, "the resident's verdict"},
+	NOTE(0, "what the resident said"), END};
+static const struct param b_sign_off[] = {
+	{"exception", P_BOOL, 0, 0, 0, NULL, NULL, "on a documented exception (supervisor; reason required)"},
+	REASON(0, "the exception's reason"),
+	NOTE(0, "note"), END};
+static const struct param b_reopen[] = {
+	REASON(1, "why it is reopened"),
+	URGENCY("new urgency (default: the task's)"), END};
+#undef NOTE
+#undef REASON
+#undef URGENCY
+#undef END
+
+/* --- guards, checks and effects -------------------------------------------------------------- */
+
+#define TASK(p) ((struct task *)(p))
+#define CTASK(p) ((const struct task *)(p))
+
+static int sat_ok(const struct task *t)
+{
+	return t->satisfaction == SAT_SATISFIED || t->satisfaction == SAT_BASIC;
+}
+
+/* The exception path of sign-off is open once someone tried to reach the resident: a verdict
+ * was recorded, or three attempts on different days found them unreachable. */
+static int exception_possible(const struct task *t)
+{
+	return (t->followed_up && t->satisfaction != SAT_UNREACHABLE && t->satisfaction != SAT_NONE) ||
+	       t->unreachable_days >= 3;
+}
+
+/* follow_up: not by the handler. */
+static int guard_not_handler(const struct machine *m, const void *item, const struct machine_actor *actor,
+			     const json_t *body, struct qd_err *err)
+{
+	if (actor->user_id && actor->user_id == CTASK(item)->handler_id)
+		return qd_fail(err, QD_EPERM, "action", "回访须由承办人以外的人进行",
+			       "the follow-up must be made by someone other than the handler");
+	return 0;
+}
+
+/* sign_off: a satisfied or basic verdict; or, asked as an exception, a supervisor once a
+ * follow-up was tried.  Listing (no body) shows sign-off to a supervisor who could take the
+ * exception path. */
+static int guard_sign_off(const struct machine *m, const void *item, const struct machine_actor *actor,
+			  const json_t *body, struct qd_err *err)
+{
+	const struct task *t = item;
+	if (param_bool(body, "exception", 0)) {
+		if (!(actor->rights_any & RIGHT_EXCEPTION))
+			return qd_fail(err, QD_EPERM, "exception", "只有督导组成员可按特殊情况销号",
+				       "only a supervisor may sign off on an exception");
+		if (!exception_possible(t))
+			return qd_fail(err, QD_ECONFLICT, "exception",
+				       "特殊情况销号须先回访：已有回访结果，或三个不同日期均联系不上",
+				       "an exception needs a follow-up first: a verdict, or three "
+				       "unreachable attempts on different days");
+	} else if (!sat_ok(t) && !((actor->rights_any & RIGHT_EXCEPTION) && exception_possible(t))) {
+		return qd_fail(err, QD_ECONFLICT, "action", "群众评价为满意或基本满意后方可销号",
+			       "sign-off needs a satisfied or basically satisfied verdict");
+	}
+	return 0;
+}
+
+/* reopen from completed: an unsatisfied or unsolved verdict (from signed_off: a spot-check). */
+static int guard_reopen(const struct machine *m, const void *item, const struct machine_actor *actor,
+			const json_t *body, struct qd_err *err)
+{
+	const struct task *t = item;
+	if (t->state == TS_COMPLETED && !(t->followed_up && (t->satisfaction == SAT_UNSATISFIED || t->solved == 0)))
+		return qd_fail(err, QD_ECONFLICT, "action", "仅在群众评价为不满意或未解决时可重办",
+			       "reopen needs an unsatisfied or unsolved verdict");
+	return 0;
+}
+
+/* follow_up: solved is required unless the resident was unreachable. */
+static int check_verdict(const struct machine *m, const void *item, const struct machine_actor *actor,
+			 const json_t *body, struct qd_err *err)
+{
+	const char *sat = param_str(body, "satisfaction");
+	if (!(sat && strcmp(sat, "unreachable") == 0) && !param_given(body, "solved"))
+		return qd_fail(err, QD_EINVAL, "solved", "请填写群众认为问题是否已解决",
+			       "solved is required (true or false)");
+	return 0;
+}
+
+/* sign_off: without a satisfied verdict only as an exception, and an exception needs a reason. */
+static int check_sign_off(const struct machine *m, const void *item, const struct machine_actor *actor,
+			  const json_t *body, struct qd_err *err)
+{
+	int exception = param_bool(body, "exception", 0);
+	const char *reason = param_str(body, "reason");
+	if (!sat_ok(CTASK(item)) && !exception)
+		return qd_fail(err, QD_ECONFLICT, "exception", "群众评价未达满意，须按特殊情况销号并说明理由",
+			       "no satisfied verdict: sign off as an exception with a reason");
+	if (exception && (!reason || !*reason))
+		return qd_fail(err, QD_EINVAL, "reason", "特殊情况销号须说明理由", "an exception needs a reason");
+	return 0;
+}
+
+/* The urgency given in the body, if any. */
+static void take_urgency(struct task *t, const json_t *body)
+{
+	int u = urgency_parse(param_str(body, "urgency"));
+	if (u >= 0)
+		t->urgency = (enum urgency)u;
+}
+
+/* assign: urgency, handling unit, handler, leader (the clock starts in the next effect). */
+static void fx_assign(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	take_urgency(t, body);
+	t->unit_id = param_int(body, "unit_id", 0);
+	t->handler_id = param_int(body, "handler_id", 0);
+	t->leader_id = param_int(body, "leader_id", 0);
+}
+
+/* return: the unit, handler and deadlines are cleared so the task can be assigned again. */
+static void fx_unassign(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	t->unit_id = t->handler_id = 0;
+	t->dl.deadline = t->dl.respond_by = 0;
+}
+
+static void fx_progress(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	int p = (int)param_int(body, "progress", -1);
+	if (p >= 0)
+		TASK(item)->progress = p;
+}
+
+static void fx_complete(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	int o = outcome_parse(param_str(body, "outcome"));
+	t->outcome = o > 0 ? (enum outcome)o : OUT_NONE;
+	t->progress = 100;
+}
+
+/* follow_up: the verdict; an unreachable attempt counts once per day and keeps an earlier verdict. */
+static void fx_follow_up(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	int sat = satisfaction_parse(param_str(body, "satisfaction"));
+	t->followed_up = 1;
+	if (sat == SAT_UNREACHABLE) {
+		if (c->today != t->last_unreachable_on) {
+			t->unreachable_days++;
+			t->last_unreachable_on = c->today;
+		}
+		if (t->satisfaction == SAT_NONE)
+			t->satisfaction = SAT_UNREACHABLE;
+	} else {
+		t->satisfaction = (enum satisfaction)sat;
+		t->solved = param_bool(body, "solved", -1);
+	}
+}
+
+static void fx_sign_off(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	t->signed_off_on = c->today;
+	t->exception = param_bool(body, "exception", 0);
+}
+
+/* reopen: the verdict and progress reset, a new deadline from today. */
+static void fx_reopen(const struct machine *m, void *item, const json_t *body, const struct machine_ctx *c)
+{
+	struct task *t = item;
+	take_urgency(t, body);
+	t->reopen_count++;
+	t->outcome = OUT_NONE;
+	t->solved = -1;
+	t->satisfaction = SAT_NONE;
+	t->followed_up = 0;
+	t->unreachable_days = 0;
+	t->last_unreachable_on = 0;
+	t->dl.completed_on = t->signed_off_on = 0;
+	t->exception = 0;
+	t->progress = 0; /* the handler reports progress anew */
+	t->dl.deadline = calendar_add_workdays(c->cal, c->today, c->limits[t->urgency].complete);
+}
+
+/* --- the table ------------------------------------------------------------------------------- */
+
 #define H RIGHT_HANDLE
-static const struct task_transition table[] = {
-	{TS_PENDING, TA_ASSIGN, TS_ASSIGNED, RIGHT_TRIAGE, 0, TF_UNIT | TF_HANDLER | TF_LEADER, "交办"},
-	{TS_ASSIGNED, TA_ACCEPT, TS_IN_PROGRESS, H, 1, 0, "签收"},
-	{TS_ASSIGNED, TA_RETURN, TS_PENDING, H, 1, TF_REASON, "退回"},
-	{TS_IN_PROGRESS, TA_PROGRESS, TS_IN_PROGRESS, H, 1, TF_NOTE, "报告进展"},
-	{TS_IN_PROGRESS, TA_REQUEST_EXTENSION, TS_EXTENSION_REQUESTED, H, 1, TF_REASON | TF_DAYS, "申请延期"},
-	{TS_IN_PROGRESS, TA_COMPLETE, TS_COMPLETED, H, 1, TF_OUTCOME | TF_NOTE, "办结"},
-	{TS_EXTENSION_REQUESTED, TA_PROGRESS, TS_EXTENSION_REQUESTED, H, 1, TF_NOTE, "报告进展"},
-	{TS_EXTENSION_REQUESTED, TA_APPROVE_EXTENSION, TS_IN_PROGRESS, RIGHT_EXTENSION, 0, 0, "批准延期"},
-	{TS_EXTENSION_REQUESTED, TA_DENY_EXTENSION, TS_IN_PROGRESS, RIGHT_EXTENSION, 0, TF_REASON, "不予延期"},
-	{TS_EXTENSION_REQUESTED, TA_COMPLETE, TS_COMPLETED, H, 1, TF_OUTCOME | TF_NOTE, "办结"},
-	{TS_COMPLETED, TA_FOLLOW_UP, TS_COMPLETED, RIGHT_FOLLOW_UP, 0, TF_VERDICT, "回访"},
-	{TS_COMPLETED, TA_SIGN_OFF, TS_SIGNED_OFF, RIGHT_SIGN_OFF, 0, 0, "销号"},
-	{TS_COMPLETED, TA_REOPEN, TS_IN_PROGRESS, RIGHT_REOPEN, 0, TF_REASON, "重办"},
-	{TS_SIGNED_OFF, TA_REOPEN, TS_IN_PROGRESS, RIGHT_REOPEN, 0, TF_REASON, "重办（抽查不合格）"},
+static const struct machine_action actions[TA__COUNT] = {
+	[TA_ASSIGN] = {RIGHT_TRIAGE, 0, b_assign, NULL, NULL, {fx_assign, machine_fx_start_clock}},
+	[TA_ACCEPT] = {H, 1, b_accept, NULL, NULL, {machine_fx_respond}},
+	[TA_RETURN] = {H, 1, b_return, NULL, NULL, {machine_fx_respond, fx_unassign}},
+	[TA_PROGRESS] = {H, 1, b_progress, NULL, NULL, {fx_progress}},
+	[TA_REQUEST_EXTENSION] = {H, 1, b_request_extension, machine_guard_extension_left, NULL,
+				  {machine_fx_ask_extension}},
+	[TA_APPROVE_EXTENSION] = {RIGHT_EXTENSION, 0, b_approve_extension, NULL, NULL, {machine_fx_grant_extension}},
+	[TA_DENY_EXTENSION] = {RIGHT_EXTENSION, 0, b_deny_extension, NULL, NULL, {machine_fx_deny_extension}},
+	[TA_COMPLETE] = {H, 1, b_complete, NULL, NULL, {fx_complete, machine_fx_complete}},
+	[TA_FOLLOW_UP] = {RIGHT_FOLLOW_UP, 0, b_follow_up, guard_not_handler, check_verdict, {fx_follow_up}},
+	[TA_SIGN_OFF] = {RIGHT_SIGN_OFF, 0, b_sign_off, guard_sign_off, check_sign_off, {fx_sign_off}},
+	[TA_REOPEN] = {RIGHT_REOPEN, 0, b_reopen, guard_reopen, NULL, {fx_reopen}},
 };
 #undef H
 
-const struct task_transition *task_transitions(int *n)
+static const struct machine_transition table[] = {
+	{TS_PENDING, TA_ASSIGN, TS_ASSIGNED, "交办"},
+	{TS_ASSIGNED, TA_ACCEPT, TS_IN_PROGRESS, "签收"},
+	{TS_ASSIGNED, TA_RETURN, TS_PENDING, "退回"},
+	{TS_IN_PROGRESS, TA_PROGRESS, TS_IN_PROGRESS, "报告进展"},
+	{TS_IN_PROGRESS, TA_REQUEST_EXTENSION, TS_EXTENSION_REQUESTED, "申请延期"},
+	{TS_IN_PROGRESS, TA_COMPLETE, TS_COMPLETED, "办结"},
+	{TS_EXTENSION_REQUESTED, TA_PROGRESS, TS_EXTENSION_REQUESTED, "报告进展"},
+	{TS_EXTENSION_REQUESTED, TA_APPROVE_EXTENSION, TS_IN_PROGRESS, "批准延期"},
+	{TS_EXTENSION_REQUESTED, TA_DENY_EXTENSION, TS_IN_PROGRESS, "不予延期"},
+	{TS_EXTENSION_REQUESTED, TA_COMPLETE, TS_COMPLETED, "办结"},
+	{TS_COMPLETED, TA_FOLLOW_UP, TS_COMPLETED, "回访"},
+	{TS_COMPLETED, TA_SIGN_OFF, TS_SIGNED_OFF, "销号"},
+	{TS_COMPLETED, TA_REOPEN, TS_IN_PROGRESS, "重办"},
+	{TS_SIGNED_OFF, TA_REOPEN, TS_IN_PROGRESS, "重办（抽查不合格）"},
+};
+
+static const unsigned char state_flags[TS__COUNT] = {
+	[TS_ASSIGNED] = MS_OPEN, [TS_IN_PROGRESS] = MS_OPEN, [TS_EXTENSION_REQUESTED] = MS_OPEN,
+	[TS_COMPLETED] = MS_DONE, [TS_SIGNED_OFF] = MS_DONE,
+};
+
+static const char *col_tier(int v) { return tier_name((enum tier)v); }
+static int col_tier_parse(const char *s) { return tier_parse(s); }
+static const char *col_urgency(int v) { return urgency_name((enum urgency)v); }
+static int col_urgency_parse(const char *s) { return urgency_parse(s); }
+static const char *col_outcome(int v) { return outcome_name((enum outcome)v); }
+static int col_outcome_parse(const char *s) { return outcome_parse(s); }
+static const char *col_sat(int v) { return satisfaction_name((enum satisfaction)v); }
+static int col_sat_parse(const char *s) { return satisfaction_parse(s); }
+
+/* The task table's columns the machine reads; MC_WRITTEN ones go into every action's event, in
+ * this order (the order recorded since the first version). */
+#define W MC_WRITTEN
+#define C(name, type, member, flags, dflt) {name, type, offsetof(struct task, member), flags, dflt, NULL, NULL}
+#define E(name, member, flags, dflt, fn) {name, MC_ENUM, offsetof(struct task, member), flags, dflt, col_##fn, col_##fn##_parse}
+static const struct machine_col cols[] = {
+	C("id", MC_ID, id, W, 0),
+	C("state", MC_STATE, state, W, TS_PENDING),
+	E("urgency", urgency, W, URG_NORMAL, urgency),
+	C("unit_id", MC_ID, unit_id, W, 0),
+	C("handler_id", MC_ID, handler_id, W, 0),
+	C("leader_id", MC_ID, leader_id, W, 0),
+	C("assigned_on", MC_DATE, dl.assigned_on, W, 0),
+	C("respond_by", MC_DATE, dl.respond_by, W, 0),
+	C("deadline", MC_DATE, dl.deadline, W, 0),
+	C("responded_on", MC_DATE, dl.responded_on, W, 0),
+	C("completed_on", MC_DATE, dl.completed_on, W, 0),
+	C("signed_off_on", MC_DATE, signed_off_on, W, 0),
+	C("extensions_used", MC_INT, dl.extensions_used, W, 0),
+	C("max_extensions", MC_INT, dl.max_extensions, W, 0),
+	C("extension_days", MC_INT, dl.extension_days, W, 0),
+	E("outcome", outcome, W, OUT_NONE, outcome),
+	C("solved", MC_INT, solved, W, -1),
+	E("satisfaction", satisfaction, W, SAT_NONE, sat),
+	C("unreachable_days", MC_INT, unreachable_days, W, 0),
+	C("last_unreachable_on", MC_DATE, last_unreachable_on, W, 0),
+	C("followed_up", MC_INT, followed_up, W, 0),
+	C("progress", MC_INT, progress, W, 0),
+	C("reopen_count", MC_INT, reopen_count, W, 0),
+	C("exception", MC_INT, exception, W, 0),
+	E("tier", tier, 0, TIER_SCHEDULED, tier),
+	C("origin_unit_id", MC_ID, origin_unit_id, 0, 0),
+};
+#undef W
+#undef C
+#undef E
+
+/* --- the task's names for the generic functions ---------------------------------------------- */
+
+const struct machine_transition *task_transitions(int *n)
 {
-	*n = (int)(sizeof table / sizeof table[0]);
-	return table;
+	*n = task_machine.ntransitions;
+	return task_machine.transitions;
 }
 
-const struct task_transition *task_transition(enum task_state s, enum task_action a)
+const struct machine_transition *task_transition(enum task_state s, enum task_action a)
 {
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].from == s && table[i].action == a)
-			return &table[i];
-	return NULL;
+	return machine_transition(&task_machine, s, a);
 }
 
 void task_default_limits(struct urgency_limit out[URG__COUNT])
 {
-	out[URG_URGENT] = (struct urgency_limit){1, 3, 0};
-	out[URG_NORMAL] = (struct urgency_limit){2, 15, 0};
-	out[URG_COMPLEX] = (struct urgency_limit){2, 30, 1};
+	deadline_default_limits(out);
 }
 
 void task_input_init(struct task_input *in)
@@ -50,6 +334,49 @@ void task_input_init(struct task_input *in)
 	in->urgency = -1;
 	in->solved = -1;
 	in->progress = -1;
+}
+
+/* A name for an enum member, or "?" (refused by the spec) when out of range. */
+static json_t *jname(const char *name)
+{
+	return json_string(name && *name && strcmp(name, "?") != 0 ? name : "?");
+}
+
+json_t *task_input_body(enum task_action a, const struct task_input *in)
+{
+	json_t *b = json_object();
+	const struct param *spec = machine_action_body(&task_machine, a);
+	for (int i = 0; spec && spec[i].name; i++) {
+		const char *k = spec[i].name;
+		json_t *v = NULL;
+		if (!strcmp(k, "note") && in->note)
+			v = json_string(in->note);
+		else if (!strcmp(k, "reason") && in->reason)
+			v = json_string(in->reason);
+		else if (!strcmp(k, "unit_id") && in->unit_id)
+			v = json_integer(in->unit_id);
+		else if (!strcmp(k, "handler_id") && in->handler_id)
+			v = json_integer(in->handler_id);
+		else if (!strcmp(k, "leader_id") && in->leader_id)
+			v = json_integer(in->leader_id);
+		else if (!strcmp(k, "urgency") && in->urgency != -1)
+			v = jname(urgency_name((enum urgency)in->urgency));
+		else if (!strcmp(k, "outcome") && in->outcome)
+			v = jname(outcome_name((enum outcome)in->outcome));
+		else if (!strcmp(k, "days") && in->days)
+			v = json_integer(in->days);
+		else if (!strcmp(k, "solved") && in->solved != -1)
+			v = in->solved == 0 || in->solved == 1 ? json_boolean(in->solved) : json_integer(in->solved);
+		else if (!strcmp(k, "satisfaction") && in->satisfaction)
+			v = jname(satisfaction_name((enum satisfaction)in->satisfaction));
+		else if (!strcmp(k, "exception") && in->exception)
+			v = json_true();
+		else if (!strcmp(k, "progress") && in->progress != -1)
+			v = json_integer(in->progress);
+		if (v)
+			json_object_set_new(b, k, v);
+	}
+	return b;
 }
 
 void task_init(struct task *t, enum tier tier, enum urgency u, int64_t origin_unit_id,
@@ -65,255 +392,43 @@ void task_init(struct task *t, enum tier tier, enum urgency u, int64_t origin_un
 		/* 即知即办: solved during the visit; follow-up and sign-off still apply. */
 		t->state = TS_COMPLETED;
 		t->outcome = OUT_RESOLVED;
-		t->assigned_on = t->responded_on = t->completed_on = t->deadline = t->respond_by = today;
+		t->dl.assigned_on = t->dl.responded_on = t->dl.completed_on = t->dl.deadline = t->dl.respond_by = today;
 		t->progress = 100;
 	}
 }
 
 int task_is_open(enum task_state s)
 {
-	return s == TS_ASSIGNED || s == TS_IN_PROGRESS || s == TS_EXTENSION_REQUESTED;
+	return machine_is_open(&task_machine, s);
 }
 
 int task_is_overdue(const struct task *t, int32_t today)
 {
-	if (!t->deadline)
-		return 0;
-	if (task_is_open(t->state))
-		return today > t->deadline;
-	if (t->state == TS_COMPLETED || t->state == TS_SIGNED_OFF)
-		return t->completed_on > t->deadline;
-	return 0;
+	return machine_overdue(&task_machine, t, today);
 }
 
-static int sat_ok(const struct task *t)
-{
-	return t->satisfaction == SAT_SATISFIED || t->satisfaction == SAT_BASIC;
-}
-
-/* The exception path of sign-off is open once someone tried to reach the resident: a verdict
- * was recorded, or three attempts on different days found them unreachable. */
-static int exception_possible(const struct task *t)
-{
-	return (t->followed_up && t->satisfaction != SAT_UNREACHABLE && t->satisfaction != SAT_NONE) ||
-	       t->unreachable_days >= 3;
-}
-
-/* Guards that depend on the task and the actor; fills err on refusal. */
-static int guard(const struct task *t, const struct task_transition *tr,
-		 const struct task_actor *actor, int want_exception, struct qd_err *err)
-{
-	switch (tr->action) {
-	case TA_REQUEST_EXTENSION:
-		if (t->extensions_used >= t->max_extensions)
-			return qd_fail(err, QD_ECONFLICT, "action", "该任务的延期次数已用完（允许%d次）",
-				       "no extension left for this task (%d allowed)", t->max_extensions,
-				       t->max_extensions);
-		break;
-	case TA_FOLLOW_UP:
-		if (actor->user_id && actor->user_id == t->handler_id)
-			return qd_fail(err, QD_EPERM, "action", "回访须由承办人以外的人进行",
-				       "the follow-up must be made by someone other than the handler");
-		break;
-	case TA_SIGN_OFF:
-		if (want_exception) {
-			if (!(actor->rights_any & RIGHT_EXCEPTION))
-				return qd_fail(err, QD_EPERM, "exception", "只有督导组成员可按特殊情况销号",
-					       "only a supervisor may sign off on an exception");
-			if (!exception_possible(t))
-				return qd_fail(err, QD_ECONFLICT, "exception",
-					       "特殊情况销号须先回访：已有回访结果，或三个不同日期均联系不上",
-					       "an exception needs a follow-up first: a verdict, or three "
-					       "unreachable attempts on different days");
-		} else if (!sat_ok(t)) {
-			if ((actor->rights_any & RIGHT_EXCEPTION) && exception_possible(t))
-				break; /* allowed, but only with exception + reason; act() checks */
-			return qd_fail(err, QD_ECONFLICT, "action",
-				       "群众评价为满意或基本满意后方可销号",
-				       "sign-off needs a satisfied or basically satisfied verdict");
-		}
-		break;
-	case TA_REOPEN:
-		if (tr->from == TS_COMPLETED && !(t->followed_up && (t->satisfaction == SAT_UNSATISFIED ||
-								      t->solved == 0)))
-			return qd_fail(err, QD_ECONFLICT, "action",
-				       "仅在群众评价为不满意或未解决时可重办",
-				       "reopen needs an unsatisfied or unsolved verdict");
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-static int may(const struct task *t, enum task_action a, const struct task_actor *actor,
-	       int want_exception, struct qd_err *err)
-{
-	if ((unsigned)a >= TA__COUNT)
-		return qd_fail(err, QD_EINVAL, "action", "未知的操作", "unknown action");
-	const struct task_transition *tr = task_transition(t->state, a);
-	if (!tr)
-		return qd_fail(err, QD_ECONFLICT, "action", "任务当前状态（%s）不能进行“%s”",
-			       "action '%s' is not allowed while the task is %s", task_state_zh(t->state),
-			       task_action_zh(a), task_action_name(a), task_state_name(t->state));
-	unsigned rights = tr->on_handling_unit ? actor->rights_handling : actor->rights_any;
-	if (!(rights & tr->right))
-		return qd_fail(err, QD_EPERM, "action", "您没有对该任务进行“%s”的权限",
-			       "you may not '%s' this task", task_action_zh(a), task_action_name(a));
-	return guard(t, tr, actor, want_exception, err);
-}
-
-int task_may(const struct task *t, enum task_action a, const struct task_actor *actor,
+int task_may(const struct task *t, enum task_action a, const struct machine_actor *actor,
 	     struct qd_err *err)
 {
-	return may(t, a, actor, 0, err);
+	return machine_may(&task_machine, t, a, actor, NULL, err);
 }
 
-unsigned task_allowed(const struct task *t, const struct task_actor *actor)
+unsigned task_allowed(const struct task *t, const struct machine_actor *actor)
 {
-	unsigned m = 0;
-	for (int a = 0; a < TA__COUNT; a++)
-		if (may(t, (enum task_action)a, actor, 0, NULL) == 0)
-			m |= 1u << a;
-	return m;
-}
-
-static int need(const struct task_input *in, unsigned fields, struct qd_err *err)
-{
-	if ((fields & TF_NOTE) && (!in->note || !*in->note))
-		return qd_fail(err, QD_EINVAL, "note", "请填写说明", "note is required");
-	if ((fields & TF_REASON) && (!in->reason || !*in->reason))
-		return qd_fail(err, QD_EINVAL, "reason", "请填写理由", "reason is required");
-	if ((fields & TF_UNIT) && in->unit_id <= 0)
-		return qd_fail(err, QD_EINVAL, "unit_id", "请选择责任单位", "unit_id is required");
-	if ((fields & TF_HANDLER) && in->handler_id <= 0)
-		return qd_fail(err, QD_EINVAL, "handler_id", "请选择责任人", "handler_id is required");
-	if ((fields & TF_LEADER) && in->leader_id <= 0)
-		return qd_fail(err, QD_EINVAL, "leader_id", "请选择包保领导", "leader_id is required");
-	if ((fields & TF_OUTCOME) && in->outcome != OUT_RESOLVED && in->outcome != OUT_EXPLAINED)
-		return qd_fail(err, QD_EINVAL, "outcome", "请选择办结方式（已解决/解释疏导）",
-			       "outcome is required: resolved or explained");
-	if ((fields & TF_DAYS) && (in->days < 1 || in->days > 60))
-		return qd_fail(err, QD_EINVAL, "days", "延期天数须为1至60个工作日",
-			       "days must be 1 to 60 working days");
-	if (fields & TF_VERDICT) {
-		if (in->satisfaction < SAT_SATISFIED || in->satisfaction > SAT_UNREACHABLE)
-			return qd_fail(err, QD_EINVAL, "satisfaction",
-				       "请选择满意度（满意/基本满意/不满意/联系不上）",
-				       "satisfaction is required: satisfied, basic, unsatisfied or unreachable");
-		if (in->satisfaction != SAT_UNREACHABLE && in->solved != 0 && in->solved != 1)
-			return qd_fail(err, QD_EINVAL, "solved", "请填写群众认为问题是否已解决",
-				       "solved is required (true or false)");
-	}
-	return 0;
+	return machine_allowed(&task_machine, t, actor);
 }
 
 int task_act(struct task *t, enum task_action a, const struct task_input *in,
-	     const struct task_actor *actor, const struct calendar *cal,
+	     const struct machine_actor *actor, const struct calendar *cal,
 	     const struct urgency_limit limits[URG__COUNT], int32_t today, struct qd_err *err)
 {
-	if (may(t, a, actor, in->exception, err))
-		return -1;
-	const struct task_transition *tr = task_transition(t->state, a);
-	if (need(in, tr->fields, err))
-		return -1;
-	if (in->urgency != -1 && (in->urgency < 0 || in->urgency >= URG__COUNT))
-		return qd_fail(err, QD_EINVAL, "urgency", "紧急程度无效", "urgency is invalid");
-	if (in->progress != -1 && (in->progress < 0 || in->progress > 100))
-		return qd_fail(err, QD_EINVAL, "progress", "进度须为0至100", "progress must be 0 to 100");
-	if (a == TA_SIGN_OFF && !sat_ok(t) && !in->exception)
-		return qd_fail(err, QD_ECONFLICT, "exception",
-			       "群众评价未达满意，须按特殊情况销号并说明理由",
-			       "no satisfied verdict: sign off as an exception with a reason");
-	if (a == TA_SIGN_OFF && in->exception && (!in->reason || !*in->reason))
-		return qd_fail(err, QD_EINVAL, "reason", "特殊情况销号须说明理由",
-			       "an exception needs a reason");
-
-	struct task n = *t;
-	n.state = tr->to;
-	switch (a) {
-	case TA_ASSIGN: {
-		if (in->urgency >= 0)
-			n.urgency = (enum urgency)in->urgency;
-		const struct urgency_limit *l = &limits[n.urgency];
-		n.unit_id = in->unit_id;
-		n.handler_id = in->handler_id;
-		n.leader_id = in->leader_id;
-		n.assigned_on = today;
-		n.respond_by = calendar_add_workdays(cal, today, l->respond);
-		n.deadline = calendar_add_workdays(cal, today, l->complete);
-		n.max_extensions = l->max_extensions;
-		n.responded_on = 0;
-		break;
-	}
-	case TA_ACCEPT:
-		n.responded_on = today;
-		break;
-	case TA_RETURN:
-		n.responded_on = today;
-		n.unit_id = n.handler_id = 0;
-		n.deadline = n.respond_by = 0;
-		break;
-	case TA_PROGRESS:
-		if (in->progress >= 0)
-			n.progress = in->progress;
-		break;
-	case TA_REQUEST_EXTENSION:
-		n.extension_days = in->days;
-		break;
-	case TA_APPROVE_EXTENSION:
-		n.deadline = calendar_add_workdays(cal, n.deadline, n.extension_days);
-		n.extensions_used++;
-		n.extension_days = 0;
-		break;
-	case TA_DENY_EXTENSION:
-		n.extension_days = 0;
-		n.extensions_used++; /* a decided request uses the allowance, granted or not */
-		break;
-	case TA_COMPLETE:
-		n.outcome = (enum outcome)in->outcome;
-		n.completed_on = today;
-		n.extension_days = 0;
-		n.progress = 100;
-		break;
-	case TA_FOLLOW_UP:
-		n.followed_up = 1;
-		if (in->satisfaction == SAT_UNREACHABLE) {
-			if (today != n.last_unreachable_on) {
-				n.unreachable_days++;
-				n.last_unreachable_on = today;
-			}
-			if (n.satisfaction == SAT_NONE)
-				n.satisfaction = SAT_UNREACHABLE;
-		} else {
-			n.satisfaction = (enum satisfaction)in->satisfaction;
-			n.solved = in->solved;
-		}
-		break;
-	case TA_SIGN_OFF:
-		n.signed_off_on = today;
-		n.exception = in->exception ? 1 : 0;
-		break;
-	case TA_REOPEN:
-		if (in->urgency >= 0)
-			n.urgency = (enum urgency)in->urgency;
-		n.reopen_count++;
-		n.outcome = OUT_NONE;
-		n.solved = -1;
-		n.satisfaction = SAT_NONE;
-		n.followed_up = 0;
-		n.unreachable_days = 0;
-		n.last_unreachable_on = 0;
-		n.completed_on = n.signed_off_on = 0;
-		n.exception = 0;
-		n.progress = 0; /* the handler reports progress anew */
-		n.deadline = calendar_add_workdays(cal, today, limits[n.urgency].complete);
-		break;
-	default:
-		break;
-	}
-	*t = n;
-	return 0;
+	if ((unsigned)a >= TA__COUNT)
+		return qd_fail(err, QD_EINVAL, "action", "未知的操作", "unknown action");
+	json_t *body = task_input_body(a, in);
+	struct machine_ctx c = {cal, limits, today};
+	int rc = machine_act(&task_machine, t, a, body, actor, &c, err);
+	json_decref(body);
+	return rc;
 }
 
 /* Names: the one vocabulary of task states, actions, tiers, urgencies, outcomes and verdicts
@@ -364,3 +479,26 @@ const char *outcome_name(enum outcome o) { return (unsigned)o < OUT__COUNT ? out
 int outcome_parse(const char *s) { return parse(outcome_names, OUT__COUNT, s); }
 const char *satisfaction_name(enum satisfaction s) { return (unsigned)s < SAT__COUNT ? satisfaction_names[s] : ""; }
 int satisfaction_parse(const char *s) { return parse(satisfaction_names, SAT__COUNT, s); }
+
+/* --- the descriptor -------------------------------------------------------------------------- */
+
+const struct machine task_machine = {
+	.kind = "task",
+	.zh = "任务",
+	.nstates = TS__COUNT,
+	.state_names = task_state_names,
+	.state_zh = task_state_names_zh,
+	.state_flags = state_flags,
+	.nactions = TA__COUNT,
+	.action_names = task_action_names,
+	.action_zh = task_action_names_zh,
+	.actions = actions,
+	.transitions = table,
+	.ntransitions = (int)(sizeof table / sizeof table[0]),
+	.size = sizeof(struct task),
+	.state_off = offsetof(struct task, state),
+	.deadline_off = offsetof(struct task, dl),
+	.urgency_off = offsetof(struct task, urgency),
+	.cols = cols,
+	.ncols = (int)(sizeof cols / sizeof cols[0]),
+};

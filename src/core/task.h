@@ -10,15 +10,17 @@
  *   completed ─follow_up(verdict)→ completed;  ─reopen→ in_progress (new deadline)
  *   signed_off ─reopen (failed spot-check)→ in_progress
  *
- * The table (task.c) says for each (state, action): the next state, the right the actor needs,
- * whether that right must cover the handling unit (not just the task's origin), the fields the
- * action requires, and guards that depend on the task (who handled it, the last verdict, how
- * many extensions were used).  The API and, later, the pages read the same table to list the
- * actions a caller may take now. */
+ * The task machine is the first instance of the machine type (core/machine.h): task.c holds its
+ * descriptor, task_machine — states, actions (right, scope, body spec, named guards, checks and
+ * effects), transitions and columns.  Deadlines are the shared block of core/deadline.h.  The
+ * functions below are the task's names for the generic ones, plus task_act for C callers
+ * (demo, tests) with a typed struct task_input instead of a JSON body. */
 #ifndef QD_TASK_H
 #define QD_TASK_H
 #include "base/err.h"
 #include "core/calendar.h"
+#include "core/deadline.h"
+#include "core/machine.h"
 #include <stdint.h>
 
 enum task_state {
@@ -47,16 +49,8 @@ enum task_action {
 };
 
 enum tier { TIER_IMMEDIATE, TIER_SCHEDULED, TIER_LONG_TERM, TIER_EXPLAIN, TIER__COUNT };
-enum urgency { URG_URGENT, URG_NORMAL, URG_COMPLEX, URG__COUNT };
 enum outcome { OUT_NONE, OUT_RESOLVED, OUT_EXPLAINED };
 enum satisfaction { SAT_NONE, SAT_SATISFIED, SAT_BASIC, SAT_UNSATISFIED, SAT_UNREACHABLE };
-
-/* Limits in working days per urgency (configurable; see task_default_limits). */
-struct urgency_limit {
-	int respond;        /* accept or return within this many working days */
-	int complete;       /* complete within this many working days */
-	int max_extensions; /* extensions allowed */
-};
 
 /* The state of one task as the machine sees it (the store keeps more: title, measures …). */
 struct task {
@@ -68,15 +62,8 @@ struct task {
 	int64_t unit_id;        /* handling unit (0 until assigned) */
 	int64_t handler_id;     /* responsible person (user id) */
 	int64_t leader_id;      /* leader in charge (user id) */
-	int32_t assigned_on;    /* day numbers; 0 = not set */
-	int32_t respond_by;
-	int32_t deadline;
-	int32_t responded_on;   /* day accepted or returned */
-	int32_t completed_on;
-	int32_t signed_off_on;
-	int extensions_used;
-	int max_extensions;     /* fixed at assignment from the urgency's limit */
-	int extension_days;     /* days asked in the pending request */
+	struct deadline dl;     /* assigned, respond-by, deadline, responded, completed, extensions */
+	int32_t signed_off_on;  /* day number; 0 = not set */
 	enum outcome outcome;
 	int solved;             /* resident says solved: -1 not asked, 0 no, 1 yes */
 	enum satisfaction satisfaction;
@@ -104,54 +91,26 @@ struct task_input {
 	int progress;          /* progress: percent, -1 unset */
 };
 
-/* Who acts, as far as the machine needs to know.  The caller (web/auth) computes the rights
- * whose scope covers the task: rights_any covers its origin or handling unit, rights_handling
- * covers its handling unit. */
-struct task_actor {
-	int64_t user_id;
-	unsigned rights_any;
-	unsigned rights_handling;
-};
-
-/* Required-field bits of an action (struct task_input members). */
-enum task_field {
-	TF_NOTE = 1u << 0,
-	TF_REASON = 1u << 1,
-	TF_UNIT = 1u << 2,
-	TF_HANDLER = 1u << 3,
-	TF_LEADER = 1u << 4,
-	TF_OUTCOME = 1u << 5,
-	TF_DAYS = 1u << 6,
-	TF_VERDICT = 1u << 7,
-};
-
-struct task_transition {
-	enum task_state from;
-	enum task_action action;
-	enum task_state to;
-	unsigned right;           /* enum right bit the actor needs */
-	int on_handling_unit;     /* the right must cover the handling unit */
-	unsigned fields;          /* enum task_field bits required */
-	const char *help_zh;
-};
+/* The task machine (core/machine.h); its items are struct task. */
+extern const struct machine task_machine;
 
 /* The transition for (state, action), or NULL when the action does not exist in that state. */
-const struct task_transition *task_transition(enum task_state s, enum task_action a);
+const struct machine_transition *task_transition(enum task_state s, enum task_action a);
 /* All transitions, *n receives the count (static storage). */
-const struct task_transition *task_transitions(int *n);
+const struct machine_transition *task_transitions(int *n);
 
 /* May actor take action a on t now (ignoring the input)?  0 yes; -1 with err:
  * QD_ECONFLICT (not in this state or a guard fails), QD_EPERM (right or scope). */
-int task_may(const struct task *t, enum task_action a, const struct task_actor *actor,
+int task_may(const struct task *t, enum task_action a, const struct machine_actor *actor,
 	     struct qd_err *err);
 /* Bitmask (1u << action) of the actions actor may take on t now. */
-unsigned task_allowed(const struct task *t, const struct task_actor *actor);
+unsigned task_allowed(const struct task *t, const struct machine_actor *actor);
 
-/* Check actor and input, then move t: state, dates, verdict fields.  today is the acting day.
- * On error t is unchanged and err names the field (QD_EINVAL), the state (QD_ECONFLICT) or the
- * right (QD_EPERM). */
+/* machine_act on the task machine with in as the body (only the fields action takes; unset
+ * members are left out).  today is the acting day.  On error t is unchanged and err names the
+ * field (QD_EINVAL), the state (QD_ECONFLICT) or the right (QD_EPERM). */
 int task_act(struct task *t, enum task_action a, const struct task_input *in,
-	     const struct task_actor *actor, const struct calendar *cal,
+	     const struct machine_actor *actor, const struct calendar *cal,
 	     const struct urgency_limit limits[URG__COUNT], int32_t today, struct qd_err *err);
 
 /* Initialise a new task (pending; for TIER_IMMEDIATE: completed/resolved on `today`). */
@@ -162,8 +121,12 @@ void task_init(struct task *t, enum tier tier, enum urgency u, int64_t origin_un
 int task_is_overdue(const struct task *t, int32_t today);
 int task_is_open(enum task_state s);
 
+/* deadline_default_limits. */
 void task_default_limits(struct urgency_limit out[URG__COUNT]);
 void task_input_init(struct task_input *in);
+/* The body of action a from in: a new JSON object with the members of in that a takes (caller
+ * owns).  Values out of range are kept recognisably invalid so the spec refuses them. */
+json_t *task_input_body(enum task_action a, const struct task_input *in);
 
 /* The names: code names ("in_progress") indexed by the enum and NULL-terminated, so that each
  * array is a route parameter's enum list as it stands; Chinese labels indexed the same way.  The

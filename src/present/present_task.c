@@ -6,12 +6,13 @@
 #include "core/role.h"
 #include "core/task.h"
 #include "present/present.h"
+#include "present/present_item.h"
 #include "store/task.h"
 #include <string.h>
 
 struct task_scratch {
 	struct task t;
-	struct task_actor actor;
+	struct machine_actor actor;
 };
 
 /* The viewer's rights over the task's origin and handling units, worked out once per row into
@@ -51,22 +52,13 @@ static void task_prepare(struct pctx *c)
 static void c_overdue(struct pctx *c, struct buf *out)
 {
 	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	buf_puts(out, task_is_overdue(&s->t, c->v->today) ? "true" : "false");
+	present_item_overdue(out, &task_machine, &s->t, c->v->today);
 }
 
 static void c_actions(struct pctx *c, struct buf *out)
 {
 	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	unsigned m = c->v->user_id ? task_allowed(&s->t, &s->actor) : 0;
-	buf_putc(out, '[');
-	int n = 0;
-	for (int i = 0; i < TA__COUNT; i++)
-		if (m & (1u << i)) {
-			if (n++)
-				buf_putc(out, ',');
-			buf_json_str(out, task_action_name((enum task_action)i));
-		}
-	buf_putc(out, ']');
+	present_item_actions(out, &task_machine, &s->t, c->v->user_id ? &s->actor : NULL);
 }
 
 static void c_state_zh(struct pctx *c, struct buf *out)

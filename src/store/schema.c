@@ -237,22 +237,52 @@ static const struct schema_table tables[] = {
 	{"problem_pii", "problem_id", pii_cols, NULL, NULL},
 };
 
+/* Tables of kinds registered at run time (store_kind_register: a machine kind configured outside
+ * this file, today the test-only kinds): appended after the built-in ones, with their DDL. */
+#define SCHEMA_EXTRA 8
+static struct schema_table all[sizeof tables / sizeof tables[0] + SCHEMA_EXTRA];
+static const char *extra_ddl[SCHEMA_EXTRA];
+static int nextra;
+
 const struct schema_table *schema_tables(int *n)
 {
 	*n = (int)(sizeof tables / sizeof tables[0]);
-	return tables;
+	if (!nextra)
+		return tables;
+	*n += nextra;
+	return all;
 }
 
 const struct schema_table *schema_table(const char *name)
 {
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-		const char *a = tables[i].name, *b = name;
+	int n;
+	const struct schema_table *t = schema_tables(&n);
+	for (int i = 0; i < n; i++) {
+		const char *a = t[i].name, *b = name;
 		while (*a && *a == *b)
 			a++, b++;
 		if (!*a && !*b)
-			return &tables[i];
+			return &t[i];
 	}
 	return NULL;
+}
+
+int schema_register(const struct schema_table *t, const char *ddl)
+{
+	if (schema_table(t->name))
+		return 0;
+	if (nextra == SCHEMA_EXTRA)
+		return -1;
+	if (!nextra)
+		memcpy(all, tables, sizeof tables);
+	all[sizeof tables / sizeof tables[0] + (size_t)nextra] = *t;
+	extra_ddl[nextra++] = ddl;
+	return 0;
+}
+
+const char *schema_extra_ddl(int i)
+{
+	return i >= 0 && i < nextra ? extra_ddl[i] : NULL;
 }
 
 int schema_text_cols(const struct schema_table *t, const char **out, int max)

@@ -15,6 +15,13 @@ int schema_count(void);
 const char *schema_migration(int n);
 const struct schema_table *schema_tables(int *n);
 const struct schema_table *schema_table(const char *name);
+/* Add the projection table of a kind configured outside schema.c (store_kind_register), with
+ * the DDL that creates it (CREATE TABLE IF NOT EXISTS …, run by store_migrate after the
+ * migrations).  Before any store is opened; t and ddl must outlive the process's stores.
+ * 0, or -1 when the registry is full (8 tables). */
+int schema_register(const struct schema_table *t, const char *ddl);
+/* The DDL of the i-th registered table, or NULL past the last. */
+const char *schema_extra_ddl(int i);
 
 /* The free-text columns of t (texts, then the label) into out[0..max); returns the count. */
 int schema_text_cols(const struct schema_table *t, const char **out, int max);

@@ -70,6 +70,9 @@ int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_
 			return -1;
 		log_info("schema migrated to version %d", n);
 	}
+	for (int i = 0; schema_extra_ddl(i); i++) /* registered kinds' tables (schema_register) */
+		if (db_exec(db, schema_extra_ddl(i), err))
+			return -1;
 	return 0;
 }
 

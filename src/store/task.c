@@ -1,5 +1,6 @@
-/* task.c (store) — the task list in the store.  Every action goes through core/task.c's table;
- * this file only loads, saves (as events) and queries. */
+/* task.c (store) — the task list in the store: creation, the task kind (store/item.h: its table,
+ * scope columns and the assignment hook — loading, acting and history are the generic ones of
+ * store/item.c), lists and one task.  Every action goes through the task machine (core/task.c). */
 #include "store/task.h"
 #include "base/date.h"
 #include "base/mem.h"
@@ -17,90 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *jdate(int32_t d)
-{
-	char s[11];
-	return d ? json_string(date_format(d, s)) : json_null();
-}
-
 static json_t *jid(int64_t v)
 {
 	return v ? json_integer(v) : json_null();
 }
 
-/* The columns a state change may touch. */
-static json_t *state_row(const struct task *t, int64_t now)
-{
-	json_t *r = json_object();
-	json_object_set_new(r, "id", json_integer(t->id));
-	json_object_set_new(r, "state", json_string(task_state_name(t->state)));
-	json_object_set_new(r, "urgency", json_string(urgency_name(t->urgency)));
-	json_object_set_new(r, "unit_id", jid(t->unit_id));
-	json_object_set_new(r, "handler_id", jid(t->handler_id));
-	json_object_set_new(r, "leader_id", jid(t->leader_id));
-	json_object_set_new(r, "assigned_on", jdate(t->assigned_on));
-	json_object_set_new(r, "respond_by", jdate(t->respond_by));
-	json_object_set_new(r, "deadline", jdate(t->deadline));
-	json_object_set_new(r, "responded_on", jdate(t->responded_on));
-	json_object_set_new(r, "completed_on", jdate(t->completed_on));
-	json_object_set_new(r, "signed_off_on", jdate(t->signed_off_on));
-	json_object_set_new(r, "extensions_used", json_integer(t->extensions_used));
-	json_object_set_new(r, "max_extensions", json_integer(t->max_extensions));
-	json_object_set_new(r, "extension_days", json_integer(t->extension_days));
-	json_object_set_new(r, "outcome", json_string(outcome_name(t->outcome)));
-	json_object_set_new(r, "solved", json_integer(t->solved));
-	json_object_set_new(r, "satisfaction", json_string(satisfaction_name(t->satisfaction)));
-	json_object_set_new(r, "unreachable_days", json_integer(t->unreachable_days));
-	json_object_set_new(r, "last_unreachable_on", jdate(t->last_unreachable_on));
-	json_object_set_new(r, "followed_up", json_integer(t->followed_up));
-	json_object_set_new(r, "progress", json_integer(t->progress));
-	json_object_set_new(r, "reopen_count", json_integer(t->reopen_count));
-	json_object_set_new(r, "exception", json_integer(t->exception));
-	json_object_set_new(r, "updated_at", json_integer(now));
-	return r;
-}
-
-static int32_t rdate(const struct row *r, const char *col)
-{
-	int32_t d;
-	const char *v = row_text(r, col);
-	return v && date_parse(v, &d) == 0 ? d : 0;
-}
-
 void store_task_from_row(const struct row *row, struct task *t)
 {
-	memset(t, 0, sizeof *t);
-#define I(k) row_int(row, k, 0)
-#define S(k) row_text(row, k)
-	t->id = I("id");
-	int v;
-	t->state = (v = task_state_parse(S("state"))) >= 0 ? (enum task_state)v : TS_PENDING;
-	t->tier = (v = tier_parse(S("tier"))) >= 0 ? (enum tier)v : TIER_SCHEDULED;
-	t->urgency = (v = urgency_parse(S("urgency"))) >= 0 ? (enum urgency)v : URG_NORMAL;
-	t->origin_unit_id = I("origin_unit_id");
-	t->unit_id = I("unit_id");
-	t->handler_id = I("handler_id");
-	t->leader_id = I("leader_id");
-	t->assigned_on = rdate(row, "assigned_on");
-	t->respond_by = rdate(row, "respond_by");
-	t->deadline = rdate(row, "deadline");
-	t->responded_on = rdate(row, "responded_on");
-	t->completed_on = rdate(row, "completed_on");
-	t->signed_off_on = rdate(row, "signed_off_on");
-	t->extensions_used = (int)I("extensions_used");
-	t->max_extensions = (int)I("max_extensions");
-	t->extension_days = (int)I("extension_days");
-	t->outcome = (v = outcome_parse(S("outcome"))) >= 0 ? (enum outcome)v : OUT_NONE;
-	t->solved = (int)row_int(row, "solved", -1);
-	t->satisfaction = (v = satisfaction_parse(S("satisfaction"))) >= 0 ? (enum satisfaction)v : SAT_NONE;
-	t->unreachable_days = (int)I("unreachable_days");
-	t->last_unreachable_on = rdate(row, "last_unreachable_on");
-	t->followed_up = (int)I("followed_up");
-	t->progress = (int)I("progress");
-	t->reopen_count = (int)I("reopen_count");
-	t->exception = (int)I("exception");
-#undef I
-#undef S
+	store_item_from_row(&task_machine, row, t);
 }
 
 #define TASK_COLS                                                                                  \
@@ -125,18 +50,7 @@ json_t *store_task_get(struct store_rd *rd, int64_t id)
 int store_task_read(struct store_rd *rd, int64_t id, struct task *t, char *origin_path, char *unit_path,
 		    struct qd_err *err)
 {
-	json_t *row = store_task_get(rd, id);
-	if (!row)
-		return qd_fail(err, QD_ENOTFOUND, "id", "任务不存在", "no such task");
-	struct row r;
-	struct row_jsonimpl ri;
-	row_from_json(&r, &ri, row);
-	store_task_from_row(&r, t);
-	snprintf(origin_path, 128, "%s", json_string_value(json_object_get(row, "origin_path")));
-	const char *up = json_string_value(json_object_get(row, "unit_path"));
-	snprintf(unit_path, 128, "%s", up ? up : "");
-	json_decref(row);
-	return 0;
+	return store_item_read(rd, &task_kind, id, t, origin_path, unit_path, err);
 }
 
 int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *tn,
@@ -197,7 +111,8 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		snprintf(unit_path, sizeof unit_path, "%s", u.path);
 		t.handler_id = tn->handler_id ? tn->handler_id : a->user_id;
 	}
-	json_t *row = state_row(&t, now);
+	json_t *row = store_item_row(&task_machine, &t);
+	json_object_set_new(row, "updated_at", json_integer(now));
 	json_object_set_new(row, "title", tn->title_cut > 0 ? text_seal_cut(tx, tn->title, tn->title_cut)
 								: text_seal(tx, tn->title));
 	json_object_set_new(row, "measures", text_seal(tx, tn->measures));
@@ -220,10 +135,14 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 }
 
 /* Assignment references must exist: the unit, a handler who may handle there, a leader. */
-static int check_assign(sqlite3 *db, const struct task_input *in, char *unit_path, struct qd_err *err)
+static int check_assign(sqlite3 *db, const json_t *body, char *unit_path, struct qd_err *err)
 {
 	struct store_rd rd = {.db = db};
 	struct unit u;
+	const struct {
+		int64_t unit_id, handler_id, leader_id;
+	} ids = {param_int(body, "unit_id", 0), param_int(body, "handler_id", 0), param_int(body, "leader_id", 0)},
+	  *in = &ids;
 	if (store_unit_get(&rd, in->unit_id, &u, err))
 		return -1;
 	snprintf(unit_path, 128, "%s", u.path);
@@ -253,55 +172,41 @@ static int check_assign(sqlite3 *db, const struct task_input *in, char *unit_pat
 	return 0;
 }
 
+/* The task's hook (store/item.h): an assignment's references, and the handling unit's path in
+ * the row (set by assign, cleared by return). */
+static int task_before_act(struct store_tx *tx, const struct store_kind *k, const void *item, int action,
+			   const json_t *body, json_t *row, struct qd_err *err)
+{
+	if (action == TA_ASSIGN) {
+		char new_path[128] = "";
+		if (param_int(body, "unit_id", 0) > 0 && param_int(body, "handler_id", 0) > 0 &&
+		    param_int(body, "leader_id", 0) > 0 && check_assign(store_tx_db(tx), body, new_path, err))
+			return -1;
+		json_object_set_new(row, "unit_path", json_string(new_path));
+	} else if (action == TA_RETURN) {
+		json_object_set_new(row, "unit_path", json_null());
+	}
+	return 0;
+}
+
+/* The residents' names of the task's problems, through the kind's read handle. */
+static json_t *task_names(struct store_rd *rd, const unsigned char *key, int64_t id)
+{
+	return store_task_names(rd->db, key, id);
+}
+
+const struct store_kind task_kind = {&task_machine, "task", "origin_path", "unit_path", task_before_act,
+				     task_names, NULL, NULL};
+
 int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
 		   const struct task_input *in, struct qd_err *err)
 {
-	sqlite3 *db = store_tx_db(tx);
-	struct task t = {0};
-	char origin_path[128], unit_path[128];
-	if (store_task_read(store_tx_rd(tx), id, &t, origin_path, unit_path, err))
-		return -1;
-	struct task_actor ta = {a->user_id,
-				grants_rights_on(a->grants, a->ngrants, origin_path) |
-					grants_rights_on(a->grants, a->ngrants, unit_path),
-				grants_rights_on(a->grants, a->ngrants, unit_path)};
-	char new_path[128] = "";
-	if (action == TA_ASSIGN) {
-		/* Refuse on rights/state before looking at the input's references. */
-		if (task_may(&t, action, &ta, err))
-			return -1;
-		if (in->unit_id > 0 && in->handler_id > 0 && in->leader_id > 0 &&
-		    check_assign(db, in, new_path, err))
-			return -1;
-	}
-	struct urgency_limit lim[URG__COUNT];
-	store_tx_limits(tx, lim);
-	enum task_state from = t.state;
-	if (task_act(&t, action, in, &ta, store_tx_calendar(tx), lim, store_tx_today(tx), err))
-		return -1;
-	json_t *row = state_row(&t, store_tx_now(tx));
-	if (action == TA_ASSIGN)
-		json_object_set_new(row, "unit_path", json_string(new_path));
-	else if (action == TA_RETURN)
-		json_object_set_new(row, "unit_path", json_null());
-	json_t *extra = json_pack("{ss ss ss}", "action", task_action_name(action), "from", task_state_name(from),
-				  "to", task_state_name(t.state));
-	if (in->note && *in->note)
-		json_object_set_new(extra, "note", text_seal(tx, in->note));
-	if (in->reason && *in->reason)
-		json_object_set_new(extra, "reason", text_seal(tx, in->reason));
-	if (action == TA_FOLLOW_UP) {
-		json_object_set_new(extra, "satisfaction", json_string(satisfaction_name((enum satisfaction)in->satisfaction)));
-		if (in->solved >= 0)
-			json_object_set_new(extra, "solved", json_boolean(in->solved));
-	}
-	if (action == TA_REQUEST_EXTENSION)
-		json_object_set_new(extra, "days", json_integer(in->days));
-	if (action == TA_SIGN_OFF && in->exception)
-		json_object_set_new(extra, "exception", json_true());
-	char kind[48];
-	snprintf(kind, sizeof kind, "task.%s", task_action_name(action));
-	return store_emit_row(tx, a->user_id, kind, "task", id, row, extra, err);
+	if ((unsigned)action >= TA__COUNT)
+		return qd_fail(err, QD_EINVAL, "action", "未知的操作", "unknown action");
+	json_t *body = task_input_body(action, in);
+	int rc = store_item_act(tx, &task_kind, a, id, action, body, err);
+	json_decref(body);
+	return rc;
 }
 
 /* Levels below the root: "/1/" is 1 (the county), "/1/5/" 2 (a township), "/1/5/23/" 3. */
@@ -421,53 +326,5 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 
 json_t *store_task_history(struct store_rd *rd, int64_t id)
 {
-	sqlite3 *db = rd->db;
-	struct store *s = rd->s;
-	json_t *arr = json_array();
-	json_t *names = NULL;
-	/* staff: whether the actor holds any role but resident (a resident's name is personal data) */
-	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload, "
-					  "EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=e.actor AND g.active "
-					  "AND g.role<>'resident') FROM event e "
-					  "LEFT JOIN user u ON u.id=e.actor WHERE e.entity='task' AND e.entity_id=? "
-					  "ORDER BY e.seq");
-	if (!st)
-		return arr;
-	db_bind_int(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *p = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
-		if (!p)
-			p = json_object();
-		json_object_del(p, "rows");
-		json_object_del(p, "names");
-		/* Notes and reasons are sealed in the record: here they take their masked form. */
-		static const char *const texts[] = {"note", "reason"};
-		for (int k = 0; k < 2; k++) {
-			json_t *v = json_object_get(p, texts[k]);
-			if (!v)
-				continue;
-			if (!names)
-				names = store_task_names(db, store_key(s), id);
-			char *m = text_project(store_key(s), NULL, v, 0, names);
-			json_object_set_new(p, texts[k], m ? json_string(m) : json_null());
-			free(m);
-		}
-		json_object_set_new(p, "seq", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(p, "at", json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(p, "actor_id", json_integer(sqlite3_column_int64(st, 2)));
-		const char *who = (const char *)sqlite3_column_text(st, 3);
-		if (who && !sqlite3_column_int(st, 6)) { /* a resident acting online: masked like a reporter */
-			char *m = mask_apply(MASK_NAME, who, MASK_PUBLIC);
-			json_object_set_new(p, "actor_name", json_string(m ? m : ""));
-			free(m);
-		} else {
-			json_object_set_new(p, "actor_name", db_col_json(st, 3));
-		}
-		json_object_set_new(p, "kind", db_col_json(st, 4));
-		json_array_append(arr, p);
-		json_decref(p);
-	}
-	db_done(st);
-	json_decref(names);
-	return arr;
+	return store_item_history(rd, &task_kind, id);
 }

@@ -4,6 +4,7 @@
 #define QD_STORE_TASK_H
 #include "core/role.h"
 #include "core/task.h"
+#include "store/item.h"
 #include "store/list.h"
 #include "store/store.h"
 #include "base/row.h"
@@ -22,18 +23,16 @@ struct task_new {
 	int64_t unit_id;               /* immediate tier: the handling unit */
 };
 
-/* Who acts: user id and grants (the command recomputes scope on the task as it is now). */
-struct actor {
-	int64_t user_id;
-	const struct grant *grants;
-	int ngrants;
-};
+/* The task kind of the generic store (store/item.h): table task, scope origin_path/unit_path,
+ * the assignment hook (unit, handler and leader exist and fit; unit_path follows). */
+extern const struct store_kind task_kind;
 
 /* Create a task from problems that are still new; they become assigned to it.  The actor needs
  * the triage right over every problem (or, for the immediate tier, the problem-create right). */
 int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *t,
 		      int64_t *id, struct qd_err *err);
-/* Take an action (core/task.h) on task id. */
+/* Take an action (core/task.h) on task id: store_item_act on task_kind with the body made from in
+ * (task_input_body). */
 int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
 		   const struct task_input *in, struct qd_err *err);
 
@@ -55,7 +54,8 @@ struct row_writer {
  * *total when f->count.  0 or -1 (database error). */
 int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *w,
 		    struct buf *out, int *more, int64_t *total);
-/* The task's events (history), oldest first; notes and reasons in their masked form. */
+/* The task's events (history), oldest first; notes and reasons in their masked form
+ * (store_item_history). */
 json_t *store_task_history(struct store_rd *rd, int64_t id);
 
 #endif

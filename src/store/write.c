@@ -305,6 +305,8 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return task_write(tx, w, err);
 	case SW_TASK_ACT: {
 		struct actor a = {w->actor, w->grants, w->ngrants};
+		if (w->u.act.body)
+			return store_item_act(tx, &task_kind, &a, w->u.act.id, (int)w->u.act.action, w->u.act.body, err);
 		return store_task_act(tx, &a, w->u.act.id, w->u.act.action, &w->u.act.in, err);
 	}
 	case SW_LOGIN:

@@ -127,7 +127,8 @@ struct store_write {
 		struct {
 			int64_t id;
 			enum task_action action;
-			struct task_input in;
+			const json_t *body;   /* the action's body as the route validated it (the web) */
+			struct task_input in; /* body NULL: the body made from in (the demo) */
 		} act;
 		struct {
 			int64_t user_id;

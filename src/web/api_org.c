@@ -246,6 +246,15 @@ void api_routes(struct req *r)
 						   "auth", t[i].auth == AUTH_PUBLIC ? "public" : "login", "rights", rights,
 						   "query", params_json(t[i].query), "body", params_json(t[i].body),
 						   "help", t[i].help));
+		const struct machine *m = routes_machine(&t[i]);
+		if (m) { /* each action's body, from the machine */
+			json_t *acts = json_array();
+			for (int k = 0; k < m->nactions; k++)
+				json_array_append_new(acts, json_pack("{ss ss so}", "name", machine_action_name(m, k), "zh",
+								      machine_action_zh(m, k), "body",
+								      params_json(machine_action_body(m, k))));
+			json_object_set_new(json_array_get(a, json_array_size(a) - 1), "actions", acts);
+		}
 	}
 	req_json(r, 200, json_pack("{so}", "items", a));
 }

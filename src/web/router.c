@@ -1,4 +1,5 @@
-/* router.c — matching a request to the route table and validating its parameters. */
+/* router.c — matching a request to the route table and validating its parameters (the checker
+ * itself is core/param.c; a machine's action route takes the action's body spec). */
 #include "web/router.h"
 #include "base/date.h"
 #include "base/utf8.h"
@@ -69,138 +70,6 @@ const struct route *router_match(struct req *r, const char *method, const char *
 	return NULL;
 }
 
-static int bad(struct qd_err *err, const char *prefix, const char *name, const char *zh, const char *en)
-{
-	char field[64];
-	snprintf(field, sizeof field, "%s%s", prefix, name);
-	return qd_fail(err, QD_EINVAL, field, "%s：%s", "%s: %s", field, zh, field, en);
-}
-
-static int text_ok(const char *s, size_t len, int multiline)
-{
-	if (!utf8_valid(s, len))
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
-			return 0;
-		if (c == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
-static int check_value(json_t *v, const struct param *p, const char *prefix, struct qd_err *err)
-{
-	char lim[96];
-	switch (p->type) {
-	case P_STR:
-	case P_TEXT: {
-		if (!json_is_string(v))
-			return bad(err, prefix, p->name, "应为字符串", "must be a string");
-		const char *s = json_string_value(v);
-		size_t len = json_string_length(v);
-		if (!text_ok(s, len, p->type == P_TEXT))
-			return bad(err, prefix, p->name, "含有无效字符", "contains invalid characters");
-		size_t blank = 0;
-		while (blank < len && strchr(" \t\r\n", s[blank]))
-			blank++;
-		if (p->required && blank == len)
-			return bad(err, prefix, p->name, "不能为空", "must not be empty");
-		if ((int64_t)utf8_count(s) > p->max) {
-			char zh[64];
-			snprintf(zh, sizeof zh, "不能超过%lld个字", (long long)p->max);
-			snprintf(lim, sizeof lim, "must be at most %lld characters", (long long)p->max);
-			return bad(err, prefix, p->name, zh, lim);
-		}
-		return 0;
-	}
-	case P_INT:
-	case P_ID: {
-		if (!json_is_integer(v))
-			return bad(err, prefix, p->name, "应为整数", "must be an integer");
-		int64_t x = json_integer_value(v);
-		int64_t lo = p->type == P_ID ? 1 : p->min, hi = p->type == P_ID ? INT64_MAX : p->max;
-		if (x < lo || x > hi) {
-			char zh[64];
-			snprintf(zh, sizeof zh, "超出范围（%lld–%lld）", (long long)lo, (long long)hi);
-			snprintf(lim, sizeof lim, "out of range (%lld to %lld)", (long long)lo, (long long)hi);
-			return bad(err, prefix, p->name, zh, lim);
-		}
-		return 0;
-	}
-	case P_BOOL:
-		if (!json_is_boolean(v))
-			return bad(err, prefix, p->name, "应为 true 或 false", "must be true or false");
-		return 0;
-	case P_ENUM: {
-		if (!json_is_string(v))
-			return bad(err, prefix, p->name, "应为字符串", "must be a string");
-		for (int i = 0; p->enums[i]; i++)
-			if (strcmp(p->enums[i], json_string_value(v)) == 0)
-				return 0;
-		return bad(err, prefix, p->name, "取值无效", "is not one of the allowed values");
-	}
-	case P_DATE: {
-		int32_t d;
-		if (!json_is_string(v) || date_parse(json_string_value(v), &d))
-			return bad(err, prefix, p->name, "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD");
-		return 0;
-	}
-	case P_IDS: {
-		if (!json_is_array(v) || json_array_size(v) == 0 || (int64_t)json_array_size(v) > p->max)
-			return bad(err, prefix, p->name, "应为非空的编号数组", "must be a non-empty array of ids");
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e) {
-			if (!json_is_integer(e) || json_integer_value(e) < 1)
-				return bad(err, prefix, p->name, "应为正整数编号", "must hold positive integer ids");
-			for (size_t j = 0; j < i; j++)
-				if (json_integer_value(json_array_get(v, j)) == json_integer_value(e))
-					return bad(err, prefix, p->name, "编号重复", "holds a duplicate id");
-		}
-		return 0;
-	}
-	case P_OBJ: {
-		if (!json_is_object(v))
-			return bad(err, prefix, p->name, "应为对象", "must be an object");
-		char sub[64];
-		snprintf(sub, sizeof sub, "%s%s.", prefix, p->name);
-		return params_check_json(v, p->sub, sub, err);
-	}
-	}
-	return 0;
-}
-
-int params_check_json(json_t *obj, const struct param *spec, const char *prefix, struct qd_err *err)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v) {
-		const struct param *p = NULL;
-		for (int i = 0; spec && spec[i].name; i++)
-			if (strcmp(spec[i].name, key) == 0)
-				p = &spec[i];
-		if (!*key)
-			return qd_fail(err, QD_EINVAL, "body", "字段名不能为空", "a field name must not be empty");
-		if (!p) {
-			char field[64];
-			snprintf(field, sizeof field, "%s%s", prefix, key);
-			return qd_fail(err, QD_EINVAL, field, "未知字段：%s", "unknown field: %s", field, field);
-		}
-		if (json_is_null(v) && !p->required)
-			continue;
-		if (check_value(v, p, prefix, err))
-			return -1;
-	}
-	for (int i = 0; spec && spec[i].name; i++) {
-		json_t *x = json_object_get(obj, spec[i].name);
-		if (spec[i].required && (!x || json_is_null(x)))
-			return bad(err, prefix, spec[i].name, "必填", "is required");
-	}
-	return 0;
-}
-
 struct qctx {
 	struct req *r;
 	const struct param *spec;
@@ -240,7 +109,7 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	if (json_object_get(q->seen, key)) {
 		q->failed = 1;
-		bad(q->err, "", key, "重复", "is given twice");
+		param_fail(q->err, "", key, "重复", "is given twice");
 		return MHD_NO;
 	}
 	json_object_set_new(q->seen, key, json_true());
@@ -270,13 +139,29 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	if (!v) {
 		q->failed = 1;
-		bad(q->err, "", key, "含有无效字符", "contains invalid characters");
+		param_fail(q->err, "", key, "含有无效字符", "contains invalid characters");
 		return MHD_NO;
 	}
-	if (check_value(v, p, "", q->err))
+	if (param_check_value(v, p, "", 0, q->err))
 		q->failed = 1;
 	json_decref(v);
 	return q->failed ? MHD_NO : MHD_YES;
+}
+
+/* The body spec of the route, and the flags to check it with. */
+static int body_spec(struct req *r, const struct param **spec, unsigned *flags, struct qd_err *err)
+{
+	const struct machine *m = routes_machine(r->route);
+	*spec = r->route->body;
+	*flags = 0;
+	if (!m)
+		return 0;
+	int a = machine_action_parse(m, r->path_word);
+	if (a < 0)
+		return qd_fail(err, QD_EINVAL, "action", "未知的%s操作", "unknown %s action", m->zh, m->kind);
+	*spec = machine_action_body(m, a);
+	*flags = PARAMS_SHAPE_ONLY;
+	return 0;
 }
 
 int router_validate(struct req *r, struct qd_err *err)
@@ -286,7 +171,11 @@ int router_validate(struct req *r, struct qd_err *err)
 	json_decref(q.seen);
 	if (q.failed)
 		return -1;
-	if (!r->route->body) {
+	const struct param *spec;
+	unsigned flags;
+	if (body_spec(r, &spec, &flags, err))
+		return -1;
+	if (!spec) {
 		size_t i = 0; /* an empty body, or an empty object, is no body */
 		while (i < r->body.len && strchr(" \t\r\n", r->body.p[i]))
 			i++;
@@ -303,7 +192,7 @@ int router_validate(struct req *r, struct qd_err *err)
 	}
 	if (r->body.len == 0) { /* no body: an empty object, then required fields are reported */
 		r->json = json_object();
-		return params_check_json(r->json, r->route->body, "", err);
+		return params_check(r->json, spec, "", flags, err);
 	}
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
@@ -319,5 +208,15 @@ int router_validate(struct req *r, struct qd_err *err)
 			       je.column, je.text);
 	if (!json_is_object(r->json))
 		return qd_fail(err, QD_EINVAL, "body", "请求体须为 JSON 对象", "the body must be a JSON object");
-	return params_check_json(r->json, r->route->body, "", err);
+	if (params_check(r->json, spec, "", flags, err) == 0)
+		return 0;
+	const struct machine *m = routes_machine(r->route);
+	if (m && json_object_get(r->json, err->field) && !param_find(spec, err->field)) { /* say which action */
+		int a = machine_action_parse(m, r->path_word);
+		char field[sizeof err->field];
+		snprintf(field, sizeof field, "%s", err->field);
+		qd_fail(err, QD_EINVAL, field, "“%s”操作不接受字段 %s", "action '%s' does not take field %s",
+			machine_action_zh(m, a), field, machine_action_name(m, a), field);
+	}
+	return -1;
 }

@@ -1,6 +1,8 @@
 /* routes.c — the route table: one line per route (method, path, handler, who may call it, the
- * parameters it takes).  The dispatcher (server.c) enforces all of it before a handler runs;
- * docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this table. */
+ * parameters it takes), and machines[]: the action routes whose body is the spec of the action
+ * the path names (core/machine.h).  The dispatcher (server.c) enforces all of it before a
+ * handler runs; docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this
+ * table. */
 #include "core/calendar.h"
 #include "core/problem.h"
 #include "core/role.h"
@@ -9,6 +11,7 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/router.h"
+#include <string.h>
 
 /* Enum parameters take their values from core, the one vocabulary (role.h, unit.h, calendar.h,
  * problem.h, task.h): no list of names is spelled here. */
@@ -100,20 +103,6 @@ static const struct param b_task[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: handling unit"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: responsible person"},
 	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: leader in charge"}, END};
-static const struct param b_action[] = {
-	{"note", P_TEXT, 0, 0, 1000, NULL, NULL, "note (progress, complete, follow-up)"},
-	{"reason", P_TEXT, 0, 0, 500, NULL, NULL, "reason (return, deny, reopen, extension, exception)"},
-	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign: handling unit"},
-	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign: responsible person"},
-	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign: leader in charge"},
-	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "assign/reopen: urgency"},
-	{"outcome", P_ENUM, 0, 0, 0, OUTCOME_GIVEN_NAMES, NULL, "complete: resolved or explained"},
-	{"days", P_INT, 0, 1, 60, NULL, NULL, "request_extension: working days"},
-	{"solved", P_BOOL, 0, 0, 0, NULL, NULL, "follow_up: the resident says it is solved"},
-	{"satisfaction", P_ENUM, 0, 0, 0, SATISFACTION_GIVEN_NAMES, NULL, "follow_up: the resident's verdict"},
-	{"exception", P_BOOL, 0, 0, 0, NULL, NULL, "sign_off: on a documented exception"},
-	{"progress", P_INT, 0, 0, 100, NULL, NULL, "progress: percent done"}, END};
-
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token"},
@@ -148,11 +137,28 @@ static const struct route table[] = {
 	{"GET", "/api/v1/tasks/{id}", api_task_get, AUTH_LOGIN, R_READ, q_none, NULL, "one task, its problems and allowed actions"},
 	{"GET", "/api/v1/tasks/{id}/history", api_task_history, AUTH_LOGIN, R_READ, q_none, NULL, "the task's events"},
 	{"GET", "/api/v1/tasks/{id}/pii", api_task_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the task's original title, measures, notes and reasons (audited)"},
-	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, b_action, "take an action of the state machine"},
+	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, NULL, "take an action of the state machine"},
 };
 
 const struct route *routes_table(int *n)
 {
 	*n = (int)(sizeof table / sizeof table[0]);
 	return table;
+}
+
+/* The action routes of machines: the body of each request is the spec of the action its path
+ * names (core/machine.h), served per action by GET /api/v1/routes. */
+static const struct {
+	const char *pattern;
+	const struct machine *m;
+} machines[] = {
+	{"/api/v1/tasks/{id}/{action}", &task_machine},
+};
+
+const struct machine *routes_machine(const struct route *rt)
+{
+	for (size_t i = 0; i < sizeof machines / sizeof machines[0]; i++)
+		if (strcmp(machines[i].pattern, rt->pattern) == 0)
+			return machines[i].m;
+	return NULL;
 }

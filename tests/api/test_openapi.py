@@ -3,7 +3,8 @@ has its path and method in the document, and the document has no route the serve
 with the same right (x-qingdan-rights) and authentication (x-qingdan-auth) the dispatcher enforces —
 and every query parameter and body field of every route (nested objects too) with the name, type,
 enum values, required flag and bounds the dispatcher enforces (src/web/routes.c, checked by
-src/web/router.c).  The named enum schemas (Role, UnitKind, TaskState …) list the same values as
+src/web/router.c); for a machine's action route, each action's body (served in `actions`, from
+the machine's table) against its schema in x-qingdan-actions.  The named enum schemas (Role, UnitKind, TaskState …) list the same values as
 the parameters that take them: the one vocabulary of src/core.
 
 The document is read with a YAML parser (python3-yaml); `$ref`s are followed, with the keys written
@@ -150,6 +151,36 @@ def compare_object(where, fields, schema, problems):
         compare_field(where, served[n], props[n], True, problems)
 
 
+def compare_actions(where, op, actions, problems):
+    """A machine's action route: each action's body (served in `actions`) against its schema in
+    x-qingdan-actions, field by field; the requestBody is the oneOf of exactly those schemas."""
+    if fields_of := [a for a in actions if not isinstance(a.get("body"), list)]:
+        problems.append(f"{where}: actions served without a body spec: {fields_of}")
+    documented = op.get("x-qingdan-actions") or {}
+    served = {a["name"]: a["body"] for a in actions}
+    for n in sorted(set(served) - set(documented)):
+        problems.append(f"{where}: served action {n} has no body documented in x-qingdan-actions")
+    for n in sorted(set(documented) - set(served)):
+        problems.append(f"{where}: documented action {n} is not served")
+    enum = deref(next((x for x in op.get("parameters") or [] if deref(x).get("name") == "action"), {})).get("schema")
+    enum = deref(enum or {}).get("enum")
+    if enum is None or set(enum) != set(served):
+        problems.append(f"{where}: the path's action enum {enum}, served actions {sorted(served)}")
+    for n in sorted(set(served) & set(documented)):
+        compare_object(f"{where} action {n} body", served[n], documented[n], problems)
+    body = deref(op.get("requestBody") or {})
+    if not body:
+        problems.append(f"{where}: the actions take bodies, no requestBody documented")
+        return
+    if body.get("required", False):
+        problems.append(f"{where}: requestBody documented required, but some actions take no body")
+    schema = ((body.get("content") or {}).get("application/json") or {}).get("schema") or {}
+    refs = sorted(x.get("$ref", "?") for x in schema.get("oneOf") or [])
+    want = sorted(x.get("$ref", "?") for x in documented.values())
+    if refs != want:
+        problems.append(f"{where}: requestBody oneOf {refs}, x-qingdan-actions {want}")
+
+
 def compare_route(method, path, op, served, problems):
     where = f"{method} {path}"
     params = [deref(x) for x in op.get("parameters") or []]
@@ -172,6 +203,9 @@ def compare_route(method, path, op, served, problems):
         problems.append(f"{where}: path parameters {sorted(pnames)} in the document, {sorted(want)} in the path")
     body = op.get("requestBody")
     fields = served["body"]
+    if "actions" in served:
+        compare_actions(where, op, served["actions"], problems)
+        return
     if not fields:
         if body is not None:
             problems.append(f"{where}: the route takes no body, the document has a requestBody")
@@ -239,7 +273,8 @@ for sname, (m, pth, part, field) in VOCAB.items():
         wrong.append((sname, have, param and param.get("enum")))
 qd.ok(not wrong, "the named enum schemas list the served vocabulary", wrong)
 
-n_params = sum(len(x["query"]) + len(x["body"]) for x in served.values())
+n_params = sum(len(x["query"]) + len(x["body"]) + sum(len(a["body"]) for a in x.get("actions", []))
+               for x in served.values())
 qd.ok(n_params > 80, f"the served table names {n_params} query and body parameters", n_params)
 nested = [p for x in served.values() for p in x["body"] if p["type"] == "object"]
 qd.ok(nested and all(p.get("fields") for p in nested), "nested body objects are served with their fields",

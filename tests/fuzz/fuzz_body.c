@@ -1,5 +1,6 @@
 /* fuzz_body.c — libFuzzer target for JSON request bodies: the body half of router_validate()
- * (web/router.c) run against every route in routes_table() that takes a body.
+ * (web/router.c) run against every route in routes_table() that takes a body, and every action
+ * body of a machine's action route (routes_machine).
  *
  * The input is a raw HTTP body.  It goes through the same steps as router_validate():
  * utf8_valid() on the raw bytes, json_loadb(JSON_REJECT_DUPLICATES), "must be an object", then
@@ -343,6 +344,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					seen = t[j].body == t[i].body;
 				if (!seen)
 					check_route(doc, &t[i]);
+			}
+			/* a machine's action route: each action's body spec (core/machine.h) */
+			for (int i = 0; i < n; i++) {
+				const struct machine *m = routes_machine(&t[i]);
+				for (int a = 0; m && a < m->nactions; a++) {
+					struct route rt = t[i];
+					rt.body = machine_action_body(m, a);
+					check_route(doc, &rt);
+				}
 			}
 		}
 		json_decref(doc);

@@ -164,19 +164,19 @@ static void setup_task(struct task *t, enum task_state s, enum task_action a)
 	t->unit_id = HANDLING_UNIT;
 	t->handler_id = HANDLER_ID;
 	t->leader_id = LEADER_ID;
-	t->assigned_on = D("2022-09-01");
-	t->respond_by = D("2022-09-05");
-	t->deadline = D("2022-09-22");
+	t->dl.assigned_on = D("2022-09-01");
+	t->dl.respond_by = D("2022-09-05");
+	t->dl.deadline = D("2022-09-22");
 	if (s == TS_ASSIGNED)
 		return;
-	t->responded_on = D("2022-09-02");
-	t->max_extensions = 1; /* so that request_extension passes */
+	t->dl.responded_on = D("2022-09-02");
+	t->dl.max_extensions = 1; /* so that request_extension passes */
 	if (s == TS_EXTENSION_REQUESTED)
-		t->extension_days = 5;
+		t->dl.extension_days = 5;
 	if (s == TS_IN_PROGRESS || s == TS_EXTENSION_REQUESTED)
 		return;
 	t->outcome = OUT_RESOLVED;
-	t->completed_on = D("2022-09-20");
+	t->dl.completed_on = D("2022-09-20");
 	t->progress = 100;
 	if (s == TS_SIGNED_OFF || a == TA_SIGN_OFF) {
 		t->followed_up = 1;
@@ -207,21 +207,21 @@ static void full_input(struct task_input *in)
 	in->progress = 60;
 }
 
-static struct task_actor role_actor(enum role r, int64_t user)
+static struct machine_actor role_actor(enum role r, int64_t user)
 {
-	struct task_actor a = {user, role_rights(r), role_rights(r)};
+	struct machine_actor a = {user, role_rights(r), role_rights(r)};
 	return a;
 }
 
-static struct task_actor rights_actor(unsigned rights, int64_t user)
+static struct machine_actor rights_actor(unsigned rights, int64_t user)
 {
-	struct task_actor a = {user, rights, rights};
+	struct machine_actor a = {user, rights, rights};
 	return a;
 }
 
 /* task_act that must fail with code (and field, if non-NULL) and leave t byte-for-byte alone. */
 static void act_refused(struct task *t, enum task_action a, const struct task_input *in,
-			const struct task_actor *ac, int32_t today, enum qd_code code, const char *field)
+			const struct machine_actor *ac, int32_t today, enum qd_code code, const char *field)
 {
 	struct task before;
 	memcpy(&before, t, sizeof before);
@@ -236,7 +236,7 @@ static void act_refused(struct task *t, enum task_action a, const struct task_in
 }
 
 static void act_ok(struct task *t, enum task_action a, const struct task_input *in,
-		   const struct task_actor *ac, int32_t today)
+		   const struct machine_actor *ac, int32_t today)
 {
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
@@ -246,7 +246,7 @@ static void act_ok(struct task *t, enum task_action a, const struct task_input *
 			 qd_code_name(err.code), err.field, err.en);
 }
 
-static void may_is(const struct task *t, enum task_action a, const struct task_actor *ac, enum qd_code want)
+static void may_is(const struct task *t, enum task_action a, const struct machine_actor *ac, enum qd_code want)
 {
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
@@ -334,10 +334,10 @@ static void test_transition_table_matches_spec(void **state)
 {
 	(void)state;
 	int n = 0, want_n = 0;
-	const struct task_transition *all = task_transitions(&n);
+	const struct machine_transition *all = task_transitions(&n);
 	for (int s = 0; s < TS__COUNT; s++)
 		for (int a = 0; a < TA__COUNT; a++) {
-			const struct task_transition *tr = task_transition((enum task_state)s, (enum task_action)a);
+			const struct machine_transition *tr = task_transition((enum task_state)s, (enum task_action)a);
 			if (!want_right[s][a]) {
 				if (tr)
 					fail_msg("%s exists in %s but the SPEC has no such move",
@@ -350,8 +350,8 @@ static void test_transition_table_matches_spec(void **state)
 					 task_state_name((enum task_state)s));
 			assert_int_equal(tr->from, s);
 			assert_int_equal(tr->action, a);
-			assert_int_equal(tr->right, want_right[s][a]);
-			assert_int_equal(tr->on_handling_unit, want_on_handling[a]);
+			assert_int_equal(task_machine.actions[a].right, want_right[s][a]);
+			assert_int_equal(task_machine.actions[a].on_handling_unit, want_on_handling[a]);
 			assert_int_equal(tr->to, want_next[s][a]);
 			assert_non_null(tr->help_zh);
 		}
@@ -370,7 +370,7 @@ static void test_matrix_state_action_role(void **state)
 			for (int r = 0; r < ROLE__COUNT; r++) {
 				struct task t;
 				setup_task(&t, (enum task_state)s, (enum task_action)a);
-				struct task_actor ac = role_actor((enum role)r, OTHER_ID);
+				struct machine_actor ac = role_actor((enum role)r, OTHER_ID);
 				unsigned need = want_right[s][a];
 				int exists = need != 0;
 				int allowed = exists && (want_role_rights[r] & need) != 0;
@@ -410,7 +410,7 @@ static void test_unknown_action(void **state)
 	(void)state;
 	struct task t;
 	setup_task(&t, TS_PENDING, TA_ASSIGN);
-	struct task_actor ac = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor ac = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	may_is(&t, TA__COUNT, &ac, QD_EINVAL);
 	may_is(&t, (enum task_action)-1, &ac, QD_EINVAL);
 	struct task_input in;
@@ -428,17 +428,17 @@ static void test_follow_up_not_by_handler(void **state)
 	struct task_input in;
 	full_input(&in);
 	/* The handler themself, even holding a follow-up right (e.g. also a grid worker). */
-	struct task_actor self = rights_actor(role_rights(ROLE_HANDLER) | role_rights(ROLE_GRID), HANDLER_ID);
+	struct machine_actor self = rights_actor(role_rights(ROLE_HANDLER) | role_rights(ROLE_GRID), HANDLER_ID);
 	may_is(&t, TA_FOLLOW_UP, &self, QD_EPERM);
 	act_refused(&t, TA_FOLLOW_UP, &in, &self, D("2022-09-21"), QD_EPERM, NULL);
-	struct task_actor disp_self = role_actor(ROLE_DISPATCHER, HANDLER_ID);
+	struct machine_actor disp_self = role_actor(ROLE_DISPATCHER, HANDLER_ID);
 	may_is(&t, TA_FOLLOW_UP, &disp_self, QD_EPERM);
 	assert_int_equal(task_allowed(&t, &self) & (1u << TA_FOLLOW_UP), 0);
 	/* Anyone else with the right may. */
-	struct task_actor grid = role_actor(ROLE_GRID, OTHER_ID);
+	struct machine_actor grid = role_actor(ROLE_GRID, OTHER_ID);
 	may_is(&t, TA_FOLLOW_UP, &grid, QD_OK);
 	/* The resident online (no user id) may. */
-	struct task_actor resident = role_actor(ROLE_RESIDENT, 0);
+	struct machine_actor resident = role_actor(ROLE_RESIDENT, 0);
 	may_is(&t, TA_FOLLOW_UP, &resident, QD_OK);
 	act_ok(&t, TA_FOLLOW_UP, &in, &resident, D("2022-09-21"));
 	assert_int_equal(t.followed_up, 1);
@@ -459,15 +459,15 @@ static void follow_up(struct task *t, int sat, int solved, int32_t day)
 	in.note = "电话回访";
 	in.satisfaction = sat;
 	in.solved = solved;
-	struct task_actor ac = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor ac = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	act_ok(t, TA_FOLLOW_UP, &in, &ac, day);
 }
 
 static void test_sign_off_needs_satisfied_verdict(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
 	struct task_input in;
 	task_input_init(&in);
 	int32_t day = D("2022-09-26");
@@ -529,8 +529,8 @@ static void test_sign_off_needs_satisfied_verdict(void **state)
 static void test_sign_off_after_three_unreachable_days(void **state)
 {
 	(void)state;
-	struct task_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	struct task_input exc;
 	task_input_init(&exc);
 	exc.exception = 1;
@@ -571,7 +571,7 @@ static void test_sign_off_after_three_unreachable_days(void **state)
 static void test_unreachable_then_reached(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	struct task t;
 	completed_task(&t);
 	follow_up(&t, SAT_UNREACHABLE, -1, D("2022-09-26"));
@@ -588,8 +588,8 @@ static void test_unreachable_then_reached(void **state)
 static void test_reopen_from_completed_needs_bad_verdict(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
 	struct task_input in;
 	task_input_init(&in);
 	in.reason = "群众不满意";
@@ -628,9 +628,9 @@ static void test_reopen_from_completed_needs_bad_verdict(void **state)
 static void test_extension_count(void **state)
 {
 	(void)state;
-	struct task_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
-	struct task_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
+	struct machine_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	struct task_input in;
 	full_input(&in);
 	in.urgency = URG_COMPLEX;
@@ -638,16 +638,16 @@ static void test_extension_count(void **state)
 	task_init(&t, TIER_SCHEDULED, URG_NORMAL, ORIGIN_UNIT, D("2022-09-28"));
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-09-29"));
 	assert_int_equal(t.urgency, URG_COMPLEX);
-	assert_int_equal(t.max_extensions, 1);
+	assert_int_equal(t.dl.max_extensions, 1);
 	act_ok(&t, TA_ACCEPT, &in, &handler, D("2022-09-30"));
 	may_is(&t, TA_REQUEST_EXTENSION, &handler, QD_OK);
 	act_ok(&t, TA_REQUEST_EXTENSION, &in, &handler, D("2022-10-10"));
 	assert_int_equal(t.state, TS_EXTENSION_REQUESTED);
-	assert_int_equal(t.extension_days, 5);
+	assert_int_equal(t.dl.extension_days, 5);
 	/* asking again while a request is pending does not exist */
 	may_is(&t, TA_REQUEST_EXTENSION, &handler, QD_ECONFLICT);
 	act_ok(&t, TA_APPROVE_EXTENSION, &in, &leader, D("2022-10-11"));
-	assert_int_equal(t.extensions_used, 1);
+	assert_int_equal(t.dl.extensions_used, 1);
 	/* the second extension is refused: one allowed */
 	may_is(&t, TA_REQUEST_EXTENSION, &handler, QD_ECONFLICT);
 	act_refused(&t, TA_REQUEST_EXTENSION, &in, &handler, D("2022-10-12"), QD_ECONFLICT, NULL);
@@ -657,7 +657,7 @@ static void test_extension_count(void **state)
 	task_init(&t, TIER_SCHEDULED, URG_NORMAL, ORIGIN_UNIT, D("2022-09-28"));
 	full_input(&in);
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-09-29"));
-	assert_int_equal(t.max_extensions, 0);
+	assert_int_equal(t.dl.max_extensions, 0);
 	act_ok(&t, TA_ACCEPT, &in, &handler, D("2022-09-30"));
 	may_is(&t, TA_REQUEST_EXTENSION, &handler, QD_ECONFLICT);
 	act_refused(&t, TA_REQUEST_EXTENSION, &in, &handler, D("2022-10-10"), QD_ECONFLICT, NULL);
@@ -671,7 +671,7 @@ static void test_on_handling_unit(void **state)
 	struct task_input in;
 	full_input(&in);
 	for (int r = 0; r < ROLE__COUNT; r++) {
-		struct task_actor origin_only = {OTHER_ID, role_rights((enum role)r), 0};
+		struct machine_actor origin_only = {OTHER_ID, role_rights((enum role)r), 0};
 		for (int s = 0; s < TS__COUNT; s++)
 			for (int a = 0; a < TA__COUNT; a++) {
 				unsigned need = want_right[s][a];
@@ -690,7 +690,7 @@ static void test_on_handling_unit(void **state)
 	/* The SPEC's example: a handler whose grant covers only the origin cannot accept. */
 	struct task t;
 	setup_task(&t, TS_ASSIGNED, TA_ACCEPT);
-	struct task_actor h = {HANDLER_ID, role_rights(ROLE_HANDLER), 0};
+	struct machine_actor h = {HANDLER_ID, role_rights(ROLE_HANDLER), 0};
 	may_is(&t, TA_ACCEPT, &h, QD_EPERM);
 	may_is(&t, TA_RETURN, &h, QD_EPERM);
 	assert_int_equal(task_allowed(&t, &h), 0);
@@ -716,12 +716,12 @@ static void test_assign_deadlines_across_guoqing_2022(void **state)
 		{URG_NORMAL, "2022-10-08", "2022-10-25", 0},
 		{URG_COMPLEX, "2022-10-08", "2022-11-15", 1},
 	};
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct task t;
 		task_init(&t, TIER_SCHEDULED, (enum urgency)cases[i].urgency, ORIGIN_UNIT, D("2022-09-28"));
 		assert_int_equal(t.state, TS_PENDING);
-		assert_int_equal(t.deadline, 0);
+		assert_int_equal(t.dl.deadline, 0);
 		struct task_input in;
 		task_input_init(&in);
 		in.unit_id = HANDLING_UNIT;
@@ -732,11 +732,11 @@ static void test_assign_deadlines_across_guoqing_2022(void **state)
 		assert_int_equal(t.unit_id, HANDLING_UNIT);
 		assert_int_equal(t.handler_id, HANDLER_ID);
 		assert_int_equal(t.leader_id, LEADER_ID);
-		assert_date(t.assigned_on, "2022-09-29");
-		assert_date(t.respond_by, cases[i].respond_by);
-		assert_date(t.deadline, cases[i].deadline);
-		assert_int_equal(t.max_extensions, cases[i].max_ext);
-		assert_int_equal(t.responded_on, 0);
+		assert_date(t.dl.assigned_on, "2022-09-29");
+		assert_date(t.dl.respond_by, cases[i].respond_by);
+		assert_date(t.dl.deadline, cases[i].deadline);
+		assert_int_equal(t.dl.max_extensions, cases[i].max_ext);
+		assert_int_equal(t.dl.responded_on, 0);
 		assert_int_equal(t.urgency, cases[i].urgency);
 	}
 	/* The urgency can be set at assignment. */
@@ -747,7 +747,7 @@ static void test_assign_deadlines_across_guoqing_2022(void **state)
 	in.urgency = URG_URGENT;
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-09-29"));
 	assert_int_equal(t.urgency, URG_URGENT);
-	assert_date(t.deadline, "2022-10-09");
+	assert_date(t.dl.deadline, "2022-10-09");
 	/* An invalid urgency is refused. */
 	task_init(&t, TIER_SCHEDULED, URG_NORMAL, ORIGIN_UNIT, D("2022-09-28"));
 	in.urgency = URG__COUNT;
@@ -758,15 +758,15 @@ static void test_assign_deadlines_across_guoqing_2022(void **state)
 	 * + 15 → Oct 8, 9, 10–14, 17–21, 24, 25, 26. */
 	in.urgency = -1;
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-10-03"));
-	assert_date(t.respond_by, "2022-10-09");
-	assert_date(t.deadline, "2022-10-26");
+	assert_date(t.dl.respond_by, "2022-10-09");
+	assert_date(t.dl.deadline, "2022-10-26");
 }
 
 static void test_accept_progress_complete(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor head = role_actor(ROLE_UNIT_HEAD, 55); /* not the named handler: may act too */
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor head = role_actor(ROLE_UNIT_HEAD, 55); /* not the named handler: may act too */
 	struct task_input in;
 	full_input(&in);
 	struct task t;
@@ -775,7 +775,7 @@ static void test_accept_progress_complete(void **state)
 	task_input_init(&in);
 	act_ok(&t, TA_ACCEPT, &in, &head, D("2022-09-30"));
 	assert_int_equal(t.state, TS_IN_PROGRESS);
-	assert_date(t.responded_on, "2022-09-30");
+	assert_date(t.dl.responded_on, "2022-09-30");
 	in.note = "已完成方案设计";
 	in.progress = 40;
 	act_ok(&t, TA_PROGRESS, &in, &head, D("2022-10-10"));
@@ -793,7 +793,7 @@ static void test_accept_progress_complete(void **state)
 	act_ok(&t, TA_COMPLETE, &in, &head, D("2022-10-12"));
 	assert_int_equal(t.state, TS_COMPLETED);
 	assert_int_equal(t.outcome, OUT_EXPLAINED);
-	assert_date(t.completed_on, "2022-10-12");
+	assert_date(t.dl.completed_on, "2022-10-12");
 	assert_int_equal(t.progress, 100);
 	assert_int_equal(task_is_overdue(&t, D("2022-12-31")), 0);
 }
@@ -801,9 +801,9 @@ static void test_accept_progress_complete(void **state)
 static void test_extension_approve_deny(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
-	struct task_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
+	struct machine_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
 	struct urgency_limit saved[URG__COUNT];
 	memcpy(saved, limits, sizeof saved);
 	limits[URG_URGENT].max_extensions = 3; /* the limits passed in are what counts */
@@ -814,24 +814,24 @@ static void test_extension_approve_deny(void **state)
 	full_input(&in);
 	/* Tue Sep 27 + 3 working days = Fri Sep 30 */
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-09-27"));
-	assert_date(t.deadline, "2022-09-30");
-	assert_int_equal(t.max_extensions, 3);
+	assert_date(t.dl.deadline, "2022-09-30");
+	assert_int_equal(t.dl.max_extensions, 3);
 	act_ok(&t, TA_ACCEPT, &in, &handler, D("2022-09-28"));
 	in.days = 3;
 	act_ok(&t, TA_REQUEST_EXTENSION, &in, &handler, D("2022-09-29"));
-	assert_int_equal(t.extension_days, 3);
-	assert_date(t.deadline, "2022-09-30"); /* unchanged until approved */
+	assert_int_equal(t.dl.extension_days, 3);
+	assert_date(t.dl.deadline, "2022-09-30"); /* unchanged until approved */
 	/* progress while waiting keeps the request */
 	act_ok(&t, TA_PROGRESS, &in, &handler, D("2022-09-29"));
 	assert_int_equal(t.state, TS_EXTENSION_REQUESTED);
-	assert_int_equal(t.extension_days, 3);
+	assert_int_equal(t.dl.extension_days, 3);
 	/* approved: Sep 30 + 3 working days across 国庆 = Oct 8, 9, 10 */
 	task_input_init(&in);
 	act_ok(&t, TA_APPROVE_EXTENSION, &in, &leader, D("2022-09-30"));
 	assert_int_equal(t.state, TS_IN_PROGRESS);
-	assert_date(t.deadline, "2022-10-10");
-	assert_int_equal(t.extensions_used, 1);
-	assert_int_equal(t.extension_days, 0);
+	assert_date(t.dl.deadline, "2022-10-10");
+	assert_int_equal(t.dl.extensions_used, 1);
+	assert_int_equal(t.dl.extension_days, 0);
 	/* a second request, denied: deadline stays, reason required */
 	full_input(&in);
 	in.days = 10;
@@ -841,17 +841,17 @@ static void test_extension_approve_deny(void **state)
 	in.reason = "不符合延期条件";
 	act_ok(&t, TA_DENY_EXTENSION, &in, &disp, D("2022-10-10"));
 	assert_int_equal(t.state, TS_IN_PROGRESS);
-	assert_date(t.deadline, "2022-10-10");
-	assert_int_equal(t.extension_days, 0);
-	assert_int_equal(t.extensions_used, 2); /* a denied request uses the allowance too */
+	assert_date(t.dl.deadline, "2022-10-10");
+	assert_int_equal(t.dl.extension_days, 0);
+	assert_int_equal(t.dl.extensions_used, 2); /* a denied request uses the allowance too */
 	/* complete straight from a pending request: the request lapses */
 	full_input(&in);
 	in.days = 2;
 	act_ok(&t, TA_REQUEST_EXTENSION, &in, &handler, D("2022-10-10"));
 	act_ok(&t, TA_COMPLETE, &in, &handler, D("2022-10-11"));
 	assert_int_equal(t.state, TS_COMPLETED);
-	assert_int_equal(t.extension_days, 0);
-	assert_date(t.deadline, "2022-10-10");
+	assert_int_equal(t.dl.extension_days, 0);
+	assert_date(t.dl.deadline, "2022-10-10");
 	assert_int_equal(task_is_overdue(&t, D("2022-10-11")), 1); /* completed a day late */
 	memcpy(limits, saved, sizeof saved);
 }
@@ -859,8 +859,8 @@ static void test_extension_approve_deny(void **state)
 static void test_return_clears_assignment(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
 	struct task t;
 	task_init(&t, TIER_SCHEDULED, URG_NORMAL, ORIGIN_UNIT, D("2022-09-28"));
 	struct task_input in;
@@ -873,9 +873,9 @@ static void test_return_clears_assignment(void **state)
 	assert_int_equal(t.state, TS_PENDING);
 	assert_int_equal(t.unit_id, 0);
 	assert_int_equal(t.handler_id, 0);
-	assert_int_equal(t.deadline, 0);
-	assert_int_equal(t.respond_by, 0);
-	assert_date(t.responded_on, "2022-09-30");
+	assert_int_equal(t.dl.deadline, 0);
+	assert_int_equal(t.dl.respond_by, 0);
+	assert_date(t.dl.responded_on, "2022-09-30");
 	assert_int_equal(task_is_overdue(&t, D("2023-01-01")), 0);
 	/* and it can be assigned again, with fresh limits */
 	full_input(&in);
@@ -885,15 +885,15 @@ static void test_return_clears_assignment(void **state)
 	assert_int_equal(t.state, TS_ASSIGNED);
 	assert_int_equal(t.unit_id, 21);
 	assert_int_equal(t.handler_id, 17);
-	assert_int_equal(t.responded_on, 0);
-	assert_date(t.deadline, "2022-10-31");
+	assert_int_equal(t.dl.responded_on, 0);
+	assert_date(t.dl.deadline, "2022-10-31");
 }
 
 static void test_reopen_effects(void **state)
 {
 	(void)state;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
 	struct task_input in;
 	task_input_init(&in);
 	in.reason = "回访不满意，责令重新办理";
@@ -912,9 +912,9 @@ static void test_reopen_effects(void **state)
 	assert_int_equal(t.unreachable_days, 0);
 	assert_int_equal(t.last_unreachable_on, 0);
 	assert_int_equal(t.outcome, OUT_NONE);
-	assert_int_equal(t.completed_on, 0);
+	assert_int_equal(t.dl.completed_on, 0);
 	assert_int_equal(t.progress, 0);
-	assert_date(t.deadline, "2022-10-25"); /* new deadline: normal limit from the reopen day */
+	assert_date(t.dl.deadline, "2022-10-25"); /* new deadline: normal limit from the reopen day */
 	assert_int_equal(t.handler_id, HANDLER_ID); /* back to the same handler */
 	assert_int_equal(task_is_overdue(&t, D("2022-10-25")), 0);
 
@@ -931,7 +931,7 @@ static void test_reopen_effects(void **state)
 	assert_int_equal(t.signed_off_on, 0);
 	assert_int_equal(t.exception, 0);
 	assert_int_equal(t.satisfaction, SAT_NONE);
-	assert_date(t.deadline, "2022-10-09");
+	assert_date(t.dl.deadline, "2022-10-09");
 	/* reason required */
 	setup_task(&t, TS_SIGNED_OFF, TA_REOPEN);
 	task_input_init(&in);
@@ -942,7 +942,7 @@ static void test_reopen_effects(void **state)
 static void test_required_fields(void **state)
 {
 	(void)state;
-	struct task_actor all = rights_actor(role_rights(ROLE_DISPATCHER) | role_rights(ROLE_HANDLER) |
+	struct machine_actor all = rights_actor(role_rights(ROLE_DISPATCHER) | role_rights(ROLE_HANDLER) |
 						     role_rights(ROLE_SUPERVISOR),
 					     OTHER_ID);
 	int32_t day = D("2022-09-15");
@@ -1027,7 +1027,7 @@ static void test_required_fields(void **state)
 	/* Rights and state are checked before the input: a refused actor learns nothing about it. */
 	struct task_input empty;
 	task_input_init(&empty);
-	struct task_actor none = rights_actor(role_rights(ROLE_ANALYST), OTHER_ID);
+	struct machine_actor none = rights_actor(role_rights(ROLE_ANALYST), OTHER_ID);
 	act_refused(&t, TA_ASSIGN, &empty, &none, day, QD_EPERM, "action");
 	act_refused(&t, TA_COMPLETE, &empty, &all, day, QD_ECONFLICT, "action");
 }
@@ -1041,7 +1041,7 @@ static void test_overdue(void **state)
 	struct task t;
 	for (int s = TS_ASSIGNED; s <= TS_EXTENSION_REQUESTED; s++) {
 		setup_task(&t, (enum task_state)s, TA_PROGRESS);
-		t.deadline = dl;
+		t.dl.deadline = dl;
 		assert_int_equal(task_is_open(t.state), 1);
 		assert_int_equal(task_is_overdue(&t, dl - 1), 0);
 		assert_int_equal(task_is_overdue(&t, dl), 0);     /* on the deadline day: not yet */
@@ -1051,25 +1051,25 @@ static void test_overdue(void **state)
 	/* completed: by its completion day, whatever today is */
 	setup_task(&t, TS_COMPLETED, TA_FOLLOW_UP);
 	assert_int_equal(task_is_open(t.state), 0);
-	t.deadline = dl;
-	t.completed_on = dl;
+	t.dl.deadline = dl;
+	t.dl.completed_on = dl;
 	assert_int_equal(task_is_overdue(&t, dl + 30), 0);
-	t.completed_on = dl + 1;
+	t.dl.completed_on = dl + 1;
 	assert_int_equal(task_is_overdue(&t, dl + 1), 1);
 	assert_int_equal(task_is_overdue(&t, dl + 300), 1);
 	/* signed off late stays counted as late */
 	setup_task(&t, TS_SIGNED_OFF, TA_REOPEN);
-	t.deadline = dl;
-	t.completed_on = dl + 3;
+	t.dl.deadline = dl;
+	t.dl.completed_on = dl + 3;
 	assert_int_equal(task_is_overdue(&t, dl + 10), 1);
-	t.completed_on = dl - 3;
+	t.dl.completed_on = dl - 3;
 	assert_int_equal(task_is_overdue(&t, dl + 10), 0);
 	/* pending: no deadline, never overdue */
 	setup_task(&t, TS_PENDING, TA_ASSIGN);
 	assert_int_equal(task_is_open(t.state), 0);
 	assert_int_equal(task_is_overdue(&t, dl + 1000), 0);
 	/* through task_act: assigned on 2022-09-29, deadline 2022-10-25 */
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
 	struct task_input in;
 	full_input(&in);
 	act_ok(&t, TA_ASSIGN, &in, &disp, D("2022-09-29"));
@@ -1079,7 +1079,7 @@ static void test_overdue(void **state)
 	task_init(&t, TIER_IMMEDIATE, URG_NORMAL, ORIGIN_UNIT, D("2022-09-29"));
 	assert_int_equal(t.state, TS_COMPLETED);
 	assert_int_equal(t.outcome, OUT_RESOLVED);
-	assert_int_equal(t.completed_on, D("2022-09-29"));
+	assert_int_equal(t.dl.completed_on, D("2022-09-29"));
 	assert_int_equal(t.progress, 100);
 	assert_int_equal(t.solved, -1);
 	assert_int_equal(task_is_overdue(&t, D("2023-01-01")), 0);
@@ -1087,7 +1087,7 @@ static void test_overdue(void **state)
 
 /* ---- task_allowed -------------------------------------------------------------------------- */
 
-static unsigned may_mask(const struct task *t, const struct task_actor *ac)
+static unsigned may_mask(const struct task *t, const struct machine_actor *ac)
 {
 	unsigned m = 0;
 	for (int a = 0; a < TA__COUNT; a++) {
@@ -1110,16 +1110,16 @@ static void test_allowed_equals_may(void **state)
 						struct task t;
 						setup_task(&t, (enum task_state)s, (enum task_action)a);
 						switch (variant) {
-						case 1: t.max_extensions = 0; break;
+						case 1: t.dl.max_extensions = 0; break;
 						case 2: t.followed_up = 1; t.satisfaction = SAT_UNSATISFIED; t.solved = 1; break;
 						case 3: t.followed_up = 1; t.satisfaction = SAT_UNREACHABLE; t.unreachable_days = 2; break;
 						case 4: t.followed_up = 1; t.satisfaction = SAT_UNREACHABLE; t.unreachable_days = 3; break;
 						case 5: t.followed_up = 0; t.satisfaction = SAT_NONE; t.solved = -1; break;
 						case 6: t.followed_up = 1; t.satisfaction = SAT_BASIC; t.solved = 0; break;
-						case 7: t.extensions_used = 1; t.max_extensions = 1; break;
+						case 7: t.dl.extensions_used = 1; t.dl.max_extensions = 1; break;
 						default: break;
 						}
-						struct task_actor ac = role_actor((enum role)r, who == 1 ? HANDLER_ID : OTHER_ID);
+						struct machine_actor ac = role_actor((enum role)r, who == 1 ? HANDLER_ID : OTHER_ID);
 						if (who == 2)
 							ac.rights_handling = 0;
 						struct task before;
@@ -1136,9 +1136,9 @@ static void test_allowed_equals_may(void **state)
 
 	/* Spot checks written out. */
 	struct task t;
-	struct task_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
-	struct task_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
-	struct task_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
+	struct machine_actor disp = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor sup = role_actor(ROLE_SUPERVISOR, OTHER_ID);
+	struct machine_actor handler = role_actor(ROLE_HANDLER, HANDLER_ID);
 	setup_task(&t, TS_COMPLETED, TA_SIGN_OFF); /* satisfied, solved */
 	assert_int_equal(task_allowed(&t, &disp), (1u << TA_FOLLOW_UP) | (1u << TA_SIGN_OFF));
 	setup_task(&t, TS_COMPLETED, TA_REOPEN); /* unsatisfied, unsolved */
@@ -1146,15 +1146,15 @@ static void test_allowed_equals_may(void **state)
 	assert_int_equal(task_allowed(&t, &sup), (1u << TA_FOLLOW_UP) | (1u << TA_SIGN_OFF) | (1u << TA_REOPEN));
 	assert_int_equal(task_allowed(&t, &handler), 0);
 	setup_task(&t, TS_IN_PROGRESS, TA_PROGRESS);
-	t.max_extensions = 0;
+	t.dl.max_extensions = 0;
 	assert_int_equal(task_allowed(&t, &handler), (1u << TA_PROGRESS) | (1u << TA_COMPLETE));
-	t.max_extensions = 1;
+	t.dl.max_extensions = 1;
 	assert_int_equal(task_allowed(&t, &handler),
 			 (1u << TA_PROGRESS) | (1u << TA_REQUEST_EXTENSION) | (1u << TA_COMPLETE));
 	setup_task(&t, TS_EXTENSION_REQUESTED, TA_APPROVE_EXTENSION);
-	struct task_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
+	struct machine_actor leader = role_actor(ROLE_LEADER, LEADER_ID);
 	assert_int_equal(task_allowed(&t, &leader), (1u << TA_APPROVE_EXTENSION) | (1u << TA_DENY_EXTENSION));
-	struct task_actor pii = role_actor(ROLE_PII, OTHER_ID);
+	struct machine_actor pii = role_actor(ROLE_PII, OTHER_ID);
 	for (int s = 0; s < TS__COUNT; s++) {
 		setup_task(&t, (enum task_state)s, TA_FOLLOW_UP);
 		assert_int_equal(task_allowed(&t, &pii), 0);
@@ -1258,7 +1258,7 @@ static void test_defaults(void **state)
 	assert_int_equal(t.origin_unit_id, ORIGIN_UNIT);
 	assert_int_equal(t.urgency, URG_COMPLEX);
 	assert_int_equal(t.solved, -1);
-	assert_int_equal(t.assigned_on, 0);
+	assert_int_equal(t.dl.assigned_on, 0);
 	assert_int_equal(task_is_open(TS_PENDING), 0);
 	assert_int_equal(task_is_open(TS_COMPLETED), 0);
 	assert_int_equal(task_is_open(TS_SIGNED_OFF), 0);

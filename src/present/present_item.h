@@ -1,0 +1,36 @@
+/* present_item.h — what every machine kind's presenter shares (core/machine.h): the actions a
+ * viewer may take on an item now, and its derived overdue, written from the machine's table.
+ * present_task.c uses the writers for tasks.  A new kind needs no presenter code: a struct
+ * item_presenter (its field table, with the computed fields below, and its store kind) whose
+ * audience and prepare are present_item_audience / present_item_prepare. */
+#ifndef QD_PRESENT_ITEM_H
+#define QD_PRESENT_ITEM_H
+#include "base/buf.h"
+#include "core/machine.h"
+#include "present/present.h"
+#include "store/item.h"
+
+/* Append the JSON array of the names of the actions actor may take on item now (machine_allowed);
+ * [] for the anonymous public (actor NULL). */
+void present_item_actions(struct buf *out, const struct machine *m, const void *item,
+			  const struct machine_actor *actor);
+/* Append true/false: the item is overdue on today (machine_overdue). */
+void present_item_overdue(struct buf *out, const struct machine *m, const void *item, int32_t today);
+
+/* A presenter of a machine kind: the presenter first (the compute functions find the kind
+ * through it), then the kind whose row it writes. */
+struct item_presenter {
+	struct presenter p;
+	const struct store_kind *k;
+};
+
+/* Staff with the read right over the item's origin or handling unit (AUD_STAFF), else not shown. */
+unsigned present_item_audience(struct pctx *c);
+/* The item's struct and the viewer as the machine's actor, into the scratch. */
+void present_item_prepare(struct pctx *c);
+/* Computed fields (PF_C) of an item presenter: actions, overdue, state_zh. */
+void present_item_c_actions(struct pctx *c, struct buf *out);
+void present_item_c_overdue(struct pctx *c, struct buf *out);
+void present_item_c_state_zh(struct pctx *c, struct buf *out);
+
+#endif
