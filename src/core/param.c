@@ -1,6 +1,7 @@
 /* param.c — checking a JSON object against a parameter spec (core/param.h): the one checker of
  * route queries and bodies and of machine actions' bodies, and typed reads of a checked body. */
 #include "core/param.h"
+#include "core/field.h"
 #include "base/date.h"
 #include "base/utf8.h"
 #include <stdio.h>
@@ -10,7 +11,8 @@ int param_fail(struct qd_err *err, const char *prefix, const char *name, const c
 {
 	char field[64];
 	snprintf(field, sizeof field, "%s%s", prefix, name);
-	return qd_fail(err, QD_EINVAL, field, "%s：%s", "%s: %s", field, zh, field, en);
+	const char *label = field_zh(field);
+	return qd_fail(err, QD_EINVAL, field, "%s：%s", "%s: %s", label ? label : field, zh, field, en);
 }
 
 static int text_ok(const char *s, size_t len, int multiline)

@@ -1,0 +1,88 @@
+/* field.c — the table of field labels (core/field.h).  Sorted by name; looked up by bsearch. */
+#include "core/field.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct label {
+	const char *name, *zh;
+};
+
+/* Keep sorted by name (strcmp order): test_field checks it. */
+static const struct label labels[] = {
+	{"address", "详细地址"},
+	{"anonymous", "匿名"},
+	{"category_id", "问题类别"},
+	{"complete", "办结时限"},
+	{"count", "统计总数"},
+	{"date", "日期"},
+	{"days", "延期天数"},
+	{"description", "问题描述"},
+	{"display_name", "显示姓名"},
+	{"due_before", "截止日期"},
+	{"exception", "特殊情况"},
+	{"handler_id", "责任人"},
+	{"household", "走访农户"},
+	{"id_no", "身份证号"},
+	{"into", "合并到的问题"},
+	{"kind", "类型"},
+	{"label", "用途说明"},
+	{"leader_id", "包保领导"},
+	{"limit", "每页条数"},
+	{"max_extensions", "可延期次数"},
+	{"measures", "办理措施"},
+	{"name", "名称"},
+	{"no_disclose", "不予公开"},
+	{"note", "说明"},
+	{"offset", "跳过条数"},
+	{"outcome", "办结方式"},
+	{"overdue", "逾期"},
+	{"parent_id", "上级"},
+	{"password", "密码"},
+	{"peer_group", "排名分组"},
+	{"phone", "电话"},
+	{"problem_ids", "问题"},
+	{"progress", "进度"},
+	{"q", "搜索词"},
+	{"reason", "理由"},
+	{"reporter", "反映人"},
+	{"reporter.address", "反映人详细地址"},
+	{"reporter.id_no", "反映人身份证号"},
+	{"reporter.name", "反映人姓名"},
+	{"reporter.phone", "反映人电话"},
+	{"reporter_phone", "反映人电话"},
+	{"respond", "签收时限"},
+	{"role", "角色"},
+	{"satisfaction", "满意度"},
+	{"solved", "是否解决"},
+	{"source", "来源"},
+	{"state", "状态"},
+	{"tier", "分类"},
+	{"title", "标题"},
+	{"unit_id", "单位"},
+	{"urgency", "紧急程度"},
+	{"username", "用户名"},
+	{"visit_id", "走访记录"},
+	{"visited_on", "走访日期"},
+	{"year", "年份"},
+};
+
+static int cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct label *)e)->name);
+}
+
+const char *field_zh(const char *name)
+{
+	if (!name)
+		return NULL;
+	const struct label *l = bsearch(name, labels, sizeof labels / sizeof labels[0], sizeof labels[0], cmp);
+	return l ? l->zh : NULL;
+}
+
+const char *field_label_at(int i, const char **zh)
+{
+	if (i < 0 || (size_t)i >= sizeof labels / sizeof labels[0])
+		return NULL;
+	*zh = labels[i].zh;
+	return labels[i].name;
+}
