@@ -37,12 +37,15 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 	return st;
 }
 
-void db_done(sqlite3_stmt *st)
+int db_done(sqlite3_stmt *st)
 {
-	if (st) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
+	if (!st)
+		return 0;
+	int rc = sqlite3_reset(st);
+	if (rc != SQLITE_OK)
+		log_error("sql step failed: %s: %s", sqlite3_errmsg(sqlite3_db_handle(st)), sqlite3_sql(st));
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 void db_finalize_all(sqlite3 *db)

@@ -13,8 +13,11 @@
  * searched for an idle one with the same text, else a persistent one is prepared.  Finish with
  * db_done().  Returns NULL (and logs) only on a SQL error, i.e. a bug. */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
-/* Reset and clear bindings so the statement can be found again. */
-void db_done(sqlite3_stmt *st);
+/* Reset and clear bindings so the statement can be found again.  0, or -1 (logged with the
+ * statement's SQL) when its last step failed — a read loop `while (sqlite3_step(st) == SQLITE_ROW)`
+ * ends on an error as on the last row, so a caller that answers with what it read checks this
+ * and fails rather than answer a short result. */
+int db_done(sqlite3_stmt *st);
 /* Finalize every statement of db (before sqlite3_close). */
 void db_finalize_all(sqlite3 *db);
 /* Execute SQL without results; 0 or -1 with err (QD_EINTERNAL, message from SQLite). */

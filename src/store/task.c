@@ -312,7 +312,8 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 		db_bind_int(st, w.n + 1, f->limit + 1);
 		db_bind_int(st, w.n + 2, f->offset);
 		write_rows(st, f->limit, rw, out, more);
-		db_done(st);
+		if (db_done(st))
+			rc = -1; /* a failed step: no short page */
 	}
 	if (f->count && total) {
 		buf_reset(&sql);

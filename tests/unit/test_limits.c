@@ -130,6 +130,28 @@ static void test_page_beyond_sqlite_limit_is_an_error(void **state)
 	sqlite3_close(db);
 }
 
+/* A step that fails midway ends a read loop as the last row would: db_done says so, so the
+ * lists answer an error instead of a short page. */
+static void test_failed_step_is_reported(void **state)
+{
+	(void)state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	sqlite3_stmt *st = db_prepare(db, "SELECT abs(x) FROM (SELECT 1 AS x UNION ALL SELECT -9223372036854775807 - 1)");
+	assert_non_null(st);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		rows++;
+	assert_int_equal(rows, 1);
+	assert_int_equal(db_done(st), -1);
+	st = db_prepare(db, "SELECT 1");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	assert_int_equal(db_done(st), 0);
+	db_finalize_all(db);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	mem_init();
@@ -139,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_where_keeps_every_value),
 		cmocka_unit_test(test_scope_keeps_every_grant),
 		cmocka_unit_test(test_page_beyond_sqlite_limit_is_an_error),
+		cmocka_unit_test(test_failed_step_is_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
