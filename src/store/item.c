@@ -111,20 +111,23 @@ int store_kind_register(const struct store_kind *k, struct qd_err *err)
 }
 
 int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
-		      json_t *cols, unsigned right, int64_t *id, struct qd_err *err)
+		      json_t *cols, json_t *extra, unsigned right, int64_t *id, struct qd_err *err)
 {
+	json_t *more = extra;
 	const struct machine *m = k->m;
 	const char *pa = k->path_any ? json_string_value(json_object_get(cols, k->path_any)) : NULL;
 	const char *ph = k->path_handling ? json_string_value(json_object_get(cols, k->path_handling)) : NULL;
 	struct machine_actor ma = store_item_actor(a, pa ? pa : ph ? ph : "", ph ? ph : "");
 	if (!(ma.rights_any & right)) {
 		json_decref(cols);
+		json_decref(more);
 		return qd_fail(err, QD_EPERM, "unit_id", "您无权在该单位登记%s", "you may not create a %s there", m->zh,
 			       m->kind);
 	}
 	int64_t nid = store_next_id(tx, k->table);
 	if (nid < 1) {
 		json_decref(cols);
+		json_decref(more);
 		return qd_fail(err, QD_EINTERNAL, "id", "无法分配编号", "no id for a new %s", m->kind);
 	}
 	const struct machine_col *idc = NULL;
@@ -138,11 +141,15 @@ int store_item_create(struct store_tx *tx, const struct store_kind *k, const str
 	json_decref(cols);
 	json_object_set_new(row, "id", json_integer(nid));
 	json_object_set_new(row, "updated_at", json_integer(store_tx_now(tx)));
-	json_t *extra = json_pack("{ss}", "to", machine_state_name(m, machine_state(m, item)));
+	json_t *ev = json_pack("{ss}", "to", machine_state_name(m, machine_state(m, item)));
+	if (more) {
+		json_object_update(ev, more);
+		json_decref(more);
+	}
 	char kind[MACHINE_EVENT_KIND_MAX];
 	int kn = snprintf(kind, sizeof kind, "%s.create", m->kind);
 	assert(kn > 0 && (size_t)kn < sizeof kind);
-	if (store_emit_row(tx, a->user_id, kind, k->table, nid, row, extra, err))
+	if (store_emit_row(tx, a->user_id, kind, k->table, nid, row, ev, err))
 		return -1;
 	*id = nid;
 	return 0;

@@ -52,11 +52,12 @@ struct store_kind {
  * before any store is opened.  0, or -1 with err. */
 int store_kind_register(const struct store_kind *k, struct qd_err *err);
 /* Create an item of kind k: item (its initial state; id assigned here into *id and the item)
- * with every column of the descriptor, the columns in cols (stolen: scope paths, creator …) and
- * updated_at, as the event "<kind>.create".  The actor needs right over the item's paths (as
- * given in cols), else QD_EPERM naming "unit_id".  0 or -1. */
+ * with every column of the descriptor, the columns in cols (stolen: scope paths, creator, free
+ * text already sealed …) and updated_at, as the event "<kind>.create" with {"to": state} and the
+ * members of extra (stolen, may be NULL: e.g. the residents' sealed names).  The actor needs right
+ * over the item's paths (as given in cols), else QD_EPERM naming "unit_id".  0 or -1. */
 int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
-		      json_t *cols, unsigned right, int64_t *id, struct qd_err *err);
+		      json_t *cols, json_t *extra, unsigned right, int64_t *id, struct qd_err *err);
 
 /* The kind's struct from a row of its table (a JSON object or a list row): every column of the
  * descriptor; absent or unknown values take the column's default.  item has m->size bytes. */

@@ -101,7 +101,6 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 	struct task t;
 	int64_t now = store_tx_now(tx);
 	task_init(&t, tn->tier, tn->urgency, origin, store_tx_today(tx));
-	t.id = store_next_id(tx, "task");
 	char unit_path[128] = "";
 	if (tn->tier == TIER_IMMEDIATE) {
 		struct unit u;
@@ -111,21 +110,19 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 		snprintf(unit_path, sizeof unit_path, "%s", u.path);
 		t.handler_id = tn->handler_id ? tn->handler_id : a->user_id;
 	}
-	json_t *row = store_item_row(&task_machine, &t);
-	json_object_set_new(row, "updated_at", json_integer(now));
-	json_object_set_new(row, "title", tn->title_cut > 0 ? text_seal_cut(tx, tn->title, tn->title_cut)
-								: text_seal(tx, tn->title));
-	json_object_set_new(row, "measures", text_seal(tx, tn->measures));
-	json_object_set_new(row, "tier", json_string(tier_name(t.tier)));
-	json_object_set_new(row, "category_id", jid(category));
-	json_object_set_new(row, "origin_unit_id", json_integer(origin));
-	json_object_set_new(row, "origin_path", json_string(origin_path));
-	json_object_set_new(row, "unit_path", unit_path[0] ? json_string(unit_path) : json_null());
-	json_object_set_new(row, "created_by", json_integer(a->user_id));
-	json_object_set_new(row, "created_at", json_integer(now));
-	json_t *extra = json_pack("{ss}", "to", task_state_name(t.state));
+	/* What the machine's columns do not say: the text (sealed), where it comes from, who made it. */
+	json_t *cols = json_object();
+	json_object_set_new(cols, "title", tn->title_cut > 0 ? text_seal_cut(tx, tn->title, tn->title_cut)
+							     : text_seal(tx, tn->title));
+	json_object_set_new(cols, "measures", text_seal(tx, tn->measures));
+	json_object_set_new(cols, "category_id", jid(category));
+	json_object_set_new(cols, "origin_path", json_string(origin_path));
+	json_object_set_new(cols, "unit_path", unit_path[0] ? json_string(unit_path) : json_null());
+	json_object_set_new(cols, "created_by", json_integer(a->user_id));
+	json_object_set_new(cols, "created_at", json_integer(now));
+	json_t *extra = json_object();
 	text_put_names(tx, extra, store_problem_names(db, store_key(store_tx_store(tx)), tn->problem_ids, tn->nproblems));
-	if (store_emit_row(tx, a->user_id, "task.create", "task", t.id, row, extra, err))
+	if (store_item_create(tx, &task_kind, a, &t, cols, extra, need, &t.id, err))
 		return -1;
 	for (int i = 0; i < tn->nproblems; i++)
 		if (store_problem_link(tx, a->user_id, tn->problem_ids[i], t.id, err))

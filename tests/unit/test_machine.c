@@ -480,7 +480,7 @@ static int cmd_create(struct store_tx *tx, void *arg, struct qd_err *err)
 	as(tx, x->dispatcher, &a);
 	struct finding f = {.state = F_OPEN, .urgency = URG_NORMAL, .unit_id = x->village, .found_by = x->dispatcher};
 	int rc = store_item_create(tx, &finding_kind, &a, &f, json_pack("{ss}", "unit_path", x->village_path),
-				   RIGHT_READ, &x->id, err);
+				   NULL, RIGHT_READ, &x->id, err);
 	free((void *)a.grants);
 	return rc;
 }
