@@ -37,22 +37,34 @@ int date_weekday(int32_t days)
 	return w + 1;
 }
 
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+/* Digits read by hand, the day checked against its month: this runs for every date of every
+ * row a list writes, so no atoi and no round trip through date_to_ymd. */
 int date_parse(const char *s, int32_t *out)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	int32_t days = date_from_ymd(y, m, d);
-	int yy, mm, dd;
-	date_to_ymd(days, &yy, &mm, &dd);
-	if (yy != y || mm != m || dd != d)
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return -1; /* e.g. 2023-02-30 */
-	*out = days;
+	*out = date_from_ymd(y, m, d);
 	return 0;
 }
 
@@ -109,16 +121,18 @@ int64_t clock_now(const struct clock *c)
 
 char *clock_format_ms(int64_t ms, char *out)
 {
-	time_t t = (time_t)(ms / 1000) + 8LL * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	date_format(date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), out);
+	/* Arithmetic, not gmtime_r: the presenters write two timestamps per row, and glibc's
+	 * gmtime_r takes the time-zone lock every call. */
+	int64_t t = (ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) + 8LL * 3600;
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t sod = t - days * 86400;
+	date_format((int32_t)days, out);
 	out[10] = 'T';
-	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
+	put_digits(out + 11, (unsigned)(sod / 3600), 2);
 	out[13] = ':';
-	put_digits(out + 14, (unsigned)tm.tm_min, 2);
+	put_digits(out + 14, (unsigned)(sod / 60 % 60), 2);
 	out[16] = ':';
-	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	put_digits(out + 17, (unsigned)(sod % 60), 2);
 	memcpy(out + 19, "+08:00", 7);
 	return out;
 }

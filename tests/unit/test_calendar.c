@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct calendar *shipped_cal;
 static struct calendar *plain_cal;
@@ -561,10 +562,44 @@ static void test_new_unsorted_and_names(void **state)
 	calendar_free(c);
 }
 
+/* date_parse takes exactly the real dates of 1900–2199 written YYYY-MM-DD, and each parses to the
+ * day that date_format writes back; clock_format_ms agrees with gmtime_r (+8 h) to the second. */
+static void test_date_text(void **state)
+{
+	(void)state;
+	int32_t d;
+	for (int32_t day = date_from_ymd(1900, 1, 1); day <= date_from_ymd(2199, 12, 31); day++) {
+		char s[11];
+		date_format(day, s);
+		if (date_parse(s, &d) != 0 || d != day)
+			fail_msg("date_parse(%s) does not give back day %d", s, (int)day);
+	}
+	static const char *const bad[] = {"2023-02-29", "2023-02-30", "2024-02-30", "2023-04-31", "2023-13-01",
+					  "2023-00-10", "2023-01-00", "1899-12-31", "2200-01-01", "2023-1-01",
+					  "2023/01/01", "2023-01-011", "20230101", "", "2", "2023-01-0a", "２０２３-01-01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (date_parse(bad[i], &d) == 0)
+			fail_msg("date_parse accepts %s", bad[i]);
+	assert_int_equal(date_parse("2024-02-29", &d), 0);
+	assert_int_equal(date_parse("2000-02-29", &d), 0);
+	assert_int_not_equal(date_parse("1900-02-29", &d), 0);
+	assert_int_not_equal(date_parse(NULL, &d), 0);
+	for (int64_t ms = -86400000LL * 3; ms < 7000000000000LL; ms += 86399937LL * 7 + 1234) {
+		char s[32], want[80];
+		time_t t = (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000)) + 8 * 3600;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		assert_string_equal(clock_format_ms(ms, s), want);
+	}
+}
+
 int main(void)
 {
 	mem_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_date_text),
 		cmocka_unit_test(test_plain_weekdays_and_weekends),
 		cmocka_unit_test(test_plain_arithmetic),
 		cmocka_unit_test(test_guoqing_2022),
