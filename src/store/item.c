@@ -217,7 +217,7 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 		   const json_t *body, struct qd_err *err)
 {
 	const struct machine *m = k->m;
-	char path_any[128], path_handling[128];
+	char path_any[128] = "", path_handling[128] = "";
 	void *item = xmalloc(m->size);
 	json_t *row = json_object();
 	int rc = -1;
