@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tmpdb.h"
 
 #include "base/date.h"
 #include "base/err.h"
@@ -433,7 +434,7 @@ static void test_task_event_row_compatible(void **state)
 /* ---- through the store, the log, check and the presenter ----------------------------------------- */
 
 struct sfx {
-	char dir[64], path[128];
+	struct tmpdb db;
 	struct store *s;
 	int64_t county, town, village, dispatcher, handler, supervisor;
 	char village_path[128];
@@ -575,16 +576,6 @@ static const char *actions_of(json_t *o)
 	return s;
 }
 
-static void unlink_db(const char *path)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[256];
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-}
-
 static void test_store_log_check_presenter(void **state)
 {
 	(void)state;
@@ -594,10 +585,8 @@ static void test_store_log_check_presenter(void **state)
 		fail_msg("register: %s", err.en);
 	struct sfx x;
 	memset(&x, 0, sizeof x);
-	snprintf(x.dir, sizeof x.dir, "/tmp/qd-test-machine-XXXXXX");
-	assert_non_null(mkdtemp(x.dir));
-	snprintf(x.path, sizeof x.path, "%s/qd.db", x.dir);
-	struct store_opts o = {.path = x.path, .create = 1};
+	assert_int_equal(tmpdb_make(&x.db, "machine"), 0);
+	struct store_opts o = {.path = x.db.path, .create = 1};
 	if (store_open(&x.s, &o, &err))
 		fail_msg("store_open: %s", err.en);
 	if (store_run(x.s, clock_now_ms(), cmd_org, &x, &err) || store_run(x.s, clock_now_ms(), cmd_create, &x, &err))
@@ -681,21 +670,18 @@ static void test_store_log_check_presenter(void **state)
 
 	/* check replays the log into the kind's table and finds it equal; a tampered row is found */
 	struct check_report r;
-	assert_int_equal(store_check(x.path, NULL, &r, NULL, &err), 0);
+	assert_int_equal(store_check(x.db.path, NULL, &r, NULL, &err), 0);
 	assert_int_equal(r.replay_ok, 1);
 	assert_int_equal(r.mismatched_rows, 0);
 	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(x.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(x.db.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE finding SET deadline='2000-01-01'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(store_check(x.path, NULL, &r, NULL, &err), -1);
+	assert_int_equal(store_check(x.db.path, NULL, &r, NULL, &err), -1);
 	assert_int_equal(r.replay_ok, 0);
 	assert_string_equal(r.mismatch_table, "finding");
 
-	unlink_db(x.path);
-	char rp[200];
-	snprintf(rp, sizeof rp, "%s", x.dir);
-	rmdir(rp);
+	assert_int_equal(tmpdb_remove(&x.db), 0);
 }
 
 int main(void)

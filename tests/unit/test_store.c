@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tmpdb.h"
 
 #include "base/mem.h"
 #include "base/date.h"
@@ -36,8 +37,7 @@
 #define ADDRESS "湖北省监利市周老嘴镇新河口村三组18号"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct tmpdb db;
 	struct store *s;
 	int64_t county, town, village;
 	int64_t dispatcher, handler, leader, supervisor, grid;
@@ -47,16 +47,6 @@ struct fx {
 };
 
 /* ---- files --------------------------------------------------------------------------------- */
-
-static void unlink_db(const char *path)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[256];
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-}
 
 static int exists(const char *path)
 {
@@ -79,13 +69,11 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/qd-test-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (tmpdb_make(&f->db, "store")) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof f->path, "%s/qd.db", f->dir);
-	f->s = open_store(f->path, 1, 0);
+	f->s = open_store(f->db.path, 1, 0);
 	*state = f;
 	return 0;
 }
@@ -95,17 +83,15 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	if (f->s)
 		store_close(f->s);
-	unlink_db(f->path);
 	char p[256];
-	snprintf(p, sizeof p, "%s/backup.db", f->dir);
-	unlink_db(p);
-	snprintf(p, sizeof p, "%s/other.db", f->dir);
-	unlink_db(p);
-	if (rmdir(f->dir) != 0) {
-		fprintf(stderr, "# leftover files in %s\n", f->dir);
-		return -1;
-	}
+	snprintf(p, sizeof p, "%s/backup.db", f->db.dir);
+	tmpdb_unlink(p);
+	snprintf(p, sizeof p, "%s/other.db", f->db.dir);
+	tmpdb_unlink(p);
+	int rc = tmpdb_remove(&f->db);
 	free(f);
+	if (rc)
+		return -1;
 	return 0;
 }
 
@@ -317,22 +303,22 @@ static void check_ok(const char *path, int64_t events)
 static void test_check_fresh_and_populated(void **state)
 {
 	struct fx *f = *state;
-	assert_true(exists(f->path));
+	assert_true(exists(f->db.path));
 	char key[256];
-	snprintf(key, sizeof key, "%s.key", f->path);
+	snprintf(key, sizeof key, "%s.key", f->db.path);
 	struct stat sb;
 	assert_int_equal(stat(key, &sb), 0);
 	assert_int_equal(sb.st_mode & 077, 0); /* the key is private to its owner */
-	check_ok(f->path, 0);
+	check_ok(f->db.path, 0);
 	run(f, cmd_seed, NULL);
 	assert_int_equal(event_count(f), 2); /* calendar.seed, setting.set */
-	check_ok(f->path, 2);
+	check_ok(f->db.path, 2);
 	run(f, cmd_org, f);
 	run(f, cmd_problems, f);
 	run(f, cmd_tasks, f);
 	int64_t n = event_count(f);
 	assert_true(n > 20);
-	check_ok(f->path, n); /* while the store is open */
+	check_ok(f->db.path, n); /* while the store is open */
 	/* the projections say what the commands did */
 	sqlite3 *db = store_reader(f->s)->db;
 	assert_non_null(db);
@@ -349,12 +335,12 @@ static void test_check_fresh_and_populated(void **state)
 	assert_int_equal(q_int(db, "SELECT max(seq) FROM event"), n);
 	store_close(f->s);
 	f->s = NULL;
-	check_ok(f->path, n); /* and closed */
+	check_ok(f->db.path, n); /* and closed */
 	/* reopened, the chain continues */
-	f->s = open_store(f->path, 0, 0);
+	f->s = open_store(f->db.path, 0, 0);
 	run(f, cmd_seed, NULL);
 	assert_int_equal(event_count(f), n + 2);
-	check_ok(f->path, n + 2);
+	check_ok(f->db.path, n + 2);
 }
 
 /* A refused action changes nothing and appends nothing. */
@@ -418,7 +404,7 @@ static void test_refused_action_appends_nothing(void **state)
 	/* reopen needs an unsatisfied verdict */
 	refused(f, TA_REOPEN, f->supervisor, f->task_open, QD_ECONFLICT, "action");
 	assert_int_equal(event_count(f), n + 1);
-	check_ok(f->path, n + 1);
+	check_ok(f->db.path, n + 1);
 }
 
 /* ---- (b) tampering with an event ---------------------------------------------------------- */
@@ -452,13 +438,13 @@ static void test_tampered_event_payload(void **state)
 	assert_true(k > 1 && k < n);
 	store_close(f->s);
 	f->s = NULL;
-	check_ok(f->path, n);
+	check_ok(f->db.path, n);
 	char sql[256];
 	/* the title is sealed in the record: changing its ciphertext breaks the chain */
 	snprintf(sql, sizeof sql, "UPDATE event SET payload=replace(payload, '\"sealed\":\"', '\"sealed\":\"A') WHERE seq=%lld",
 		 (long long)k);
-	tamper(f->path, sql);
-	expect_chain_break(f->path, k, k - 1);
+	tamper(f->db.path, sql);
+	expect_chain_break(f->db.path, k, k - 1);
 }
 
 static void test_tampered_event_columns(void **state)
@@ -472,15 +458,15 @@ static void test_tampered_event_columns(void **state)
 	char sql[256];
 	/* the actor is part of the hash: blaming someone else breaks the chain */
 	snprintf(sql, sizeof sql, "UPDATE event SET actor=actor+1 WHERE seq=%lld", (long long)k);
-	tamper(f->path, sql);
-	expect_chain_break(f->path, k, k - 1);
+	tamper(f->db.path, sql);
+	expect_chain_break(f->db.path, k, k - 1);
 	snprintf(sql, sizeof sql, "UPDATE event SET actor=actor-1 WHERE seq=%lld", (long long)k);
-	tamper(f->path, sql);
-	check_ok(f->path, n); /* restored */
+	tamper(f->db.path, sql);
+	check_ok(f->db.path, n); /* restored */
 	/* a deleted event leaves a gap: the next one is where it breaks */
 	snprintf(sql, sizeof sql, "DELETE FROM event WHERE seq=%lld", (long long)k);
-	tamper(f->path, sql);
-	expect_chain_break(f->path, k + 1, k - 1);
+	tamper(f->db.path, sql);
+	expect_chain_break(f->db.path, k + 1, k - 1);
 }
 
 static void test_tampered_last_event_hash(void **state)
@@ -492,8 +478,8 @@ static void test_tampered_last_event_hash(void **state)
 	f->s = NULL;
 	char sql[256];
 	snprintf(sql, sizeof sql, "UPDATE event SET hash=zeroblob(32) WHERE seq=%lld", (long long)n);
-	tamper(f->path, sql);
-	expect_chain_break(f->path, n, n - 1);
+	tamper(f->db.path, sql);
+	expect_chain_break(f->db.path, n, n - 1);
 }
 
 /* ---- (c) tampering with a projection ------------------------------------------------------- */
@@ -507,11 +493,11 @@ static void test_tampered_projection(void **state)
 	f->s = NULL;
 	char sql[256];
 	snprintf(sql, sizeof sql, "UPDATE task SET state='signed_off' WHERE id=%lld", (long long)f->task_open);
-	tamper(f->path, sql);
+	tamper(f->db.path, sql);
 	struct check_report r;
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_check(f->path, NULL, &r, NULL, &err), -1);
+	assert_int_equal(store_check(f->db.path, NULL, &r, NULL, &err), -1);
 	assert_int_equal(r.integrity_ok, 1);
 	assert_int_equal(r.fts_ok, 1);
 	assert_int_equal(r.chain_ok, 1);
@@ -522,11 +508,11 @@ static void test_tampered_projection(void **state)
 	assert_true(r.mismatched_rows >= 1);
 	/* also in another table: a problem's personal data row removed */
 	snprintf(sql, sizeof sql, "UPDATE task SET state='in_progress' WHERE id=%lld", (long long)f->task_open);
-	tamper(f->path, sql);
-	check_ok(f->path, n);
-	tamper(f->path, "DELETE FROM problem_pii");
+	tamper(f->db.path, sql);
+	check_ok(f->db.path, n);
+	tamper(f->db.path, "DELETE FROM problem_pii");
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_check(f->path, NULL, &r, NULL, &err), -1);
+	assert_int_equal(store_check(f->db.path, NULL, &r, NULL, &err), -1);
 	assert_int_equal(r.chain_ok, 1);
 	assert_int_equal(r.replay_ok, 0);
 	assert_string_equal(r.mismatch_table, "problem_pii");
@@ -646,7 +632,7 @@ static void test_failing_command_in_batch(void **state)
 	assert_string_equal(err.field, "name");
 	store_writer_stop(f->s);
 	assert_int_equal(event_count(f), before + 5);
-	check_ok(f->path, before + 5);
+	check_ok(f->db.path, before + 5);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
 }
@@ -702,7 +688,7 @@ static void test_seal_round_trip(void **state)
 
 	/* another database has another key */
 	char other[256];
-	snprintf(other, sizeof other, "%s/other.db", f->dir);
+	snprintf(other, sizeof other, "%s/other.db", f->db.dir);
 	struct store *s2 = open_store(other, 1, 0);
 	char *sealed = store_seal(f->s, PHONE);
 	assert_null(store_open_sealed(s2, sealed));
@@ -791,15 +777,15 @@ static void test_pii_never_plaintext(void **state)
 		 (long long)f->dispatcher, (long long)f->problem[0]);
 	assert_int_equal(q_int(db, sql), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(payload, '" PHONE "') > 0"), 0);
-	check_ok(f->path, n + 1);
+	check_ok(f->db.path, n + 1);
 
 	/* not anywhere in the files */
 	store_close(f->s);
 	f->s = NULL;
 	char side[256];
-	assert_false(file_contains(f->path, PHONE));
-	assert_false(file_contains(f->path, ID_NO));
-	snprintf(side, sizeof side, "%s-wal", f->path);
+	assert_false(file_contains(f->db.path, PHONE));
+	assert_false(file_contains(f->db.path, ID_NO));
+	snprintf(side, sizeof side, "%s-wal", f->db.path);
 	assert_false(file_contains(side, PHONE));
 }
 
@@ -810,7 +796,7 @@ static void test_queue_full(void **state)
 	struct fx *f = *state;
 	run(f, cmd_seed, NULL); /* inline: no writer yet */
 	store_close(f->s);
-	f->s = open_store(f->path, 0, 1); /* queue_max = 1, writer not started */
+	f->s = open_store(f->db.path, 0, 1); /* queue_max = 1, writer not started */
 	int64_t before = event_count(f);
 	struct done_wait w;
 	memset(&w, 0, sizeof w);
@@ -839,7 +825,7 @@ static void test_queue_full(void **state)
 	/* with room again, the second goes through */
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_category, &a2, &err), 0);
-	check_ok(f->path, before + 2);
+	check_ok(f->db.path, before + 2);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
 }
@@ -853,12 +839,12 @@ static void test_backup(void **state)
 	assert_int_equal(store_writer_start(f->s), 0); /* a live server */
 	int64_t n = event_count(f);
 	char to[256];
-	snprintf(to, sizeof to, "%s/backup.db", f->dir);
+	snprintf(to, sizeof to, "%s/backup.db", f->db.dir);
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_backup(f->path, to, &err), 0);
+	assert_int_equal(store_backup(f->db.path, to, &err), 0);
 	char key[300]; /* the key is kept apart from the copy: check the copy with the original's */
-	snprintf(key, sizeof key, "%s.key", f->path);
+	snprintf(key, sizeof key, "%s.key", f->db.path);
 	check_ok_key(to, key, n);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(to, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -867,10 +853,10 @@ static void test_backup(void **state)
 	sqlite3_close(db);
 	/* never over an existing file */
 	memset(&err, 0, sizeof err);
-	assert_int_equal(store_backup(f->path, to, &err), -1);
+	assert_int_equal(store_backup(f->db.path, to, &err), -1);
 	assert_int_equal(err.code, QD_ECONFLICT);
 	char missing[256];
-	snprintf(missing, sizeof missing, "%s/missing.db", f->dir);
+	snprintf(missing, sizeof missing, "%s/missing.db", f->db.dir);
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_backup(missing, to, &err), -1);
 	assert_int_equal(err.code, QD_ENOTFOUND);
@@ -881,7 +867,7 @@ static void test_backup(void **state)
 	assert_false(exists(missing));
 	/* the original goes on; the copy stays as it was */
 	run(f, cmd_seed, NULL);
-	check_ok(f->path, n + 2);
+	check_ok(f->db.path, n + 2);
 	check_ok_key(to, key, n);
 	store_writer_stop(f->s);
 }
@@ -890,7 +876,7 @@ static void test_open_missing(void **state)
 {
 	struct fx *f = *state;
 	char missing[256];
-	snprintf(missing, sizeof missing, "%s/missing.db", f->dir);
+	snprintf(missing, sizeof missing, "%s/missing.db", f->db.dir);
 	struct store_opts o = {.path = missing, .create = 0};
 	struct store *s = NULL;
 	struct qd_err err;
@@ -903,15 +889,15 @@ static void test_open_missing(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	char key[256], moved[256];
-	snprintf(key, sizeof key, "%s.key", f->path);
-	snprintf(moved, sizeof moved, "%s/other.db.key", f->dir);
+	snprintf(key, sizeof key, "%s.key", f->db.path);
+	snprintf(moved, sizeof moved, "%s/other.db.key", f->db.dir);
 	assert_int_equal(rename(key, moved), 0);
-	o.path = f->path;
+	o.path = f->db.path;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_open(&s, &o, &err), -1);
 	assert_string_equal(err.field, "key");
 	assert_int_equal(rename(moved, key), 0);
-	f->s = open_store(f->path, 0, 0);
+	f->s = open_store(f->db.path, 0, 0);
 }
 
 int main(void)

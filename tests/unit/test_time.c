@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tmpdb.h"
 
 #include "base/mem.h"
 #include "base/date.h"
@@ -33,8 +34,7 @@
 #define HOUR_MS 3600000LL
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct tmpdb db;
 	struct store *s;
 	int64_t county, town, village, dispatcher, handler, leader, grid, category;
 	int64_t problem, task, urgent_problem, urgent_task;
@@ -46,28 +46,16 @@ static int64_t china(int y, int m, int d, int hh, int mm)
 	return date_china_midnight_ms(date_from_ymd(y, m, d)) + hh * HOUR_MS + mm * 60000LL;
 }
 
-static void unlink_db(const char *path)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[256];
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/qd-test-time-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (tmpdb_make(&f->db, "time")) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof f->path, "%s/qd.db", f->dir);
-	struct store_opts o = {.path = f->path, .create = 1, .now = china(2022, 7, 1, 9, 0)};
+	struct store_opts o = {.path = f->db.path, .create = 1, .now = china(2022, 7, 1, 9, 0)};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
 	if (store_open(&f->s, &o, &err) != 0)
@@ -81,12 +69,10 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	if (f->s)
 		store_close(f->s);
-	unlink_db(f->path);
-	if (rmdir(f->dir) != 0) {
-		fprintf(stderr, "# leftover files in %s\n", f->dir);
-		return -1;
-	}
+	int rc = tmpdb_remove(&f->db);
 	free(f);
+	if (rc)
+		return -1;
 	return 0;
 }
 

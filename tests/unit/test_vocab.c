@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tmpdb.h"
 
 #include "base/mem.h"
 #include "core/calendar.h"
@@ -253,10 +254,9 @@ static void run_expect(struct store *s, store_cmd_fn fn, struct names_arg *a, in
 static void test_store_takes_core_names(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/qd-test-vocab-XXXXXX", path[128];
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/qd.db", dir);
-	struct store_opts o = {.path = path, .create = 1};
+	struct tmpdb db;
+	assert_int_equal(tmpdb_make(&db, "vocab"), 0);
+	struct store_opts o = {.path = db.path, .create = 1};
 	struct store *s = NULL;
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
@@ -284,13 +284,7 @@ static void test_store_takes_core_names(void **state)
 	a.day_kind = CAL_KIND__COUNT;
 	run_expect(s, cmd_day, &a, 0, "kind");
 	store_close(s);
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[160];
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(tmpdb_remove(&db), 0);
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "tmpdb.h"
 
 #include "base/date.h"
 #include "base/err.h"
@@ -25,7 +26,7 @@
 #include <unistd.h>
 
 struct fx {
-	char dir[64], path[128];
+	struct tmpdb db;
 	struct store *s;
 	int64_t county, town_a, town_b, village_a, village_b;
 	int64_t county_admin, admin_a, grid_a, disp_a, disp_b, resident;
@@ -111,11 +112,9 @@ static int setup(void **state)
 {
 	log_set_level(LOG_WARN); /* no "schema migrated" line per test */
 	struct fx *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qd-test-write-XXXXXX");
-	if (!f || !mkdtemp(f->dir))
+	if (!f || tmpdb_make(&f->db, "write"))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/qd.db", f->dir);
-	struct store_opts o = {.path = f->path, .create = 1, .now = clock_now_ms()};
+	struct store_opts o = {.path = f->db.path, .create = 1, .now = clock_now_ms()};
 	struct qd_err err;
 	if (store_open(&f->s, &o, &err))
 		return -1;
@@ -146,15 +145,9 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	store_close(f->s);
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key", "-journal"};
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		char p[256];
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	int rc = tmpdb_remove(&f->db);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void test_county_settings(void **state)
