@@ -272,8 +272,10 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 					  "AND g.role<>'resident') FROM event e "
 					  "LEFT JOIN user u ON u.id=e.actor WHERE e.entity=? AND e.entity_id=? "
 					  "ORDER BY e.seq");
-	if (!st)
-		return arr;
+	if (!st) {
+		json_decref(arr);
+		return NULL;
+	}
 	db_bind_text(st, 1, k->table);
 	db_bind_int(st, 2, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -310,7 +312,10 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 		json_array_append(arr, p);
 		json_decref(p);
 	}
-	db_done(st);
 	json_decref(names);
+	if (db_done(st)) {
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }

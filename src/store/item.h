@@ -76,7 +76,8 @@ int store_item_read(struct store_rd *rd, const struct store_kind *k, int64_t id,
 int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct actor *a, int64_t id, int action,
 		   const json_t *body, struct qd_err *err);
 /* The item's events, oldest first, without their rows; free text in its masked form, each with
- * seq, at, actor_id, actor_name (masked for a resident) and kind.  A new array. */
+ * seq, at, actor_id, actor_name (masked for a resident) and kind.  A new array, or NULL when the
+ * query fails (logged). */
 json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int64_t id);
 /* The machine actor of a (store) actor on an item with these paths. */
 struct machine_actor store_item_actor(const struct actor *a, const char *path_any, const char *path_handling);

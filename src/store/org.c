@@ -230,17 +230,22 @@ int store_org_seed(struct store_tx *tx, struct qd_err *err)
 	return store_limits_set(tx, 0, l, err);
 }
 
+/* The rows of sql (one optional integer parameter a) as a new array, or NULL when the query
+ * fails (logged): never a short list. */
 static json_t *list(sqlite3 *db, const char *sql, int64_t a)
 {
-	json_t *arr = json_array();
 	sqlite3_stmt *st = db_prepare(db, sql);
 	if (!st)
-		return arr;
+		return NULL;
+	json_t *arr = json_array();
 	if (sqlite3_bind_parameter_count(st) >= 1)
 		db_bind_int(st, 1, a);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, db_row_json(st));
-	db_done(st);
+	if (db_done(st)) {
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }
 
@@ -268,12 +273,17 @@ json_t *store_user_list(struct store_rd *rd)
 	json_t *users = list(db, USER_COLS " ORDER BY u.id", 0);
 	size_t i;
 	json_t *u;
-	json_array_foreach(users, i, u)
-		json_object_set_new(u, "grants",
-				    list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
-					     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active "
-					     "ORDER BY g.id",
-					 json_integer_value(json_object_get(u, "id"))));
+	json_array_foreach(users, i, u) {
+		json_t *g = list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
+				     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active "
+				     "ORDER BY g.id",
+				 json_integer_value(json_object_get(u, "id")));
+		if (!g) {
+			json_decref(users);
+			return NULL;
+		}
+		json_object_set_new(u, "grants", g);
+	}
 	return users;
 }
 
@@ -283,11 +293,16 @@ json_t *store_user_get(struct store_rd *rd, int64_t id)
 	json_t *a = list(db, USER_COLS " WHERE u.id=?", id);
 	json_t *u = json_incref(json_array_get(a, 0));
 	json_decref(a);
-	if (u)
-		json_object_set_new(u, "grants",
-				    list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
-					     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
-					 id));
+	if (u) {
+		json_t *g = list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
+				     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
+				 id);
+		if (!g) { /* never a user shown without the grants they hold */
+			json_decref(u);
+			return NULL;
+		}
+		json_object_set_new(u, "grants", g);
+	}
 	return u;
 }
 
@@ -362,8 +377,10 @@ json_t *store_calendar_list(struct store_rd *rd, int year)
 	json_t *arr = json_array();
 	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE date BETWEEN ? AND ? "
 					  "AND kind<>" SQL_CAL_ORDINARY " ORDER BY date");
-	if (!st)
-		return arr;
+	if (!st) {
+		json_decref(arr);
+		return NULL;
+	}
 	db_bind_text(st, 1, lo);
 	db_bind_text(st, 2, hi);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -372,7 +389,10 @@ json_t *store_calendar_list(struct store_rd *rd, int year)
 						     cal_kind_name((enum cal_kind)k), "name",
 						     sqlite3_column_text(st, 2)));
 	}
-	db_done(st);
+	if (db_done(st)) {
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }
 

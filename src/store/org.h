@@ -41,7 +41,8 @@ int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_li
 const struct calendar *store_tx_calendar(struct store_tx *tx);
 void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
 
-/* Readers. */
+/* Readers.  The list functions return a new array, or NULL when the query fails (logged) —
+ * never a short list; the caller answers an error. */
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err);
 json_t *store_unit_list(struct store_rd *rd);
 json_t *store_category_list(struct store_rd *rd);

@@ -34,7 +34,7 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
 json_t *store_problem_get(struct store_rd *rd, int64_t id);
 /* Page of problems (newest first) matching f; *more = 1 when more follow; *total when f->count. */
 json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);
-/* Problems gathered by a task. */
+/* Problems gathered by a task (a new array), or NULL when the query fails (logged). */
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id);
 
 #endif

@@ -55,7 +55,7 @@ struct row_writer {
 int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *w,
 		    struct buf *out, int *more, int64_t *total);
 /* The task's events (history), oldest first; notes and reasons in their masked form
- * (store_item_history). */
+ * (store_item_history); NULL when the query fails. */
 json_t *store_task_history(struct store_rd *rd, int64_t id);
 
 #endif

@@ -19,6 +19,10 @@ void api_created(struct req *r, const char *kind, int64_t id)
 /* {"items": [...]} of rows presented by p (rows taken). */
 static void items(struct req *r, const struct presenter *p, json_t *rows)
 {
+	if (!rows) {
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	struct viewer v = req_viewer(r);
 	json_t *a = present_json_list(p, &v, rows);
 	json_decref(rows);
@@ -147,6 +151,10 @@ void api_calendar(struct req *r)
 	}
 	struct viewer v = req_viewer(r);
 	json_t *rows = store_calendar_list(rd, year);
+	if (!rows) {
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	json_t *days = present_json_list(&present_calendar_day, &v, rows);
 	json_decref(rows);
 	req_json(r, 200, json_pack("{si so}", "year", year, "days", days));

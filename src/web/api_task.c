@@ -37,6 +37,20 @@ static void input_from(struct task_input *in, json_t *b)
 
 /* --- create ----------------------------------------------------------------------------------- */
 
+/* Add the task's problems to t; 1, or 0 after answering 500 (t freed) when they cannot be read
+ * — a task is never shown without its problems. */
+static int with_problems(struct req *r, struct store_rd *rd, json_t *t, int64_t id)
+{
+	json_t *ps = t ? store_task_problems(rd, id) : NULL;
+	if (!ps) {
+		json_decref(t);
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return 0;
+	}
+	json_object_set_new(t, "problems", ps);
+	return 1;
+}
+
 static void get_finish(struct req *r)
 {
 	struct store_write *w = r->warg;
@@ -45,8 +59,8 @@ static void get_finish(struct req *r)
 		return;
 	int64_t id = w->kind == SW_TASK_ACT ? w->u.act.id : w->id;
 	json_t *t = store_task_get(rd, id);
-	json_object_set_new(t, "problems", store_task_problems(rd, id));
-	req_present(r, w->kind == SW_TASK_ACT ? 200 : 201, &present_task, t);
+	if (with_problems(r, rd, t, id))
+		req_present(r, w->kind == SW_TASK_ACT ? 200 : 201, &present_task, t);
 }
 
 void api_task_create(struct req *r)
@@ -125,8 +139,8 @@ void api_task_get(struct req *r)
 	json_t *t = path_task(r, &rd);
 	if (!t)
 		return;
-	json_object_set_new(t, "problems", store_task_problems(rd, r->path_id));
-	req_present(r, 200, &present_task, t);
+	if (with_problems(r, rd, t, r->path_id))
+		req_present(r, 200, &present_task, t);
 }
 
 void api_task_history(struct req *r)
@@ -144,6 +158,10 @@ void api_task_history(struct req *r)
 	unsigned aud = present_audience(&present_task, &v, &tr, 0);
 	json_decref(t);
 	json_t *h = store_task_history(rd, r->path_id);
+	if (!h) {
+		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		return;
+	}
 	struct buf out;
 	buf_init(&out);
 	buf_puts(&out, "{\"task_id\":");
