@@ -126,6 +126,28 @@ unsigned present_audience(const struct presenter *p, const struct viewer *v, con
 	return p->audience(&c);
 }
 
+void present_member(struct pctx *c, struct buf *out, const char *name)
+{
+	buf_puts(out, c->members++ ? ",\"" : "\"");
+	buf_puts(out, name); /* field names are identifiers from the tables and specs */
+	buf_puts(out, "\":");
+}
+
+void present_value(struct pctx *c, int i, enum pkind kind, struct buf *out)
+{
+	switch (kind) {
+	case PF_TEXT: write_text(c->row, i, c->aud, out); break;
+	case PF_BOOL:
+	case PF_INTEGER:
+	case PF_IDENT:
+	case PF_STRING:
+	case PF_DAY:
+	case PF_TIMESTAMP:
+	case PF_TRISTATE: write_typed(c->row, i, kind, out); break;
+	default: write_value(c->row, i, out); break;
+	}
+}
+
 int present_write(const struct presenter *p, const struct viewer *v, const struct row *row, unsigned parent,
 		  struct buf *out)
 {
@@ -136,30 +158,21 @@ int present_write(const struct presenter *p, const struct viewer *v, const struc
 	if (p->prepare)
 		p->prepare(&c);
 	buf_putc(out, '{');
-	int first = 1;
 	for (const struct pfield *f = p->fields; f->name; f++) {
 		if (!(f->audience & c.aud))
 			continue;
+		if (f->kind == PF_SPREAD) {
+			f->compute(&c, out);
+			continue;
+		}
 		int i = -1;
 		if (f->kind != PF_COMPUTED) {
 			i = row->ops->find(row->impl, f->column ? f->column : f->name);
 			if (i < 0)
 				continue; /* this row does not carry the column: the field is left out */
 		}
-		buf_puts(out, first ? "\"" : ",\"");
-		buf_puts(out, f->name); /* field names are identifiers from the table */
-		buf_puts(out, "\":");
-		first = 0;
+		present_member(&c, out, f->name);
 		switch (f->kind) {
-		case PF_VALUE: write_value(row, i, out); break;
-		case PF_TEXT: write_text(row, i, c.aud, out); break;
-		case PF_BOOL:
-		case PF_INTEGER:
-		case PF_IDENT:
-		case PF_STRING:
-		case PF_DAY:
-		case PF_TIMESTAMP:
-		case PF_TRISTATE: write_typed(row, i, f->kind, out); break;
 		case PF_COMPUTED: f->compute(&c, out); break;
 		case PF_NESTED: {
 			json_t *arr = row->ops->type(row->impl, i) == ROW_JSON ? row->ops->json(row->impl, i) : NULL;
@@ -169,6 +182,7 @@ int present_write(const struct presenter *p, const struct viewer *v, const struc
 				buf_puts(out, "[]");
 			break;
 		}
+		default: present_value(&c, i, f->kind, out); break;
 		}
 	}
 	buf_putc(out, '}');

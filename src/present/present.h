@@ -54,6 +54,8 @@ enum pkind {
 	PF_DAY,       /* a date "YYYY-MM-DD", from its text or a day number; 0, "" and NULL → null */
 	PF_TIMESTAMP, /* milliseconds since the epoch as RFC 3339 +08:00 (seconds); 0 and NULL → null */
 	PF_TRISTATE,  /* -1 (not asked) or NULL → null, 0 → false, any other integer → true */
+	PF_SPREAD,    /* zero or more members, written by compute() through present_member (e.g. the
+	               * body fields of a history event, by its action's spec: present_item.h) */
 };
 
 struct presenter;
@@ -82,6 +84,7 @@ struct pfield {
 #define PF_TRIBOOL(name, aud) PF_K(name, NULL, aud, PF_TRISTATE)
 #define PF_C(name, aud, fn) {name, NULL, aud, PF_COMPUTED, fn, NULL}
 #define PF_N(name, aud, presenter) {name, NULL, aud, PF_NESTED, NULL, presenter}
+#define PF_SPREAD_OF(aud, fn) {"*", NULL, aud, PF_SPREAD, fn, NULL}
 #define PF_END {NULL, NULL, 0, PF_VALUE, NULL, NULL}
 
 struct presenter {
@@ -103,8 +106,16 @@ struct pctx {
 	const struct row *row;
 	unsigned parent; /* audience of the enclosing entity (nested rows), else 0 */
 	unsigned aud;    /* this row's audience */
+	int members;     /* members written so far (present_member) */
 	_Alignas(16) unsigned char scratch[PRESENT_SCRATCH];
 };
+
+/* Inside present_write: start the member name of the object being written (the comma, the
+ * quoted name, the colon); the caller appends its value.  name is an identifier (not escaped). */
+void present_member(struct pctx *c, struct buf *out, const char *name);
+/* Inside present_write: append column i of c->row as a value of kind (one of the kinds that read
+ * a column: PF_VALUE, PF_TEXT and the typed kinds) for c's audience. */
+void present_value(struct pctx *c, int i, enum pkind kind, struct buf *out);
 
 /* Write row as a JSON object to out; returns 1, or 0 (writing nothing) when the viewer may not
  * see the row. */
@@ -133,7 +144,7 @@ extern const struct presenter present_problem;
 extern const struct presenter present_problem_pii;
 extern const struct presenter present_task;
 extern const struct presenter present_task_pii;
-extern const struct presenter present_event;
+extern const struct presenter *const present_event; /* a task's history events (present_item.h) */
 extern const struct presenter present_visit;
 extern const struct presenter present_visit_pii;
 extern const struct presenter present_unit;

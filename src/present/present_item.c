@@ -76,3 +76,39 @@ void present_item_c_state_zh(struct pctx *c, struct buf *out)
 	const struct machine *m = kind_of(c)->m;
 	buf_json_str(out, machine_state_zh(m, machine_state(m, s->item)));
 }
+
+unsigned present_item_event_audience(struct pctx *c)
+{
+	return c->parent & (AUD_PUBLIC | AUD_OWNER | AUD_STAFF);
+}
+
+/* How a body field of a spec goes out. */
+static enum pkind kind_of_param(enum ptype t)
+{
+	switch (t) {
+	case P_STR:
+	case P_TEXT: return PF_TEXT;
+	case P_INT: return PF_INTEGER;
+	case P_ID: return PF_IDENT;
+	case P_BOOL: return PF_BOOL;
+	case P_ENUM: return PF_STRING;
+	case P_DATE: return PF_DAY;
+	default: return PF_VALUE; /* P_IDS, P_OBJ: as recorded */
+	}
+}
+
+void present_item_event_body(struct pctx *c, struct buf *out)
+{
+	const struct machine *m = ((const struct item_event_presenter *)c->p)->m;
+	const char *name = row_text(c->row, "action");
+	int a = name ? machine_action_parse(m, name) : -1;
+	if (a < 0)
+		return;
+	for (const struct param *p = machine_action_body(m, a); p && p->name; p++) {
+		int i = c->row->ops->find(c->row->impl, p->name);
+		if (i < 0)
+			continue;
+		present_member(c, out, p->name);
+		present_value(c, i, kind_of_param(p->type), out);
+	}
+}

@@ -33,4 +33,21 @@ void present_item_c_actions(struct pctx *c, struct buf *out);
 void present_item_c_overdue(struct pctx *c, struct buf *out);
 void present_item_c_state_zh(struct pctx *c, struct buf *out);
 
+/* The presenter of a kind's history events (store_item_history rows): the presenter first, then
+ * the machine whose actions the events record.  Its table holds the event's own fields and one
+ * PF_SPREAD_OF(…, present_item_event_body); its audience is present_item_event_audience. */
+struct item_event_presenter {
+	struct presenter p;
+	const struct machine *m;
+};
+
+/* An event is seen with the audience of the item it belongs to (the parent given to
+ * present_write_list by the history route). */
+unsigned present_item_event_audience(struct pctx *c);
+/* PF_SPREAD: the event's body fields, by the spec of its action (machine_action_body): free text
+ * (P_STR, P_TEXT) in the audience's form, booleans, integers, ids, enums and dates typed; fields
+ * the event does not carry are left out; nothing for an event that is no action (create, an
+ * audit). */
+void present_item_event_body(struct pctx *c, struct buf *out);
+
 #endif

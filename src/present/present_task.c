@@ -117,11 +117,6 @@ const struct presenter present_task = {"task", task_fields, task_audience, task_
 
 /* --- history: the task's events, seen with the task's audience ------------------------------- */
 
-static unsigned event_audience(struct pctx *c)
-{
-	return c->parent & (AUD_PUBLIC | AUD_OWNER | AUD_STAFF);
-}
-
 static const struct pfield event_fields[] = {
 	PF_INT("seq", AUD_ALL),
 	PF_TIME("at", AUD_ALL),
@@ -131,16 +126,13 @@ static const struct pfield event_fields[] = {
 	PF_STR("to", AUD_ALL),
 	PF_ID("actor_id", AUD_ALL),
 	PF_STR("actor_name", AUD_ALL),
-	PF_T("note", AUD_ALL),
-	PF_T("reason", AUD_ALL),
-	PF_STR("satisfaction", AUD_ALL),
-	PF_B("solved", AUD_ALL),
-	PF_INT("days", AUD_ALL),
-	PF_B("exception", AUD_ALL),
+	PF_SPREAD_OF(AUD_ALL, present_item_event_body), /* the action's body, by the machine's spec */
 	PF_END,
 };
 
-const struct presenter present_event = {"event", event_fields, event_audience, NULL};
+static const struct item_event_presenter task_event = {{"event", event_fields, present_item_event_audience, NULL},
+						       &task_machine};
+const struct presenter *const present_event = &task_event.p;
 
 /* --- the originals, for the personal-data right ------------------------------------------------ */
 

@@ -167,7 +167,7 @@ void api_task_history(struct req *r)
 	buf_puts(&out, "{\"task_id\":");
 	buf_int(&out, (long long)r->path_id);
 	buf_puts(&out, ",\"events\":");
-	present_write_list(&present_event, &v, h, aud, &out);
+	present_write_list(present_event, &v, h, aud, &out);
 	buf_putc(&out, '}');
 	json_decref(h);
 	req_raw_json(r, 200, buf_take(&out));

@@ -163,6 +163,20 @@ static const struct pfield finding_fields[] = {
 static const struct item_presenter present_finding = {
 	{"finding", finding_fields, present_item_audience, present_item_prepare}, &finding_kind};
 
+/* Its history events: the event's own fields and its action's body, by the machine's spec. */
+static const struct pfield finding_event_fields[] = {
+	PF_INT("seq", AUD_ALL),
+	PF_STR("kind", AUD_ALL),
+	PF_STR("action", AUD_ALL),
+	PF_STR("from", AUD_ALL),
+	PF_STR("to", AUD_ALL),
+	PF_SPREAD_OF(AUD_ALL, present_item_event_body),
+	PF_END,
+};
+
+static const struct item_event_presenter present_finding_event = {
+	{"finding_event", finding_event_fields, present_item_event_audience, NULL}, &finding_machine};
+
 /* ---- helpers ----------------------------------------------------------------------------------- */
 
 #define FINDER 5
@@ -665,6 +679,26 @@ static void test_store_log_check_presenter(void **state)
 	assert_non_null(note);
 	assert_non_null(strstr(note, "139****5678"));
 	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 2), "to")), "closed");
+	/* … and out through the generic event presenter: the body fields of each action by its spec,
+	 * free text in the form of the item's audience (masked for staff, hidden for the public) */
+	struct viewer hv = {x.dispatcher, RIGHT_READ, rights_on, NULL, x.deadline};
+	for (int pub = 0; pub < 2; pub++) {
+		struct buf b;
+		buf_init(&b);
+		assert_int_equal(present_write_list(&present_finding_event.p, &hv, h, pub ? AUD_PUBLIC : AUD_STAFF, &b), 3);
+		json_t *out = json_loads(b.p, 0, NULL);
+		buf_free(&b);
+		assert_non_null(out);
+		json_t *r1 = json_array_get(out, 1);
+		assert_string_equal(json_string_value(json_object_get(r1, "action")), "rectify");
+		const char *n1 = json_string_value(json_object_get(r1, "note"));
+		assert_non_null(n1);
+		assert_non_null(strstr(n1, pub ? "【已隐藏】" : "139****5678"));
+		assert_null(strstr(n1, "13912345678"));
+		assert_null(json_object_get(json_array_get(out, 0), "note")); /* create: no action, no body */
+		assert_null(json_object_get(r1, "rows"));
+		json_decref(out);
+	}
 	json_decref(h);
 	store_close(x.s);
 

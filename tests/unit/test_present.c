@@ -166,7 +166,7 @@ static void test_pii_presenter_needs_the_right(void **state)
 	json_decref(o);
 	/* and no ordinary presenter has a field for the personal-data audience only */
 	const struct presenter *const plain[] = {&present_problem, &present_task, &present_visit, &present_unit,
-						 &present_user, &present_event};
+						 &present_user, present_event};
 	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
 		for (const struct pfield *fl = plain[i]->fields; fl->name; fl++)
 			if (fl->audience == AUD_PII)
