@@ -52,6 +52,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "role")) o->role = v;
 		else if (!strcmp(name, "password")) o->password = v;
 		else if (!strcmp(name, "today")) o->today = v;
+		else if (!strcmp(name, "root")) o->root = v;
+		else if (!strcmp(name, "kind")) o->kind = v;
 	}
 	return 0;
 }
@@ -74,6 +76,10 @@ int cmd_init(struct cli_opts *o)
 		fprintf(stderr, "qingdan init: %s already exists\n", o->db);
 		return 1;
 	}
+	if (o->kind && !o->root) {
+		fprintf(stderr, "qingdan init: --kind needs --root\n");
+		return 2;
+	}
 	struct store *s = cli_open(o, 1);
 	if (!s)
 		return 1;
@@ -82,12 +88,41 @@ int cmd_init(struct cli_opts *o)
 	w->console = 1;
 	int rc = store_write_run(s, o->now, w, &err);
 	store_write_free(w);
-	if (rc)
-		fprintf(stderr, "qingdan init: %s\n", err.en);
-	else
-		printf("created %s (key %s%s)\n", o->db, o->key ? o->key : o->db, o->key ? "" : ".key");
+	int64_t root = 0;
+	if (!rc && o->root) {
+		w = store_write_new(SW_UNIT_CREATE, 0, NULL, 0);
+		w->console = 1;
+		w->u.unit.parent_id = 0;
+		w->u.unit.name = o->root;
+		w->u.unit.kind = o->kind ? o->kind : "county";
+		rc = store_write_run(s, o->now, w, &err);
+		root = w->id;
+		store_write_free(w);
+	}
 	store_close(s);
-	return rc ? 1 : 0;
+	if (rc) {
+		/* What init made goes again: a half-made database is not left for the next try. */
+		int named = !err.field[0] || !strncmp(err.en, err.field, strlen(err.field)); /* "name: …" already */
+		fprintf(stderr, "qingdan init: %s%s%s\n", named ? "" : err.field, named ? "" : ": ", err.en);
+		static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+		for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+			struct buf p;
+			buf_init(&p);
+			buf_printf(&p, "%s%s", o->db, suffix[i]);
+			unlink(p.p);
+			buf_free(&p);
+		}
+		struct buf k;
+		buf_init(&k);
+		buf_printf(&k, "%s%s", o->key ? o->key : o->db, o->key ? "" : ".key");
+		unlink(k.p);
+		buf_free(&k);
+		return 1;
+	}
+	printf("created %s (key %s%s)\n", o->db, o->key ? o->key : o->db, o->key ? "" : ".key");
+	if (root)
+		printf("root unit %lld: %s (%s)\n", (long long)root, o->root, o->kind ? o->kind : "county");
+	return 0;
 }
 
 int cmd_check(struct cli_opts *o)

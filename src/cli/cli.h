@@ -14,6 +14,8 @@ struct cli_opts {
 	int queue;
 	/* user add */
 	const char *username, *name, *unit, *role, *password;
+	/* init: the root unit */
+	const char *root, *kind;
 	const char *today; /* --today YYYY-MM-DD (serve, demo): the clock shifted so that today is that day */
 	int help;
 	int quiet;

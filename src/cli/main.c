@@ -14,8 +14,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"init", "db key", "qingdan init --db FILE [--key FILE]",
-	 "Create a new database and its personal-data key file (FILE.key unless --key)."},
+	{"init", "db key root kind", "qingdan init --db FILE [--key FILE] [--root 名称 [--kind county]]",
+	 "Create a new database and its personal-data key file (FILE.key unless --key).  --root names the top of the unit tree (a county by default, --kind another unit kind) and prints its id, so the first administrator can be added: qingdan user add --db FILE --username admin --name 系统管理员 --unit ID --role admin.  If any of it fails, nothing is left behind."},
 	{"serve", "db key listen threads max-per-ip queue today", "qingdan serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--max-per-ip N] [--queue N] [--today YYYY-MM-DD]",
 	 "Serve the JSON API (and /healthz, /metrics) until SIGINT/SIGTERM.  --today YYYY-MM-DD runs the server's clock shifted by whole days so that today (China time) is that day, time still flowing: what is written is dated from it, and overdue is judged against it (for tests and demos)."},
 	{"demo", "db key quiet today", "qingdan demo --db FILE [--today YYYY-MM-DD]",

@@ -3,6 +3,7 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "core/param.h"
 #include "core/unit.h"
 #include "store/db.h"
 #include "store/internal.h"
@@ -35,6 +36,16 @@ int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_er
 int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
 		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err)
 {
+	/* The route checks its body; a unit made from the console (init --root, the demo) is held to
+	 * the same rule for its name here, with the one checker. */
+	static const struct param name_spec[] = {{"name", P_STR, 1, 0, 64, NULL, NULL, "name"},
+						 {NULL, 0, 0, 0, 0, NULL, NULL, NULL}};
+	json_t *given = json_object();
+	json_object_set_new(given, "name", name ? json_string(name) : json_null());
+	int bad = params_check_json(given, name_spec, "", err);
+	json_decref(given);
+	if (bad)
+		return -1;
 	if (unit_kind_parse(kind) < 0)
 		return qd_fail(err, QD_EINVAL, "kind", "单位类型无效", "unit kind is invalid");
 	char path[128] = "/";

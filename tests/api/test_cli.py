@@ -25,6 +25,36 @@ qd.ok(r.returncode == 1 and "already exists" in r.stderr, "init refuses to overw
 r = qd.run("check", "--db", db)
 qd.ok(r.returncode == 0 and "check passed" in r.stdout, "a new database checks clean", r.stdout)
 
+# a county starts from nothing: init names the root unit, the console adds the first
+# administrator, who then builds the tree over the API
+first = os.path.join(d, "first.db")
+r = qd.run("init", "--db", first, "--root", "监利市")
+m = __import__("re").search(r"root unit (\d+): 监利市 \(county\)", r.stdout)
+qd.ok(r.returncode == 0 and m, "init --root creates the county and says its id", r.stdout + r.stderr)
+root = int(m.group(1)) if m else 0
+r = qd.run("user", "add", "--db", first, "--username", "admin", "--name", "系统管理员", "--unit", str(root),
+           "--role", "admin", env={"QD_PASSWORD": "first-admin-pass"})
+qd.ok(r.returncode == 0, "the first administrator is added on the root unit", r.stdout + r.stderr)
+fs = qd.Server(first)
+try:
+    a = fs.login("admin", "first-admin-pass")
+    st, b = a.post("/api/v1/units", {"parent_id": root, "name": "周老嘴镇", "kind": "township"})
+    qd.ok(st == 201, "the first administrator adds a township under the county", (st, b))
+    st, b = a.get("/api/v1/units")
+    names = [u["name"] for u in b.get("items", [])] if st == 200 else []
+    qd.ok(names == ["监利市", "周老嘴镇"], "the unit tree is the county and its township", (st, names))
+finally:
+    fs.stop()
+for bad, field in [(["--root", "  "], "name"), (["--root", "监利市", "--kind", "nation"], "kind"),
+                   (["--root", "县" * 65], "name")]:
+    p = os.path.join(d, "bad.db")
+    r = qd.run("init", "--db", p, *bad)
+    left = [f for f in os.listdir(d) if f.startswith("bad.db")]
+    qd.ok(r.returncode == 1 and f"{field}:" in r.stderr and not left,
+          f"init {' '.join(bad)[:30]} is refused naming {field} and leaves nothing", (r.returncode, r.stderr, left))
+r = qd.run("init", "--db", os.path.join(d, "k.db"), "--kind", "county")
+qd.ok(r.returncode == 2 and "--root" in r.stderr, "--kind without --root is refused", r.stderr)
+
 # online backup while the server takes writes
 srv = qd.Server.demo()
 token = srv.login("dispatch").cookie
