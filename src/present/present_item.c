@@ -45,7 +45,15 @@ unsigned present_item_audience(struct pctx *c)
 	s->actor.user_id = v->user_id;
 	s->actor.rights_handling = v->rights_on(v, ph);
 	s->actor.rights_any = v->rights_on(v, pa) | s->actor.rights_handling;
-	return s->actor.rights_any & RIGHT_READ ? AUD_STAFF : 0;
+	if (s->actor.rights_any & RIGHT_READ)
+		return AUD_STAFF;
+	/* A resident is given only their own items by the route (the tasks gathering a problem of
+	 * theirs: api_task.c); the public, only what is disclosed (later). */
+	if (v->user_id && (v->rights & RIGHT_OWN))
+		return AUD_OWNER;
+	if (!v->user_id)
+		return AUD_PUBLIC;
+	return 0;
 }
 
 void present_item_prepare(struct pctx *c)

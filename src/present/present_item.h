@@ -1,6 +1,6 @@
 /* present_item.h — what every machine kind's presenter shares (core/machine.h): the actions a
  * viewer may take on an item now, and its derived overdue, written from the machine's table.
- * present_task.c uses the writers for tasks.  A new kind needs no presenter code: a struct
+ * Tasks are presented this way too (present_task.c).  A new kind needs no presenter code: a struct
  * item_presenter (its field table, with the computed fields below, and its store kind) whose
  * audience and prepare are present_item_audience / present_item_prepare. */
 #ifndef QD_PRESENT_ITEM_H
@@ -24,7 +24,9 @@ struct item_presenter {
 	const struct store_kind *k;
 };
 
-/* Staff with the read right over the item's origin or handling unit (AUD_STAFF), else not shown. */
+/* Staff with the read right over the item's origin or handling unit (AUD_STAFF); a resident
+ * (AUD_OWNER: the route gives them only their own items); the anonymous public (AUD_PUBLIC: the
+ * route gives them only disclosed items); anyone else: not shown. */
 unsigned present_item_audience(struct pctx *c);
 /* The item's struct and the viewer as the machine's actor, into the scratch. */
 void present_item_prepare(struct pctx *c);

@@ -1,7 +1,7 @@
-/* present_task.c — the task presenter (lists and one task), its history events, and the
- * presenter of a task's original text (the audited route only).  The derived fields (overdue,
- * the caller's allowed actions, state_zh) are computed here from the row, for lists and single
- * tasks alike. */
+/* present_task.c — the task presenter's tables (lists and one task), its history events, and the
+ * presenter of a task's original text (the audited route only).  The code is the generic item
+ * presenter's (present_item.c): audience, the row as the machine's struct, and the derived fields
+ * (overdue, the caller's allowed actions, state_zh) for lists and single tasks alike. */
 #include "base/date.h"
 #include "core/role.h"
 #include "core/task.h"
@@ -9,63 +9,6 @@
 #include "present/present_item.h"
 #include "store/task.h"
 #include <string.h>
-
-struct task_scratch {
-	struct task t;
-	struct machine_actor actor;
-};
-
-/* The viewer's rights over the task's origin and handling units, worked out once per row into
- * the scratch (the audience rule runs first, prepare and the computed fields reuse them). */
-static unsigned rights_on_task(struct pctx *c)
-{
-	_Static_assert(sizeof(struct task_scratch) <= PRESENT_SCRATCH, "scratch too small");
-	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	const struct viewer *v = c->v;
-	s->actor.user_id = v->user_id;
-	s->actor.rights_handling = v->rights_on(v, row_text(c->row, "unit_path"));
-	s->actor.rights_any = v->rights_on(v, row_text(c->row, "origin_path")) | s->actor.rights_handling;
-	return s->actor.rights_any;
-}
-
-/* Staff who may read its origin or handling unit; a resident, whose task rows are only ever
- * those that gather a problem of theirs (api_task.c); the public (later: disclosed tasks). */
-static unsigned task_audience(struct pctx *c)
-{
-	const struct viewer *v = c->v;
-	if (rights_on_task(c) & RIGHT_READ)
-		return AUD_STAFF;
-	if (v->user_id && (v->rights & RIGHT_OWN))
-		return AUD_OWNER;
-	if (!v->user_id)
-		return AUD_PUBLIC;
-	return 0;
-}
-
-/* The machine state of the row; the actor was filled by task_audience. */
-static void task_prepare(struct pctx *c)
-{
-	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	store_task_from_row(c->row, &s->t);
-}
-
-static void c_overdue(struct pctx *c, struct buf *out)
-{
-	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	present_item_overdue(out, &task_machine, &s->t, c->v->today);
-}
-
-static void c_actions(struct pctx *c, struct buf *out)
-{
-	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	present_item_actions(out, &task_machine, &s->t, c->v->user_id ? &s->actor : NULL);
-}
-
-static void c_state_zh(struct pctx *c, struct buf *out)
-{
-	struct task_scratch *s = (struct task_scratch *)c->scratch;
-	buf_json_str(out, task_state_zh(s->t.state));
-}
 
 static const struct pfield task_fields[] = {
 	PF_ID("id", AUD_ALL),
@@ -106,14 +49,18 @@ static const struct pfield task_fields[] = {
 	PF_ID("created_by", AUD_STAFF),
 	PF_TIME("created_at", AUD_ALL),
 	PF_TIME("updated_at", AUD_ALL),
-	PF_C("overdue", AUD_ALL, c_overdue),
-	PF_C("actions", AUD_ALL, c_actions),
-	PF_C("state_zh", AUD_ALL, c_state_zh),
+	PF_C("overdue", AUD_ALL, present_item_c_overdue),
+	PF_C("actions", AUD_ALL, present_item_c_actions),
+	PF_C("state_zh", AUD_ALL, present_item_c_state_zh),
 	PF_N("problems", AUD_ALL, &present_problem),
 	PF_END,
 };
 
-const struct presenter present_task = {"task", task_fields, task_audience, task_prepare};
+/* A task goes out as any machine kind does: the generic audience, the row read into its struct
+ * through the machine's columns, actions / overdue / state_zh from the machine. */
+static const struct item_presenter task_presenter = {
+	{"task", task_fields, present_item_audience, present_item_prepare}, &task_kind};
+const struct presenter *const present_task = &task_presenter.p;
 
 /* --- history: the task's events, seen with the task's audience ------------------------------- */
 
@@ -138,7 +85,9 @@ const struct presenter *const present_event = &task_event.p;
 
 static unsigned task_pii_audience(struct pctx *c)
 {
-	return rights_on_task(c) & RIGHT_PII ? AUD_PII : 0;
+	const struct viewer *v = c->v;
+	unsigned r = v->rights_on(v, row_text(c->row, "origin_path")) | v->rights_on(v, row_text(c->row, "unit_path"));
+	return r & RIGHT_PII ? AUD_PII : 0;
 }
 
 static unsigned event_pii_audience(struct pctx *c)

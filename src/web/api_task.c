@@ -60,7 +60,7 @@ static void get_finish(struct req *r)
 	int64_t id = w->kind == SW_TASK_ACT ? w->u.act.id : w->id;
 	json_t *t = store_task_get(rd, id);
 	if (with_problems(r, rd, t, id))
-		req_present(r, w->kind == SW_TASK_ACT ? 200 : 201, &present_task, t);
+		req_present(r, w->kind == SW_TASK_ACT ? 200 : 201, present_task, t);
 }
 
 void api_task_create(struct req *r)
@@ -140,7 +140,7 @@ void api_task_get(struct req *r)
 	if (!t)
 		return;
 	if (with_problems(r, rd, t, r->path_id))
-		req_present(r, 200, &present_task, t);
+		req_present(r, 200, present_task, t);
 }
 
 void api_task_history(struct req *r)
@@ -155,7 +155,7 @@ void api_task_history(struct req *r)
 	struct row tr;
 	struct row_jsonimpl ti;
 	row_from_json(&tr, &ti, t);
-	unsigned aud = present_audience(&present_task, &v, &tr, 0);
+	unsigned aud = present_audience(present_task, &v, &tr, 0);
 	json_decref(t);
 	json_t *h = store_task_history(rd, r->path_id);
 	if (!h) {
@@ -176,7 +176,7 @@ void api_task_history(struct req *r)
 /* The list's rows, straight from the database row to JSON through the task presenter. */
 static int write_task(void *ctx, const struct row *row, struct buf *out)
 {
-	return present_write(&present_task, ctx, row, 0, out);
+	return present_write(present_task, ctx, row, 0, out);
 }
 
 void api_tasks(struct req *r)

@@ -137,7 +137,7 @@ static void test_resident_sees_only_own_problems_on_shared_task(void **state)
 	json_array_append_new(ps, problem_row(2, 4, 0)); /* another resident's */
 	json_array_append_new(ps, problem_row(3, 4, 1)); /* another's, not for disclosure */
 	json_object_set_new(task, "problems", ps);
-	json_t *o = present_json(&present_task, &v, task);
+	json_t *o = present_json(present_task, &v, task);
 	assert_non_null(o);
 	json_t *got = json_object_get(o, "problems");
 	assert_int_equal(json_array_size(got), 1);
@@ -165,7 +165,7 @@ static void test_pii_presenter_needs_the_right(void **state)
 	assert_null(json_object_get(o, "unit_path"));
 	json_decref(o);
 	/* and no ordinary presenter has a field for the personal-data audience only */
-	const struct presenter *const plain[] = {&present_problem, &present_task, &present_visit, &present_unit,
+	const struct presenter *const plain[] = {&present_problem, present_task, &present_visit, &present_unit,
 						 &present_user, present_event};
 	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
 		for (const struct pfield *fl = plain[i]->fields; fl->name; fl++)
@@ -247,7 +247,7 @@ static void test_task_goes_out_typed(void **state)
 				 (json_int_t)1796088665999LL, "reopen_count", 0);
 	struct vfix f = {RIGHT_READ};
 	struct viewer v = viewer(9, RIGHT_READ, &f);
-	json_t *o = present_json(&present_task, &v, task);
+	json_t *o = present_json(present_task, &v, task);
 	assert_non_null(o);
 	assert_true(json_is_null(json_object_get(o, "solved")));
 	assert_true(json_is_false(json_object_get(o, "followed_up")));
@@ -264,11 +264,11 @@ static void test_task_goes_out_typed(void **state)
 	assert_true(json_is_integer(json_object_get(o, "reopen_count")));
 	json_decref(o);
 	json_object_set_new(task, "solved", json_integer(0));
-	o = present_json(&present_task, &v, task);
+	o = present_json(present_task, &v, task);
 	assert_true(json_is_false(json_object_get(o, "solved")));
 	json_decref(o);
 	json_object_set_new(task, "solved", json_integer(1));
-	o = present_json(&present_task, &v, task);
+	o = present_json(present_task, &v, task);
 	assert_true(json_is_true(json_object_get(o, "solved")));
 	json_decref(o);
 	json_decref(task);
