@@ -28,6 +28,7 @@
 #include "store/problem.h"
 #include "store/store.h"
 #include "store/task.h"
+#include "store/tx.h"
 #include "store/internal.h" /* a bulk loader of the store: store_tx_db for its pragmas */
 #include "web/auth.h"
 #include <sqlite3.h>

@@ -6,6 +6,7 @@
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/text.h"
+#include "store/tx.h"
 #include "core/mask.h"
 #include <assert.h>
 #include <pthread.h>

@@ -9,6 +9,7 @@
 #include "store/schema.h"
 #include "store/org.h"
 #include "store/text.h"
+#include "store/tx.h"
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -51,13 +51,6 @@ struct store_kind {
 /* Register k's table (schema_register) so events of the kind are applied and replayed by check;
  * before any store is opened.  0, or -1 with err. */
 int store_kind_register(const struct store_kind *k, struct qd_err *err);
-/* Create an item of kind k: item (its initial state; id assigned here into *id and the item)
- * with every column of the descriptor, the columns in cols (stolen: scope paths, creator, free
- * text already sealed …) and updated_at, as the event "<kind>.create" with {"to": state} and the
- * members of extra (stolen, may be NULL: e.g. the residents' sealed names).  The actor needs right
- * over the item's paths (as given in cols), else QD_EPERM naming "unit_id".  0 or -1. */
-int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
-		      json_t *cols, json_t *extra, unsigned right, int64_t *id, struct qd_err *err);
 
 /* The kind's struct from a row of its table (a JSON object or a list row): every column of the
  * descriptor; absent or unknown values take the column's default.  item has m->size bytes. */
@@ -70,11 +63,6 @@ json_t *store_item_get(struct store_rd *rd, const struct store_kind *k, int64_t 
  * QD_ENOTFOUND naming "id". */
 int store_item_read(struct store_rd *rd, const struct store_kind *k, int64_t id, void *item, char *path_any,
 		    char *path_handling, struct qd_err *err);
-/* Take action on item id of kind k with body (NULL: none): scope from the actor's grants over
- * the item's paths, machine_may, the kind's hook, machine_act (today, the calendar and limits of
- * the transaction), then the event.  0 or -1 with err. */
-int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct actor *a, int64_t id, int action,
-		   const json_t *body, struct qd_err *err);
 /* The item's events, oldest first, without their rows; free text in its masked form, each with
  * seq, at, actor_id, actor_name (masked for a resident) and kind.  A new array, or NULL when the
  * query fails (logged). */

@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/vocab.h"
+#include "store/tx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

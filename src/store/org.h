@@ -16,31 +16,6 @@ struct unit {
 	char path[128];
 };
 
-/* Writers.  *id receives the new id.  Errors name the field (QD_EINVAL / QD_ENOTFOUND). */
-int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
-		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err);
-int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
-		      const char *display_name, int64_t unit_id, const char *pw_hash, int64_t *id,
-		      struct qd_err *err);
-int store_grant_add(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
-		    int64_t unit_id, struct qd_err *err);
-int store_grant_revoke(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
-		       int64_t unit_id, struct qd_err *err);
-int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
-			  int64_t *id, struct qd_err *err);
-/* kind 0 removes an override (the day becomes ordinary). */
-int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kind,
-		       const char *name, struct qd_err *err);
-/* Seed the calendar from the shipped data and the default limits (init). */
-int store_org_seed(struct store_tx *tx, struct qd_err *err);
-int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
-		     struct qd_err *err);
-
-/* Inside a command: the calendar and urgency limits in force (cached by the writer, reloaded
- * after they change).  The calendar belongs to the store. */
-const struct calendar *store_tx_calendar(struct store_tx *tx);
-void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
-
 /* Readers.  The list functions return a new array, or NULL when the query fails (logged) —
  * never a short list; the caller answers an error. */
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err);

@@ -10,6 +10,7 @@
 #include "store/org.h"
 #include "store/internal.h"
 #include "store/text.h"
+#include "store/tx.h"
 #include <stdio.h>
 #include <string.h>
 

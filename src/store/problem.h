@@ -15,21 +15,6 @@ struct problem_new {
 	int64_t visit_id;
 };
 
-/* Intake: one event (problem + sealed personal data).  *id and code (≥ 16 bytes) receive the
- * new problem's id and tracking code. */
-int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
-			 int64_t *id, char *code, struct qd_err *err);
-int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
-			struct qd_err *err);
-int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
-			  struct qd_err *err);
-/* Link problems to a task (state → assigned), inside the task's creation. */
-int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
-		       struct qd_err *err);
-/* The reporter's personal data in clear (name, phone, id_no, address; null when not given)
- * into o.  Plaintext: for the audited read only. */
-void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
-
 /* One problem as JSON (with unit_name, category_name), or NULL. */
 json_t *store_problem_get(struct store_rd *rd, int64_t id);
 /* Page of problems (newest first) matching f; *more = 1 when more follow; *total when f->count. */

@@ -2,6 +2,7 @@
 #include "store/session.h"
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/tx.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -15,14 +15,6 @@ struct credential {
 
 /* 0 and *c filled, or -1 when no such user. */
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c);
-/* Record a login attempt: ok resets the count; a failure increments it and, when it reaches
- * max_failures, locks the account until lock_until_ms. */
-int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_failures,
-		       int64_t lock_until_ms, struct qd_err *err);
-int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err);
-int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
-			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err);
-int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
 /* User id of a live session/token with this hash at now_ms, or 0.  *kind (≥ 8 bytes) gets
  * "session" or "token" when non-NULL. */
 int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms, char *kind);

@@ -10,6 +10,7 @@
 #include "store/search.h"
 #include "store/upgrade.h"
 #include "store/vocab.h"
+#include "store/tx.h"
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -77,31 +77,6 @@ int store_run(struct store *s, int64_t now, store_cmd_fn fn, void *arg, struct q
 /* Queue length now (for /metrics and overload decisions). */
 int store_queue_len(struct store *s);
 
-/* Inside a command: append an event and apply it to the current-state tables.  payload is a
- * JSON object (borrowed); its "rows" member ({"table": {col: value}}) says what to upsert.
- * Returns the event's seq, or -1 with err. */
-int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
-		   int64_t entity_id, json_t *payload, struct qd_err *err);
-/* store_emit for the common case: one row of one table (entity = table).  Takes ownership of
- * row and of extra (more payload members, may be NULL).  0 or -1. */
-int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
-		   json_t *row, json_t *extra, struct qd_err *err);
-/* Next id for a table (ids come from the writer, so events carry them). */
-int64_t store_next_id(struct store_tx *tx, const char *table);
-/* The writer's read handle inside a command (reads see the transaction's own writes). */
-struct store_rd *store_tx_rd(struct store_tx *tx);
-struct store *store_tx_store(struct store_tx *tx);
-/* The command's time (ms since the epoch): the `at` of its events. */
-int64_t store_tx_now(struct store_tx *tx);
-/* The command's day in China (UTC+8): the day of the dates it computes. */
-int32_t store_tx_today(struct store_tx *tx);
-/* Inside a command: run fn as a step of it at its own time now (a generator of history — the
- * demo, a ledger import — writing many past days in one transaction).  A failing step fails the
- * command.  The command's own time is restored afterwards.  0 or -1 with err. */
-int store_tx_run(struct store_tx *tx, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err);
-
-/* Operational writes (sessions, login failures): not events, but still through the writer. */
-
 /* --- reading ------------------------------------------------------------------------------ */
 
 /* This thread's read handle over its own read-only connection (opened on first use, closed at

@@ -12,6 +12,7 @@
 #include "store/problem.h"
 #include "store/text.h"
 #include "store/vocab.h"
+#include "store/tx.h"
 #include "core/problem.h"
 #include "core/mask.h"
 #include <stdio.h>

@@ -27,15 +27,6 @@ struct task_new {
  * the assignment hook (unit, handler and leader exist and fit; unit_path follows). */
 extern const struct store_kind task_kind;
 
-/* Create a task from problems that are still new; they become assigned to it.  The actor needs
- * the triage right over every problem (or, for the immediate tier, the problem-create right). */
-int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *t,
-		      int64_t *id, struct qd_err *err);
-/* Take an action (core/task.h) on task id: store_item_act on task_kind with the body made from in
- * (task_input_body). */
-int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
-		   const struct task_input *in, struct qd_err *err);
-
 /* Read a task's machine state and its scope paths (origin, handling; ≥ 128 bytes each). */
 int store_task_read(struct store_rd *rd, int64_t id, struct task *t, char *origin_path, char *unit_path,
 		    struct qd_err *err);

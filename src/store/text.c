@@ -8,6 +8,7 @@
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/problem.h"
+#include "store/tx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

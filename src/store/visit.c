@@ -5,6 +5,7 @@
 #include "store/internal.h"
 #include "store/org.h"
 #include "store/text.h"
+#include "store/tx.h"
 
 int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, const char *visited_on,
 		       const char *household, const char *note, int64_t *id, struct qd_err *err)

@@ -4,8 +4,6 @@
 #include "store/list.h"
 #include "store/store.h"
 
-int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, const char *visited_on,
-		       const char *household, const char *note, int64_t *id, struct qd_err *err);
 /* Page of visits (newest first) in f's scope; *more = 1 when more follow; *total when f->count
  * (-1 on error).  NULL on a database error (logged). */
 json_t *store_visit_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);

@@ -9,6 +9,7 @@
 #include "store/session.h"
 #include "store/text.h"
 #include "store/visit.h"
+#include "store/tx.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

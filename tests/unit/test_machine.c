@@ -36,6 +36,7 @@
 #include "store/org.h"
 #include "store/store.h"
 #include "store/text.h"
+#include "store/tx.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>

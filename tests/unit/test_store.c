@@ -22,6 +22,7 @@
 #include "store/text.h"
 #include "store/store.h"
 #include "store/task.h"
+#include "store/tx.h"
 #include "store/internal.h" /* the store's own test: its connections */
 #include <pthread.h>
 #include <sqlite3.h>

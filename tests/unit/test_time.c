@@ -23,6 +23,7 @@
 #include "store/problem.h"
 #include "store/store.h"
 #include "store/task.h"
+#include "store/tx.h"
 #include "store/internal.h" /* reads the projections on the store's own connection */
 #include <pthread.h>
 #include <sqlite3.h>

@@ -24,6 +24,7 @@
 #include "store/problem.h"
 #include "store/store.h"
 #include "store/vocab.h"
+#include "store/tx.h"
 #include "web/router.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,159 @@
+/* tx.h — the store's own write steps: the functions that take the writer's transaction
+ * (struct store_tx *), of which the write commands (store/write.c) are made.  Private to
+ * src/store — and to the store's tests and bench/gen, which build databases with them — so that
+ * the interface the layers above see (store.h, write.h and the query headers) is what a second
+ * backend must implement, and nothing else; tests/api/test_layers.py keeps it so.  The types
+ * these take are declared in the public headers included here. */
+#ifndef QD_STORE_TX_H
+#define QD_STORE_TX_H
+#include "store/item.h"
+#include "store/org.h"
+#include "store/problem.h"
+#include "store/session.h"
+#include "store/store.h"
+#include "store/task.h"
+#include "store/visit.h"
+
+/* --- the command: events, ids, its time and its read handle (store.c, event.c) ------------------- */
+
+/* Inside a command: append an event and apply it to the current-state tables.  payload is a
+ * JSON object (borrowed); its "rows" member ({"table": {col: value}}) says what to upsert.
+ * Returns the event's seq, or -1 with err. */
+int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
+		   int64_t entity_id, json_t *payload, struct qd_err *err);
+
+/* store_emit for the common case: one row of one table (entity = table).  Takes ownership of
+ * row and of extra (more payload members, may be NULL).  0 or -1. */
+int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
+		   json_t *row, json_t *extra, struct qd_err *err);
+
+/* Next id for a table (ids come from the writer, so events carry them). */
+int64_t store_next_id(struct store_tx *tx, const char *table);
+
+/* The writer's read handle inside a command (reads see the transaction's own writes). */
+struct store_rd *store_tx_rd(struct store_tx *tx);
+
+struct store *store_tx_store(struct store_tx *tx);
+
+/* The command's time (ms since the epoch): the `at` of its events. */
+int64_t store_tx_now(struct store_tx *tx);
+
+/* The command's day in China (UTC+8): the day of the dates it computes. */
+int32_t store_tx_today(struct store_tx *tx);
+
+/* Inside a command: run fn as a step of it at its own time now (a generator of history — the
+ * demo, a ledger import — writing many past days in one transaction).  A failing step fails the
+ * command.  The command's own time is restored afterwards.  0 or -1 with err. */
+int store_tx_run(struct store_tx *tx, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err);
+
+
+/* --- units, users, grants, categories, calendar and limits (org.c) ------------------------------- */
+
+/* Writers.  *id receives the new id.  Errors name the field (QD_EINVAL / QD_ENOTFOUND). */
+int store_unit_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+		      const char *kind, const char *peer_group, int64_t *id, struct qd_err *err);
+
+int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
+		      const char *display_name, int64_t unit_id, const char *pw_hash, int64_t *id,
+		      struct qd_err *err);
+
+int store_grant_add(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		    int64_t unit_id, struct qd_err *err);
+
+int store_grant_revoke(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
+		       int64_t unit_id, struct qd_err *err);
+
+int store_category_create(struct store_tx *tx, int64_t actor, int64_t parent_id, const char *name,
+			  int64_t *id, struct qd_err *err);
+
+/* kind 0 removes an override (the day becomes ordinary). */
+int store_calendar_set(struct store_tx *tx, int64_t actor, int32_t date, int kind,
+		       const char *name, struct qd_err *err);
+
+/* Seed the calendar from the shipped data and the default limits (init). */
+int store_org_seed(struct store_tx *tx, struct qd_err *err);
+
+int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
+		     struct qd_err *err);
+
+/* Inside a command: the calendar and urgency limits in force (cached by the writer, reloaded
+ * after they change).  The calendar belongs to the store. */
+const struct calendar *store_tx_calendar(struct store_tx *tx);
+
+void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
+
+
+/* --- problems (problem.c) ------------------------------------------------------------------------ */
+
+/* Intake: one event (problem + sealed personal data).  *id and code (≥ 16 bytes) receive the
+ * new problem's id and tracking code. */
+int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
+			 int64_t *id, char *code, struct qd_err *err);
+
+int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
+			struct qd_err *err);
+
+int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
+			  struct qd_err *err);
+
+/* Link problems to a task (state → assigned), inside the task's creation. */
+int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
+		       struct qd_err *err);
+
+/* The reporter's personal data in clear (name, phone, id_no, address; null when not given)
+ * into o.  Plaintext: for the audited read only. */
+void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
+
+
+/* --- sessions and logins (session.c) ------------------------------------------------------------- */
+
+/* Record a login attempt: ok resets the count; a failure increments it and, when it reaches
+ * max_failures, locks the account until lock_until_ms. */
+int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_failures,
+		       int64_t lock_until_ms, struct qd_err *err);
+
+int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err);
+
+int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
+			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err);
+
+int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
+
+
+/* --- tasks (task.c) ------------------------------------------------------------------------------ */
+
+/* Create a task from problems that are still new; they become assigned to it.  The actor needs
+ * the triage right over every problem (or, for the immediate tier, the problem-create right). */
+int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *t,
+		      int64_t *id, struct qd_err *err);
+
+/* Take an action (core/task.h) on task id: store_item_act on task_kind with the body made from in
+ * (task_input_body). */
+int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
+		   const struct task_input *in, struct qd_err *err);
+
+
+/* --- visits (visit.c) ---------------------------------------------------------------------------- */
+
+int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, const char *visited_on,
+		       const char *household, const char *note, int64_t *id, struct qd_err *err);
+
+
+/* --- any machine kind (item.c) ------------------------------------------------------------------- */
+
+/* Create an item of kind k: item (its initial state; id assigned here into *id and the item)
+ * with every column of the descriptor, the columns in cols (stolen: scope paths, creator, free
+ * text already sealed …) and updated_at, as the event "<kind>.create" with {"to": state} and the
+ * members of extra (stolen, may be NULL: e.g. the residents' sealed names).  The actor needs right
+ * over the item's paths (as given in cols), else QD_EPERM naming "unit_id".  0 or -1. */
+int store_item_create(struct store_tx *tx, const struct store_kind *k, const struct actor *a, void *item,
+		      json_t *cols, json_t *extra, unsigned right, int64_t *id, struct qd_err *err);
+
+/* Take action on item id of kind k with body (NULL: none): scope from the actor's grants over
+ * the item's paths, machine_may, the kind's hook, machine_act (today, the calendar and limits of
+ * the transaction), then the event.  0 or -1 with err. */
+int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct actor *a, int64_t id, int action,
+		   const json_t *body, struct qd_err *err);
+
+
+#endif
