@@ -87,7 +87,7 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 		return MHD_NO;
 	if (strlen(key) != key_size || (value && strlen(value) != value_size)) { /* %00 inside */
 		q->failed = 1;
-		qd_fail(q->err, QD_EINVAL, strlen(key) == key_size && utf8_valid(key, key_size) ? key : "query",
+		qd_fail(q->err, QD_EINVAL, key_size && strlen(key) == key_size && utf8_valid(key, key_size) ? key : "query",
 			"查询参数含有无效字符", "a query parameter contains invalid characters");
 		return MHD_NO;
 	}

@@ -449,6 +449,7 @@ for path, query, status, field, name in [
     ("/api/v1/problems", "q=a%00b", 400, "q", "a NUL byte in a query value"),
     ("/api/v1/problems", "state=%FF", 400, "state", "invalid UTF-8 in an enum query value"),
     ("/api/v1/problems", "%FF=1", 400, "query", "invalid UTF-8 in a query parameter name"),
+    ("/api/v1/problems", "=li%00mit", 400, "query", "a parameter without a name whose value holds a NUL"),
     ("/api/v1/tasks", "due_before=2023-02-30", 400, "due_before", "an impossible date"),
     ("/api/v1/tasks", "due_before=tomorrow", 400, "due_before", "a date that is a word"),
     ("/api/v1/tasks", "overdue=yes", 400, "overdue", "overdue not a bool"),
