@@ -14,6 +14,7 @@
  *                                  exponential then binary search: O(log span · log n).
  * A NULL calendar behaves as one with no special days (plain Monday–Friday). */
 #include "core/calendar.h"
+#include "core/names.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include <limits.h>
@@ -466,8 +467,5 @@ const char *cal_kind_name(enum cal_kind k)
 
 int cal_kind_parse(const char *s)
 {
-	for (int i = 0; s && i < CAL_KIND__COUNT; i++)
-		if (strcmp(s, cal_kind_names[i]) == 0)
-			return i;
-	return -1;
+	return names_find(cal_kind_names, CAL_KIND__COUNT, s);
 }

@@ -2,6 +2,7 @@
  * every action of every kind goes through, the allowed actions, overdue from the deadline block,
  * names, and the generic guards and effects over the deadline block. */
 #include "core/machine.h"
+#include "core/names.h"
 #include "base/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ int machine_check(const struct machine *m, struct qd_err *err)
 	for (int c = 0; c < m->ncols; c++) {
 		const struct machine_col *x = &m->cols[c];
 		size_t w = x->type == MC_ID ? sizeof(int64_t) : x->type == MC_DATE ? sizeof(int32_t) : sizeof(int);
-		if (!x->name || x->off + w > m->size || (x->type == MC_ENUM && (!x->name_of || !x->parse)))
+		if (!x->name || x->off + w > m->size || (x->type == MC_ENUM && !x->names))
 			BAD("列描述无效", "machine %s: column %d is invalid", m->kind, c);
 		has_state |= x->type == MC_STATE && x->off == m->state_off && (x->flags & MC_WRITTEN);
 	}
@@ -173,15 +174,6 @@ int machine_overdue(const struct machine *m, const void *item, int32_t today)
 	return deadline_overdue(d, m->state_flags[s] & MS_OPEN, m->state_flags[s] & MS_DONE, today);
 }
 
-static int parse(const char *const *names, int n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (names[i] && names[i][0] && strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
 
 const char *machine_state_name(const struct machine *m, int s)
 {
@@ -195,7 +187,7 @@ const char *machine_state_zh(const struct machine *m, int s)
 
 int machine_state_parse(const struct machine *m, const char *s)
 {
-	return parse(m->state_names, m->nstates, s);
+	return names_find(m->state_names, m->nstates, s);
 }
 
 const char *machine_action_name(const struct machine *m, int a)
@@ -210,7 +202,7 @@ const char *machine_action_zh(const struct machine *m, int a)
 
 int machine_action_parse(const struct machine *m, const char *s)
 {
-	return parse(m->action_names, m->nactions, s);
+	return names_find(m->action_names, m->nactions, s);
 }
 
 /* --- generic guards and effects over the deadline block ------------------------------------- */

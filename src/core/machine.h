@@ -100,8 +100,7 @@ struct machine_col {
 	size_t off;
 	unsigned flags;
 	int dflt;
-	const char *(*name_of)(int v); /* MC_ENUM */
-	int (*parse)(const char *s);   /* MC_ENUM: -1 when unknown */
+	const char *const *names; /* MC_ENUM: the enum's NULL-terminated name table (core) */
 };
 
 struct machine {

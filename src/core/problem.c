@@ -1,5 +1,6 @@
 /* problem.c — problem states and sources (names, labels, parsing); validation of phone and ID numbers. */
 #include "core/problem.h"
+#include "core/names.h"
 #include "base/utf8.h"
 #include <string.h>
 
@@ -26,22 +27,14 @@ const char *problem_source_name(enum problem_source s)
 	return (unsigned)s < PSRC__COUNT ? problem_sources[s] : NULL;
 }
 
-static int find(const char *const *names, const char *s)
-{
-	for (int i = 0; s && names[i]; i++)
-		if (strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
-
 int problem_state_parse(const char *s)
 {
-	return find(problem_states, s);
+	return names_find(problem_states, PS__COUNT, s);
 }
 
 int problem_source_parse(const char *s)
 {
-	return find(problem_sources, s);
+	return names_find(problem_sources, PSRC__COUNT, s);
 }
 
 /* Digits of s (ASCII or full-width), skipping spaces, dashes and a leading '+'; -1 on others. */

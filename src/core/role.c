@@ -2,6 +2,7 @@
  * the route table, the store and the presenters use these).  Changing who may do what starts here
  * (and in the task transition table, src/core/task.c); the authorization-matrix tests read both. */
 #include "core/role.h"
+#include "core/names.h"
 #include <string.h>
 
 const char *const role_names[ROLE__COUNT + 1] = {
@@ -49,10 +50,7 @@ const char *role_name_zh(enum role r)
 
 int role_parse(const char *s)
 {
-	for (int i = 0; i < ROLE__COUNT; i++)
-		if (s && strcmp(s, role_names[i]) == 0)
-			return i;
-	return -1;
+	return names_find(role_names, ROLE__COUNT, s);
 }
 
 const char *right_name(unsigned bit)

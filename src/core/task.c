@@ -4,6 +4,7 @@
  * actions, tiers, urgencies, outcomes and verdicts.  Pure: no I/O. */
 #include "core/task.h"
 #include "core/role.h"
+#include "core/names.h"
 #include <stddef.h>
 #include <string.h>
 
@@ -264,24 +265,16 @@ static const unsigned char state_flags[TS__COUNT] = {
 	[TS_COMPLETED] = MS_DONE, [TS_SIGNED_OFF] = MS_DONE,
 };
 
-static const char *col_tier(int v) { return tier_name((enum tier)v); }
-static int col_tier_parse(const char *s) { return tier_parse(s); }
-static const char *col_urgency(int v) { return urgency_name((enum urgency)v); }
-static int col_urgency_parse(const char *s) { return urgency_parse(s); }
-static const char *col_outcome(int v) { return outcome_name((enum outcome)v); }
-static int col_outcome_parse(const char *s) { return outcome_parse(s); }
-static const char *col_sat(int v) { return satisfaction_name((enum satisfaction)v); }
-static int col_sat_parse(const char *s) { return satisfaction_parse(s); }
 
 /* The task table's columns the machine reads; MC_WRITTEN ones go into every action's event, in
  * this order (the order recorded since the first version). */
 #define W MC_WRITTEN
-#define C(name, type, member, flags, dflt) {name, type, offsetof(struct task, member), flags, dflt, NULL, NULL}
-#define E(name, member, flags, dflt, fn) {name, MC_ENUM, offsetof(struct task, member), flags, dflt, col_##fn, col_##fn##_parse}
+#define C(name, type, member, flags, dflt) {name, type, offsetof(struct task, member), flags, dflt, NULL}
+#define E(name, member, flags, dflt, names) {name, MC_ENUM, offsetof(struct task, member), flags, dflt, names}
 static const struct machine_col cols[] = {
 	C("id", MC_ID, id, W, 0),
 	C("state", MC_STATE, state, W, TS_PENDING),
-	E("urgency", urgency, W, URG_NORMAL, urgency),
+	E("urgency", urgency, W, URG_NORMAL, urgency_names),
 	C("unit_id", MC_ID, unit_id, W, 0),
 	C("handler_id", MC_ID, handler_id, W, 0),
 	C("leader_id", MC_ID, leader_id, W, 0),
@@ -294,16 +287,16 @@ static const struct machine_col cols[] = {
 	C("extensions_used", MC_INT, dl.extensions_used, W, 0),
 	C("max_extensions", MC_INT, dl.max_extensions, W, 0),
 	C("extension_days", MC_INT, dl.extension_days, W, 0),
-	E("outcome", outcome, W, OUT_NONE, outcome),
+	E("outcome", outcome, W, OUT_NONE, outcome_names),
 	C("solved", MC_INT, solved, W, -1),
-	E("satisfaction", satisfaction, W, SAT_NONE, sat),
+	E("satisfaction", satisfaction, W, SAT_NONE, satisfaction_names),
 	C("unreachable_days", MC_INT, unreachable_days, W, 0),
 	C("last_unreachable_on", MC_DATE, last_unreachable_on, W, 0),
 	C("followed_up", MC_INT, followed_up, W, 0),
 	C("progress", MC_INT, progress, W, 0),
 	C("reopen_count", MC_INT, reopen_count, W, 0),
 	C("exception", MC_INT, exception, W, 0),
-	E("tier", tier, 0, TIER_SCHEDULED, tier),
+	E("tier", tier, 0, TIER_SCHEDULED, tier_names),
 	C("origin_unit_id", MC_ID, origin_unit_id, 0, 0),
 };
 #undef W
@@ -455,30 +448,21 @@ const char *const satisfaction_names_zh[SAT__COUNT + 1] = {"", "满意", "基本
 _Static_assert(TIER_IMMEDIATE == 0, "TIER_TASK_NAMES is tier_names without its first entry");
 _Static_assert(OUT_NONE == 0 && SAT_NONE == 0, "the unset outcome and verdict come first");
 
-static int parse(const char *const *names, int n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (names[i][0] && strcmp(names[i], s) == 0)
-			return i;
-	return -1;
-}
 
 const char *task_state_name(enum task_state s) { return (unsigned)s < TS__COUNT ? task_state_names[s] : "?"; }
 const char *task_state_zh(enum task_state s) { return (unsigned)s < TS__COUNT ? task_state_names_zh[s] : "?"; }
-int task_state_parse(const char *s) { return parse(task_state_names, TS__COUNT, s); }
+int task_state_parse(const char *s) { return names_find(task_state_names, TS__COUNT, s); }
 const char *task_action_name(enum task_action a) { return (unsigned)a < TA__COUNT ? task_action_names[a] : "?"; }
 const char *task_action_zh(enum task_action a) { return (unsigned)a < TA__COUNT ? task_action_names_zh[a] : "?"; }
-int task_action_parse(const char *s) { return parse(task_action_names, TA__COUNT, s); }
+int task_action_parse(const char *s) { return names_find(task_action_names, TA__COUNT, s); }
 const char *tier_name(enum tier t) { return (unsigned)t < TIER__COUNT ? tier_names[t] : "?"; }
-int tier_parse(const char *s) { return parse(tier_names, TIER__COUNT, s); }
+int tier_parse(const char *s) { return names_find(tier_names, TIER__COUNT, s); }
 const char *urgency_name(enum urgency u) { return (unsigned)u < URG__COUNT ? urgency_names[u] : "?"; }
-int urgency_parse(const char *s) { return parse(urgency_names, URG__COUNT, s); }
+int urgency_parse(const char *s) { return names_find(urgency_names, URG__COUNT, s); }
 const char *outcome_name(enum outcome o) { return (unsigned)o < OUT__COUNT ? outcome_names[o] : ""; }
-int outcome_parse(const char *s) { return parse(outcome_names, OUT__COUNT, s); }
+int outcome_parse(const char *s) { return names_find(outcome_names, OUT__COUNT, s); }
 const char *satisfaction_name(enum satisfaction s) { return (unsigned)s < SAT__COUNT ? satisfaction_names[s] : ""; }
-int satisfaction_parse(const char *s) { return parse(satisfaction_names, SAT__COUNT, s); }
+int satisfaction_parse(const char *s) { return names_find(satisfaction_names, SAT__COUNT, s); }
 
 /* --- the descriptor -------------------------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /* unit.c — the kinds of unit: code names and Chinese labels (see unit.h). */
 #include "core/unit.h"
+#include "core/names.h"
 #include <string.h>
 
 const char *const unit_kind_names[UNIT_KIND__COUNT + 1] = {
@@ -28,8 +29,5 @@ const char *unit_kind_label_zh(enum unit_kind k)
 
 int unit_kind_parse(const char *s)
 {
-	for (int i = 0; s && i < UNIT_KIND__COUNT; i++)
-		if (strcmp(s, unit_kind_names[i]) == 0)
-			return i;
-	return -1;
+	return names_find(unit_kind_names, UNIT_KIND__COUNT, s);
 }

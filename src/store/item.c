@@ -4,6 +4,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "core/mask.h"
+#include "core/names.h"
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/schema.h"
@@ -47,7 +48,7 @@ void store_item_from_row(const struct machine *m, const struct row *row, void *i
 		case MC_ENUM:
 		case MC_STATE: {
 			const char *s = row_text(row, c->name);
-			int v = c->type == MC_STATE ? machine_state_parse(m, s) : c->parse(s);
+			int v = c->type == MC_STATE ? machine_state_parse(m, s) : names_find(c->names, -1, s);
 			if (v < 0)
 				v = c->dflt;
 			put(item, c, &v, sizeof v);
@@ -89,7 +90,7 @@ static json_t *item_row(const struct machine *m, const void *item, int all)
 			memcpy(&x, p, sizeof x);
 			v = c->type == MC_INT	  ? json_integer(x)
 			    : c->type == MC_STATE ? json_string(machine_state_name(m, x))
-						  : json_string(c->name_of(x));
+						  : json_string(names_at(c->names, x) ? names_at(c->names, x) : "");
 			break;
 		}
 		}

@@ -92,7 +92,7 @@ static const struct machine_transition f_table[] = {
 };
 
 #define W MC_WRITTEN
-#define COL(name, type, member, flags, dflt) {name, type, offsetof(struct finding, member), flags, dflt, NULL, NULL}
+#define COL(name, type, member, flags, dflt) {name, type, offsetof(struct finding, member), flags, dflt, NULL}
 static const struct machine_col f_cols[] = {
 	COL("id", MC_ID, id, W, 0),
 	COL("state", MC_STATE, state, W, F_OPEN),
