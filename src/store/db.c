@@ -167,6 +167,23 @@ json_t *db_get_row(sqlite3 *db, const char *sql, int64_t id)
 	return o;
 }
 
+json_t *db_get_rows(sqlite3 *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return NULL;
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		db_bind_int(st, 1, id);
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, db_row_json(st));
+	if (db_done(st)) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 /* --- a result row as a struct row (base/row.h) ---------------------------------------------- */
 
 static int r_find(void *impl, const char *col)

@@ -34,6 +34,9 @@ void db_bind_json(sqlite3_stmt *st, int i, json_t *v);
 json_t *db_row_json(sqlite3_stmt *st);
 /* The one row of sql (one integer parameter, e.g. an id) as a JSON object, or NULL. */
 json_t *db_get_row(sqlite3 *db, const char *sql, int64_t id);
+/* Every row of sql (its one parameter, if it has one, bound to id) as a new array of JSON objects,
+ * or NULL when the query fails (logged by db_done): never a short list. */
+json_t *db_get_rows(sqlite3 *db, const char *sql, int64_t id);
 /* Text column as a JSON string or null. */
 json_t *db_col_json(sqlite3_stmt *st, int i);
 /* Append column i of the current row as a JSON value (number, string or null). */

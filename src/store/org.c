@@ -242,35 +242,16 @@ int store_org_seed(struct store_tx *tx, struct qd_err *err)
 	return store_limits_set(tx, 0, l, err);
 }
 
-/* The rows of sql (one optional integer parameter a) as a new array, or NULL when the query
- * fails (logged): never a short list. */
-static json_t *list(sqlite3 *db, const char *sql, int64_t a)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	if (!st)
-		return NULL;
-	json_t *arr = json_array();
-	if (sqlite3_bind_parameter_count(st) >= 1)
-		db_bind_int(st, 1, a);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, db_row_json(st));
-	if (db_done(st)) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
 json_t *store_unit_list(struct store_rd *rd)
 {
 	sqlite3 *db = rd->db;
-	return list(db, "SELECT id, parent_id, name, kind, peer_group, path FROM unit ORDER BY path", 0);
+	return db_get_rows(db, "SELECT id, parent_id, name, kind, peer_group, path FROM unit ORDER BY path", 0);
 }
 
 json_t *store_category_list(struct store_rd *rd)
 {
 	sqlite3 *db = rd->db;
-	return list(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
+	return db_get_rows(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
 }
 
 /* staff: the user holds some role but resident (a resident's name is personal data) */
@@ -279,41 +260,39 @@ json_t *store_category_list(struct store_rd *rd)
 	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>" SQL_ROLE_RESIDENT ") " \
 	"AS staff FROM user u JOIN unit n ON n.id=u.unit_id"
 
+/* Add the user's active grants to u (a row of USER_COLS); 0, or -1 when they cannot be read —
+ * never a user shown without the grants they hold. */
+static int with_grants(sqlite3 *db, json_t *u)
+{
+	json_t *g = db_get_rows(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
+				    "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
+				json_integer_value(json_object_get(u, "id")));
+	if (!g)
+		return -1;
+	json_object_set_new(u, "grants", g);
+	return 0;
+}
+
 json_t *store_user_list(struct store_rd *rd)
 {
-	sqlite3 *db = rd->db;
-	json_t *users = list(db, USER_COLS " ORDER BY u.id", 0);
+	json_t *users = db_get_rows(rd->db, USER_COLS " ORDER BY u.id", 0);
 	size_t i;
 	json_t *u;
 	json_array_foreach(users, i, u) {
-		json_t *g = list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
-				     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active "
-				     "ORDER BY g.id",
-				 json_integer_value(json_object_get(u, "id")));
-		if (!g) {
+		if (with_grants(rd->db, u)) {
 			json_decref(users);
 			return NULL;
 		}
-		json_object_set_new(u, "grants", g);
 	}
 	return users;
 }
 
 json_t *store_user_get(struct store_rd *rd, int64_t id)
 {
-	sqlite3 *db = rd->db;
-	json_t *a = list(db, USER_COLS " WHERE u.id=?", id);
-	json_t *u = json_incref(json_array_get(a, 0));
-	json_decref(a);
-	if (u) {
-		json_t *g = list(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
-				     "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
-				 id);
-		if (!g) { /* never a user shown without the grants they hold */
-			json_decref(u);
-			return NULL;
-		}
-		json_object_set_new(u, "grants", g);
+	json_t *u = db_get_row(rd->db, USER_COLS " WHERE u.id=?", id);
+	if (u && with_grants(rd->db, u)) {
+		json_decref(u);
+		return NULL;
 	}
 	return u;
 }

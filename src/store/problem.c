@@ -233,18 +233,7 @@ json_t *store_problem_get(struct store_rd *rd, int64_t id)
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id)
 {
 	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id");
-	if (!st)
-		return NULL;
-	json_t *a = json_array();
-	db_bind_int(st, 1, task_id);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(a, db_row_json(st));
-	if (db_done(st)) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return db_get_rows(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id", task_id);
 }
 
 json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)

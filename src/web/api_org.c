@@ -20,7 +20,7 @@ void api_created(struct req *r, const char *kind, int64_t id)
 static void items(struct req *r, const struct presenter *p, json_t *rows)
 {
 	if (!rows) {
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	struct viewer v = req_viewer(r);
@@ -152,7 +152,7 @@ void api_calendar(struct req *r)
 	struct viewer v = req_viewer(r);
 	json_t *rows = store_calendar_list(rd, year);
 	if (!rows) {
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	json_t *days = present_json_list(&present_calendar_day, &v, rows);

@@ -151,7 +151,7 @@ static void list_answer(struct req *r, struct list_filter *f)
 	json_t *rows = store_problem_list(rd, f, &more, &total);
 	if (!rows || (f->count && total < 0)) {
 		json_decref(rows);
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	json_t *items = present_json_list(&present_problem, &v, rows);

@@ -44,7 +44,7 @@ static int with_problems(struct req *r, struct store_rd *rd, json_t *t, int64_t 
 	json_t *ps = t ? store_task_problems(rd, id) : NULL;
 	if (!ps) {
 		json_decref(t);
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return 0;
 	}
 	json_object_set_new(t, "problems", ps);
@@ -159,7 +159,7 @@ void api_task_history(struct req *r)
 	json_decref(t);
 	json_t *h = store_task_history(rd, r->path_id);
 	if (!h) {
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	struct buf out;
@@ -197,7 +197,7 @@ void api_tasks(struct req *r)
 	struct row_writer w = {&v, write_task};
 	if (store_task_list(rd, &f, &w, &out, &more, &total) || (f.count && total < 0)) {
 		buf_free(&out);
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	buf_printf(&out, ",\"has_more\":%s,\"limit\":%d,\"offset\":%d", more ? "true" : "false", f.limit, f.offset);

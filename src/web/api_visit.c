@@ -38,7 +38,7 @@ void api_visits(struct req *r)
 	json_t *rows = store_visit_list(rd, &f, &more, &total);
 	if (!rows || (f.count && total < 0)) {
 		json_decref(rows);
-		req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+		req_db_error(r);
 		return;
 	}
 	struct viewer v = req_viewer(r);

@@ -61,6 +61,8 @@ void req_json(struct req *r, unsigned status, json_t *out);
 void req_error(struct req *r, const struct qd_err *err);
 /* Build an error and answer it. */
 void req_fail(struct req *r, enum qd_code code, const char *field, const char *zh, const char *en);
+/* Answer 500 "database error" (a read the store could not finish; the store logged why). */
+void req_db_error(struct req *r);
 /* A write of kind by the caller (their user id and a copy of all their grants), for req_write to
  * queue. */
 struct store_write *req_write_new(struct req *r, enum store_write_kind kind);

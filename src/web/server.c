@@ -91,6 +91,11 @@ void req_fail(struct req *r, enum qd_code code, const char *field, const char *z
 	req_error(r, &e);
 }
 
+void req_db_error(struct req *r)
+{
+	req_fail(r, QD_EINTERNAL, "", "数据库错误", "database error");
+}
+
 static void write_done(struct store_cmd *c)
 {
 	struct req *r = c->ctx;
