@@ -41,6 +41,8 @@ static void input_from(struct task_input *in, json_t *b)
  * — a task is never shown without its problems. */
 static int with_problems(struct req *r, struct store_rd *rd, json_t *t, int64_t id)
 {
+	if (t && json_object_get(t, "problems"))
+		return 1; /* read already (visible) */
 	json_t *ps = t ? store_task_problems(rd, id) : NULL;
 	if (!ps) {
 		json_decref(t);
@@ -92,7 +94,8 @@ void api_task_create(struct req *r)
 /* --- read ------------------------------------------------------------------------------------- */
 
 /* The task row if the caller may see it: read right over its origin or handling unit, or a
- * resident whose problem it gathers. */
+ * resident whose problem it gathers (the problems read to decide that stay in the row, so the
+ * answer does not read them again). */
 static json_t *visible(struct req *r, struct store_rd *rd, int64_t id)
 {
 	json_t *t = store_task_get(rd, id);
@@ -110,7 +113,8 @@ static json_t *visible(struct req *r, struct store_rd *rd, int64_t id)
 		int64_t *creators = xcalloc(n + 1, sizeof *creators);
 		json_array_foreach(ps, i, p)
 			creators[i] = json_integer_value(json_object_get(p, "created_by"));
-		json_decref(ps);
+		if (ps)
+			json_object_set_new(t, "problems", ps);
 		int seen = scope_sees_task(&sc, op, up, creators, (int)n);
 		free(creators);
 		if (seen)

@@ -44,6 +44,22 @@ def done():
     sys.exit(1 if _failed else 0)
 
 
+V3 = os.path.join(os.path.dirname(__file__), "..", "fixtures", "v3")
+
+
+def v3_database(path):
+    """Write the schema-3 fixture (tests/fixtures/v3: a database made by commit 8511563, with its
+    key) to path and path + ".key"; returns path."""
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.executescript(open(os.path.join(V3, "v3.sql"), encoding="utf-8").read())
+    con.close()
+    with open(path + ".key", "wb") as f:
+        f.write(bytes.fromhex(open(os.path.join(V3, "v3.key.hex")).read().strip()))
+    os.chmod(path + ".key", 0o600)
+    return path
+
+
 def run(*args, env=None, timeout=120):
     """Run the qingdan binary; returns CompletedProcess (text)."""
     e = dict(os.environ)

@@ -123,14 +123,7 @@ r = qd.run("check", "--db", db)
 qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check passes", r.stdout + r.stderr)
 
 # --- an upgrade writes its event (record.reseal) at its caller's time: here the server's today
-FIX = os.path.join(os.path.dirname(__file__), "..", "fixtures", "v3")
-v3 = os.path.join(d, "v3.db")
-con = sqlite3.connect(v3)
-con.executescript(open(os.path.join(FIX, "v3.sql"), encoding="utf-8").read())
-con.close()
-with open(v3 + ".key", "wb") as f:
-    f.write(bytes.fromhex(open(os.path.join(FIX, "v3.key.hex")).read().strip()))
-os.chmod(v3 + ".key", 0o600)
+v3 = qd.v3_database(os.path.join(d, "v3.db"))
 up = qd.Server(v3, today="2030-02-01")
 up.stop()
 con = sqlite3.connect(v3)

@@ -9,19 +9,13 @@ route still gives the originals, and `qingdan remask` changes nothing (already c
 import atexit, json, os, re, shutil, sqlite3, tempfile
 import qd
 
-FIX = os.path.join(os.path.dirname(__file__), "..", "fixtures", "v3")
+FIX = qd.V3
 planted = json.load(open(os.path.join(FIX, "planted.json"), encoding="utf-8"))
 PASSWORD = planted["password"]
 
 d = tempfile.mkdtemp(prefix="qd-upgrade-")
 atexit.register(shutil.rmtree, d, True)
-db = os.path.join(d, "v3.db")
-con = sqlite3.connect(db)
-con.executescript(open(os.path.join(FIX, "v3.sql"), encoding="utf-8").read())
-con.close()
-with open(db + ".key", "wb") as f:
-    f.write(bytes.fromhex(open(os.path.join(FIX, "v3.key.hex")).read().strip()))
-os.chmod(db + ".key", 0o600)
+db = qd.v3_database(os.path.join(d, "v3.db"))
 
 # Free text planted through the API (the reporter's own fields were sealed already; the user
 # display names and token labels are not residents' free text).
