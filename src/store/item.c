@@ -88,9 +88,10 @@ static json_t *item_row(const struct machine *m, const void *item, int all)
 		default: {
 			int x;
 			memcpy(&x, p, sizeof x);
+			const char *name = c->type == MC_ENUM ? names_at(c->names, x) : NULL;
 			v = c->type == MC_INT	  ? json_integer(x)
 			    : c->type == MC_STATE ? json_string(machine_state_name(m, x))
-						  : json_string(names_at(c->names, x) ? names_at(c->names, x) : "");
+						  : json_string(name ? name : "");
 			break;
 		}
 		}
