@@ -1,4 +1,4 @@
-/* present_task.c — the task presenter's tables (lists and one task), its history events, and the
+/* present_task.c — the task presenter's tables (one task, and a task in a list), its history events, and the
  * presenter of a task's original text (the audited route only).  The code is the generic item
  * presenter's (present_item.c): audience, the row as the machine's struct, and the derived fields
  * (overdue, the caller's allowed actions, state_zh) for lists and single tasks alike. */
@@ -56,11 +56,39 @@ static const struct pfield task_fields[] = {
 	PF_END,
 };
 
+/* A task in a list: what a list shows, links by and acts on — the whole task is GET /tasks/{id}
+ * (the table above).  The list query (store/task.c) carries these columns and what the derived
+ * fields need; a field not here cannot reach a list. */
+static const struct pfield task_list_fields[] = {
+	PF_ID("id", AUD_ALL),
+	PF_T("title", AUD_ALL),
+	PF_STR("state", AUD_ALL),
+	PF_C("state_zh", AUD_ALL, present_item_c_state_zh),
+	PF_STR("tier", AUD_ALL),
+	PF_STR("urgency", AUD_ALL),
+	PF_ID("unit_id", AUD_ALL),
+	PF_STR("unit_name", AUD_ALL),
+	PF_ID("origin_unit_id", AUD_ALL),
+	PF_STR("origin_unit_name", AUD_ALL),
+	PF_ID("handler_id", AUD_ALL),
+	PF_STR("handler_name", AUD_ALL),
+	PF_ID("leader_id", AUD_ALL),
+	PF_STR("leader_name", AUD_ALL),
+	PF_DATE("deadline", AUD_ALL),
+	PF_C("overdue", AUD_ALL, present_item_c_overdue),
+	PF_C("actions", AUD_ALL, present_item_c_actions),
+	PF_INT("problem_count", AUD_ALL),
+	PF_END,
+};
+
 /* A task goes out as any machine kind does: the generic audience, the row read into its struct
  * through the machine's columns, actions / overdue / state_zh from the machine. */
 static const struct item_presenter task_presenter = {
 	{"task", task_fields, present_item_audience, present_item_prepare}, &task_kind};
 const struct presenter *const present_task = &task_presenter.p;
+static const struct item_presenter task_list_presenter = {
+	{"task_list", task_list_fields, present_item_audience, present_item_prepare}, &task_kind};
+const struct presenter *const present_task_list = &task_list_presenter.p;
 
 /* --- history: the task's events, seen with the task's audience ------------------------------- */
 

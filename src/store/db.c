@@ -247,6 +247,11 @@ static json_t *r_json(void *impl, int i)
 
 static const struct row_ops stmt_ops = {r_find, r_type, r_int, r_real, r_text, r_json};
 
+const struct row_ops *db_row_ops(void)
+{
+	return &stmt_ops;
+}
+
 void db_row_init(struct row *r, struct db_rowimpl *impl, sqlite3_stmt *st)
 {
 	memset(impl, 0, sizeof *impl);

@@ -56,5 +56,8 @@ struct db_rowimpl {
 	} cache[DB_ROW_CACHE];
 };
 void db_row_init(struct row *r, struct db_rowimpl *impl, sqlite3_stmt *st);
+/* The operations of such a row, for a row that extends one (store/task.c: a list row with
+ * looked-up names after the statement's columns). */
+const struct row_ops *db_row_ops(void);
 
 #endif

@@ -15,6 +15,7 @@
 struct store_rd {
 	struct store *s;
 	sqlite3 *db;
+	struct rd_cache *cache; /* a reader's own (store/cache.h); NULL for the writer's and stack handles */
 };
 
 struct store {

@@ -5,6 +5,7 @@
 #include "base/mem.h"
 #include "core/param.h"
 #include "core/unit.h"
+#include "store/cache.h"
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/vocab.h"
@@ -15,6 +16,9 @@
 
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err)
 {
+	int cached = cache_fresh(rd);
+	if (cached && cache_unit_get(rd, id, u))
+		return 0;
 	sqlite3 *db = rd->db;
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
 	if (!st)
@@ -31,6 +35,8 @@ int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_er
 	db_done(st);
 	if (rc != SQLITE_ROW)
 		return qd_fail(err, QD_ENOTFOUND, "unit_id", "单位不存在", "no such unit");
+	if (cached)
+		cache_unit_put(rd, u);
 	return 0;
 }
 
@@ -242,6 +248,18 @@ int store_org_seed(struct store_tx *tx, struct qd_err *err)
 	return store_limits_set(tx, 0, l, err);
 }
 
+int64_t store_unit_roots(struct store_rd *rd)
+{
+	int cached = cache_fresh(rd);
+	int64_t n = cached ? cache_roots_get(rd) : -1;
+	if (n >= 0)
+		return n;
+	n = db_int(rd->db, "SELECT count(*) FROM unit WHERE parent_id IS NULL", 0, 0);
+	if (cached && n >= 0)
+		cache_roots_put(rd, n);
+	return n;
+}
+
 json_t *store_unit_list(struct store_rd *rd)
 {
 	sqlite3 *db = rd->db;
@@ -320,6 +338,9 @@ int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 {
 	sqlite3 *db = rd->db;
 	*out = NULL;
+	int cached = cache_fresh(rd), nc;
+	if (cached && cache_grants_get(rd, user_id, out, &nc))
+		return nc;
 	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
 					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id");
 	if (!st)
@@ -355,6 +376,8 @@ int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 		free(g);
 		return -1;
 	}
+	if (cached)
+		cache_grants_put(rd, user_id, g, n);
 	*out = g;
 	return n;
 }

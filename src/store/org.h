@@ -19,6 +19,8 @@ struct unit {
 /* Readers.  The list functions return a new array, or NULL when the query fails (logged) —
  * never a short list; the caller answers an error. */
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err);
+/* How many units have no parent (the roots of the tree: one county), or -1 on an error. */
+int64_t store_unit_roots(struct store_rd *rd);
 json_t *store_unit_list(struct store_rd *rd);
 json_t *store_category_list(struct store_rd *rd);
 json_t *store_user_list(struct store_rd *rd);

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <string.h>
 
+/* Migration 5: the triggers that bump meta.org_version after any change to table t. */
+#define ORG_BUMP_ON(t, op)                                                                         \
+	"CREATE TRIGGER " t "_" op "_org AFTER " op " ON " t " BEGIN UPDATE meta SET "             \
+	"value = CAST(value AS INTEGER) + 1 WHERE key = 'org_version'; END;\n"
+#define ORG_BUMP(t) ORG_BUMP_ON(t, "insert") ORG_BUMP_ON(t, "update") ORG_BUMP_ON(t, "delete")
+
 static const char *const migrations[] = {
 	/* 1: the record, the organisation, the loop. */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -185,6 +191,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE problem_pii ADD COLUMN phone_hash TEXT;\n"
 	"CREATE TABLE phone_index(phone_hash TEXT NOT NULL, problem_id INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(phone_hash, problem_id)) WITHOUT ROWID;\n",
+
+	/* 5 (issue 7, the list read path): meta.org_version counts every change to what a read
+	 * handle caches (store/cache.c: sessions, grants, units, users' names) — bumped by these
+	 * triggers in the writing transaction itself, whoever writes (the server, the CLI, a replay),
+	 * so a reader that sees a new data version reads the counter and drops its caches.  And the
+	 * township-sized task lists (a subtree two levels down: a township or a county department,
+	 * as a filter or as the caller's one subtree) walk only their own tasks in deadline order:
+	 * the two indexes key the subtree of each path (PATH_L2, store/schema.h, spelled there
+	 * once for the index and the query) after the state; a list merges the two (store/task.c). */
+	"INSERT OR REPLACE INTO meta(key, value) VALUES('org_version', '1');\n"
+	ORG_BUMP("unit") ORG_BUMP("user") ORG_BUMP("user_grant") ORG_BUMP("category") ORG_BUMP("session")
+	"CREATE INDEX task_state_unit_l2 ON task(state, " PATH_L2("unit_path") ", deadline, unit_path, origin_path);\n"
+	"CREATE INDEX task_state_origin_l2 ON task(state, " PATH_L2("origin_path") ", deadline, unit_path, origin_path);\n",
 };
 
 int schema_count(void)

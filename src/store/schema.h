@@ -10,6 +10,14 @@ struct schema_table {
 	const char *label;        /* a household-label column (masked as a label), or NULL */
 };
 
+/* The subtree two levels down that a unit path lies in, as an SQL expression over column col:
+ * "/1/5/23/" → "/1/5/", "/1/5/" → "/1/5/", "/1/" → "/1/", NULL → NULL.  Migration 5 indexes
+ * the task paths by it and store/task.c's township-sized lists query by it: one spelling, so
+ * SQLite matches the query with the index. */
+#define PATH_L2(col)                                                                               \
+	"substr(" col ", 1, instr(substr(" col ", instr(substr(" col ", 2), '/') + 2), '/') + "      \
+	"instr(substr(" col ", 2), '/') + 1)"
+
 int schema_count(void);
 /* Migration n (1-based) as SQL text, or NULL. */
 const char *schema_migration(int n);

@@ -1,5 +1,7 @@
-/* session.c — credentials, lock-out counters and sessions/tokens (operational tables). */
+/* session.c — credentials, lock-out counters and sessions/tokens (operational tables).  A reader
+ * finds a session once and then in its cache (store/cache.h), which a logout's revocation empties. */
 #include "store/session.h"
+#include "store/cache.h"
 #include "store/db.h"
 #include "store/internal.h"
 #include "store/tx.h"
@@ -91,19 +93,29 @@ int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], stru
 
 int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms, char *kind)
 {
-	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind FROM session s JOIN user u ON u.id=s.user_id "
-					  "WHERE s.token_hash=? AND NOT s.revoked AND s.expires_at>? AND u.active");
-	if (!st)
-		return 0;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
-	db_bind_int(st, 2, now_ms);
-	int64_t uid = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		uid = sqlite3_column_int64(st, 0);
-		if (kind)
-			snprintf(kind, 8, "%s", sqlite3_column_text(st, 1));
+	int cached = cache_fresh(rd);
+	int64_t uid = 0, expires = 0;
+	char k[8] = "";
+	if (!cached || !cache_session_get(rd, hash, &uid, k, &expires)) {
+		sqlite3 *db = rd->db;
+		sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind, s.expires_at FROM session s JOIN user u "
+						  "ON u.id=s.user_id WHERE s.token_hash=? AND NOT s.revoked AND u.active");
+		if (!st)
+			return 0;
+		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+		uid = 0;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			uid = sqlite3_column_int64(st, 0);
+			snprintf(k, sizeof k, "%s", sqlite3_column_text(st, 1));
+			expires = sqlite3_column_int64(st, 2);
+		}
+		db_done(st);
+		if (uid && cached)
+			cache_session_put(rd, hash, uid, k, expires);
 	}
-	db_done(st);
+	if (!uid || expires <= now_ms)
+		return 0;
+	if (kind)
+		memcpy(kind, k, sizeof k);
 	return uid;
 }

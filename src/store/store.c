@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/mem.h"
+#include "store/cache.h"
 #include "store/db.h"
 #include "store/schema.h"
 #include "store/search.h"
@@ -117,6 +118,7 @@ int store_key_read(const char *path, unsigned char key[crypto_secretbox_KEYBYTES
 static void reader_free(void *p)
 {
 	struct store_rd *rd = p;
+	cache_free(rd->cache);
 	db_finalize_all(rd->db);
 	sqlite3_close_v2(rd->db);
 	free(rd);
@@ -196,6 +198,7 @@ struct store_rd *store_reader(struct store *s)
 		rd = xcalloc(1, sizeof *rd);
 		rd->s = s;
 		rd->db = db;
+		rd->cache = cache_new();
 		pthread_setspecific(s->reader_key, rd);
 	}
 	return rd;

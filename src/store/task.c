@@ -5,16 +5,19 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "store/cache.h"
 #include "store/db.h"
 #include "store/filter.h"
 #include "store/internal.h"
 #include "store/org.h"
 #include "store/problem.h"
+#include "store/schema.h"
 #include "store/text.h"
 #include "store/vocab.h"
 #include "store/tx.h"
 #include "core/problem.h"
 #include "core/mask.h"
+#include "core/scope.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,13 +219,164 @@ static int path_depth(const char *p)
 	return n;
 }
 
+/* 1 when path lies in the subtree of top. */
+static int path_within(const char *path, const char *top)
+{
+	return strncmp(path, top, strlen(top)) == 0;
+}
+
+/* --- the list's rows: the task's own columns, names from the read handle's cache -------------- */
+
+/* What a list row carries: the list presenter's fields (present_task.c: present_task_list) and
+ * what its derived fields need — every column of the machine's struct (overdue, actions) and the
+ * two paths (audience).  The names of units and people are not joined: they come from the read
+ * handle's cache (store/cache.h) through the row below. */
+#define TASK_LIST_COLS                                                                             \
+	"SELECT t.id, t.title, t.state, t.tier, t.urgency, t.origin_unit_id, t.origin_path, t.unit_id, " \
+	"t.unit_path, t.handler_id, t.leader_id, t.assigned_on, t.respond_by, t.deadline, "          \
+	"t.responded_on, t.completed_on, t.signed_off_on, t.extensions_used, t.max_extensions, "     \
+	"t.extension_days, t.outcome, t.solved, t.satisfaction, t.unreachable_days, "                \
+	"t.last_unreachable_on, t.followed_up, t.progress, t.reopen_count, t.exception, "            \
+	"(SELECT count(*) FROM problem p WHERE p.task_id = t.id) AS problem_count FROM task t"
+
+/* The looked-up columns of a list row: name, and the column of the id it names. */
+enum { LN_UNIT, LN_ORIGIN, LN_HANDLER, LN_LEADER, LN__COUNT };
+static const struct {
+	const char *name, *id;
+	int is_user;
+} list_names[LN__COUNT] = {
+	{"unit_name", "unit_id", 0},
+	{"origin_unit_name", "origin_unit_id", 0},
+	{"handler_name", "handler_id", 1},
+	{"leader_name", "leader_id", 1},
+};
+
+/* A statement's row (store/db.h) with the names above after its own columns. */
+struct list_rowimpl {
+	struct db_rowimpl db;
+	struct store_rd *rd;
+	int id_col[LN__COUNT];         /* the statement's column of each id */
+	const char *seen[LN__COUNT];   /* find() is called with literals: the pointer asked for each */
+	const char *name[LN__COUNT];   /* this row's names (NULL: none) */
+	struct unit u[2];              /* storage of the unit names of this row */
+	char user[2][264];             /* and of the users' (a display name of 64 characters) */
+};
+
+static int l_find(void *impl, const char *col)
+{
+	struct list_rowimpl *l = impl;
+	int i = db_row_ops()->find(&l->db, col);
+	if (i >= 0)
+		return i;
+	for (int k = 0; k < LN__COUNT; k++)
+		if (l->seen[k] == col)
+			return l->db.ncol + k;
+	for (int k = 0; k < LN__COUNT; k++)
+		if (!strcmp(list_names[k].name, col)) {
+			l->seen[k] = col;
+			return l->db.ncol + k;
+		}
+	return -1;
+}
+
+static enum row_type l_type(void *impl, int i)
+{
+	struct list_rowimpl *l = impl;
+	if (i < l->db.ncol)
+		return db_row_ops()->type(&l->db, i);
+	return l->name[i - l->db.ncol] ? ROW_TEXT : ROW_NULL;
+}
+
+static int64_t l_int(void *impl, int i)
+{
+	struct list_rowimpl *l = impl;
+	return i < l->db.ncol ? db_row_ops()->integer(&l->db, i) : 0;
+}
+
+static double l_real(void *impl, int i)
+{
+	struct list_rowimpl *l = impl;
+	return i < l->db.ncol ? db_row_ops()->real(&l->db, i) : 0;
+}
+
+static const char *l_text(void *impl, int i)
+{
+	struct list_rowimpl *l = impl;
+	return i < l->db.ncol ? db_row_ops()->text(&l->db, i) : l->name[i - l->db.ncol];
+}
+
+static json_t *l_json(void *impl, int i)
+{
+	(void)impl;
+	(void)i;
+	return NULL;
+}
+
+static const struct row_ops list_ops = {l_find, l_type, l_int, l_real, l_text, l_json};
+
+/* A user's display name, from the cache when rd has one (cached: the version was checked by
+ * the list); NULL when there is no such user. */
+static const char *user_name(struct store_rd *rd, int cached, int64_t id, char *buf, size_t n)
+{
+	int found = 0;
+	const char *v = cached ? cache_user_name_get(rd, id, &found) : NULL;
+	if (found)
+		return v;
+	sqlite3_stmt *st = db_prepare(rd->db, "SELECT display_name FROM user WHERE id=?");
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	const char *name = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+		name = buf;
+	}
+	db_done(st);
+	if (cached)
+		cache_user_name_put(rd, id, name);
+	return name;
+}
+
+/* The names of the row the statement is on. */
+static void list_row_names(struct list_rowimpl *l, int cached)
+{
+	int nu = 0, nh = 0;
+	for (int k = 0; k < LN__COUNT; k++) {
+		int c = l->id_col[k];
+		int64_t id = c >= 0 ? sqlite3_column_int64(l->db.st, c) : 0;
+		l->name[k] = NULL;
+		if (id <= 0)
+			continue;
+		if (list_names[k].is_user) {
+			l->name[k] = user_name(l->rd, cached, id, l->user[nh], sizeof l->user[nh]);
+			nh++;
+		} else if ((cached && cache_unit_get(l->rd, id, &l->u[nu])) ||
+			   store_unit_get(l->rd, id, &l->u[nu], NULL) == 0) { /* a miss is cached by store_unit_get */
+			l->name[k] = l->u[nu++].name;
+		}
+	}
+}
+
+static void list_row_init(struct row *r, struct list_rowimpl *l, struct store_rd *rd, sqlite3_stmt *st)
+{
+	memset(l, 0, sizeof *l);
+	struct row dr;
+	db_row_init(&dr, &l->db, st);
+	l->rd = rd;
+	for (int k = 0; k < LN__COUNT; k++)
+		l->id_col[k] = db_row_ops()->find(&l->db, list_names[k].id);
+	r->ops = &list_ops;
+	r->impl = l;
+}
+
 /* Write the page's rows through the caller's writer: "[row,row…]"; *more = 1 when a row beyond
  * the page exists. */
-static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw, struct buf *out, int *more)
+static void write_rows(struct store_rd *rd, int cached, sqlite3_stmt *st, int limit, const struct row_writer *rw,
+		       struct buf *out, int *more)
 {
-	struct db_rowimpl impl;
+	struct list_rowimpl li, *impl = &li;
 	struct row row;
-	db_row_init(&row, &impl, st);
+	list_row_init(&row, impl, rd, st);
 	buf_putc(out, '[');
 	int n = 0, written = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -230,6 +384,7 @@ static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw,
 			*more = 1;
 			break;
 		}
+		list_row_names(impl, cached);
 		size_t mark = out->len;
 		if (written)
 			buf_putc(out, ',');
@@ -241,85 +396,167 @@ static void write_rows(sqlite3_stmt *st, int limit, const struct row_writer *rw,
 	buf_putc(out, ']');
 }
 
-int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
-		    int *more, int64_t *total)
+/* --- the list's query -------------------------------------------------------------------------- */
+
+/* Every filter but scope and subtree, ANDed onto w. */
+static void where_filters(struct where *w, const struct list_filter *f)
 {
-	sqlite3 *db = rd->db;
-	struct where w;
-	where_init(&w);
-	/* Plan: a county- or township-wide list walks the (state, deadline, paths) or (deadline,
-	 * paths) index in deadline order and tests the paths on the index entries ("+col" keeps
-	 * SQLite from choosing a path index instead); a village-sized subtree is found through the
-	 * path indexes and sorted, which is cheaper for a few hundred rows. */
-	int narrow = f->unit_path && path_depth(f->unit_path) >= 3;
-	if (f->own_user) {
-		where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
-		where_int(&w, f->own_user);
-	} else {
-		where_scope(&w, f, "+t.origin_path", "+t.unit_path");
-	}
-	if (f->unit_path) {
-		where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
-			      narrow ? "t.origin_path" : "+t.origin_path");
-	}
 	if (f->state) {
-		where_and(&w, "t.state = ?");
-		where_str(&w, f->state);
+		where_and(w, "t.state = ?");
+		where_str(w, f->state);
 	}
 	if (f->tier) {
-		where_and(&w, "t.tier = ?");
-		where_str(&w, f->tier);
+		where_and(w, "t.tier = ?");
+		where_str(w, f->tier);
 	}
 	if (f->category_id) {
-		where_and(&w, "t.category_id IN (SELECT id FROM category WHERE id = ? OR parent_id = ?)");
-		where_int(&w, f->category_id);
-		where_int(&w, f->category_id);
+		where_and(w, "t.category_id IN (SELECT id FROM category WHERE id = ? OR parent_id = ?)");
+		where_int(w, f->category_id);
+		where_int(w, f->category_id);
 	}
 	if (f->handler_id) {
-		where_and(&w, "t.handler_id = ?");
-		where_int(&w, f->handler_id);
+		where_and(w, "t.handler_id = ?");
+		where_int(w, f->handler_id);
 	}
 	if (f->overdue) {
-		where_and(&w, "t.state IN " SQL_TASK_OPEN_STATES " AND t.deadline < ?");
-		where_str(&w, f->today);
+		where_and(w, "t.state IN " SQL_TASK_OPEN_STATES " AND t.deadline < ?");
+		where_str(w, f->today);
 	}
 	if (f->due_before) {
-		where_and(&w, "t.deadline <= ?");
-		where_str(&w, f->due_before);
+		where_and(w, "t.deadline <= ?");
+		where_str(w, f->due_before);
 	}
 	if (f->q && *f->q) {
 		if (utf8_count(f->q) >= 3) {
 			char *ph = fts_phrase(f->q);
-			where_and(&w, "t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)");
-			where_str(&w, ph);
+			where_and(w, "t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)");
+			where_str(w, ph);
 			free(ph);
 		} else {
-			where_and(&w, "instr(t.title, ?) > 0 OR instr(t.measures, ?) > 0");
-			where_str(&w, f->q);
-			where_str(&w, f->q);
+			where_and(w, "instr(t.title, ?) > 0 OR instr(t.measures, ?) > 0");
+			where_str(w, f->q);
+			where_str(w, f->q);
 		}
 	}
+}
+
+/* The one subtree a list is confined to, when it is one: the filter's unit where the caller's
+ * scope holds it (the scope then adds nothing), or the caller's only subtree without a filter;
+ * and whether that subtree is all there is (the scope is a root and the database has one root:
+ * no path predicate at all).  0 when the list needs the general scope clause. */
+static int list_subtree(struct store_rd *rd, const struct list_filter *f, const char **out, int *all)
+{
+	*out = NULL;
+	*all = 0;
+	const char **paths = xcalloc((size_t)f->ngrants + 1, sizeof *paths);
+	int np = scope_subtrees(f->grants, f->ngrants, f->right, paths, f->ngrants);
+	const char *p = NULL;
+	if (f->unit_path) {
+		for (int i = 0; i < np && !p; i++)
+			if (path_within(f->unit_path, paths[i]))
+				p = f->unit_path;
+	} else if (np == 1) {
+		p = paths[0];
+	}
+	free(paths);
+	if (!p)
+		return 0;
+	*out = p;
+	*all = path_depth(p) == 1 && store_unit_roots(rd) == 1;
+	return 1;
+}
+
+int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
+		    int *more, int64_t *total)
+{
+	sqlite3 *db = rd->db;
+	int cached = cache_fresh(rd);
+	struct where w, w2;
+	where_init(&w);
+	where_init(&w2);
 	struct buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "%s%s ORDER BY t.deadline, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?", TASK_COLS, w.sql.p);
+	/* Plans.  A list confined to one subtree two levels down (a township or a county
+	 * department) with a state walks only that subtree's tasks of the state in deadline order:
+	 * those it handles and those it started, two covering indexes (migration 5) merged by the
+	 * UNION, then the page's rows.  Otherwise a county- or township-wide list walks the (state,
+	 * deadline, paths) or (deadline, paths) index in deadline order and tests the paths on the
+	 * index entries ("+col" keeps SQLite from choosing a path index instead); a village-sized
+	 * subtree is found through the path indexes and sorted, which is cheaper for a few hundred
+	 * rows.  A scope the subtree lies in, or a county-wide one, adds no clause. */
+	const char *sub = NULL;
+	int all = 0, one = !f->own_user && list_subtree(rd, f, &sub, &all);
+	if (one && !all && f->state && path_depth(sub) == 2) {
+		where_and(&w, "t.state = ?");
+		where_str(&w, f->state);
+		where_and(&w, PATH_L2("t.unit_path") " = ?");
+		where_str(&w, sub);
+		where_and(&w2, "t.state = ?");
+		where_str(&w2, f->state);
+		where_and(&w2, PATH_L2("t.origin_path") " = ?");
+		where_str(&w2, sub);
+		where_filters(&w, f);
+		where_filters(&w2, f);
+		/* Fixed fragments only (the clauses' values are bound). */
+		buf_puts(&sql, TASK_LIST_COLS " JOIN (SELECT t.deadline, t.unit_path, t.origin_path, t.id FROM task t");
+		buf_puts(&sql, w.sql.p);
+		buf_puts(&sql, " UNION SELECT t.deadline, t.unit_path, t.origin_path, t.id FROM task t");
+		buf_puts(&sql, w2.sql.p);
+		buf_puts(&sql, " ORDER BY 1, 2, 3, 4 LIMIT ? OFFSET ?) k ON k.id = t.id "
+			       "ORDER BY t.deadline, t.unit_path, t.origin_path, t.id");
+	} else {
+		if (f->own_user) {
+			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
+			where_int(&w, f->own_user);
+		} else if (!one) {
+			where_scope(&w, f, "+t.origin_path", "+t.unit_path");
+		}
+		if (f->unit_path && !all) {
+			int narrow = path_depth(f->unit_path) >= 3;
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
+				      narrow ? "t.origin_path" : "+t.origin_path");
+		} else if (one && !all && !f->unit_path) {
+			where_subtree(&w, sub, "+t.unit_path", "+t.origin_path");
+		}
+		where_filters(&w, f);
+		buf_printf(&sql, "%s%s ORDER BY t.deadline, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
+			   TASK_LIST_COLS, w.sql.p);
+	}
 	sqlite3_stmt *st = db_prepare(db, sql.p);
 	*more = 0;
 	int rc = st ? 0 : -1;
 	if (st) {
 		where_bind(&w, st, 1);
-		db_bind_int(st, w.n + 1, f->limit + 1);
-		db_bind_int(st, w.n + 2, f->offset);
-		write_rows(st, f->limit, rw, out, more);
+		where_bind(&w2, st, 1 + w.n);
+		db_bind_int(st, w.n + w2.n + 1, f->limit + 1);
+		db_bind_int(st, w.n + w2.n + 2, f->offset);
+		write_rows(rd, cached, st, f->limit, rw, out, more);
 		if (db_done(st))
 			rc = -1; /* a failed step: no short page */
 	}
 	if (f->count && total) {
+		/* The count over the general clause (the same set of tasks). */
+		where_free(&w);
+		where_init(&w);
+		if (f->own_user) {
+			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
+			where_int(&w, f->own_user);
+		} else {
+			where_scope(&w, f, "+t.origin_path", "+t.unit_path");
+		}
+		if (f->unit_path) {
+			int narrow = path_depth(f->unit_path) >= 3;
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
+				      narrow ? "t.origin_path" : "+t.origin_path");
+		}
+		where_filters(&w, f);
 		buf_reset(&sql);
 		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
 		*total = where_count(db, sql.p, &w);
 	}
 	buf_free(&sql);
 	where_free(&w);
+	where_free(&w2);
 	return rc;
 }
 

@@ -177,10 +177,11 @@ void api_task_history(struct req *r)
 	req_raw_json(r, 200, buf_take(&out));
 }
 
-/* The list's rows, straight from the database row to JSON through the task presenter. */
+/* The list's rows, straight from the database row to JSON through the task list presenter (the
+ * list fields; the whole task is GET /tasks/{id}). */
 static int write_task(void *ctx, const struct row *row, struct buf *out)
 {
-	return present_write(present_task, ctx, row, 0, out);
+	return present_write(present_task_list, ctx, row, 0, out);
 }
 
 void api_tasks(struct req *r)

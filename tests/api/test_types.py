@@ -249,7 +249,12 @@ write("admin", "POST", "/api/v1/calendar", "/api/v1/calendar", {"date": "2026-12
 write("admin", "GET", "/api/v1/settings/limits", "/api/v1/settings/limits", None, 200)
 
 # a task through follow-up with "not solved" and a reopen, so solved false and reopen show
-tasks = disp.get("/api/v1/tasks?limit=200&state=completed")[1]["items"]
+# the list carries list fields only: the whole task is GET /tasks/{id}
+def task_details(items):
+    return [disp.get(f"/api/v1/tasks/{t['id']}")[1] for t in items]
+
+
+tasks = task_details(disp.get("/api/v1/tasks?limit=200&state=completed")[1]["items"])
 done_by_other = [t for t in tasks if "follow_up" in t["actions"] and t["solved"] in (None, -1)]
 if done_by_other:
     tid = done_by_other[0]["id"]
@@ -269,9 +274,14 @@ PICK = {  # which fields make items differ for the walk (one item per combinatio
 }
 
 
+DETAIL = {t["id"]: t for t in task_details(disp.get("/api/v1/tasks?limit=200")[1]["items"])}
+
+
 def pick(items, keys, n=14):
     out, seen = [], set()
     for it in items:
+        if "problem_count" in it:  # a task list item: pick by the whole task's fields
+            it = DETAIL.get(it["id"], it)
         k = tuple(it.get(x) is None if x in ("visit_id", "household", "note") else str(it.get(x)) for x in keys)
         if k not in seen:
             seen.add(k)
@@ -305,8 +315,8 @@ qd.ok(not FAILS, f"every answer has the documented types ({len(FAILS)} answers d
       "\n".join(sorted({f"{m} {p}" for _, m, p, _ in FAILS})))
 
 # the walk met every kind of value with a value (not only nulls): it could have failed
-must_see = [("Task", "deadline"), ("Task", "assigned_on"), ("Task", "completed_on"), ("Task", "solved"), ("Task", "created_at"),
-            ("Task", "followed_up"), ("Task", "outcome"), ("Task", "satisfaction"), ("Problem", "created_at"),
+must_see = [("TaskListItem", "deadline"), ("TaskListItem", "problem_count"), ("TaskListItem", "handler_name"), ("TaskDetail", "deadline"), ("TaskDetail", "assigned_on"), ("TaskDetail", "completed_on"), ("TaskDetail", "solved"), ("TaskDetail", "created_at"),
+            ("TaskDetail", "followed_up"), ("TaskDetail", "outcome"), ("TaskDetail", "satisfaction"), ("Problem", "created_at"),
             ("Problem", "anonymous"), ("Problem", "merged_into"), ("Problem", "decline_reason"), ("Problem", "visit_id"),
             ("Visit", "visited_on"), ("Visit", "created_at"), ("Visit", "household"), ("TaskEvent", "at"),
             ("TaskEvent", "solved"), ("Unit", "peer_group"), ("User", "active"), ("CalendarDay", "name")]
@@ -314,7 +324,7 @@ missed = [f"{t}.{f}" for t, f in must_see if (t, f) not in SEEN]
 qd.ok(not missed, "the walk saw every kind of value (date, time, boolean, tri-state, enum, id) with a value", missed)
 
 # the tri-state and the absent values, as a client reads them
-ts = disp.get("/api/v1/tasks?limit=200")[1]["items"]
+ts = task_details(disp.get("/api/v1/tasks?limit=200")[1]["items"])
 qd.ok(any(t["solved"] is None for t in ts) and any(t["solved"] is True for t in ts) and any(t["solved"] is False for t in ts),
       "solved is null (not asked), true or false", sorted({str(t["solved"]) for t in ts}))
 pend = [t for t in ts if t["state"] == "pending"]

@@ -57,7 +57,7 @@ qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3" and le
 # --- the upgrade: any command that opens the store migrates (here: serve) -----------------------
 srv = qd.Server(db)
 srv.stop()
-qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "4", "after: schema 4")
+qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "5", "after: schema 5 (the latest)")
 log1, rows1 = verbatim()
 qd.ok(not log1, "no planted datum is left verbatim in the event log",
       [f"{p['n']} {p['kind']} {p['string']}" for p in log1[:20]])
