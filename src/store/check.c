@@ -33,8 +33,10 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		event_hash(prev, seq, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 			   (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
 			   sqlite3_column_int64(st, 5), payload, h);
-		if (seq != expect || sqlite3_column_bytes(st, 7) != 32 ||
-		    memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0 || sqlite3_column_bytes(st, 8) != 32 ||
+		/* prev_hash: the previous hash again (before schema 5), or empty (store/event.c) */
+		int pn = sqlite3_column_bytes(st, 7);
+		if (seq != expect || (pn != 0 && pn != 32) || (pn == 32 && memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0) ||
+		    sqlite3_column_bytes(st, 8) != 32 ||
 		    memcmp(sqlite3_column_blob(st, 8), h, 32) != 0) {
 			r->chain_ok = 0;
 			r->chain_break_at = seq;
