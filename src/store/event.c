@@ -4,8 +4,9 @@
  * What an event row holds (schema 5): hash = SHA-256(previous hash ‖ canonical event); the
  * prev_hash column is empty (it is the previous row's hash; events before schema 5 hold it
  * again).  An action's row carries what it changed (store/item.h); a create's rows leave out the
- * columns INSERT would give the same value (create_trim).  Replay is unchanged: a create INSERTs
- * the columns its row names, anything else UPDATEs them. */
+ * columns INSERT would give the same value (create_trim), and every row leaves out the time
+ * stamps equal to the event's at (event_stamps_fill restores them before applying).  Replay is
+ * otherwise unchanged: a create INSERTs the columns its row names, anything else UPDATEs them. */
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
@@ -388,6 +389,47 @@ static void create_trim(sqlite3 *db, json_t *payload)
 	}
 }
 
+/* The time stamps of a row, when they are the event's own time (schema 5): updated_at of every
+ * row and created_at of a created row equal the event's `at` (every command stamps what it
+ * writes with its now), so the record leaves them out and event_stamps_fill puts them back
+ * before the rows are applied — by the writer and by check's replay alike. */
+static int has_col(const struct schema_table *t, const char *col)
+{
+	for (int c = 0; t->cols[c]; c++)
+		if (!strcmp(t->cols[c], col))
+			return 1;
+	return 0;
+}
+
+static void stamps(json_t *payload, int64_t at, int creates, int fill)
+{
+	static const char *const cols[2] = {"updated_at", "created_at"};
+	json_t *rows = json_object_get(payload, "rows");
+	const char *name;
+	json_t *r;
+	json_object_foreach(rows, name, r) {
+		const struct schema_table *t = schema_table(name);
+		size_t n = json_is_array(r) ? json_array_size(r) : 1;
+		for (size_t k = 0; t && k < n; k++) {
+			json_t *row = json_is_array(r) ? json_array_get(r, k) : r;
+			for (int c = 0; c < 1 + !!creates && json_is_object(row); c++) {
+				if (!has_col(t, cols[c]))
+					continue;
+				json_t *v = json_object_get(row, cols[c]);
+				if (fill && !v)
+					json_object_set_new(row, cols[c], json_integer(at));
+				else if (!fill && json_is_integer(v) && json_integer_value(v) == at)
+					json_object_del(row, cols[c]);
+			}
+		}
+	}
+}
+
+void event_stamps_fill(json_t *payload, int64_t at, int creates)
+{
+	stamps(payload, at, creates, 1);
+}
+
 int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
 		   json_t *row, json_t *extra, struct qd_err *err)
 {
@@ -406,13 +448,16 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	struct store *s = tx->s;
 	/* An event is appended in the transaction that applies it, after the chain head it links to. */
 	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
-	if (event_creates(kind))
+	int creates = event_creates(kind);
+	int64_t now = store_tx_now(tx);
+	if (creates)
 		create_trim(s->wdb, payload);
+	stamps(payload, now, creates, 0);
 	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+	event_stamps_fill(payload, now, creates); /* the rows as they are applied */
 	if (!text)
 		return qd_fail(err, QD_EINTERNAL, NULL, "事件无法序列化", "event cannot be serialised");
 	int64_t seq = s->last_seq + 1;
-	int64_t now = store_tx_now(tx);
 	unsigned char hash[32];
 	event_hash(s->last_hash, seq, now, actor, kind, entity, entity_id, text, hash);
 	sqlite3_stmt *st = db_prepare(s->wdb, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, "
@@ -436,7 +481,7 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	rc = projection_apply_tx(tx, payload, event_creates(kind), err);
+	rc = projection_apply_tx(tx, payload, creates, err);
 	tx_forget(tx);
 	if (rc)
 		return -1;
