@@ -311,12 +311,12 @@ enum { D_KEEP, D_NULL, D_INT, D_EMPTY };
 #define DFLT_TABLES 32
 static struct {
 	const struct schema_table *t;
-	signed char kind[64];
+	unsigned char kind[64];
 	json_int_t val[64];
 } dflt[DFLT_TABLES];
 static pthread_mutex_t dflt_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void defaults_load(sqlite3 *db, const struct schema_table *t, signed char *kind, json_int_t *val)
+static void defaults_load(sqlite3 *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
 {
 	char sql[128];
 	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", t->name); /* sql-ident: a schema table */
