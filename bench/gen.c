@@ -1,6 +1,8 @@
 /* gen.c — build a large database through the real store code, for the list benchmark.
  *
  *   gen --db FILE [--tasks N] [--batch B] [--seed S]
+ *   gen --schema-version      (prints the schema version this build writes: bench/run names
+ *                              its cached database by it, so a new format is regenerated)
  *
  * FILE must not exist.  The result is what `qingdan init` and years of use would leave: the
  * seeded calendar and limits, a synthetic county (20 townships × 20 villages, 20 county
@@ -30,6 +32,8 @@
 #include "store/task.h"
 #include "store/tx.h"
 #include "store/internal.h" /* a bulk loader of the store: store_tx_db for its pragmas */
+#include "store/schema.h"   /* the schema version it writes */
+#include <sys/stat.h>
 #include "web/auth.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -367,6 +371,10 @@ int main(int argc, char **argv)
 	g->total = 1000000;
 	g->batch = 10000;
 	g->rnd = 20220719;
+	if (argc == 2 && !strcmp(argv[1], "--schema-version")) {
+		printf("%d\n", schema_count());
+		return 0;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
 			usage();
@@ -421,7 +429,19 @@ int main(int argc, char **argv)
 	}
 	calendar_free(g->cal);
 	store_close(s);
-	printf("gen_tasks %ld\ngen_seconds %.1f\n", g->total, now_s() - t0);
+	double secs = now_s() - t0;
+	/* The size with everything checkpointed into the file (no WAL left beside it). */
+	sqlite3 *c = NULL;
+	struct stat sb;
+	if (sqlite3_open_v2(db, &c, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK || stat(db, &sb) != 0) {
+		fprintf(stderr, "gen: checkpoint: %s\n", c ? sqlite3_errmsg(c) : "cannot open");
+		sqlite3_close(c);
+		return 1;
+	}
+	sqlite3_close(c);
+	printf("gen_tasks %ld\ngen_seconds %.1f\ngen_schema %d\ngen_db_bytes %lld\ngen_bytes_per_task %.0f\n", g->total,
+	       secs, schema_count(), (long long)sb.st_size, (double)sb.st_size / (double)g->total);
 	free(g);
 	return 0;
 }

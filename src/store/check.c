@@ -33,8 +33,10 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		event_hash(prev, seq, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 			   (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
 			   sqlite3_column_int64(st, 5), payload, h);
-		if (seq != expect || sqlite3_column_bytes(st, 7) != 32 ||
-		    memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0 || sqlite3_column_bytes(st, 8) != 32 ||
+		/* prev_hash: the previous hash again (before schema 6), or empty (store/event.c) */
+		int pn = sqlite3_column_bytes(st, 7);
+		if (seq != expect || (pn != 0 && pn != 32) || (pn == 32 && memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0) ||
+		    sqlite3_column_bytes(st, 8) != 32 ||
 		    memcmp(sqlite3_column_blob(st, 8), h, 32) != 0) {
 			r->chain_ok = 0;
 			r->chain_break_at = seq;
@@ -42,7 +44,10 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		}
 		json_t *p = json_loads(payload, 0, NULL);
 		struct qd_err e2;
-		if (!p || projection_apply(replay, key, p, event_creates((const char *)sqlite3_column_text(st, 3)), &e2)) {
+		int creates = event_creates((const char *)sqlite3_column_text(st, 3));
+		if (p && pn == 0) /* the schema 6 form leaves out the stamps equal to its at */
+			event_stamps_fill(p, sqlite3_column_int64(st, 1), creates);
+		if (!p || projection_apply(replay, key, p, creates, &e2)) {
 			r->replay_ok = 0;
 			snprintf(r->mismatch_table, sizeof r->mismatch_table, "event %lld", (long long)seq);
 		}

@@ -1,5 +1,12 @@
 /* event.c — the event log: appending hash-chained events and applying them to the projection
- * tables (the same apply is used by `check` to replay the log into a fresh database). */
+ * tables (the same apply is used by `check` to replay the log into a fresh database).
+ *
+ * What an event row holds (schema 6): hash = SHA-256(previous hash ‖ canonical event); the
+ * prev_hash column is empty (it is the previous row's hash; events before schema 6 hold it
+ * again).  An action's row carries what it changed (store/item.h); a create's rows leave out the
+ * columns INSERT would give the same value (create_trim), and every row leaves out the time
+ * stamps equal to the event's at (event_stamps_fill restores them before applying).  Replay is
+ * otherwise unchanged: a create INSERTs the columns its row names, anything else UPDATEs them. */
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
@@ -12,6 +19,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t actor,
@@ -48,51 +56,64 @@ int store_chain_load(struct store *s, struct qd_err *err)
 }
 
 /* The SQL of an upsert depends only on (table, columns present, insert or update): it is built
- * once per shape for the process (a handful of shapes), then found again by db_prepare. */
-#define SQL_CACHE 64
-static pthread_mutex_t sql_cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct {
+ * once per shape for the process, then found again by db_prepare.  Since rows carry what an
+ * action changed (store/item.h) there are a few dozen shapes; past the table's slots a shape goes
+ * on an overflow list that grows (never a refusal). */
+#define SQL_CACHE 256
+struct sql_shape {
 	const struct schema_table *t;
 	uint64_t mask;
 	int update;
 	char *sql;
-} sql_cache[SQL_CACHE];
+	struct sql_shape *next; /* the overflow list */
+};
+static pthread_mutex_t sql_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sql_shape sql_cache[SQL_CACHE];
+static struct sql_shape *sql_more;
+
+static char *row_sql_build(const struct schema_table *t, uint64_t mask, int update)
+{
+	struct buf b;
+	buf_init(&b);
+	int n = 0;
+	if (update) {
+		buf_printf(&b, "UPDATE %s SET ", t->name); /* sql-ident */
+		for (int c = 0; t->cols[c]; c++)
+			if ((mask >> c & 1) && strcmp(t->cols[c], t->key) != 0)
+				buf_printf(&b, "%s%s=?", n++ ? "," : "", t->cols[c]);
+		buf_printf(&b, " WHERE %s=?", t->key); /* sql-ident */
+	} else {
+		buf_printf(&b, "INSERT INTO %s(", t->name); /* sql-ident */
+		for (int c = 0; t->cols[c]; c++)
+			if (mask >> c & 1)
+				buf_printf(&b, "%s%s", n++ ? "," : "", t->cols[c]);
+		buf_puts(&b, ") VALUES(");
+		for (int c = 0; c < n; c++)
+			buf_puts(&b, c ? ",?" : "?");
+		buf_puts(&b, ")");
+	}
+	return buf_take(&b);
+}
 
 static const char *row_sql_locked(const struct schema_table *t, uint64_t mask, int update)
 {
 	unsigned h = (unsigned)((uintptr_t)t >> 4 ^ mask * 0x9E3779B97F4A7C15ull >> 40 ^ (unsigned)update) % SQL_CACHE;
 	for (unsigned k = 0; k < SQL_CACHE; k++) {
-		unsigned i = (h + k) % SQL_CACHE;
-		if (sql_cache[i].sql && sql_cache[i].t == t && sql_cache[i].mask == mask && sql_cache[i].update == update)
-			return sql_cache[i].sql;
-		if (!sql_cache[i].sql) {
-			struct buf b;
-			buf_init(&b);
-			int n = 0;
-			if (update) {
-				buf_printf(&b, "UPDATE %s SET ", t->name); /* sql-ident */
-				for (int c = 0; t->cols[c]; c++)
-					if ((mask >> c & 1) && strcmp(t->cols[c], t->key) != 0)
-						buf_printf(&b, "%s%s=?", n++ ? "," : "", t->cols[c]);
-				buf_printf(&b, " WHERE %s=?", t->key); /* sql-ident */
-			} else {
-				buf_printf(&b, "INSERT INTO %s(", t->name); /* sql-ident */
-				for (int c = 0; t->cols[c]; c++)
-					if (mask >> c & 1)
-						buf_printf(&b, "%s%s", n++ ? "," : "", t->cols[c]);
-				buf_puts(&b, ") VALUES(");
-				for (int c = 0; c < n; c++)
-					buf_puts(&b, c ? ",?" : "?");
-				buf_puts(&b, ")");
-			}
-			sql_cache[i].t = t;
-			sql_cache[i].mask = mask;
-			sql_cache[i].update = update;
-			sql_cache[i].sql = buf_take(&b);
-			return sql_cache[i].sql;
+		struct sql_shape *e = &sql_cache[(h + k) % SQL_CACHE];
+		if (e->sql && e->t == t && e->mask == mask && e->update == update)
+			return e->sql;
+		if (!e->sql) {
+			*e = (struct sql_shape){t, mask, update, row_sql_build(t, mask, update), NULL};
+			return e->sql;
 		}
 	}
-	return NULL; /* more shapes than slots: a bug in the schema, not in input */
+	for (struct sql_shape *e = sql_more; e; e = e->next)
+		if (e->t == t && e->mask == mask && e->update == update)
+			return e->sql;
+	struct sql_shape *e = xmalloc(sizeof *e);
+	*e = (struct sql_shape){t, mask, update, row_sql_build(t, mask, update), sql_more};
+	sql_more = e;
+	return e->sql;
 }
 
 static const char *row_sql(const struct schema_table *t, uint64_t mask, int update)
@@ -280,6 +301,135 @@ int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payloa
 	return apply(db, key, NULL, payload, 0, 1, err);
 }
 
+/* What a create event leaves out (schema 6): a column whose value is what INSERT gives it
+ * anyway — NULL for a nullable column without a DEFAULT, or the column's DEFAULT when that is an
+ * integer or '' — so replay (an INSERT of the columns the row names) restores it exactly.  The
+ * defaults are read from the database's own table (PRAGMA table_info), once per table; the key
+ * and free-text columns are always written (store_originals reads the text from the record).
+ * A DEFAULT is thereby part of the record: schema.c never changes one. */
+enum { D_KEEP, D_NULL, D_INT, D_EMPTY };
+#define DFLT_TABLES 32
+static struct {
+	const struct schema_table *t;
+	unsigned char kind[64];
+	json_int_t val[64];
+} dflt[DFLT_TABLES];
+static pthread_mutex_t dflt_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void defaults_load(sqlite3 *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
+{
+	char sql[128];
+	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", t->name); /* sql-ident: a schema table */
+	assert(n > 0 && (size_t)n < sizeof sql);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return; /* leaves every column D_KEEP: nothing is left out */
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		int c = 0;
+		while (t->cols[c] && strcmp(t->cols[c], name) != 0)
+			c++;
+		if (!t->cols[c] || c >= 64 || strcmp(name, t->key) == 0 || schema_is_text(t, name))
+			continue;
+		const char *d = (const char *)sqlite3_column_text(st, 4);
+		char *end = NULL;
+		long long iv = d ? strtoll(d, &end, 10) : 0;
+		if (!d)
+			kind[c] = sqlite3_column_int(st, 3) ? D_KEEP : D_NULL;
+		else if (!strcmp(d, "''"))
+			kind[c] = D_EMPTY;
+		else if (*d && end && !*end)
+			kind[c] = D_INT, val[c] = iv;
+	}
+	sqlite3_finalize(st);
+}
+
+static void row_trim(sqlite3 *db, const struct schema_table *t, json_t *row)
+{
+	pthread_mutex_lock(&dflt_mu);
+	int i = 0;
+	while (i < DFLT_TABLES && dflt[i].t && dflt[i].t != t)
+		i++;
+	if (i < DFLT_TABLES && !dflt[i].t) {
+		memset(dflt[i].kind, D_KEEP, sizeof dflt[i].kind);
+		defaults_load(db, t, dflt[i].kind, dflt[i].val);
+		dflt[i].t = t;
+	}
+	pthread_mutex_unlock(&dflt_mu);
+	if (i == DFLT_TABLES || !json_is_object(row))
+		return; /* more tables than slots: the row is kept whole (bigger, never wrong) */
+	for (int c = 0; c < 64 && t->cols[c]; c++) {
+		json_t *v = json_object_get(row, t->cols[c]);
+		int k = dflt[i].kind[c];
+		if (v && ((k == D_NULL && json_is_null(v)) ||
+			  (k == D_INT && json_is_integer(v) && json_integer_value(v) == dflt[i].val[c]) ||
+			  (k == D_EMPTY && json_is_string(v) && !*json_string_value(v))))
+			json_object_del(row, t->cols[c]);
+	}
+}
+
+/* The rows of a create event, trimmed (above). */
+static void create_trim(sqlite3 *db, json_t *payload)
+{
+	json_t *rows = json_object_get(payload, "rows");
+	const char *name;
+	json_t *r;
+	json_object_foreach(rows, name, r) {
+		const struct schema_table *t = schema_table(name);
+		if (!t)
+			continue; /* applying it fails loudly */
+		if (json_is_array(r)) {
+			size_t k;
+			json_t *row;
+			json_array_foreach(r, k, row)
+				row_trim(db, t, row);
+		} else {
+			row_trim(db, t, r);
+		}
+	}
+}
+
+/* The time stamps of a row, when they are the event's own time (schema 6): updated_at of every
+ * row and created_at of a created row equal the event's `at` (every command stamps what it
+ * writes with its now), so the record leaves them out and event_stamps_fill puts them back
+ * before the rows are applied — by the writer and by check's replay alike. */
+static int has_col(const struct schema_table *t, const char *col)
+{
+	for (int c = 0; t->cols[c]; c++)
+		if (!strcmp(t->cols[c], col))
+			return 1;
+	return 0;
+}
+
+static void stamps(json_t *payload, int64_t at, int creates, int fill)
+{
+	static const char *const cols[2] = {"updated_at", "created_at"};
+	json_t *rows = json_object_get(payload, "rows");
+	const char *name;
+	json_t *r;
+	json_object_foreach(rows, name, r) {
+		const struct schema_table *t = schema_table(name);
+		size_t n = json_is_array(r) ? json_array_size(r) : 1;
+		for (size_t k = 0; t && k < n; k++) {
+			json_t *row = json_is_array(r) ? json_array_get(r, k) : r;
+			for (int c = 0; c < 1 + !!creates && json_is_object(row); c++) {
+				if (!has_col(t, cols[c]))
+					continue;
+				json_t *v = json_object_get(row, cols[c]);
+				if (fill && !v)
+					json_object_set_new(row, cols[c], json_integer(at));
+				else if (!fill && json_is_integer(v) && json_integer_value(v) == at)
+					json_object_del(row, cols[c]);
+			}
+		}
+	}
+}
+
+void event_stamps_fill(json_t *payload, int64_t at, int creates)
+{
+	stamps(payload, at, creates, 1);
+}
+
 int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const char *table, int64_t id,
 		   json_t *row, json_t *extra, struct qd_err *err)
 {
@@ -298,11 +448,16 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	struct store *s = tx->s;
 	/* An event is appended in the transaction that applies it, after the chain head it links to. */
 	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
+	int creates = event_creates(kind);
+	int64_t now = store_tx_now(tx);
+	if (creates)
+		create_trim(s->wdb, payload);
+	stamps(payload, now, creates, 0);
 	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+	event_stamps_fill(payload, now, creates); /* the rows as they are applied */
 	if (!text)
 		return qd_fail(err, QD_EINTERNAL, NULL, "事件无法序列化", "event cannot be serialised");
 	int64_t seq = s->last_seq + 1;
-	int64_t now = store_tx_now(tx);
 	unsigned char hash[32];
 	event_hash(s->last_hash, seq, now, actor, kind, entity, entity_id, text, hash);
 	sqlite3_stmt *st = db_prepare(s->wdb, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, "
@@ -318,13 +473,15 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_bind_text(st, 5, entity);
 	db_bind_int(st, 6, entity_id);
 	sqlite3_bind_text(st, 7, text, -1, free);
-	sqlite3_bind_blob(st, 8, s->last_hash, 32, SQLITE_TRANSIENT);
+	/* prev_hash is the previous event's hash: since schema 6 it is not stored again (an empty
+	 * blob, 32 bytes less per event); check recomputes the chain from the hashes. */
+	sqlite3_bind_zeroblob(st, 8, 0);
 	sqlite3_bind_blob(st, 9, hash, 32, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	rc = projection_apply_tx(tx, payload, event_creates(kind), err);
+	rc = projection_apply_tx(tx, payload, creates, err);
 	tx_forget(tx);
 	if (rc)
 		return -1;

@@ -95,6 +95,10 @@ int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_
  * creates its rows (kind "*.create"): they are inserted without looking for them first.  Free
  * text in the rows is opened with key and projected in its masked form (store/text.h). */
 int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err);
+/* Put back the time stamps a schema 6 event leaves out (store/event.c): updated_at of each row
+ * of a table that has one, and created_at of each created row (creates = 1), as at.  For an
+ * event stored without prev_hash (schema 6) only; events before it name every stamp. */
+void event_stamps_fill(json_t *payload, int64_t at, int creates);
 /* The same for the live writer: originals this command sealed come from tx (no decryption). */
 int projection_apply_tx(struct store_tx *tx, json_t *payload, int insert, struct qd_err *err);
 

@@ -105,6 +105,19 @@ json_t *store_item_row(const struct machine *m, const void *item)
 	return item_row(m, item, 0);
 }
 
+json_t *store_item_row_diff(const struct machine *m, const void *before, const void *after)
+{
+	json_t *was = item_row(m, before, 0), *now = item_row(m, after, 0);
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(now, tmp, key, v)
+		if (strcmp(key, "id") != 0 && json_equal(v, json_object_get(was, key)))
+			json_object_del(now, key);
+	json_decref(was);
+	return now;
+}
+
 int store_kind_register(const struct store_kind *k, struct qd_err *err)
 {
 	if (k->schema && schema_register(k->schema, k->ddl))
@@ -221,7 +234,7 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 {
 	const struct machine *m = k->m;
 	char path_any[128] = "", path_handling[128] = "";
-	void *item = xmalloc(m->size);
+	void *item = xmalloc(m->size), *before = xmalloc(m->size);
 	json_t *row = json_object();
 	int rc = -1;
 	if (store_item_read(store_tx_rd(tx), k, id, item, path_any, path_handling, err))
@@ -236,9 +249,12 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 	store_tx_limits(tx, lim);
 	struct machine_ctx c = {store_tx_calendar(tx), lim, store_tx_today(tx)};
 	int from = machine_state(m, item);
+	memcpy(before, item, m->size);
 	if (machine_act(m, item, action, body, &ma, &c, err))
 		goto out;
-	json_t *cols = store_item_row(m, item);
+	/* The row carries what the action changed (store/item.h): the machine's columns that differ
+	 * from the row before, and whatever the kind's hook set. */
+	json_t *cols = store_item_row_diff(m, before, item);
 	json_object_update(cols, row);
 	json_object_set_new(cols, "updated_at", json_integer(store_tx_now(tx)));
 	json_t *extra = event_extra(tx, m, action, from, machine_state(m, item), body);
@@ -248,6 +264,7 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 	rc = store_emit_row(tx, a->user_id, kind, k->table, id, cols, extra, err);
 out:
 	json_decref(row);
+	free(before);
 	free(item);
 	return rc;
 }

@@ -4,10 +4,12 @@
  * Tasks are the first kind (store/task.c names task_kind); a new kind is a struct store_kind
  * naming its table — no act, load, save or history code of its own.
  *
- * The event of an action carries, besides the rows it writes ({"rows": {table: {every
- * MC_WRITTEN column, updated_at, and any column the kind's hook adds}}}): "action", "from",
- * "to", the body's free-text fields (P_TEXT / P_STR) sealed (store/text.h) when not empty, and
- * its other fields as given.  For tasks this is the format recorded since the first version. */
+ * The event of an action carries, besides the rows it writes ({"rows": {table: {id, the
+ * MC_WRITTEN columns the action changed, updated_at, and any column the kind's hook adds}}}):
+ * "action", "from", "to", the body's free-text fields (P_TEXT / P_STR) sealed (store/text.h) when
+ * not empty, and its other fields as given.  Before schema 6 the row held every MC_WRITTEN
+ * column, changed or not: a superset of the change, which replays to the same projection, so
+ * old logs replay unchanged (an UPDATE of the columns a row names, store/event.c). */
 #ifndef QD_STORE_ITEM_H
 #define QD_STORE_ITEM_H
 #include "base/row.h"
@@ -57,6 +59,9 @@ int store_kind_register(const struct store_kind *k, struct qd_err *err);
 void store_item_from_row(const struct machine *m, const struct row *row, void *item);
 /* The columns an action may write (MC_WRITTEN), as a new JSON object (caller owns). */
 json_t *store_item_row(const struct machine *m, const void *item);
+/* The id and the MC_WRITTEN columns whose value differs between before and after (two items of
+ * m), as a new JSON object (caller owns): what an action changed. */
+json_t *store_item_row_diff(const struct machine *m, const void *before, const void *after);
 /* The row of item id of kind k (every column of its table; caller owns), or NULL. */
 json_t *store_item_get(struct store_rd *rd, const struct store_kind *k, int64_t id);
 /* Load item id of kind k and its scope paths (≥ 128 bytes each; "" when NULL).  0, or -1 with

@@ -1,7 +1,9 @@
 /* schema.c — the database schema as numbered, append-only migrations (commented SQL text).
  * Never edit a migration that has shipped: add the next one.  meta.schema_version records the
  * last one applied.  Tables are either the event log, projections of it (rebuilt and compared
- * by `qingdan check`), or operational (sessions, credentials: not part of the record). */
+ * by `qingdan check`), or operational (sessions, credentials: not part of the record).  A
+ * projection column's DEFAULT is part of the record (create events leave out a value equal to
+ * it, migration 5): never change one. */
 #include "store/schema.h"
 #include <assert.h>
 #include <stddef.h>
@@ -204,6 +206,15 @@ static const char *const migrations[] = {
 	ORG_BUMP("unit") ORG_BUMP("user") ORG_BUMP("user_grant") ORG_BUMP("category") ORG_BUMP("session")
 	"CREATE INDEX task_state_unit_l2 ON task(state, " PATH_L2("unit_path") ", deadline, unit_path, origin_path);\n"
 	"CREATE INDEX task_state_origin_l2 ON task(state, " PATH_L2("origin_path") ", deadline, unit_path, origin_path);\n",
+
+	/* 6: smaller events (store/event.c, store/item.h), no change to any table: an action's row
+	 * carries the columns it changed, not the whole row; a create's rows leave out what INSERT
+	 * gives anyway (NULL, or the column's DEFAULT — so no DEFAULT of a projection column may
+	 * ever change); prev_hash is stored empty (it is the previous event's hash).  Old events
+	 * are left as they are: a full row is a superset of the change and replays the same, and
+	 * check accepts either prev_hash.  The version is raised so that an older program refuses
+	 * the database instead of misreading its chain. */
+	"-- the event format of schema 6: nothing to convert\n",
 };
 
 int schema_count(void)

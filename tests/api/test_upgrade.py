@@ -57,7 +57,7 @@ qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3" and le
 # --- the upgrade: any command that opens the store migrates (here: serve) -----------------------
 srv = qd.Server(db)
 srv.stop()
-qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "5", "after: schema 5 (the latest)")
+qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "6", "after: schema 6 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format)")
 log1, rows1 = verbatim()
 qd.ok(not log1, "no planted datum is left verbatim in the event log",
       [f"{p['n']} {p['kind']} {p['string']}" for p in log1[:20]])
@@ -121,7 +121,28 @@ st, b = pu.get(f"/api/v1/problems/{pid}/pii")
 after = q("SELECT count(*) FROM event WHERE kind='pii.read'")[0][0]
 qd.ok(st == 200 and all(p["string"] in (b.get("description") or "") for p in desc_items if p["projection"]["id"] == pid)
       and after == before + 1, "the personal-data route gives the original description, audited", (st, b))
+
+# new events on the old log (schema 6's format: an action's row is what it changed, prev_hash not
+# stored again) beside the old ones (every column, prev_hash stored): check replays both
+old_full = q("SELECT count(*) FROM event WHERE length(prev_hash)=32")[0][0]
+ha = srv.login("handler", PASSWORD)
+T5 = planted["tasks"]["T5 assigned"]
+st, b = ha.post(f"/api/v1/tasks/{T5}/accept", {"note": "已签收"})
+qd.ok(st == 200 and b.get("state") == "in_progress", "a task of the old log is accepted after the upgrade", (st, b))
+gr = srv.login("grid", PASSWORD)
+st, b = gr.post("/api/v1/problems", {"unit_id": planted["units"]["groupA"], "description": "升级后登记的问题",
+                                     "reporter": {"name": "赵六", "phone": "13700001111"}})
+qd.ok(st == 201, "a problem is taken in after the upgrade", (st, b))
+row = json.loads(q("SELECT payload FROM event WHERE kind='task.accept' ORDER BY seq DESC LIMIT 1")[0][0])["rows"]["task"]
+qd.ok(sorted(row) == ["id", "responded_on", "state"], "the new accept event carries what it changed", row)
+qd.ok(q("SELECT t.updated_at = e.at FROM task t JOIN event e ON e.kind='task.accept' AND e.entity_id=t.id "
+        "WHERE t.id=? ORDER BY e.seq DESC LIMIT 1", T5)[0][0] == 1, "its updated_at is the event's time")
+qd.ok(q("SELECT count(*) FROM event WHERE length(prev_hash)=32")[0][0] == old_full and
+      q("SELECT count(*) FROM event WHERE length(prev_hash)=0")[0][0] >= 2,
+      "old events keep their stored prev_hash, new ones store none")
 srv.stop()
+r = qd.run("check", "--db", db)
+qd.ok(r.returncode == 0 and "check passed" in r.stdout, "check passes on the old log with new events", r.stdout + r.stderr)
 
 r = qd.run("remask", "--db", db)
 qd.ok(r.returncode == 0 and " 0 rows changed" in r.stdout, "remask right after the upgrade changes nothing", r.stdout + r.stderr)

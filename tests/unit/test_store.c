@@ -483,6 +483,89 @@ static void test_tampered_last_event_hash(void **state)
 	expect_chain_break(f->db.path, n, n - 1);
 }
 
+/* The event format of schema 6: an action's row carries what it changed, a create's rows leave
+ * out what INSERT gives anyway, prev_hash is not stored again — and check still verifies the
+ * chain (a stored prev_hash that is wrong still breaks it, as in logs written before). */
+static json_t *payload_of(struct fx *f, const char *kind)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT payload FROM event WHERE kind='%s' ORDER BY seq LIMIT 1", kind);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(store_reader(f->s)->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	json_t *p = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+	sqlite3_finalize(st);
+	assert_non_null(p);
+	return p;
+}
+
+static char *row_keys(json_t *p, const char *table)
+{
+	json_t *row = json_object_get(json_object_get(p, "rows"), table);
+	assert_true(json_is_object(row));
+	static char keys[1024];
+	keys[0] = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(row, k, v) {
+		strncat(keys, k, sizeof keys - strlen(keys) - 2);
+		strncat(keys, " ", sizeof keys - strlen(keys) - 1);
+	}
+	return keys;
+}
+
+static void test_event_format(void **state)
+{
+	struct fx *f = *state;
+	populate(f);
+	/* accept: the response date and the state changed, nothing else (updated_at is the event's
+	 * own at, so it is not written again) */
+	json_t *p = payload_of(f, "task.accept");
+	assert_string_equal(row_keys(p, "task"), "id responded_on state ");
+	assert_string_equal(json_string_value(json_object_get(p, "from")), "assigned");
+	assert_string_equal(json_string_value(json_object_get(p, "to")), "in_progress");
+	json_decref(p);
+	/* create: no NULLs and no defaults, but the text (sealed) and what the row is */
+	p = payload_of(f, "task.create");
+	char *keys = row_keys(p, "task");
+	assert_non_null(strstr(keys, "title "));
+	assert_non_null(strstr(keys, "measures "));
+	assert_non_null(strstr(keys, "state "));
+	assert_non_null(strstr(keys, "origin_path "));
+	assert_null(strstr(keys, "handler_id"));
+	assert_null(strstr(keys, "extensions_used"));
+	assert_null(strstr(keys, "solved"));
+	assert_null(strstr(keys, "satisfaction"));
+	assert_null(strstr(keys, "created_at"));
+	json_decref(p);
+	sqlite3 *db = store_reader(f->s)->db;
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE length(prev_hash)<>0"), 0);
+	/* …and the projection has every column as before: the defaults and NULLs INSERT gave */
+	char q[200];
+	snprintf(q, sizeof q, "SELECT solved=-1 AND satisfaction='' AND extensions_used=0 AND signed_off_on IS NULL "
+			      "FROM task WHERE id=%lld", (long long)f->task_open);
+	assert_int_equal(q_int(db, q), 1);
+	/* the stamps left out are the events' times */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM task t JOIN event e ON e.entity='task' AND e.entity_id=t.id "
+				   "AND e.seq=(SELECT max(seq) FROM event WHERE entity='task' AND entity_id=t.id) "
+				   "JOIN event c ON c.kind='task.create' AND c.entity_id=t.id "
+				   "WHERE t.updated_at<>e.at OR t.created_at<>c.at"), 0);
+	assert_true(q_int(db, "SELECT count(*) FROM task") >= 2);
+	int64_t n = event_count(f), k = seq_of(f, "task.complete");
+	store_close(f->s);
+	f->s = NULL;
+	check_ok(f->db.path, n);
+	/* a stored prev_hash (the form before schema 6) must be the previous hash */
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE event SET prev_hash=(SELECT hash FROM event WHERE seq=%lld) WHERE seq=%lld",
+		 (long long)(k - 1), (long long)k);
+	tamper(f->db.path, sql);
+	check_ok(f->db.path, n);
+	snprintf(sql, sizeof sql, "UPDATE event SET prev_hash=zeroblob(32) WHERE seq=%lld", (long long)k);
+	tamper(f->db.path, sql);
+	expect_chain_break(f->db.path, k, k - 1);
+}
+
 /* ---- (c) tampering with a projection ------------------------------------------------------- */
 
 static void test_tampered_projection(void **state)
@@ -910,6 +993,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tampered_event_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_event_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_last_event_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_projection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_command_in_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seal_round_trip, setup, teardown),
