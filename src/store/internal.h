@@ -25,13 +25,31 @@ struct store {
 	pthread_cond_t cv_work;
 	pthread_t writer;
 	int writer_running, stopping;
+	int writer_idle; /* the writer waits for work (under mu) */
+	/* Whoever writes to the database in this process holds wlock: the writer for each batch
+	 * (BEGIN → COMMIT), the indexer for each slice, the checkpointer for a restart.  An
+	 * in-process mutex, so no one waits in SQLite's busy handler (which sleeps in ms steps). */
+	pthread_mutex_t wlock;
+	/* background threads of a running writer (store.c): search indexing and WAL checkpoints,
+	 * each on its own connection; they wait on cv_bg (under mu) */
+	pthread_cond_t cv_bg;
+	pthread_t indexer, checkpointer;
+	int bg_running, bg_stopping;
+	sqlite3 *idb, *cdb;         /* the indexer's and the checkpointer's connections */
+	int64_t problem_top;        /* highest problem id committed (set by the writer, under mu) */
+	int64_t batch_no;           /* batches committed (under mu) */
+	int wal_pages;              /* pages in the WAL after the last commit (wal hook, under mu) */
+	struct store_stats stats;   /* under mu */
+	/* committed batches waiting to be answered by the answerer thread (under mu) */
+	pthread_cond_t cv_ans;
+	pthread_t answerer;
+	int answerer_running, ans_stopping;
+	struct store_cmd *ans_head, *ans_tail;
 	struct store_cmd *head, *tail;
 	int qlen, queue_max, batch_max;
 	/* chain state, owned by the writer */
 	int64_t last_seq;
 	int64_t data_version;
-	int64_t fts_upto;       /* problems indexed for search (cached; the truth is in meta) */
-	int64_t fts_at_ms;      /* when the index last caught up */
 	/* the writer's copy of the rules (calendar, limits); rules_valid = 0 reloads them */
 	struct calendar *cal;
 	struct urgency_limit limits[URG__COUNT];
@@ -51,6 +69,7 @@ struct store {
 struct tx_plain {
 	char *sealed; /* the sealed text (base64): a hit needs the very same ciphertext */
 	char *plain;
+	char *masked; /* its projection, computed before the writer (intake), or NULL */
 };
 
 struct store_tx {
@@ -76,11 +95,14 @@ json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t
 /* The same for every problem a task gathers. */
 json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
 
-/* Remember plain as the original of the sealed text sealed (copies are kept until the event is
- * applied). */
-void tx_remember(struct store_tx *tx, const char *sealed, const char *plain);
+/* Remember plain as the original of the sealed text sealed, and masked (may be NULL) as its
+ * projection under the names of the event that carries it — computed off the writer, exactly as
+ * applying the event would (copies are kept until the event is applied). */
+void tx_remember(struct store_tx *tx, const char *sealed, const char *plain, const char *masked);
 /* The original of sealed if this command sealed it, else NULL (borrowed); tx may be NULL. */
 const char *tx_recall(const struct store_tx *tx, const char *sealed);
+/* Its remembered projection, or NULL (borrowed). */
+const char *tx_recall_masked(const struct store_tx *tx, const char *sealed);
 /* Forget every remembered plaintext (zeroed). */
 void tx_forget(struct store_tx *tx);
 
