@@ -11,6 +11,15 @@
 
 #define STORE_MAX_IDGEN 16
 
+/* The writer's background work (store.c has the why): search indexing in slices of INDEX_SLICE
+ * rows, lagging a busy writer by at most INDEX_LAG rows; a passive WAL checkpoint every
+ * CKPT_PAGES pages, a restart once the WAL holds CKPT_RESTART_PAGES. */
+#define INDEX_SLICE 500
+#define INDEX_LAG 20000
+#define CKPT_PAGES 1000
+#define CKPT_RESTART_PAGES 4000
+#define CKPT_BUSY_MS 200
+
 /* A read handle (store.h): the connection it reads and the store it belongs to. */
 struct store_rd {
 	struct store *s;

@@ -483,9 +483,8 @@ static void *answerer_main(void *arg)
  * own transaction taken between two of the writer's batches (wlock): a queued command waits for
  * at most one slice.  While the writer is idle the indexer catches up; while it is busy the index
  * may lag by up to INDEX_LAG rows (searches stay complete: problem.c matches the rows above the
- * index's mark by substring), then one slice follows each batch until it is back under. */
-#define INDEX_SLICE 500
-#define INDEX_LAG 20000
+ * index's mark by substring), then one slice follows each batch until it is back under
+ * (INDEX_SLICE, INDEX_LAG: internal.h). */
 
 static void *indexer_main(void *arg)
 {
@@ -533,10 +532,8 @@ static void *indexer_main(void *arg)
  * left, waiting at most CKPT_BUSY_MS for readers), after which the next commit writes the WAL
  * from its start.  journal_size_limit cuts the file back after a restart if it ever grew past
  * it (a long reader holding off restarts).  Durability is the writer's: its COMMIT fsyncs the
- * WAL (synchronous=FULL); a checkpoint only copies committed pages into the database file. */
-#define CKPT_PAGES 1000
-#define CKPT_RESTART_PAGES 4000
-#define CKPT_BUSY_MS 200
+ * WAL (synchronous=FULL); a checkpoint only copies committed pages into the database file.
+ * (CKPT_*: internal.h) */
 
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
