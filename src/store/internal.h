@@ -149,6 +149,29 @@ int event_creates(const char *kind);
 void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t actor,
 		const char *kind, const char *entity, int64_t entity_id, const char *payload,
 		unsigned char out[32]);
+/* A payload serialised off the writer (event.c): its canonical text (json_dumps, compact, sorted
+ * keys) with holes where values only the writer knows go (an id, a code, a unit path).  Put
+ * payload_hole(slot) (slot 0–9) where such a value goes, make the template (NULL unless exactly
+ * `holes` holes were found: then serialise on the writer), and on the writer fill it with the
+ * values' JSON texts (vals[slot]) — the same text json_dumps makes of the payload with the values
+ * in place. */
+#define PAYLOAD_TPL_HOLES 8
+struct payload_tpl {
+	char *text;
+	int n;
+	struct {
+		size_t at, len;
+		int slot;
+	} hole[PAYLOAD_TPL_HOLES];
+};
+json_t *payload_hole(int slot);
+struct payload_tpl *payload_tpl_new(json_t *payload, int holes);
+char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals);
+void payload_tpl_free(struct payload_tpl *t);
+/* store_emit with the payload's canonical text already made (text stolen: e.g. a filled
+ * template); payload is what it serialises (applied to the projections). */
+int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
+			int64_t entity_id, json_t *payload, char *text, struct qd_err *err);
 /* Load last_seq/last_hash from the log. */
 int store_chain_load(struct store *s, struct qd_err *err);
 

@@ -28,14 +28,6 @@ static void make_code(char *code, int64_t id)
 	code[10] = 0;
 }
 
-static int emit(struct store_tx *tx, int64_t actor, const char *kind, int64_t id, json_t *p,
-		struct qd_err *err)
-{
-	int64_t seq = store_emit(tx, actor, kind, "problem", id, p, err);
-	json_decref(p);
-	return seq < 0 ? -1 : 0;
-}
-
 /* What intake prepares off the writer (store_problem_prepare): the rows but for what only the
  * writer knows (id, code, unit_path; problem_id), every value sealed, masked and hashed, and the
  * originals and masked description the writer needs to apply the event without opening or
@@ -45,6 +37,7 @@ struct problem_prep {
 	int64_t now, actor;
 	json_t *row, *pii;       /* pii NULL: no personal data given */
 	char *desc, *desc_masked, *name; /* originals (plaintext; zeroed when freed) */
+	struct payload_tpl *tpl; /* the event's text, holes: 0 id, 1 code, 2 unit_path (NULL: none) */
 };
 
 struct problem_prep *store_problem_prepare(struct store *s, int64_t actor, const struct problem_new *p, int64_t now)
@@ -90,6 +83,18 @@ struct problem_prep *store_problem_prepare(struct store *s, int64_t actor, const
 		json_decref(plain);
 		json_decref(names);
 	}
+	/* the event's text, serialised here with holes for the writer's id, code and unit path */
+	json_object_set_new(pp->row, "id", payload_hole(0));
+	json_object_set_new(pp->row, "code", payload_hole(1));
+	json_object_set_new(pp->row, "unit_path", payload_hole(2));
+	json_t *rows = json_pack("{sO}", "problem", pp->row);
+	if (pp->pii) {
+		json_object_set_new(pp->pii, "problem_id", payload_hole(0));
+		json_object_set(rows, "problem_pii", pp->pii);
+	}
+	json_t *payload = json_pack("{so}", "rows", rows);
+	pp->tpl = payload_tpl_new(payload, pp->pii ? 4 : 3);
+	json_decref(payload);
 	return pp;
 }
 
@@ -104,6 +109,7 @@ void store_problem_prep_free(struct problem_prep *pp)
 		return;
 	json_decref(pp->row);
 	json_decref(pp->pii);
+	payload_tpl_free(pp->tpl);
 	plain_free(pp->desc);
 	plain_free(pp->desc_masked);
 	plain_free(pp->name);
@@ -142,7 +148,24 @@ int store_problem_create_prepared(struct store_tx *tx, const struct problem_new 
 	const char *ds = json_string_value(json_object_get(json_object_get(row, "description"), "sealed"));
 	if (ds && pp->desc)
 		tx_remember(tx, ds, pp->desc, pp->desc_masked);
-	if (emit(tx, pp->actor, "problem.create", nid, json_pack("{so}", "rows", rows), err))
+	json_t *payload = json_pack("{so}", "rows", rows);
+	int64_t seq;
+	if (pp->tpl) {
+		char idv[24], codev[24];
+		snprintf(idv, sizeof idv, "%lld", (long long)nid);
+		snprintf(codev, sizeof codev, "\"%s\"", code); /* the code's alphabet needs no escaping */
+		json_t *pv = json_string(u.path);
+		char *pathv = json_dumps(pv, JSON_ENCODE_ANY);
+		json_decref(pv);
+		const char *vals[] = {idv, codev, pathv};
+		char *text = payload_tpl_fill(pp->tpl, vals);
+		free(pathv);
+		seq = store_emit_text(tx, pp->actor, "problem.create", "problem", nid, payload, text, err);
+	} else {
+		seq = store_emit(tx, pp->actor, "problem.create", "problem", nid, payload, err);
+	}
+	json_decref(payload);
+	if (seq < 0)
 		return -1;
 	*id = nid;
 	return 0;

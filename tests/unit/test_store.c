@@ -722,6 +722,85 @@ static void test_writer_background(void **state)
 	pthread_cond_destroy(&dw.cv);
 }
 
+/* Intake prepared off the writer: the event's text, serialised before the writer with holes
+ * for its id, code and unit path, is exactly the canonical serialisation of its payload (so the
+ * hash chain and check's replay see what a writer-side json_dumps would have made), for names
+ * and text that look like the holes; a template that does not find its holes is refused (the
+ * writer then serialises itself); check passes. */
+struct prep_arg {
+	struct problem_new p;
+	struct problem_prep *pp;
+	int64_t id;
+	char code[16];
+};
+
+static int cmd_prepared(struct store_tx *tx, void *arg, struct qd_err *err)
+{
+	struct prep_arg *a = arg;
+	return store_problem_create_prepared(tx, &a->p, a->pp, &a->id, a->code, err);
+}
+
+static void test_intake_prepared(void **state)
+{
+	struct fx *f = *state;
+	populate(f);
+	static const char *const names[] = {NAME, "\x01", "\x01" "0000000000000000:0", "\\u0001", "李\"四\\",
+					    "王五 13800001234"};
+	static const char *const descs[] = {"村道坑洼，联系人张三丰 13912345678", "\x01" "abc:1 \"引号\" \\ 反斜杠",
+					    "", "混合 ０１２３ 一三八零零零零一二三四 \u200b 零宽"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (size_t j = 0; j < sizeof descs / sizeof descs[0]; j++) {
+			struct prep_arg a;
+			memset(&a, 0, sizeof a);
+			a.p.unit_id = f->village;
+			a.p.source = "visit";
+			a.p.description = descs[j];
+			a.p.name = i % 3 == 2 ? NULL : names[i];
+			a.p.phone = j % 2 ? PHONE : NULL;
+			a.p.address = j == 3 ? names[i] : NULL;
+			int64_t now = clock_now_ms() + (int64_t)(i * 10 + j);
+			a.pp = store_problem_prepare(f->s, f->grid, &a.p, now);
+			struct qd_err err;
+			memset(&err, 0, sizeof err);
+			assert_int_equal(store_run(f->s, now, cmd_prepared, &a, &err), 0);
+			store_problem_prep_free(a.pp);
+			sqlite3_stmt *st = NULL;
+			sqlite3 *db = store_reader(f->s)->db;
+			assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload FROM event WHERE kind='problem.create' AND entity_id=?",
+							    -1, &st, NULL), SQLITE_OK);
+			sqlite3_bind_int64(st, 1, a.id);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			const char *text = (const char *)sqlite3_column_text(st, 0);
+			json_t *back = json_loads(text, 0, NULL);
+			assert_non_null(back);
+			char *canon = json_dumps(back, JSON_COMPACT | JSON_SORT_KEYS);
+			assert_string_equal(text, canon);
+			json_t *row = json_object_get(json_object_get(back, "rows"), "problem");
+			assert_int_equal(json_integer_value(json_object_get(row, "id")), a.id);
+			assert_string_equal(json_string_value(json_object_get(row, "code")), a.code);
+			assert_int_equal(json_integer_value(json_object_get(row, "created_at")), now);
+			free(canon);
+			json_decref(back);
+			sqlite3_finalize(st);
+			n++;
+		}
+	/* holes missing or more than asked: no template */
+	json_t *p = json_pack("{s{so so}}", "rows", "a", payload_hole(0), "b", payload_hole(1));
+	struct payload_tpl *t = payload_tpl_new(p, 2);
+	assert_non_null(t);
+	const char *vals[] = {"7", "\"x\""};
+	char *filled = payload_tpl_fill(t, vals);
+	assert_string_equal(filled, "{\"rows\":{\"a\":7,\"b\":\"x\"}}");
+	free(filled);
+	payload_tpl_free(t);
+	assert_null(payload_tpl_new(p, 3));
+	assert_null(payload_tpl_new(p, 1));
+	json_decref(p);
+	assert_true(n > 0);
+	check_ok(f->db.path, event_count(f));
+}
+
 /* ---- (e) personal data --------------------------------------------------------------------- */
 
 static void test_seal_round_trip(void **state)
@@ -997,6 +1076,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tampered_projection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_command_in_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_background, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intake_prepared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seal_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pii_never_plaintext, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
