@@ -11,11 +11,14 @@
 
 #define STORE_MAX_IDGEN 16
 
-/* The writer's background work (store.c has the why): search indexing in slices of INDEX_SLICE
- * rows, lagging a busy writer by at most INDEX_LAG rows; a passive WAL checkpoint every
- * CKPT_PAGES pages, a restart once the WAL holds CKPT_RESTART_PAGES. */
-#define INDEX_SLICE 500
-#define INDEX_LAG 20000
+/* The writer's background work (store.c has the why): search indexing in slices of
+ * INDEX_SLICE_IDLE rows while the writer is idle (no batch for INDEX_QUIET_MS), lagging a busy writer by at most INDEX_LAG rows
+ * (then a slice of INDEX_SLICE rows after each batch); a passive WAL checkpoint every CKPT_PAGES
+ * pages, a restart once the WAL holds CKPT_RESTART_PAGES. */
+#define INDEX_SLICE 1000
+#define INDEX_SLICE_IDLE 2000
+#define INDEX_LAG 100000
+#define INDEX_QUIET_MS 20
 #define CKPT_PAGES 1000
 #define CKPT_RESTART_PAGES 4000
 #define CKPT_BUSY_MS 200

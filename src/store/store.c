@@ -479,12 +479,14 @@ static void *answerer_main(void *arg)
 
 /* --- background work of a running writer: search indexing and WAL checkpoints ---------------- */
 
-/* Search indexing (search.c) runs on its own connection in slices of INDEX_SLICE rows, each its
- * own transaction taken between two of the writer's batches (wlock): a queued command waits for
- * at most one slice.  While the writer is idle the indexer catches up; while it is busy the index
- * may lag by up to INDEX_LAG rows (searches stay complete: problem.c matches the rows above the
- * index's mark by substring), then one slice follows each batch until it is back under
- * (INDEX_SLICE, INDEX_LAG: internal.h). */
+/* Search indexing (search.c) runs on its own connection in slices, each its own transaction
+ * taken between two of the writer's batches (wlock): a queued command waits for at most one
+ * slice.  While the writer is idle the indexer catches up (slices of INDEX_SLICE_IDLE rows);
+ * idle means no batch for INDEX_QUIET_MS; while it is busy the index may lag by up to INDEX_LAG rows — a burst of intake is indexed
+ * after it, in larger and so cheaper slices, and searches stay complete meanwhile: problem.c
+ * matches the rows above the index's mark by substring, about 0.5 µs a row, so 50 ms at the
+ * most — then one slice of INDEX_SLICE rows follows each batch until it is back under
+ * (internal.h). */
 
 static void *indexer_main(void *arg)
 {
@@ -498,12 +500,26 @@ static void *indexer_main(void *arg)
 			pthread_cond_wait(&s->cv_bg, &s->mu);
 			continue;
 		}
+		if (idle && behind < INDEX_LAG) {
+			/* idle between two requests of a burst is not idle: wait for a quiet INDEX_QUIET_MS */
+			int64_t b = s->batch_no;
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += INDEX_QUIET_MS * 1000000L;
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			while (!s->bg_stopping && s->batch_no == b && s->writer_idle && !s->head &&
+			       pthread_cond_timedwait(&s->cv_bg, &s->mu, &ts) == 0)
+				;
+			if (s->bg_stopping || s->batch_no != b || !s->writer_idle || s->head)
+				continue;
+		}
 		seen = s->batch_no;
 		pthread_mutex_unlock(&s->mu);
 		struct qd_err err;
 		pthread_mutex_lock(&s->wlock);
 		int64_t t0 = mono_us();
-		int n = search_catch_up(s->idb, INDEX_SLICE, &err);
+		int n = search_catch_up(s->idb, idle ? INDEX_SLICE_IDLE : INDEX_SLICE, &err);
 		int64_t dt = mono_us() - t0;
 		pthread_mutex_unlock(&s->wlock);
 		if (n < 0)
