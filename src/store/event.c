@@ -370,7 +370,8 @@ char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals)
 		o += vl;
 		from = t->hole[i].at + t->hole[i].len;
 	}
-	strcpy(o, t->text + from);
+	memcpy(o, t->text + from, strlen(t->text + from) + 1);
+	assert((size_t)(o - out) + strlen(o) == n);
 	return out;
 }
 
