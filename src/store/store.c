@@ -1,5 +1,7 @@
 /* store.c — opening the database, migrations, the per-thread readers and the writer thread
- * with group commit (see store.h for the contract). */
+ * with group commit (see store.h for the contract), and the threads that keep work off the
+ * writer's commit path while it runs: the answerer (on_done after each commit), the indexer
+ * (search indexing in slices) and the checkpointer (WAL checkpoints). */
 #include "store/internal.h"
 #include "base/date.h"
 #include "base/log.h"
