@@ -57,7 +57,8 @@ typedef int (*store_cmd_fn)(struct store_tx *tx, void *arg, struct qd_err *err);
 struct store_cmd {
 	store_cmd_fn fn;
 	void *arg;
-	void (*on_done)(struct store_cmd *c); /* called on the writer thread after commit */
+	void (*on_done)(struct store_cmd *c); /* called after commit, in commit order (the answerer
+	                                       * thread of a running writer; inline in the CLI) */
 	void *ctx;
 	int64_t now;                          /* its time, ms since the epoch (> 0, set by the submitter) */
 	int rc;                               /* result of fn, or -1 if the commit failed */
