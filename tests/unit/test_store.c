@@ -795,7 +795,13 @@ static void test_writer_background(void **state)
 		usleep(10000);
 	assert_int_equal(q_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto'"), top);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM problem_fts WHERE problem_fts MATCH '后台检索测试'"), total);
-	store_stats(f->s, &st, 0);
+	/* the indexer counts a slice after committing it: wait for its count too (bounded) */
+	for (int i = 0; i < 1000; i++) {
+		store_stats(f->s, &st, 0);
+		if (st.index_rows >= total)
+			break;
+		usleep(10000);
+	}
 	assert_true(st.index_rows >= total);
 	assert_true(st.index_slice_max_us > 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM problem") - before, total);
