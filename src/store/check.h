@@ -17,6 +17,13 @@ struct check_report {
 	int texts_only;         /* every mismatch is in masked free text (remask fixes it) */
 };
 
+/* `qingdan log`: every event of the database at path, oldest first, one JSON object a line
+ * ({"seq","at","actor","kind","entity","entity_id","payload","hash"}, the payload as its
+ * canonical JSON whichever form it is stored in; sealed values stay sealed) to out.  An event
+ * whose payload cannot be read is printed with "error" instead and the listing goes on.  0, or
+ * -1 with err set (cannot open, or some payload unreadable). */
+int store_log(const char *path, FILE *out, struct qd_err *err);
+
 /* Run every check on the database at path (read-only apart from a temporary replay database);
  * the replay opens sealed text with the key file key_path (NULL = path + ".key") and masks it
  * under the current rules.  Prints progress to out when non-NULL.  0 when all checks pass, -1

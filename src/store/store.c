@@ -1,6 +1,7 @@
 /* store.c — opening the database, migrations, the per-thread readers and the writer thread
  * with group commit (see store.h for the contract). */
 #include "store/internal.h"
+#include "store/payload.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/rand.h"
@@ -41,6 +42,7 @@ int store_connect(const char *path, int readonly, int create, sqlite3 **out, str
 		sqlite3_close_v2(db);
 		return -1;
 	}
+	payload_sql_register(db); /* qd_payload(): the text of either stored form (store/payload.h) */
 	*out = db;
 	return 0;
 }
