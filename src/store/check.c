@@ -37,7 +37,7 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		if (!payload) { /* a corrupt compressed payload: the chain cannot be verified past it */
 			r->chain_ok = 0;
 			r->chain_break_at = seq;
-			snprintf(r->mismatch_table, sizeof r->mismatch_table, "event %lld", (long long)seq);
+			snprintf(r->chain_why, sizeof r->chain_why, "%s", e2.en);
 			break;
 		}
 		event_hash(prev, seq, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
@@ -50,6 +50,7 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		    memcmp(sqlite3_column_blob(st, 8), h, 32) != 0) {
 			r->chain_ok = 0;
 			r->chain_break_at = seq;
+			snprintf(r->chain_why, sizeof r->chain_why, "%s", seq != expect ? "a gap in the sequence" : "the hash differs");
 			free(payload);
 			break;
 		}
@@ -158,6 +159,8 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 		goto out;
 	if (out)
 		fprintf(out, "hash chain: %s (%lld events)\n", r->chain_ok ? "ok" : "BROKEN", (long long)r->events);
+	if (out && !r->chain_ok)
+		fprintf(out, "  broken at event %lld: %s\n", (long long)r->chain_break_at, r->chain_why);
 	if (r->chain_ok && out)
 		fprintf(out, "replay: applied %lld events\n", (long long)r->events);
 	char attach[4300];

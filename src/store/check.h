@@ -1,4 +1,5 @@
-/* check.h — integrity check (`qingdan check`) and online backup (`qingdan backup`). */
+/* check.h — integrity check (`qingdan check`), online backup (`qingdan backup`) and the log
+ * listing (`qingdan log`). */
 #ifndef QD_STORE_CHECK_H
 #define QD_STORE_CHECK_H
 #include "base/err.h"
@@ -11,6 +12,7 @@ struct check_report {
 	int chain_ok;           /* hash chain verified */
 	int64_t events;         /* events verified */
 	int64_t chain_break_at; /* first bad seq, 0 if none */
+	char chain_why[256];    /* why it broke there: a hash that differs, or an unreadable payload */
 	int replay_ok;          /* projections equal a replay of the log */
 	int64_t mismatched_rows;
 	char mismatch_table[32];

@@ -475,7 +475,7 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_bind_text(st, 5, entity);
 	db_bind_int(st, 6, entity_id);
 	if (payload_bind(st, 7, text, err)) { /* stored deflated (schema 7, store/payload.h) */
-		sqlite3_reset(st);
+		db_done(st);
 		return -1;
 	}
 	/* prev_hash is the previous event's hash: since schema 6 it is not stored again (an empty

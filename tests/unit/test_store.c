@@ -491,6 +491,18 @@ static void test_corrupt_compressed_payload(void **state)
 		tamper(f->db.path, sql);
 		check_ok(f->db.path, n);
 	}
+	/* what check and `qingdan log` say: the payload cannot be read (not a hash that differs) */
+	snprintf(sql, sizeof sql, "UPDATE event SET payload=X'07' || substr(payload, 2) WHERE seq=%lld", (long long)k);
+	tamper(f->db.path, sql);
+	struct check_report r;
+	struct qd_err err;
+	assert_int_equal(store_check(f->db.path, NULL, &r, NULL, &err), -1);
+	assert_string_equal(r.chain_why, "stored event payload is corrupt (unknown dictionary)");
+	FILE *devnull = fopen("/dev/null", "w");
+	assert_int_equal(store_log(f->db.path, devnull, &err), -1);
+	fclose(devnull);
+	snprintf(sql, sizeof sql, "1 events cannot be read (the first: %lld)", (long long)k);
+	assert_string_equal(err.en, sql);
 }
 
 /* Packing round-trips every payload of the log, at every level, and the SQL function reads both
