@@ -153,6 +153,16 @@ int cmd_remask(struct cli_opts *o)
 	return 0;
 }
 
+int cmd_log(struct cli_opts *o)
+{
+	struct qd_err err;
+	if (store_log(o->db, stdout, &err)) {
+		fprintf(stderr, "qingdan log: %s\n", err.en);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_backup(struct cli_opts *o)
 {
 	if (!o->to) {

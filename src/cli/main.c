@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	 "Verify the database: SQLite integrity, full-text indexes, the event hash chain, and that the current-state tables equal a replay of the event log (free text masked under this program's rules; the key opens the sealed originals)."},
 	{"remask", "db key", "qingdan remask --db FILE [--key FILE]",
 	 "Rebuild the masked free text of the current-state tables from the sealed originals in the event log, under this program's masking rules (after an upgrade that improves them).  Changes no event."},
+	{"log", "db", "qingdan log --db FILE",
+	 "Print the event log, oldest first, one JSON object a line (seq, at, actor, kind, entity, entity_id, payload, hash): the payloads are stored compressed, so this is the readable view of the record.  Sealed values stay sealed."},
 	{"backup", "db to", "qingdan backup --db FILE --to COPY",
 	 "Online backup (safe while serving).  The key file is not copied: keep it apart."},
 };
@@ -93,6 +95,8 @@ int main(int argc, char **argv)
 		rc = cmd_check(&o);
 	else if (!strcmp(c->name, "remask"))
 		rc = cmd_remask(&o);
+	else if (!strcmp(c->name, "log"))
+		rc = cmd_log(&o);
 	else
 		rc = cmd_backup(&o);
 	return rc;

@@ -1,4 +1,5 @@
-/* check.h — integrity check (`qingdan check`) and online backup (`qingdan backup`). */
+/* check.h — integrity check (`qingdan check`), online backup (`qingdan backup`) and the log
+ * listing (`qingdan log`). */
 #ifndef QD_STORE_CHECK_H
 #define QD_STORE_CHECK_H
 #include "base/err.h"
@@ -11,11 +12,19 @@ struct check_report {
 	int chain_ok;           /* hash chain verified */
 	int64_t events;         /* events verified */
 	int64_t chain_break_at; /* first bad seq, 0 if none */
+	char chain_why[256];    /* why it broke there: a hash that differs, or an unreadable payload */
 	int replay_ok;          /* projections equal a replay of the log */
 	int64_t mismatched_rows;
 	char mismatch_table[32];
 	int texts_only;         /* every mismatch is in masked free text (remask fixes it) */
 };
+
+/* `qingdan log`: every event of the database at path, oldest first, one JSON object a line
+ * ({"seq","at","actor","kind","entity","entity_id","payload","hash"}, the payload as its
+ * canonical JSON whichever form it is stored in; sealed values stay sealed) to out.  An event
+ * whose payload cannot be read is printed with "error" instead and the listing goes on.  0, or
+ * -1 with err set (cannot open, or some payload unreadable). */
+int store_log(const char *path, FILE *out, struct qd_err *err);
 
 /* Run every check on the database at path (read-only apart from a temporary replay database);
  * the replay opens sealed text with the key file key_path (NULL = path + ".key") and masks it

@@ -6,11 +6,13 @@
  * again).  An action's row carries what it changed (store/item.h); a create's rows leave out the
  * columns INSERT would give the same value (create_trim), and every row leaves out the time
  * stamps equal to the event's at (event_stamps_fill restores them before applying).  Replay is
- * otherwise unchanged: a create INSERTs the columns its row names, anything else UPDATEs them. */
+ * otherwise unchanged: a create INSERTs the columns its row names, anything else UPDATEs them.
+ * Since schema 7 the payload is stored deflated (store/payload.h); the hash is over the text. */
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
 #include "store/internal.h"
+#include "store/payload.h"
 #include "store/schema.h"
 #include "store/text.h"
 #include "store/tx.h"
@@ -579,7 +581,10 @@ int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, co
 	db_bind_text(st, 4, kind);
 	db_bind_text(st, 5, entity);
 	db_bind_int(st, 6, entity_id);
-	sqlite3_bind_text(st, 7, text, -1, free);
+	if (payload_bind(st, 7, text, err)) { /* stored deflated (schema 7, store/payload.h) */
+		db_done(st);
+		return -1;
+	}
 	/* prev_hash is the previous event's hash: since schema 6 it is not stored again (an empty
 	 * blob, 32 bytes less per event); check recomputes the chain from the hashes. */
 	sqlite3_bind_zeroblob(st, 8, 0);

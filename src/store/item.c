@@ -6,6 +6,7 @@
 #include "core/mask.h"
 #include "core/names.h"
 #include "store/db.h"
+#include "store/payload.h"
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/org.h"
@@ -299,7 +300,9 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 	db_bind_text(st, 1, k->table);
 	db_bind_int(st, 2, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *p = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+		char *text = payload_column(st, 5, NULL);
+		json_t *p = text ? json_loads(text, 0, NULL) : NULL;
+		free(text);
 		if (!p)
 			p = json_object();
 		json_object_del(p, "rows");

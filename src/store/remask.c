@@ -6,10 +6,12 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/payload.h"
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/search.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The columns of t that hold free text, as "a,b" (empty when none). */
@@ -79,12 +81,21 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			scanned++;
 			after = sqlite3_column_int64(st, 0);
-			const char *p = (const char *)sqlite3_column_text(st, 1);
+			char *p = payload_column(st, 1, err);
+			if (!p) {
+				rc = -1;
+				break;
+			}
 			json_t *j = strstr(p, "\"rows\"") ? json_loads(p, 0, NULL) : NULL;
+			free(p);
 			if (j)
 				json_array_append_new(slice, j);
 		}
 		sqlite3_reset(st);
+		if (rc) {
+			json_decref(slice);
+			break;
+		}
 		size_t i;
 		json_t *j;
 		json_array_foreach(slice, i, j) {

@@ -215,6 +215,13 @@ static const char *const migrations[] = {
 	 * check accepts either prev_hash.  The version is raised so that an older program refuses
 	 * the database instead of misreading its chain. */
 	"-- the event format of schema 6: nothing to convert\n",
+
+	/* 7: event payloads stored deflated with a preset dictionary (store/payload.h): a BLOB of
+	 * the dictionary's version byte and a raw deflate stream; the hash stays over the
+	 * canonical text.  Old events stay TEXT (the column's type tells the forms apart), nothing
+	 * is converted.  The version is raised so that an older program refuses the database
+	 * instead of reading a BLOB as text. */
+	"-- the event payload form of schema 7: nothing to convert\n",
 };
 
 int schema_count(void)

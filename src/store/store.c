@@ -3,6 +3,7 @@
  * writer's commit path while it runs: the answerer (on_done after each commit), the indexer
  * (search indexing in slices) and the checkpointer (WAL checkpoints). */
 #include "store/internal.h"
+#include "store/payload.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/rand.h"
@@ -44,6 +45,7 @@ int store_connect(const char *path, int readonly, int create, sqlite3 **out, str
 		sqlite3_close_v2(db);
 		return -1;
 	}
+	payload_sql_register(db); /* qd_payload(): the text of either stored form (store/payload.h) */
 	*out = db;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include "base/utf8.h"
 #include "core/mask.h"
 #include "store/db.h"
+#include "store/payload.h"
 #include "store/internal.h"
 #include "store/schema.h"
 #include "store/problem.h"
@@ -178,7 +179,9 @@ json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 	db_bind_text(st, 1, entity);
 	db_bind_int(st, 2, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *p = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		char *text = payload_column(st, 2, NULL);
+		json_t *p = text ? json_loads(text, 0, NULL) : NULL;
+		free(text);
 		if (!p)
 			continue;
 		json_t *row = t ? json_object_get(json_object_get(p, "rows"), t->name) : NULL;

@@ -14,6 +14,7 @@
 #include "base/mem.h"
 #include "base/utf8.h"
 #include "store/db.h"
+#include "store/payload.h"
 #include "store/internal.h"
 #include "store/problem.h"
 #include "store/remask.h"
@@ -145,7 +146,9 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 			e->kind = xstrdup((const char *)sqlite3_column_text(sel, 3));
 			e->entity = xstrdup((const char *)sqlite3_column_text(sel, 4));
 			e->entity_id = sqlite3_column_int64(sel, 5);
-			e->payload = xstrdup((const char *)sqlite3_column_text(sel, 6));
+			e->payload = payload_column(sel, 6, NULL); /* before schema 7: always TEXT */
+			if (!e->payload)
+				e->payload = xstrdup("");
 		}
 		sqlite3_reset(sel);
 		for (int i = 0; i < n && !rc; i++) {

@@ -34,11 +34,25 @@ def q(sql, *args):
         c.close()
 
 
+def logged():
+    """seq -> the payload's canonical text, read through `qingdan log` (since schema 7 the log
+    stores payloads deflated; before the upgrade the sqlite3 rows are the text itself)."""
+    if q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3":
+        return {r[0]: r[1] for r in q("SELECT seq, payload FROM event")}
+    r = qd.run("log", "--db", db)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for line in r.stdout.splitlines():
+        e = json.loads(line)
+        out[e["seq"]] = json.dumps(e["payload"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return out
+
+
 def verbatim():
     """Planted strings found as they were written: in the event that carried them; numbers and
     addresses in any text column (names are checked per item below: a name is masked where it
     belongs to the item's own residents, SPEC §4)."""
-    payload = {r[0]: r[1] for r in q("SELECT seq, payload FROM event")}
+    payload = logged()
     cols = []
     for t, cs in TEXT_TABLES.items():
         for c in cs:
@@ -57,16 +71,18 @@ qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3" and le
 # --- the upgrade: any command that opens the store migrates (here: serve) -----------------------
 srv = qd.Server(db)
 srv.stop()
-qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "6", "after: schema 6 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format)")
+qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "7",
+      "after: schema 7 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format, "
+      "7 stores payloads deflated)")
 log1, rows1 = verbatim()
 qd.ok(not log1, "no planted datum is left verbatim in the event log",
       [f"{p['n']} {p['kind']} {p['string']}" for p in log1[:20]])
 qd.ok(not rows1, "no planted datum is left verbatim in the projections",
       [f"{p['n']} {p['kind']} {p['string']}" for p in rows1[:20]])
-plain = q("SELECT seq, kind FROM event WHERE payload LIKE '%\"description\":\"%' OR payload LIKE '%\"note\":\"%' "
-          "OR payload LIKE '%\"title\":\"%' OR payload LIKE '%\"reason\":\"%'")
+plain = [seq for seq, t in logged().items()
+         if any(f'"{k}":"' in t for k in ("description", "note", "title", "reason"))]
 qd.ok(not plain, "every free-text value in the log is sealed", plain[:10])
-reseal = q("SELECT seq, payload FROM event WHERE kind='record.reseal'")
+reseal = [(seq, logged()[seq]) for (seq,) in q("SELECT seq FROM event WHERE kind='record.reseal'")]
 rp = json.loads(reseal[0][1]) if reseal else {}
 qd.ok(len(reseal) == 1 and rp.get("old_head") == old_head[0] and rp.get("old_seq") == old_head[1]
       and reseal[0][0] == old_head[1] + 1,
@@ -125,21 +141,34 @@ qd.ok(st == 200 and all(p["string"] in (b.get("description") or "") for p in des
 # new events on the old log (schema 6's format: an action's row is what it changed, prev_hash not
 # stored again) beside the old ones (every column, prev_hash stored): check replays both
 old_full = q("SELECT count(*) FROM event WHERE length(prev_hash)=32")[0][0]
+reseal_seq = reseal[0][0] if reseal else 0
+qd.ok(q("SELECT count(*) FROM event WHERE typeof(payload)='text'")[0][0] == reseal_seq
+      and q("SELECT count(*) FROM event WHERE seq > ? AND typeof(payload)<>'blob'", reseal_seq)[0][0] == 0,
+      "the upgraded log's events stay text (nothing converted), the ones written since are blobs")
 ha = srv.login("handler", PASSWORD)
 T5 = planted["tasks"]["T5 assigned"]
+st, hist0 = ha.get(f"/api/v1/tasks/{T5}/history")
+qd.ok(st == 200 and len(hist0["events"]) >= 2, "an old task's history reads", (st, hist0))
 st, b = ha.post(f"/api/v1/tasks/{T5}/accept", {"note": "已签收"})
 qd.ok(st == 200 and b.get("state") == "in_progress", "a task of the old log is accepted after the upgrade", (st, b))
 gr = srv.login("grid", PASSWORD)
 st, b = gr.post("/api/v1/problems", {"unit_id": planted["units"]["groupA"], "description": "升级后登记的问题",
                                      "reporter": {"name": "赵六", "phone": "13700001111"}})
 qd.ok(st == 201, "a problem is taken in after the upgrade", (st, b))
-row = json.loads(q("SELECT payload FROM event WHERE kind='task.accept' ORDER BY seq DESC LIMIT 1")[0][0])["rows"]["task"]
+acc = q("SELECT seq, typeof(payload), hex(substr(payload, 1, 1)) FROM event WHERE kind='task.accept' ORDER BY seq DESC LIMIT 1")[0]
+qd.ok(acc[1] == "blob" and acc[2] == "01", "the new event is stored deflated (a blob, dictionary 1)", acc)
+row = json.loads(logged()[acc[0]])["rows"]["task"]
 qd.ok(sorted(row) == ["id", "responded_on", "state"], "the new accept event carries what it changed", row)
 qd.ok(q("SELECT t.updated_at = e.at FROM task t JOIN event e ON e.kind='task.accept' AND e.entity_id=t.id "
         "WHERE t.id=? ORDER BY e.seq DESC LIMIT 1", T5)[0][0] == 1, "its updated_at is the event's time")
 qd.ok(q("SELECT count(*) FROM event WHERE length(prev_hash)=32")[0][0] == old_full and
       q("SELECT count(*) FROM event WHERE length(prev_hash)=0")[0][0] >= 2,
       "old events keep their stored prev_hash, new ones store none")
+st, hist1 = ha.get(f"/api/v1/tasks/{T5}/history")
+items0, items1 = hist0["events"], hist1["events"]
+qd.ok(st == 200 and items1[:len(items0)] == items0 and len(items1) == len(items0) + 1
+      and items1[-1].get("kind") == "task.accept" and items1[-1].get("note") == "已签收",
+      "its history reads the same, old text events and the new deflated one", (items0[-1:], items1[-2:]))
 srv.stop()
 r = qd.run("check", "--db", db)
 qd.ok(r.returncode == 0 and "check passed" in r.stdout, "check passes on the old log with new events", r.stdout + r.stderr)

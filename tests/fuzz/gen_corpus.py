@@ -227,3 +227,46 @@ for k, v in {
     "masked": "电话138****5678，座机0716-****4567，【已隐藏】",
 }.items():
     put(M, k, v)
+
+# ---- fuzz_payload: stored event payloads (store/payload.h): packed with dictionary 1, as the
+# writer does, and broken ways of being one -------------------------------------------------------
+import re, zlib
+P = "fuzz_payload"
+def event_dict():
+    src = open(os.path.join(ROOT, "..", "..", "..", "src", "store", "event_dict.c"), encoding="utf-8").read()
+    s = "".join(re.findall(r'^\t"(.*)"[;]?$', src, re.M))
+    out, i = bytearray(), 0
+    while i < len(s):
+        if s[i] == "\\":
+            if s[i + 1] in "01234567":
+                out.append(int(s[i + 1:i + 4], 8)); i += 4
+            else:
+                out.append(ord(s[i + 1])); i += 2
+        else:
+            out.append(ord(s[i])); i += 1
+    return bytes(out)
+D1 = event_dict()
+def pack(text, level=6):
+    c = zlib.compressobj(level, zlib.DEFLATED, -12, 6, zlib.Z_DEFAULT_STRATEGY, zdict=D1)
+    return b"\x01" + c.compress(text.encode("utf-8")) + c.flush()
+payloads = {
+    "accept": j({"action": "accept", "from": "assigned", "note": {"sealed": "q83v" * 12},
+                 "rows": {"task": {"id": 7, "responded_on": "2026-11-30", "state": "in_progress"}}, "to": "in_progress"}),
+    "problem-create": j({"rows": {"problem": {"category_id": 8, "code": "222CX6ANDF", "created_by": 104,
+                         "description": {"sealed": "whYRt3i8tPiTNQGX" * 6}, "id": 4, "reporter_masked": "汪**",
+                         "source": "visit", "state": "new", "unit_id": 322, "unit_path": "/1/317/322/"}}}),
+    "empty-object": "{}",
+    "long": j({"rows": {"x": "清单" * 5000}}),
+}
+for label, text in payloads.items():
+    put(P, label, pack(text))
+    put(P, label + "-l1", pack(text, 1))
+good = pack(payloads["accept"])
+put(P, "truncated", good[:-3])
+put(P, "trailing", good + b"\x00")
+put(P, "unknown-dict", b"\x07" + good[1:])
+put(P, "flipped", good[:9] + bytes([good[9] ^ 0xFF]) + good[10:])
+put(P, "empty", b"")
+put(P, "dict-only", b"\x01")
+put(P, "stored-block", b"\x01" + bytes([1, 5, 0, 0xFA, 0xFF]) + b"{}\x00ab")  # a NUL inside the text
+put(P, "ratio", b"\x01" + zlib.compress(b"a" * 300000, 9)[2:-4])  # raw stream without the dictionary

@@ -620,7 +620,7 @@ static void test_store_log_check_presenter(void **state)
 	/* the event: kind, from/to, the note sealed in the record, the deadline in its row */
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(store_reader(x.s)->db,
-					    "SELECT kind, entity, entity_id, payload FROM event ORDER BY seq DESC LIMIT 1",
+					    "SELECT kind, entity, entity_id, qd_payload(payload) FROM event ORDER BY seq DESC LIMIT 1",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);

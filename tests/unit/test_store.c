@@ -19,6 +19,8 @@
 #include "store/check.h"
 #include "store/db.h"
 #include "store/org.h"
+#include "store/payload.h"
+#include "base/buf.h"
 #include "store/problem.h"
 #include "store/text.h"
 #include "store/store.h"
@@ -270,6 +272,7 @@ static void tamper(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(payload_sql_register(db), SQLITE_OK); /* qd_payload(), as the store's connections */
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
@@ -443,11 +446,133 @@ static void test_tampered_event_payload(void **state)
 	f->s = NULL;
 	check_ok(f->db.path, n);
 	char sql[256];
-	/* the title is sealed in the record: changing its ciphertext breaks the chain */
-	snprintf(sql, sizeof sql, "UPDATE event SET payload=replace(payload, '\"sealed\":\"', '\"sealed\":\"A') WHERE seq=%lld",
-		 (long long)k);
+	/* the title is sealed in the record: changing its ciphertext breaks the chain (the text
+	 * written back as TEXT, the form of events before schema 7, or packed again) */
+	snprintf(sql, sizeof sql, "UPDATE event SET payload=replace(qd_payload(payload), '\"sealed\":\"', '\"sealed\":\"A') "
+		 "WHERE seq=%lld", (long long)k);
 	tamper(f->db.path, sql);
 	expect_chain_break(f->db.path, k, k - 1);
+}
+
+/* A stored compressed payload that is not what was written: check reports the chain broken at
+ * that event (it cannot know the text) and does not crash; restored, the log checks again. */
+static void test_corrupt_compressed_payload(void **state)
+{
+	struct fx *f = *state;
+	populate(f);
+	int64_t k = seq_of(f, "task.create");
+	int64_t n = event_count(f);
+	store_close(f->s);
+	f->s = NULL;
+	char sql[8192], hex[4096];
+	snprintf(sql, sizeof sql, "SELECT typeof(payload) = 'blob' FROM event WHERE seq=%lld", (long long)k);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(f->db.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(q_int(db, sql), 1); /* new events are stored packed */
+	snprintf(sql, sizeof sql, "SELECT hex(payload) FROM event WHERE seq=%lld", (long long)k);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_true((size_t)sqlite3_column_bytes(st, 0) < sizeof hex);
+	snprintf(hex, sizeof hex, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* (|| gives TEXT: each is cast back to a BLOB, the stored form under test) */
+	static const char *const bad[] = {
+		"X'07' || substr(payload, 2)",                             /* unknown dictionary */
+		"substr(payload, 1, length(payload) - 3)",                 /* truncated */
+		"payload || X'00'",                                        /* trailing byte */
+		"substr(payload, 1, 8) || X'FFFF' || substr(payload, 11)", /* bytes changed */
+		"X''",                                                     /* empty */
+		NULL,
+	};
+	for (int i = 0; bad[i]; i++) {
+		snprintf(sql, sizeof sql, "UPDATE event SET payload=CAST(%s AS BLOB) WHERE seq=%lld", bad[i], (long long)k);
+		tamper(f->db.path, sql);
+		expect_chain_break(f->db.path, k, k - 1);
+		struct check_report r;
+		struct qd_err err;
+		assert_int_equal(store_check(f->db.path, NULL, &r, NULL, &err), -1);
+		if (i != 3) /* changed bytes may still inflate (to other text: the hash differs) */
+			assert_non_null(strstr(r.chain_why, "stored event payload is corrupt ("));
+		snprintf(sql, sizeof sql, "UPDATE event SET payload=X'%s' WHERE seq=%lld", hex, (long long)k);
+		tamper(f->db.path, sql);
+		check_ok(f->db.path, n);
+	}
+	/* what check and `qingdan log` say: the payload cannot be read (not a hash that differs) */
+	snprintf(sql, sizeof sql, "UPDATE event SET payload=CAST(X'07' || substr(payload, 2) AS BLOB) WHERE seq=%lld",
+		 (long long)k);
+	tamper(f->db.path, sql);
+	struct check_report r;
+	struct qd_err err;
+	assert_int_equal(store_check(f->db.path, NULL, &r, NULL, &err), -1);
+	assert_string_equal(r.chain_why, "stored event payload is corrupt (unknown dictionary)");
+	FILE *devnull = fopen("/dev/null", "w");
+	assert_int_equal(store_log(f->db.path, devnull, &err), -1);
+	fclose(devnull);
+	snprintf(sql, sizeof sql, "1 events cannot be read (the first: %lld)", (long long)k);
+	assert_string_equal(err.en, sql);
+}
+
+/* Packing round-trips every payload of the log, at every level, and the SQL function reads both
+ * forms: old TEXT rows and new BLOB rows give the same text. */
+static void test_payload_round_trip(void **state)
+{
+	struct fx *f = *state;
+	populate(f);
+	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload, qd_payload(payload) FROM event ORDER BY seq", -1, &st, NULL),
+			 SQLITE_OK);
+	int rows = 0;
+	size_t raw = 0, packed = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct qd_err err;
+		char *text = payload_column(st, 0, &err);
+		assert_non_null(text);
+		assert_string_equal(text, (const char *)sqlite3_column_text(st, 1));
+		json_t *j = json_loads(text, 0, NULL);
+		assert_non_null(j);
+		json_decref(j);
+		for (int level = 1; level <= 9; level += 4) {
+			size_t n = 0;
+			unsigned char *b = payload_pack_with(text, strlen(text), PAYLOAD_DICT, level, &n);
+			assert_non_null(b);
+			assert_int_equal(b[0], PAYLOAD_DICT);
+			char *back = payload_unpack(b, n, &err);
+			assert_non_null(back);
+			assert_string_equal(back, text);
+			free(back);
+			free(b);
+		}
+		raw += strlen(text);
+		packed += (size_t)sqlite3_column_bytes(st, 0);
+		free(text);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	assert_true(rows > 20);
+	assert_true(packed < raw * 3 / 4); /* the dictionary earns its place */
+	/* a payload larger than any dictionary and the first guess of the output size */
+	struct buf big;
+	buf_init(&big);
+	buf_puts(&big, "{\"rows\":{\"x\":\"");
+	for (int i = 0; i < 200000; i++)
+		buf_puts(&big, "a");
+	buf_puts(&big, "\"}}");
+	size_t n = 0;
+	unsigned char *b = payload_pack(big.p, big.len, &n);
+	assert_true(n < 1000);
+	struct qd_err err;
+	char *back = payload_unpack(b, n, &err);
+	assert_non_null(back);
+	assert_string_equal(back, big.p);
+	free(back);
+	free(b);
+	buf_free(&big);
+	/* the old form: TEXT is read as it is */
+	assert_int_equal(q_int(db, "SELECT qd_payload('{\"a\":1}') = '{\"a\":1}'"), 1);
+	assert_int_equal(q_int(db, "SELECT qd_payload(NULL) IS NULL"), 1);
 }
 
 static void test_tampered_event_columns(void **state)
@@ -491,7 +616,7 @@ static void test_tampered_last_event_hash(void **state)
 static json_t *payload_of(struct fx *f, const char *kind)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT payload FROM event WHERE kind='%s' ORDER BY seq LIMIT 1", kind);
+	snprintf(sql, sizeof sql, "SELECT qd_payload(payload) FROM event WHERE kind='%s' ORDER BY seq LIMIT 1", kind);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(store_reader(f->s)->db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -704,7 +829,7 @@ static void test_failing_command_in_batch(void **state)
 	assert_int_equal(q_int(db, "SELECT max(seq) - min(seq) + 1 = count(*) AND min(seq) = 1 FROM event"), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM category WHERE name IN ('批次一','批次二','批次三','批次四')"), 4);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM category WHERE name LIKE '%失败%'"), 0);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE payload LIKE '%失败%'"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE qd_payload(payload) LIKE '%失败%'"), 0);
 	/* a later command continues the chain right after */
 	struct cat_arg next = {"批次之后", 0, 0, 0};
 	memset(&err, 0, sizeof err);
@@ -1012,9 +1137,9 @@ static void test_pii_never_plaintext(void **state)
 	sqlite3_finalize(st);
 	assert_int_equal(rows, 1); /* problems without personal data have no row */
 	/* neither the log nor the problem row carries it */
-	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(payload, '" PHONE "') > 0"), 0);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(payload, '" ID_NO "') > 0"), 0);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(payload, '三丰') > 0"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(qd_payload(payload), '" PHONE "') > 0"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(qd_payload(payload), '" ID_NO "') > 0"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(qd_payload(payload), '三丰') > 0"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM problem WHERE instr(reporter_masked, '三丰') > 0"), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM problem WHERE reporter_masked LIKE '张%'"), 1);
 
@@ -1033,7 +1158,7 @@ static void test_pii_never_plaintext(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM event WHERE kind='pii.read' AND actor=%lld AND entity_id=%lld",
 		 (long long)f->dispatcher, (long long)f->problem[0]);
 	assert_int_equal(q_int(db, sql), 1);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(payload, '" PHONE "') > 0"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE instr(qd_payload(payload), '" PHONE "') > 0"), 0);
 	check_ok(f->db.path, n + 1);
 
 	/* not anywhere in the files */
@@ -1164,6 +1289,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_fresh_and_populated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_action_appends_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_event_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_compressed_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_payload_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_event_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_last_event_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_format, setup, teardown),

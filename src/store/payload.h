@@ -1,0 +1,49 @@
+/* payload.h — the stored form of an event payload (schema 7).
+ *
+ * The canonical payload is compact JSON text; it is what the hash chain covers (event_hash),
+ * whichever form the row holds.  Since schema 7 the writer stores it compressed: a BLOB whose
+ * first byte is the version of the preset dictionary (event_dict.c) and the rest a raw deflate
+ * stream (RFC 1951) primed with that dictionary.  Rows written before schema 7 hold the text
+ * itself as TEXT; nothing is converted.  sqlite3_column_type tells the two apart, so every
+ * reader goes through payload_column.  The SQL function qd_payload(payload) (registered on every
+ * connection the store opens) gives the text of either form, for queries and debugging. */
+#ifndef QD_STORE_PAYLOAD_H
+#define QD_STORE_PAYLOAD_H
+#include "base/err.h"
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* The dictionary version new payloads are written with, and the deflate level (measured by
+ * bench/payload.c: docs/benchmarks.md). */
+#define PAYLOAD_DICT 1
+#define PAYLOAD_LEVEL 6
+
+/* Dictionary version's bytes (*len of them, static), or NULL for an unknown version. */
+const char *payload_dict(int version, size_t *len);
+
+/* The stored form of text (n bytes) deflated at level (1–9) with dictionary version dict: a new
+ * buffer of *len bytes (free), or NULL when zlib fails (out of memory). */
+unsigned char *payload_pack_with(const char *text, size_t n, int dict, int level, size_t *len);
+
+/* payload_pack_with(text, n, PAYLOAD_DICT, PAYLOAD_LEVEL, len). */
+unsigned char *payload_pack(const char *text, size_t n, size_t *len);
+
+/* The text of a stored compressed payload (data, n bytes): a new NUL-terminated string (free),
+ * or NULL with err set (QD_EINTERNAL, "事件内容已损坏") when it is not a payload this program
+ * wrote: unknown dictionary byte, invalid or truncated deflate stream, trailing bytes, a NUL
+ * inside the text.  Output grows as needed (deflate expands at most ~1,032-fold). */
+char *payload_unpack(const void *data, size_t n, struct qd_err *err);
+
+/* The text of column col of a row of st holding event.payload, either form: a new string
+ * (free), or NULL with err set when the column is NULL or corrupt. */
+char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err);
+
+/* Bind text (taken: freed here) to parameter col in the stored form: packed as a BLOB.  0, or
+ * -1 with err set when it cannot be packed. */
+int payload_bind(sqlite3_stmt *st, int col, char *text, struct qd_err *err);
+
+/* Register qd_payload(x) on db: the text of a stored payload (TEXT as it is, a compressed BLOB
+ * inflated; NULL for NULL; an SQL error for a corrupt one).  SQLITE_OK or an SQLite code. */
+int payload_sql_register(sqlite3 *db);
+
+#endif
