@@ -128,15 +128,17 @@ unsigned present_audience(const struct presenter *p, const struct viewer *v, con
 
 void present_member(struct pctx *c, struct buf *out, const char *name)
 {
-	/* field names are identifiers from the tables and specs: written as they are, in one go */
-	size_t n = strlen(name), at = c->members++ ? 1 : 0;
+	/* field names are identifiers from the tables and specs: written as they are; the room for
+	 * all of it is made once */
+	size_t n = strlen(name);
 	buf_grow(out, n + 4);
-	char *p = out->p + out->len;
-	p[0] = ',';
-	p[at] = '"';
-	memcpy(p + at + 1, name, n);
-	memcpy(p + at + 1 + n, "\":", 3); /* and the NUL */
-	out->len += at + n + 3;
+	if (c->members++)
+		out->p[out->len++] = ',';
+	out->p[out->len++] = '"';
+	buf_put(out, name, n);
+	out->p[out->len++] = '"';
+	out->p[out->len++] = ':';
+	out->p[out->len] = 0;
 }
 
 void present_value(struct pctx *c, int i, enum pkind kind, struct buf *out)
