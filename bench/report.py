@@ -48,6 +48,10 @@ def main():
     su = num("intake_server_us")
     if su:
         row("intake server CPU per problem", f"{su:.0f} us", "-", "-", None)
+    bc, qw, sl = num("intake_batch_cmds"), num("intake_queue_wait_max_ms"), num("intake_index_slice_max_ms")
+    if bc is not None and qw is not None and sl is not None:
+        row("intake: commands per commit; longest queue wait; longest index slice",
+            f"{bc:.0f}; {qw:.1f} ms; {sl:.1f} ms", "-", "-", None)
     wu, wb = num("intake_writer_us"), num("intake_writer_busy_pct")
     if wu is not None and wb is not None:
         # What bounds intake, measured: a writer thread busy ~100 % of the run is the ceiling

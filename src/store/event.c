@@ -350,6 +350,10 @@ static void row_trim(sqlite3 *db, const struct schema_table *t, json_t *row)
 	int i = 0;
 	while (i < DFLT_TABLES && dflt[i].t && dflt[i].t != t)
 		i++;
+	if (i < DFLT_TABLES && !dflt[i].t && !db) { /* not loaded, and no database to load from */
+		pthread_mutex_unlock(&dflt_mu);
+		return; /* the row is kept whole (bigger, never wrong) */
+	}
 	if (i < DFLT_TABLES && !dflt[i].t) {
 		memset(dflt[i].kind, D_KEEP, sizeof dflt[i].kind);
 		defaults_load(db, t, dflt[i].kind, dflt[i].val);
@@ -442,21 +446,124 @@ int store_emit_row(struct store_tx *tx, int64_t actor, const char *kind, const c
 	return seq < 0 ? -1 : 0;
 }
 
+/* --- payloads serialised before the writer ------------------------------------------------------
+ * A hole is a string value no input can spell: \x01, this process's random nonce, ':', the slot.
+ * json_dumps writes it as "\u0001<nonce>:<slot>" wherever it stands; the template remembers where,
+ * and the writer puts the slot's value there.  Since the rest of the text is what json_dumps made
+ * of the very same payload, the filled text is exactly json_dumps of the payload with the values
+ * in place (tests/unit/test_store.c compares them). */
+static char tpl_nonce[17];
+static pthread_once_t tpl_once = PTHREAD_ONCE_INIT;
+
+static void tpl_init(void)
+{
+	unsigned char r[8];
+	randombytes_buf(r, sizeof r);
+	sodium_bin2hex(tpl_nonce, sizeof tpl_nonce, r, sizeof r);
+}
+
+json_t *payload_hole(int slot)
+{
+	assert(slot >= 0 && slot < 10);
+	pthread_once(&tpl_once, tpl_init);
+	char v[32];
+	snprintf(v, sizeof v, "\x01%s:%d", tpl_nonce, slot);
+	return json_string(v);
+}
+
+void payload_tpl_free(struct payload_tpl *t)
+{
+	if (t) {
+		free(t->text);
+		free(t);
+	}
+}
+
+struct payload_tpl *payload_tpl_new(json_t *payload, int holes)
+{
+	pthread_once(&tpl_once, tpl_init);
+	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text || holes > PAYLOAD_TPL_HOLES) {
+		free(text);
+		return NULL;
+	}
+	char mark[32];
+	int ml = snprintf(mark, sizeof mark, "\"\\u0001%s:", tpl_nonce);
+	struct payload_tpl *t = xcalloc(1, sizeof *t);
+	t->text = text;
+	for (const char *p = text; (p = strstr(p, mark));) {
+		const char *d = p + ml;
+		if (t->n == holes || d[0] < '0' || d[0] > '9' || d[1] != '"') { /* not what was asked for */
+			payload_tpl_free(t);
+			return NULL;
+		}
+		t->hole[t->n].at = (size_t)(p - text);
+		t->hole[t->n].len = (size_t)(d + 2 - p);
+		t->hole[t->n].slot = d[0] - '0';
+		t->n++;
+		p = d + 2;
+	}
+	if (t->n != holes) {
+		payload_tpl_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals)
+{
+	size_t n = strlen(t->text), from = 0;
+	for (int i = 0; i < t->n; i++)
+		n = n - t->hole[i].len + strlen(vals[t->hole[i].slot]);
+	char *out = xmalloc(n + 1), *o = out;
+	for (int i = 0; i < t->n; i++) {
+		memcpy(o, t->text + from, t->hole[i].at - from);
+		o += t->hole[i].at - from;
+		size_t vl = strlen(vals[t->hole[i].slot]);
+		memcpy(o, vals[t->hole[i].slot], vl);
+		o += vl;
+		from = t->hole[i].at + t->hole[i].len;
+	}
+	memcpy(o, t->text + from, strlen(t->text + from) + 1);
+	assert((size_t)(o - out) + strlen(o) == n);
+	return out;
+}
+
+void event_payload_trim(sqlite3 *db, json_t *payload, int creates, int64_t at)
+{
+	if (creates)
+		create_trim(db, payload);
+	stamps(payload, at, creates, 0);
+}
+
+void event_defaults_load(sqlite3 *db)
+{
+	int n;
+	const struct schema_table *t = schema_tables(&n);
+	for (int i = 0; i < n; i++)
+		row_trim(db, &t[i], NULL); /* loads the table's defaults; trims nothing */
+}
+
 int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
 		   int64_t entity_id, json_t *payload, struct qd_err *err)
 {
-	struct store *s = tx->s;
-	/* An event is appended in the transaction that applies it, after the chain head it links to. */
-	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
 	int creates = event_creates(kind);
 	int64_t now = store_tx_now(tx);
-	if (creates)
-		create_trim(s->wdb, payload);
-	stamps(payload, now, creates, 0);
+	event_payload_trim(tx->s->wdb, payload, creates, now);
 	char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
 	event_stamps_fill(payload, now, creates); /* the rows as they are applied */
 	if (!text)
 		return qd_fail(err, QD_EINTERNAL, NULL, "事件无法序列化", "event cannot be serialised");
+	return store_emit_text(tx, actor, kind, entity, entity_id, payload, text, err);
+}
+
+int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
+			int64_t entity_id, json_t *payload, char *text, struct qd_err *err)
+{
+	struct store *s = tx->s;
+	/* An event is appended in the transaction that applies it, after the chain head it links to. */
+	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
+	int64_t now = store_tx_now(tx);
 	int64_t seq = s->last_seq + 1;
 	unsigned char hash[32];
 	event_hash(s->last_hash, seq, now, actor, kind, entity, entity_id, text, hash);
@@ -481,7 +588,7 @@ int64_t store_emit(struct store_tx *tx, int64_t actor, const char *kind, const c
 	db_done(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s->wdb, err);
-	rc = projection_apply_tx(tx, payload, creates, err);
+	rc = projection_apply_tx(tx, payload, event_creates(kind), err);
 	tx_forget(tx);
 	if (rc)
 		return -1;

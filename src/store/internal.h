@@ -11,6 +11,20 @@
 
 #define STORE_MAX_IDGEN 16
 
+/* The writer's background work (store.c has the why): search indexing in slices of
+ * INDEX_SLICE_IDLE rows while the writer is idle (no batch for INDEX_QUIET_MS), lagging a busy writer by at most INDEX_LAG rows
+ * (then a slice of INDEX_SLICE rows after each batch); a passive WAL checkpoint every CKPT_PAGES
+ * pages, a restart once the WAL holds CKPT_RESTART_PAGES.  A slice is the longest a queued
+ * command waits for the indexer (slices of 2,000 rows took 28–53 ms on the bench machine; the
+ * longest slice is in /metrics, and bench/run reports it). */
+#define INDEX_SLICE 500
+#define INDEX_SLICE_IDLE 500
+#define INDEX_LAG 100000
+#define INDEX_QUIET_MS 20
+#define CKPT_PAGES 1000
+#define CKPT_RESTART_PAGES 4000
+#define CKPT_BUSY_MS 200
+
 /* A read handle (store.h): the connection it reads and the store it belongs to. */
 struct store_rd {
 	struct store *s;
@@ -26,13 +40,31 @@ struct store {
 	pthread_cond_t cv_work;
 	pthread_t writer;
 	int writer_running, stopping;
+	int writer_idle; /* the writer waits for work (under mu) */
+	/* Whoever writes to the database in this process holds wlock: the writer for each batch
+	 * (BEGIN → COMMIT), the indexer for each slice, the checkpointer for a restart.  An
+	 * in-process mutex, so no one waits in SQLite's busy handler (which sleeps in ms steps). */
+	pthread_mutex_t wlock;
+	/* background threads of a running writer (store.c): search indexing and WAL checkpoints,
+	 * each on its own connection; they wait on cv_bg (under mu) */
+	pthread_cond_t cv_bg;
+	pthread_t indexer, checkpointer;
+	int bg_running, bg_stopping;
+	sqlite3 *idb, *cdb;         /* the indexer's and the checkpointer's connections */
+	int64_t problem_top;        /* highest problem id committed (set by the writer, under mu) */
+	int64_t batch_no;           /* batches committed (under mu) */
+	int wal_pages;              /* pages in the WAL after the last commit (wal hook, under mu) */
+	struct store_stats stats;   /* under mu */
+	/* committed batches waiting to be answered by the answerer thread (under mu) */
+	pthread_cond_t cv_ans;
+	pthread_t answerer;
+	int answerer_running, ans_stopping;
+	struct store_cmd *ans_head, *ans_tail;
 	struct store_cmd *head, *tail;
 	int qlen, queue_max, batch_max;
 	/* chain state, owned by the writer */
 	int64_t last_seq;
 	int64_t data_version;
-	int64_t fts_upto;       /* problems indexed for search (cached; the truth is in meta) */
-	int64_t fts_at_ms;      /* when the index last caught up */
 	/* the writer's copy of the rules (calendar, limits); rules_valid = 0 reloads them */
 	struct calendar *cal;
 	struct urgency_limit limits[URG__COUNT];
@@ -52,6 +84,7 @@ struct store {
 struct tx_plain {
 	char *sealed; /* the sealed text (base64): a hit needs the very same ciphertext */
 	char *plain;
+	char *masked; /* its projection, computed before the writer (intake), or NULL */
 };
 
 struct store_tx {
@@ -77,11 +110,14 @@ json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t
 /* The same for every problem a task gathers. */
 json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
 
-/* Remember plain as the original of the sealed text sealed (copies are kept until the event is
- * applied). */
-void tx_remember(struct store_tx *tx, const char *sealed, const char *plain);
+/* Remember plain as the original of the sealed text sealed, and masked (may be NULL) as its
+ * projection under the names of the event that carries it — computed off the writer, exactly as
+ * applying the event would (copies are kept until the event is applied). */
+void tx_remember(struct store_tx *tx, const char *sealed, const char *plain, const char *masked);
 /* The original of sealed if this command sealed it, else NULL (borrowed); tx may be NULL. */
 const char *tx_recall(const struct store_tx *tx, const char *sealed);
+/* Its remembered projection, or NULL (borrowed). */
+const char *tx_recall_masked(const struct store_tx *tx, const char *sealed);
 /* Forget every remembered plaintext (zeroed). */
 void tx_forget(struct store_tx *tx);
 
@@ -123,6 +159,37 @@ int event_creates(const char *kind);
 void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t actor,
 		const char *kind, const char *entity, int64_t entity_id, const char *payload,
 		unsigned char out[32]);
+/* A payload serialised off the writer (event.c): its canonical text (json_dumps, compact, sorted
+ * keys) with holes where values only the writer knows go (an id, a code, a unit path).  Put
+ * payload_hole(slot) (slot 0–9) where such a value goes, make the template (NULL unless exactly
+ * `holes` holes were found: then serialise on the writer), and on the writer fill it with the
+ * values' JSON texts (vals[slot]) — the same text json_dumps makes of the payload with the values
+ * in place. */
+#define PAYLOAD_TPL_HOLES 8
+struct payload_tpl {
+	char *text;
+	int n;
+	struct {
+		size_t at, len;
+		int slot;
+	} hole[PAYLOAD_TPL_HOLES];
+};
+json_t *payload_hole(int slot);
+struct payload_tpl *payload_tpl_new(json_t *payload, int holes);
+char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals);
+void payload_tpl_free(struct payload_tpl *t);
+/* What the record leaves out of a payload (schema 6, event.c): a create's columns equal to what
+ * INSERT gives anyway (creates = 1), and the time stamps equal to the event's time at — done by
+ * store_emit, and by whoever serialises a payload themself (a template made off the writer) on a
+ * copy of it.  db reads a table's defaults the first time (NULL: only what is loaded already —
+ * event_defaults_load, at open — so a request thread never uses a connection of the writer's). */
+void event_payload_trim(sqlite3 *db, json_t *payload, int creates, int64_t at);
+void event_defaults_load(sqlite3 *db);
+/* store_emit with the payload's canonical text already made (text stolen: e.g. a filled
+ * template, trimmed with event_payload_trim); payload is the untrimmed rows that text records
+ * (applied to the projections as they are). */
+int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
+			int64_t entity_id, json_t *payload, char *text, struct qd_err *err);
 /* Load last_seq/last_hash from the log. */
 int store_chain_load(struct store *s, struct qd_err *err);
 

@@ -28,17 +28,103 @@ static void make_code(char *code, int64_t id)
 	code[10] = 0;
 }
 
-static int emit(struct store_tx *tx, int64_t actor, const char *kind, int64_t id, json_t *p,
-		struct qd_err *err)
+/* What intake prepares off the writer (store_problem_prepare): the rows but for what only the
+ * writer knows (id, code, unit_path; problem_id), every value sealed, masked and hashed, and the
+ * originals and masked description the writer needs to apply the event without opening or
+ * masking anything again. */
+struct problem_prep {
+	struct store *s;
+	int64_t now, actor;
+	json_t *row, *pii;       /* pii NULL: no personal data given */
+	char *desc, *desc_masked, *name; /* originals (plaintext; zeroed when freed) */
+	struct payload_tpl *tpl; /* the event's text, holes: 0 id, 1 code, 2 unit_path (NULL: none) */
+};
+
+struct problem_prep *store_problem_prepare(struct store *s, int64_t actor, const struct problem_new *p, int64_t now)
 {
-	int64_t seq = store_emit(tx, actor, kind, "problem", id, p, err);
-	json_decref(p);
-	return seq < 0 ? -1 : 0;
+	struct problem_prep *pp = xcalloc(1, sizeof *pp);
+	pp->s = s;
+	pp->now = now;
+	pp->actor = actor;
+	const unsigned char *key = store_key(s);
+	pp->row = json_pack("{ss so ss si si sI sI sI}", "source", p->source ? p->source : "",
+			    "description", text_seal_key(key, p->description), "state", problem_state_name(PS_NEW),
+			    "anonymous", p->anonymous ? 1 : 0, "no_disclose", p->no_disclose ? 1 : 0, "created_by",
+			    (json_int_t)actor, "created_at", (json_int_t)now, "updated_at", (json_int_t)now);
+	json_object_set_new(pp->row, "unit_id", json_integer(p->unit_id));
+	json_object_set_new(pp->row, "category_id", p->category_id ? json_integer(p->category_id) : json_null());
+	json_object_set_new(pp->row, "visit_id", p->visit_id ? json_integer(p->visit_id) : json_null());
+	char *masked = (!p->anonymous && p->name) ? mask_apply(MASK_NAME, p->name, MASK_PUBLIC) : NULL;
+	json_object_set_new(pp->row, "reporter_masked", masked ? json_string(masked) : json_null());
+	free(masked);
+	if (p->name || p->phone || p->id_no || p->address) {
+		pp->pii = json_object();
+		const char *vals[] = {p->name, p->phone, p->id_no, p->address};
+		const char *cols[] = {"name", "phone", "id_no", "address"};
+		for (int i = 0; i < 4; i++) {
+			char *sealed = vals[i] ? seal_with(key, vals[i]) : NULL;
+			json_object_set_new(pp->pii, cols[i], sealed ? json_string(sealed) : json_null());
+			free(sealed);
+		}
+		char hex[33];
+		if (p->phone && phone_hash_with(key, p->phone, hex) == 0)
+			json_object_set_new(pp->pii, "phone_hash", json_string(hex));
+	}
+	if (p->name)
+		pp->name = xstrdup(p->name); /* the name masks the text of the same event */
+	if (p->description && *p->description) {
+		/* masked as applying the event would: with the names the event knows (text_names) */
+		pp->desc = xstrdup(p->description);
+		json_t *names = json_array();
+		if (p->name && *p->name)
+			json_array_append_new(names, json_string(p->name));
+		json_t *plain = json_string(p->description); /* the same masking, without opening the seal */
+		pp->desc_masked = text_project(key, NULL, plain, 0, names);
+		json_decref(plain);
+		json_decref(names);
+	}
+	/* the event's text, serialised here with holes for the writer's id, code and unit path */
+	json_object_set_new(pp->row, "id", payload_hole(0));
+	json_object_set_new(pp->row, "code", payload_hole(1));
+	json_object_set_new(pp->row, "unit_path", payload_hole(2));
+	json_t *rows = json_pack("{sO}", "problem", pp->row);
+	if (pp->pii) {
+		json_object_set_new(pp->pii, "problem_id", payload_hole(0));
+		json_object_set(rows, "problem_pii", pp->pii);
+	}
+	json_t *payload = json_pack("{so}", "rows", rows);
+	/* the record is the trimmed copy (event_payload_trim); the rows are applied whole */
+	json_t *recorded = json_deep_copy(payload);
+	event_payload_trim(NULL, recorded, 1, now);
+	pp->tpl = payload_tpl_new(recorded, pp->pii ? 4 : 3);
+	json_decref(recorded);
+	json_decref(payload);
+	return pp;
 }
 
-int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
-			 int64_t *id, char *code, struct qd_err *err)
+int store_problem_prep_fits(const struct problem_prep *pp, struct store_tx *tx)
 {
+	return pp && pp->s == store_tx_store(tx) && pp->now == store_tx_now(tx) && json_is_object(pp->row);
+}
+
+void store_problem_prep_free(struct problem_prep *pp)
+{
+	if (!pp)
+		return;
+	json_decref(pp->row);
+	json_decref(pp->pii);
+	payload_tpl_free(pp->tpl);
+	plain_free(pp->desc);
+	plain_free(pp->desc_masked);
+	plain_free(pp->name);
+	free(pp);
+}
+
+int store_problem_create_prepared(struct store_tx *tx, const struct problem_new *p, struct problem_prep *pp,
+				  int64_t *id, char *code, struct qd_err *err)
+{
+	if (!store_problem_prep_fits(pp, tx))
+		return qd_fail(err, QD_EINTERNAL, NULL, "内部错误：登记数据不一致", "internal error: intake prepared for another command");
 	sqlite3 *db = store_tx_db(tx);
 	struct unit u;
 	if (store_unit_get(store_tx_rd(tx), p->unit_id, &u, err))
@@ -51,38 +137,51 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 		return qd_fail(err, QD_ENOTFOUND, "visit_id", "走访记录不存在", "no such visit");
 	int64_t nid = store_next_id(tx, "problem");
 	make_code(code, nid);
-	int64_t now = store_tx_now(tx);
-	json_t *row = json_pack("{sI ss sI ss ss so ss si si sI sI sI}", "id", (json_int_t)nid, "code", code,
-				"unit_id", (json_int_t)p->unit_id, "unit_path", u.path, "source", p->source,
-				"description", text_seal(tx, p->description), "state", problem_state_name(PS_NEW), "anonymous", p->anonymous ? 1 : 0,
-				"no_disclose", p->no_disclose ? 1 : 0, "created_by", (json_int_t)actor,
-				"created_at", (json_int_t)now, "updated_at", (json_int_t)now);
-	json_object_set_new(row, "category_id", p->category_id ? json_integer(p->category_id) : json_null());
-	json_object_set_new(row, "visit_id", p->visit_id ? json_integer(p->visit_id) : json_null());
-	char *masked = (!p->anonymous && p->name) ? mask_apply(MASK_NAME, p->name, MASK_PUBLIC) : NULL;
-	json_object_set_new(row, "reporter_masked", masked ? json_string(masked) : json_null());
-	free(masked);
-	json_t *rows = json_pack("{so}", "problem", row);
-	if (p->name || p->phone || p->id_no || p->address) {
-		json_t *pii = json_pack("{sI}", "problem_id", (json_int_t)nid);
-		const char *vals[] = {p->name, p->phone, p->id_no, p->address};
-		const char *cols[] = {"name", "phone", "id_no", "address"};
-		for (int i = 0; i < 4; i++) {
-			char *sealed = vals[i] ? store_seal(store_tx_store(tx), vals[i]) : NULL;
-			json_object_set_new(pii, cols[i], sealed ? json_string(sealed) : json_null());
-			if (sealed && i == 0) /* the name masks the text of the same event */
-				tx_remember(tx, sealed, vals[i]);
-			free(sealed);
-		}
-		char hex[33];
-		if (p->phone && store_phone_hash(store_tx_store(tx), p->phone, hex) == 0)
-			json_object_set_new(pii, "phone_hash", json_string(hex));
-		json_object_set_new(rows, "problem_pii", pii);
+	json_t *row = pp->row;
+	json_object_set_new(row, "id", json_integer(nid));
+	json_object_set_new(row, "code", json_string(code));
+	json_object_set_new(row, "unit_path", json_string(u.path));
+	json_t *rows = json_pack("{sO}", "problem", row);
+	if (pp->pii) {
+		json_object_set_new(pp->pii, "problem_id", json_integer(nid));
+		json_object_set(rows, "problem_pii", pp->pii);
+		const char *ns = json_string_value(json_object_get(pp->pii, "name"));
+		if (ns && pp->name)
+			tx_remember(tx, ns, pp->name, NULL);
 	}
-	if (emit(tx, actor, "problem.create", nid, json_pack("{so}", "rows", rows), err))
+	const char *ds = json_string_value(json_object_get(json_object_get(row, "description"), "sealed"));
+	if (ds && pp->desc)
+		tx_remember(tx, ds, pp->desc, pp->desc_masked);
+	json_t *payload = json_pack("{so}", "rows", rows);
+	int64_t seq;
+	if (pp->tpl) {
+		char idv[24], codev[24];
+		snprintf(idv, sizeof idv, "%lld", (long long)nid);
+		snprintf(codev, sizeof codev, "\"%s\"", code); /* the code's alphabet needs no escaping */
+		json_t *pv = json_string(u.path);
+		char *pathv = json_dumps(pv, JSON_ENCODE_ANY);
+		json_decref(pv);
+		const char *vals[] = {idv, codev, pathv};
+		char *text = payload_tpl_fill(pp->tpl, vals);
+		free(pathv);
+		seq = store_emit_text(tx, pp->actor, "problem.create", "problem", nid, payload, text, err);
+	} else {
+		seq = store_emit(tx, pp->actor, "problem.create", "problem", nid, payload, err);
+	}
+	json_decref(payload);
+	if (seq < 0)
 		return -1;
 	*id = nid;
 	return 0;
+}
+
+int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
+			 int64_t *id, char *code, struct qd_err *err)
+{
+	struct problem_prep *pp = store_problem_prepare(store_tx_store(tx), actor, p, store_tx_now(tx));
+	int rc = store_problem_create_prepared(tx, p, pp, id, code, err);
+	store_problem_prep_free(pp);
+	return rc;
 }
 
 static int state_of(sqlite3 *db, int64_t id, char *state, size_t n, struct qd_err *err)

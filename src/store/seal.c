@@ -86,7 +86,7 @@ int store_phone_hash(struct store *s, const char *phone, char hex[33])
 	return phone_hash_with(s->key, phone, hex);
 }
 
-void tx_remember(struct store_tx *tx, const char *sealed, const char *plain)
+void tx_remember(struct store_tx *tx, const char *sealed, const char *plain, const char *masked)
 {
 	if (tx->nplain == tx->capplain) {
 		tx->capplain = tx->capplain ? tx->capplain * 2 : 8;
@@ -94,7 +94,16 @@ void tx_remember(struct store_tx *tx, const char *sealed, const char *plain)
 	}
 	tx->plain[tx->nplain].sealed = xstrdup(sealed);
 	tx->plain[tx->nplain].plain = xstrdup(plain);
+	tx->plain[tx->nplain].masked = masked ? xstrdup(masked) : NULL;
 	tx->nplain++;
+}
+
+const char *tx_recall_masked(const struct store_tx *tx, const char *sealed)
+{
+	for (int i = tx && sealed ? tx->nplain - 1 : -1; i >= 0; i--)
+		if (strcmp(tx->plain[i].sealed, sealed) == 0)
+			return tx->plain[i].masked;
+	return NULL;
 }
 
 const char *tx_recall(const struct store_tx *tx, const char *sealed)
@@ -110,6 +119,7 @@ void tx_forget(struct store_tx *tx)
 	for (int i = 0; i < tx->nplain; i++) {
 		free(tx->plain[i].sealed);
 		plain_free(tx->plain[i].plain);
+		plain_free(tx->plain[i].masked);
 	}
 	tx->nplain = 0;
 }

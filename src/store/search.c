@@ -1,8 +1,9 @@
 /* search.c — batched indexing of problems: the full-text index of their (masked) descriptions
  * (FTS5 trigram) and the index of their reporters' keyed phone hashes (phone_index).  Indexing inside each
  * intake transaction cost about 45% of durable intake throughput (one FTS5 segment per group
- * commit plus merges); the writer now indexes new problems after their commit, thousands at
- * a time.  Searches stay complete: rows above meta.fts_problem_upto are matched by substring
+ * commit plus merges); new problems are indexed after their commit, a thousand or more at a
+ * time — by the indexer thread of a running writer (store.c), by the writer itself in the CLI.
+ * Searches stay complete: rows above meta.fts_problem_upto are matched by substring
  * (src/store/problem.c). */
 #include "store/search.h"
 #include "store/db.h"

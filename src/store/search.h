@@ -1,4 +1,5 @@
-/* search.h — the text-search index of problems, kept by the writer in batches after commits. */
+/* search.h — the text-search index of problems, kept in slices after commits (store.c: the indexer
+ * thread of a running writer, or the writer itself in the CLI). */
 #ifndef QD_STORE_SEARCH_H
 #define QD_STORE_SEARCH_H
 #include "base/err.h"

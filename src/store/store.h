@@ -57,12 +57,14 @@ typedef int (*store_cmd_fn)(struct store_tx *tx, void *arg, struct qd_err *err);
 struct store_cmd {
 	store_cmd_fn fn;
 	void *arg;
-	void (*on_done)(struct store_cmd *c); /* called on the writer thread after commit */
+	void (*on_done)(struct store_cmd *c); /* called after commit, in commit order (the answerer
+	                                       * thread of a running writer; inline in the CLI) */
 	void *ctx;
 	int64_t now;                          /* its time, ms since the epoch (> 0, set by the submitter) */
 	int rc;                               /* result of fn, or -1 if the commit failed */
 	struct qd_err err;
 	struct store_cmd *next;               /* queue link (store-owned while queued) */
+	int64_t queued_us;                    /* store-owned: when it was queued (monotonic) */
 };
 
 /* Start the writer thread (serve).  Without it, store_run executes inline (CLI). */
@@ -76,6 +78,22 @@ int store_submit(struct store *s, struct store_cmd *cmd, struct qd_err *err);
 int store_run(struct store *s, int64_t now, store_cmd_fn fn, void *arg, struct qd_err *err);
 /* Queue length now (for /metrics and overload decisions). */
 int store_queue_len(struct store *s);
+
+/* What the writer and its background threads have done since the writer started (for
+ * /metrics and the benchmarks; times in microseconds, monotonic clock). */
+struct store_stats {
+	int64_t batches, commands;  /* transactions committed, commands run in them */
+	int64_t tx_us;              /* inside the writer's transactions (BEGIN → COMMIT returned) */
+	int64_t commit_us;          /* of which COMMIT (the fsync of the WAL) */
+	int64_t answer_us;          /* answering the callers after each commit (on_done) */
+	int64_t wait_max_us;        /* the longest a command waited in the queue for its batch */
+	int64_t index_rows, index_slices, index_us, index_slice_max_us; /* search indexing */
+	int64_t checkpoints, checkpoint_us, restarts; /* WAL checkpoints (restarts: with the writer held) */
+	int64_t wal_pages, wal_pages_max; /* pages in the WAL after the last commit, and the most seen */
+};
+/* Copy the figures into out; reset = 1 also resets the maxima (wait_max_us, index_slice_max_us,
+ * wal_pages_max), so a reader sees the worst since its last read. */
+void store_stats(struct store *s, struct store_stats *out, int reset);
 
 /* --- reading ------------------------------------------------------------------------------ */
 

@@ -27,7 +27,7 @@ json_t *text_seal(struct store_tx *tx, const char *plain)
 {
 	json_t *o = text_seal_key(tx->s->key, plain);
 	if (json_is_object(o))
-		tx_remember(tx, json_string_value(json_object_get(o, "sealed")), plain);
+		tx_remember(tx, json_string_value(json_object_get(o, "sealed")), plain, NULL);
 	return o;
 }
 
@@ -127,6 +127,14 @@ json_t *text_names(const unsigned char *key, const struct store_tx *tx, json_t *
 
 char *text_project(const unsigned char *key, const struct store_tx *tx, json_t *v, int label, json_t *names)
 {
+	const char *pre = !label && json_is_object(v) ? tx_recall_masked(tx, json_string_value(json_object_get(v, "sealed"))) : NULL;
+	if (pre) { /* masked before the writer, with this event's names (store_problem_prepare) */
+		char *m = xstrdup(pre);
+		json_t *cut = json_object_get(v, "cut");
+		if (json_is_integer(cut) && json_integer_value(cut) > 0)
+			m[utf8_prefix(m, (size_t)json_integer_value(cut))] = 0;
+		return m;
+	}
 	char *plain = text_original(key, tx, v);
 	if (!plain) {
 		if (json_is_object(v)) /* sealed but cannot be opened (wrong key, damage): show nothing */

@@ -90,6 +90,22 @@ void store_tx_limits(struct store_tx *tx, struct urgency_limit out[URG__COUNT]);
 int store_problem_create(struct store_tx *tx, int64_t actor, const struct problem_new *p,
 			 int64_t *id, char *code, struct qd_err *err);
 
+/* Intake in two halves.  store_problem_prepare, on any thread (the request's), before the
+ * command: the problem's and the personal data's rows but for what only the writer knows, every
+ * value sealed, the phone hashed, the reporter's and the description's masked forms computed
+ * (exactly as applying the event computes them) — none of it needs the database.  Then, on the
+ * writer, store_problem_create_prepared checks what the database must say (the unit, category,
+ * visit), assigns the id and code and emits the event.  pp belongs to the caller (free with
+ * store_problem_prep_free), prepared for the command's own time `now` (else refused:
+ * store_problem_prep_fits). */
+struct problem_prep;
+struct problem_prep *store_problem_prepare(struct store *s, int64_t actor, const struct problem_new *p, int64_t now);
+int store_problem_create_prepared(struct store_tx *tx, const struct problem_new *p, struct problem_prep *pp,
+				  int64_t *id, char *code, struct qd_err *err);
+void store_problem_prep_free(struct problem_prep *pp);
+/* 1 when pp was prepared for this command (its store and time). */
+int store_problem_prep_fits(const struct problem_prep *pp, struct store_tx *tx);
+
 int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
 			struct qd_err *err);
 

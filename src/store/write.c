@@ -37,6 +37,8 @@ void store_write_free(struct store_write *w)
 	if (!w)
 		return;
 	json_decref(w->out);
+	if (w->kind == SW_PROBLEM_INTAKE)
+		store_problem_prep_free(w->u.intake.prep);
 	free(w->grants);
 	free(w);
 }
@@ -127,7 +129,9 @@ static int intake_write(struct store_tx *tx, struct store_write *w, struct qd_er
 	    right_over(tx, w, w->u.intake.p.unit_id, RIGHT_PROBLEM_CREATE, "unit_id", "您无权登记该单位的问题",
 		       "you may not log problems for this unit", err))
 		return -1;
-	if (store_problem_create(tx, w->actor, &w->u.intake.p, &w->id, w->code, err))
+	if (!store_problem_prep_fits(w->u.intake.prep, tx)) /* not prepared (the CLI), or for another time */
+		store_write_prepare(store_tx_store(tx), w, store_tx_now(tx));
+	if (store_problem_create_prepared(tx, &w->u.intake.p, w->u.intake.prep, &w->id, w->code, err))
 		return -1;
 	if (!w->u.intake.immediate)
 		return 0;
@@ -319,6 +323,14 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 					    w->u.session.hash, store_tx_now(tx) + w->u.session.days * 86400000LL, err);
 	}
 	return qd_fail(err, QD_EINTERNAL, "", "未知的写操作", "unknown write");
+}
+
+void store_write_prepare(struct store *s, struct store_write *w, int64_t now)
+{
+	if (w->kind != SW_PROBLEM_INTAKE)
+		return;
+	store_problem_prep_free(w->u.intake.prep);
+	w->u.intake.prep = store_problem_prepare(s, w->actor, &w->u.intake.p, now);
 }
 
 void store_write_cmd(struct store_cmd *cmd, struct store_write *w)

@@ -106,6 +106,7 @@ struct store_write {
 			struct problem_new p;
 			int immediate;        /* solved on the spot: a task of the immediate tier too */
 			const char *measures; /* immediate: what was done */
+			struct problem_prep *prep; /* store_write_prepare's work (owned), or NULL */
 		} intake;
 		struct {
 			int64_t id, into;
@@ -155,6 +156,12 @@ struct store_write {
 struct store_write *store_write_new(enum store_write_kind kind, int64_t actor, const struct grant *g, int ng);
 /* Free w and what it owns (NULL is fine). */
 void store_write_free(struct store_write *w);
+/* Before submitting w (on the caller's thread, e.g. the request's): do the part of the write
+ * that needs no database — for an intake, sealing, masking, the phone hash and the rows of its
+ * event (store/tx.h store_problem_prepare) — so the writer thread only checks, numbers and
+ * appends.  now is the time the command will run at (store_cmd.now).  Optional: a write not
+ * prepared is prepared on the writer. */
+void store_write_prepare(struct store *s, struct store_write *w, int64_t now);
 /* Point cmd at w: on_done, ctx are the caller's to set; then store_submit(s, cmd).  The writer
  * runs w inside its transaction and sets cmd->rc / cmd->err; w's results are set on success. */
 void store_write_cmd(struct store_cmd *cmd, struct store_write *w);

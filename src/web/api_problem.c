@@ -68,6 +68,7 @@ void api_problem_create(struct req *r)
 	p->id_no = REP("id_no");
 	p->address = REP("address");
 #undef REP
+	store_write_prepare(server_store(r->srv), w, r->now); /* sealing, masking, hashing: here, not on the writer */
 	req_write(r, w, intake_finish);
 }
 

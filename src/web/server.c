@@ -430,6 +430,35 @@ char *server_metrics(struct server *s)
 	buf_printf(&b, "# HELP qingdan_write_queue_length Commands waiting for the writer.\n"
 		       "# TYPE qingdan_write_queue_length gauge\nqingdan_write_queue_length %d\n",
 		   store_queue_len(s->store));
+	struct store_stats st;
+	store_stats(s->store, &st, 1);
+	buf_printf(&b, "# HELP qingdan_writer_batches_total Transactions the writer committed (group commits), and the commands in them.\n"
+		       "# TYPE qingdan_writer_batches_total counter\nqingdan_writer_batches_total %lld\n"
+		       "# TYPE qingdan_writer_commands_total counter\nqingdan_writer_commands_total %lld\n",
+		   (long long)st.batches, (long long)st.commands);
+	buf_printf(&b, "# HELP qingdan_writer_seconds_total Writer time: inside its transactions, of which COMMIT, and answering after it.\n"
+		       "# TYPE qingdan_writer_seconds_total counter\n"
+		       "qingdan_writer_seconds_total{phase=\"transaction\"} %.6f\nqingdan_writer_seconds_total{phase=\"commit\"} %.6f\n"
+		       "qingdan_writer_seconds_total{phase=\"answer\"} %.6f\n",
+		   st.tx_us / 1e6, st.commit_us / 1e6, st.answer_us / 1e6);
+	buf_printf(&b, "# HELP qingdan_write_queue_wait_max_seconds Longest a write waited in the queue since the last scrape.\n"
+		       "# TYPE qingdan_write_queue_wait_max_seconds gauge\nqingdan_write_queue_wait_max_seconds %.6f\n",
+		   st.wait_max_us / 1e6);
+	buf_printf(&b, "# HELP qingdan_search_index_rows_total Problems indexed for search (in slices between the writer's batches).\n"
+		       "# TYPE qingdan_search_index_rows_total counter\nqingdan_search_index_rows_total %lld\n"
+		       "# TYPE qingdan_search_index_seconds_total counter\nqingdan_search_index_seconds_total %.6f\n"
+		       "# HELP qingdan_search_index_slice_max_seconds Longest index slice (the writer waits at most this) since the last scrape.\n"
+		       "# TYPE qingdan_search_index_slice_max_seconds gauge\nqingdan_search_index_slice_max_seconds %.6f\n",
+		   (long long)st.index_rows, st.index_us / 1e6, st.index_slice_max_us / 1e6);
+	buf_printf(&b, "# HELP qingdan_wal_checkpoints_total WAL checkpoints (off the writer), restarts among them, and their time.\n"
+		       "# TYPE qingdan_wal_checkpoints_total counter\nqingdan_wal_checkpoints_total %lld\n"
+		       "# TYPE qingdan_wal_restarts_total counter\nqingdan_wal_restarts_total %lld\n"
+		       "# TYPE qingdan_wal_checkpoint_seconds_total counter\nqingdan_wal_checkpoint_seconds_total %.6f\n"
+		       "# HELP qingdan_wal_pages Pages in the WAL after the last commit, and the most since the last scrape.\n"
+		       "# TYPE qingdan_wal_pages gauge\nqingdan_wal_pages %lld\n"
+		       "# TYPE qingdan_wal_pages_max gauge\nqingdan_wal_pages_max %lld\n",
+		   (long long)st.checkpoints, (long long)st.restarts, st.checkpoint_us / 1e6, (long long)st.wal_pages,
+		   (long long)st.wal_pages_max);
 	buf_printf(&b, "# HELP qingdan_uptime_seconds Seconds since the server started.\n"
 		       "# TYPE qingdan_uptime_seconds gauge\nqingdan_uptime_seconds %lld\n",
 		   (long long)((clock_now_ms() - s->started_ms) / 1000));
