@@ -92,7 +92,12 @@ enum machine_col_type {
 	MC_STATE, /* int; by the machine's state names */
 };
 
-enum { MC_WRITTEN = 1u << 0 /* an action may change it: saved with every action's event */ };
+enum { MC_WRITTEN = 1u << 0, /* an action may change it: saved with every action's event */
+       /* machine_allowed or machine_overdue reads it (a guard, the deadline block, the state):
+        * a list row carries these columns and no other of the machine's, so every column a
+        * guard or overdue reads must say so (tests/unit/test_task.c varies the others and
+        * checks the actions and overdue stay the same). */
+       MC_DERIVES = 1u << 1 };
 
 struct machine_col {
 	const char *name;

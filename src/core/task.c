@@ -269,30 +269,31 @@ static const unsigned char state_flags[TS__COUNT] = {
 /* The task table's columns the machine reads; MC_WRITTEN ones go into every action's event, in
  * this order (the order recorded since the first version). */
 #define W MC_WRITTEN
+#define D MC_DERIVES
 #define C(name, type, member, flags, dflt) {name, type, offsetof(struct task, member), flags, dflt, NULL}
 #define E(name, member, flags, dflt, names) {name, MC_ENUM, offsetof(struct task, member), flags, dflt, names}
 static const struct machine_col cols[] = {
-	C("id", MC_ID, id, W, 0),
-	C("state", MC_STATE, state, W, TS_PENDING),
+	C("id", MC_ID, id, W | D, 0),
+	C("state", MC_STATE, state, W | D, TS_PENDING),
 	E("urgency", urgency, W, URG_NORMAL, urgency_names),
 	C("unit_id", MC_ID, unit_id, W, 0),
-	C("handler_id", MC_ID, handler_id, W, 0),
+	C("handler_id", MC_ID, handler_id, W | D, 0),
 	C("leader_id", MC_ID, leader_id, W, 0),
 	C("assigned_on", MC_DATE, dl.assigned_on, W, 0),
 	C("respond_by", MC_DATE, dl.respond_by, W, 0),
-	C("deadline", MC_DATE, dl.deadline, W, 0),
+	C("deadline", MC_DATE, dl.deadline, W | D, 0),
 	C("responded_on", MC_DATE, dl.responded_on, W, 0),
-	C("completed_on", MC_DATE, dl.completed_on, W, 0),
+	C("completed_on", MC_DATE, dl.completed_on, W | D, 0),
 	C("signed_off_on", MC_DATE, signed_off_on, W, 0),
-	C("extensions_used", MC_INT, dl.extensions_used, W, 0),
-	C("max_extensions", MC_INT, dl.max_extensions, W, 0),
+	C("extensions_used", MC_INT, dl.extensions_used, W | D, 0),
+	C("max_extensions", MC_INT, dl.max_extensions, W | D, 0),
 	C("extension_days", MC_INT, dl.extension_days, W, 0),
 	E("outcome", outcome, W, OUT_NONE, outcome_names),
-	C("solved", MC_INT, solved, W, -1),
-	E("satisfaction", satisfaction, W, SAT_NONE, satisfaction_names),
-	C("unreachable_days", MC_INT, unreachable_days, W, 0),
+	C("solved", MC_INT, solved, W | D, -1),
+	E("satisfaction", satisfaction, W | D, SAT_NONE, satisfaction_names),
+	C("unreachable_days", MC_INT, unreachable_days, W | D, 0),
 	C("last_unreachable_on", MC_DATE, last_unreachable_on, W, 0),
-	C("followed_up", MC_INT, followed_up, W, 0),
+	C("followed_up", MC_INT, followed_up, W | D, 0),
 	C("progress", MC_INT, progress, W, 0),
 	C("reopen_count", MC_INT, reopen_count, W, 0),
 	C("exception", MC_INT, exception, W, 0),
@@ -300,6 +301,7 @@ static const struct machine_col cols[] = {
 	C("origin_unit_id", MC_ID, origin_unit_id, 0, 0),
 };
 #undef W
+#undef D
 #undef C
 #undef E
 

@@ -128,9 +128,17 @@ unsigned present_audience(const struct presenter *p, const struct viewer *v, con
 
 void present_member(struct pctx *c, struct buf *out, const char *name)
 {
-	buf_puts(out, c->members++ ? ",\"" : "\"");
-	buf_puts(out, name); /* field names are identifiers from the tables and specs */
-	buf_puts(out, "\":");
+	/* field names are identifiers from the tables and specs: written as they are; the room for
+	 * all of it is made once */
+	size_t n = strlen(name);
+	buf_grow(out, n + 4);
+	if (c->members++)
+		out->p[out->len++] = ',';
+	out->p[out->len++] = '"';
+	buf_put(out, name, n);
+	out->p[out->len++] = '"';
+	out->p[out->len++] = ':';
+	out->p[out->len] = 0;
 }
 
 void present_value(struct pctx *c, int i, enum pkind kind, struct buf *out)

@@ -18,6 +18,7 @@
 #include "core/problem.h"
 #include "core/mask.h"
 #include "core/scope.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,16 +228,17 @@ static int path_within(const char *path, const char *top)
 
 /* --- the list's rows: the task's own columns, names from the read handle's cache -------------- */
 
-/* What a list row carries: the list presenter's fields (present_task.c: present_task_list) and
- * what its derived fields need — every column of the machine's struct (overdue, actions) and the
- * two paths (audience).  The names of units and people are not joined: they come from the read
- * handle's cache (store/cache.h) through the row below. */
+/* What a list row carries: the list presenter's fields (present_task_list in present_task.c) and
+ * what its derived fields need — the machine's columns that actions and overdue read (MC_DERIVES,
+ * core/machine.h: the rest of the struct is left at its defaults, which no guard looks at) and
+ * the two paths (audience).  Fewer columns are fewer for SQLite to decode and the presenter to
+ * read: 20 instead of 30 per row.  The names of units and people are not joined: they come from
+ * the read handle's cache (store/cache.h) through the row below.  test_store checks this list
+ * against the machine's MC_DERIVES columns. */
 #define TASK_LIST_COLS                                                                             \
 	"SELECT t.id, t.title, t.state, t.tier, t.urgency, t.origin_unit_id, t.origin_path, t.unit_id, " \
-	"t.unit_path, t.handler_id, t.leader_id, t.assigned_on, t.respond_by, t.deadline, "          \
-	"t.responded_on, t.completed_on, t.signed_off_on, t.extensions_used, t.max_extensions, "     \
-	"t.extension_days, t.outcome, t.solved, t.satisfaction, t.unreachable_days, "                \
-	"t.last_unreachable_on, t.followed_up, t.progress, t.reopen_count, t.exception, "            \
+	"t.unit_path, t.handler_id, t.leader_id, t.deadline, t.completed_on, t.extensions_used, "     \
+	"t.max_extensions, t.solved, t.satisfaction, t.unreachable_days, t.followed_up, "            \
 	"(SELECT count(*) FROM problem p WHERE p.task_id = t.id) AS problem_count FROM task t"
 
 /* The looked-up columns of a list row: name, and the column of the id it names. */
@@ -252,31 +254,45 @@ static const struct {
 };
 
 /* A statement's row (store/db.h) with the names above after its own columns. */
+#define LIST_SEEN 128 /* a power of two */
 struct list_rowimpl {
 	struct db_rowimpl db;
 	struct store_rd *rd;
 	int id_col[LN__COUNT];         /* the statement's column of each id */
-	const char *seen[LN__COUNT];   /* find() is called with literals: the pointer asked for each */
+	struct {                       /* find() is called with literals: the answer by the pointer */
+		const char *col;
+		int idx;
+	} seen[LIST_SEEN];
+	int nseen;
 	const char *name[LN__COUNT];   /* this row's names (NULL: none) */
 	struct unit u[2];              /* storage of the unit names of this row */
 	char user[2][264];             /* and of the users' (a display name of 64 characters) */
 };
 
+/* A column by name: the statement's, else a looked-up name.  The answer (also "absent": the
+ * presenter and the machine's struct ask for columns a list row leaves out) is kept in a small
+ * open-addressed table by the name's pointer, so each name is compared once per page; when the
+ * table is full, names are looked up each time. */
 static int l_find(void *impl, const char *col)
 {
 	struct list_rowimpl *l = impl;
+	unsigned h = (unsigned)((uintptr_t)col >> 3) & (LIST_SEEN - 1);
+	for (unsigned k = 0; k < LIST_SEEN && l->seen[(h + k) & (LIST_SEEN - 1)].col; k++)
+		if (l->seen[(h + k) & (LIST_SEEN - 1)].col == col)
+			return l->seen[(h + k) & (LIST_SEEN - 1)].idx;
 	int i = db_row_ops()->find(&l->db, col);
-	if (i >= 0)
-		return i;
-	for (int k = 0; k < LN__COUNT; k++)
-		if (l->seen[k] == col)
-			return l->db.ncol + k;
-	for (int k = 0; k < LN__COUNT; k++)
-		if (!strcmp(list_names[k].name, col)) {
-			l->seen[k] = col;
-			return l->db.ncol + k;
-		}
-	return -1;
+	for (int k = 0; i < 0 && k < LN__COUNT; k++)
+		if (!strcmp(list_names[k].name, col))
+			i = l->db.ncol + k;
+	if (l->nseen < LIST_SEEN / 2) { /* at most half full: probes stay short */
+		unsigned k = h;
+		while (l->seen[k].col)
+			k = (k + 1) & (LIST_SEEN - 1);
+		l->seen[k].col = col;
+		l->seen[k].idx = i;
+		l->nseen++;
+	}
+	return i;
 }
 
 static enum row_type l_type(void *impl, int i)

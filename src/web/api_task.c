@@ -197,6 +197,7 @@ void api_tasks(struct req *r)
 	int64_t total = -1;
 	struct buf out;
 	buf_init(&out);
+	buf_grow(&out, (size_t)f.limit * 512); /* a list row is about 430 bytes: no growing on the way */
 	buf_puts(&out, "{\"items\":");
 	struct viewer v = req_viewer(r);
 	struct row_writer w = {&v, write_task};

@@ -31,6 +31,23 @@ qd.ok(same and t0["problem_count"] == len(full["problems"]) and t0["problem_coun
 qd.ok(all(t["unit_name"] and t["handler_name"] and t["origin_unit_name"] for t in assigned),
       "an assigned task in the list names its units and handler", assigned[:1])
 
+# --- actions and overdue in the list are the whole task's, for every task and several callers -----
+# (a list row reads only the machine's MC_DERIVES columns: core/machine.h)
+mismatch, seen = [], 0
+for who in ["dispatch", "supervisor", "leader", "handler", "analyst"]:
+    try:
+        c = srv.login(who)
+    except Exception:
+        continue
+    st, b = c.get("/api/v1/tasks?limit=200")
+    for t in (b.get("items", []) if st == 200 else [])[:60]:
+        st, one = c.get(f"/api/v1/tasks/{t['id']}")
+        seen += 1
+        if st != 200 or one["actions"] != t["actions"] or one["overdue"] != t["overdue"] or one["state_zh"] != t["state_zh"]:
+            mismatch.append((who, t["id"], t["actions"], one.get("actions"), t["overdue"], one.get("overdue")))
+qd.ok(seen >= 100 and not mismatch, f"every listed task's actions and overdue are the whole task's ({seen} compared)",
+      mismatch[:3])
+
 # --- the township-sized list: the same tasks in the same order as the general query ------------
 db = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
 towns = [r[0] for r in db.execute("SELECT id FROM unit WHERE kind IN ('township', 'department') ORDER BY id")]
@@ -56,6 +73,26 @@ for town in towns:
             bad.append((town, state, got, want))
 qd.ok(towns and not bad, f"a township's list by state, page by page, is exactly its tasks in deadline order ({len(towns)} units)",
       bad[:2])
+
+# the county-wide list (no subtree: the (state, deadline) index), page by page, ties in deadline
+# broken by the paths and the id
+bad = []
+for state in ["in_progress", "signed_off"]:
+    want = [r[0] for r in db.execute(f"SELECT t.id FROM task t WHERE t.state=? {key}", (state,))]
+    got, off = [], 0
+    while True:
+        st, b = disp.get(f"/api/v1/tasks?state={state}&limit=9&offset={off}")
+        if st != 200:
+            got = None
+            break
+        got += [t["id"] for t in b["items"]]
+        if not b["has_more"]:
+            break
+        off += 9
+    ties = len(want) - len({r[0] for r in db.execute("SELECT deadline FROM task WHERE state=?", (state,))})
+    if got != want or ties < 1:
+        bad.append((state, ties, got[:12] if got else got, want[:12]))
+qd.ok(not bad, "the county list by state, page by page, is every task in (deadline, paths, id) order, ties included", bad[:1])
 
 # --- what the server caches follows every change ------------------------------------------------
 users = admin.get("/api/v1/users")[1]["items"]
@@ -103,6 +140,17 @@ st, b = disp.get("/api/v1/tasks?limit=200")
 renamed = [t for t in b.get("items", []) if t["id"] == first["id"]]
 qd.ok(renamed and renamed[0]["unit_name"] == first["unit_name"] + "（新）",
       "a unit renamed by another process is named anew in the next list", renamed[:1])
+# a handler renamed by another process: named anew in the next list
+hid = first["handler_id"]
+w = sqlite3.connect(srv.db, timeout=10)
+w.execute("UPDATE user SET display_name = display_name || '（改）' WHERE id = ?", (hid,))
+w.commit()
+w.close()
+st, b = disp.get("/api/v1/tasks?limit=200")
+theirs = [t for t in b.get("items", []) if t["handler_id"] == hid]
+qd.ok(theirs and all(t["handler_name"].endswith("（改）") for t in theirs),
+      "a handler renamed by another process is named anew in the next list", theirs[:1])
+
 db.close()
 srv.stop()
 qd.done()

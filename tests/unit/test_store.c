@@ -982,7 +982,7 @@ static void test_intake_prepared(void **state)
 			store_problem_prep_free(a.pp);
 			sqlite3_stmt *st = NULL;
 			sqlite3 *db = store_reader(f->s)->db;
-			assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload FROM event WHERE kind='problem.create' AND entity_id=?",
+			assert_int_equal(sqlite3_prepare_v2(db, "SELECT qd_payload(payload) FROM event WHERE kind='problem.create' AND entity_id=?",
 							    -1, &st, NULL), SQLITE_OK);
 			sqlite3_bind_int64(st, 1, a.id);
 			assert_int_equal(sqlite3_step(st), SQLITE_ROW);

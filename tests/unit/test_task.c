@@ -1161,6 +1161,67 @@ static void test_allowed_equals_may(void **state)
 	}
 }
 
+/* A list row carries only the machine's MC_DERIVES columns (store/task.c): every other column
+ * of the struct may hold anything without changing the actions or overdue.  Many tasks with the
+ * derived columns drawn at random, each compared with copies whose other columns are drawn again
+ * (a guard that read an undeclared column would see a difference here). */
+static int rnd(unsigned *seed, int n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (int)((*seed >> 16) % (unsigned)n);
+}
+
+static void test_derived_columns_suffice(void **state)
+{
+	(void)state;
+	const struct machine *m = &task_machine;
+	int32_t today = D("2022-07-04");
+	unsigned seed = 7;
+#define RND(n) rnd(&seed, (n))
+	int differing = 0;
+	for (int k = 0; k < 4000; k++) {
+		struct task t;
+		setup_task(&t, (enum task_state)RND(TS__COUNT), TA_FOLLOW_UP);
+		t.handler_id = RND(2) ? HANDLER_ID : OTHER_ID;
+		t.dl.deadline = today - 3 + RND(7);
+		t.dl.completed_on = RND(2) ? 0 : t.dl.deadline - 2 + RND(5);
+		t.dl.extensions_used = RND(3);
+		t.dl.max_extensions = RND(3);
+		t.solved = RND(3) - 1;
+		t.satisfaction = RND(SAT__COUNT);
+		t.unreachable_days = RND(5);
+		t.followed_up = RND(2);
+		struct machine_actor ac = role_actor((enum role)RND(ROLE__COUNT), RND(2) ? HANDLER_ID : OTHER_ID);
+		if (RND(3) == 0)
+			ac.rights_handling = 0;
+		unsigned want = machine_allowed(m, &t, &ac);
+		int want_late = machine_overdue(m, &t, today);
+		for (int j = 0; j < 4; j++) {
+			struct task u = t;
+			for (int c = 0; c < m->ncols; c++) {
+				const struct machine_col *col = &m->cols[c];
+				if (col->flags & MC_DERIVES)
+					continue;
+				char *p = (char *)&u + col->off;
+				int64_t id = 1 + RND(1000);
+				int32_t day = col->type == MC_DATE && RND(4) ? today - 30 + RND(60) : 0;
+				int v = col->type == MC_ENUM ? RND(4) : RND(7) - 1;
+				if (col->type == MC_ID)
+					memcpy(p, &id, sizeof id);
+				else if (col->type == MC_DATE)
+					memcpy(p, &day, sizeof day);
+				else
+					memcpy(p, &v, sizeof v);
+			}
+			differing += memcmp(&u, &t, sizeof t) != 0;
+			if (machine_allowed(m, &u, &ac) != want || machine_overdue(m, &u, today) != want_late)
+				fail_msg("task %d: a column without MC_DERIVES changed the actions or overdue", k);
+		}
+	}
+#undef RND
+	assert_true(differing > 1000); /* the other columns were really changed */
+}
+
 /* ---- names --------------------------------------------------------------------------------- */
 
 static void test_names_round_trip(void **state)
@@ -1289,6 +1350,7 @@ int main(void)
 		cmocka_unit_test(test_required_fields),
 		cmocka_unit_test(test_overdue),
 		cmocka_unit_test(test_allowed_equals_may),
+		cmocka_unit_test(test_derived_columns_suffice),
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_defaults),
 	};
