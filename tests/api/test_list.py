@@ -52,6 +52,19 @@ qd.ok(seen >= 100 and not mismatch, f"every listed task's actions and overdue ar
 db = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
 towns = [r[0] for r in db.execute("SELECT id FROM unit WHERE kind IN ('township', 'department') ORDER BY id")]
 key = "ORDER BY t.deadline, t.unit_path, t.origin_path, t.id"
+def page_ids(query, step):
+    """The ids of every page of a list, `step` at a time (None when a page is not 200)."""
+    got, off = [], 0
+    while True:
+        st, b = disp.get(f"{query}&limit={step}&offset={off}")
+        if st != 200:
+            return None
+        got += [t["id"] for t in b["items"]]
+        if not b["has_more"]:
+            return got
+        off += step
+
+
 bad = []
 for town in towns:
     path = db.execute("SELECT path FROM unit WHERE id=?", (town,)).fetchone()[0]
@@ -59,16 +72,7 @@ for town in towns:
         want = [r[0] for r in db.execute(
             f"SELECT t.id FROM task t WHERE t.state=? AND ((t.unit_path >= ? AND t.unit_path < ?) OR "
             f"(t.origin_path >= ? AND t.origin_path < ?)) {key}", (state, path, path[:-1] + "0", path, path[:-1] + "0"))]
-        got, off = [], 0
-        while True:
-            st, b = disp.get(f"/api/v1/tasks?unit_id={town}&state={state}&limit=7&offset={off}")
-            if st != 200:
-                got = None
-                break
-            got += [t["id"] for t in b["items"]]
-            if not b["has_more"]:
-                break
-            off += 7
+        got = page_ids(f"/api/v1/tasks?unit_id={town}&state={state}", 7)
         if got != want:
             bad.append((town, state, got, want))
 qd.ok(towns and not bad, f"a township's list by state, page by page, is exactly its tasks in deadline order ({len(towns)} units)",
@@ -79,16 +83,7 @@ qd.ok(towns and not bad, f"a township's list by state, page by page, is exactly 
 bad = []
 for state in ["in_progress", "signed_off"]:
     want = [r[0] for r in db.execute(f"SELECT t.id FROM task t WHERE t.state=? {key}", (state,))]
-    got, off = [], 0
-    while True:
-        st, b = disp.get(f"/api/v1/tasks?state={state}&limit=9&offset={off}")
-        if st != 200:
-            got = None
-            break
-        got += [t["id"] for t in b["items"]]
-        if not b["has_more"]:
-            break
-        off += 9
+    got = page_ids(f"/api/v1/tasks?state={state}", 9)
     ties = len(want) - len({r[0] for r in db.execute("SELECT deadline FROM task WHERE state=?", (state,))})
     if got != want or ties < 1:
         bad.append((state, ties, got[:12] if got else got, want[:12]))
