@@ -52,6 +52,11 @@ def main():
     if bc is not None and qw is not None and sl is not None:
         row("intake: commands per commit; longest queue wait; longest index slice",
             f"{bc:.0f}; {qw:.1f} ms; {sl:.1f} ms", "-", "-", None)
+    iw = num("intake_wrk_us")
+    if su and iw:
+        # the same CPU ceiling as for the lists: below it, the commits (fsync) bound intake
+        row("intake CPU ceiling: 2 cores / (server + wrk)", f"{2e6 / (su + iw):,.0f}/s", "-",
+            f"measured {intake / (2e6 / (su + iw)):.0%} of it", None)
     wu, wb = num("intake_writer_us"), num("intake_writer_busy_pct")
     if wu is not None and wb is not None:
         # What bounds intake, measured: a writer thread busy ~100 % of the run is the ceiling
@@ -113,6 +118,12 @@ def main():
         row(f"generated database size (after a checkpoint{f', schema {sv:.0f}' if sv else ''})", f"{db:,.0f} MB", "-", "-", None)
         row("bytes per task (database with its history)", f"{bpt:,.0f} B", f"target <= {BYTES_TARGET:,} B",
             f"{bpt / BYTES_TARGET:.2f}x target", bpt <= BYTES_TARGET)
+
+    ev, ot = num("big_db_event_bytes_per_task"), num("big_db_other_bytes_per_task")
+    if ev is not None and ot is not None:
+        # What bounds it, measured (dbstat): the event log against everything else.
+        row("bytes per task: event log / projections, indexes, search", f"{ev:,.0f} / {ot:,.0f} B", "-",
+            f"log {ev / (ev + ot):.0%}", None)
 
     busy = num("busy_before_pct")
     if busy is not None:
