@@ -277,13 +277,11 @@ int store_log(const char *path, FILE *out, struct qd_err *err)
 				      "kind", (const char *)sqlite3_column_text(st, 3), "entity",
 				      (const char *)sqlite3_column_text(st, 4), "entity_id",
 				      (json_int_t)sqlite3_column_int64(st, 5), "hash", (const char *)sqlite3_column_text(st, 7));
-		char *text = payload_column(st, 6, &e);
-		json_t *p = text ? json_loads(text, 0, NULL) : NULL;
-		free(text);
+		json_t *p = payload_json(st, 6, &e);
 		if (p) {
 			json_object_set_new(o, "payload", p);
 		} else {
-			json_object_set_new(o, "error", json_string(text ? "payload is not JSON" : e.en));
+			json_object_set_new(o, "error", json_string(e.en));
 			if (!bad++)
 				first_bad = sqlite3_column_int64(st, 0);
 		}

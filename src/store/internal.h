@@ -180,14 +180,14 @@ char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals);
 void payload_tpl_free(struct payload_tpl *t);
 /* What the record leaves out of a payload (schema 6, event.c): a create's columns equal to what
  * INSERT gives anyway (creates = 1), and the time stamps equal to the event's time at — done by
- * store_emit, and by whoever serialises a payload themself (a template made off the writer) on a
- * copy of it.  db reads a table's defaults the first time (NULL: only what is loaded already —
+ * store_emit, and by whoever serialises a payload themself (a template made off the writer), who
+ * then puts the stamps back (event_stamps_fill) before the rows are applied.  db reads a table's defaults the first time (NULL: only what is loaded already —
  * event_defaults_load, at open — so a request thread never uses a connection of the writer's). */
 void event_payload_trim(sqlite3 *db, json_t *payload, int creates, int64_t at);
 void event_defaults_load(sqlite3 *db);
 /* store_emit with the payload's canonical text already made (text stolen: e.g. a filled
- * template, trimmed with event_payload_trim); payload is the untrimmed rows that text records
- * (applied to the projections as they are). */
+ * template, trimmed with event_payload_trim); payload is the rows that text records, stamps
+ * filled (applied to the projections as they are: INSERT gives what the trim left out). */
 int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, const char *entity,
 			int64_t entity_id, json_t *payload, char *text, struct qd_err *err);
 /* Load last_seq/last_hash from the log. */

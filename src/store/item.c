@@ -300,9 +300,7 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 	db_bind_text(st, 1, k->table);
 	db_bind_int(st, 2, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char *text = payload_column(st, 5, NULL);
-		json_t *p = text ? json_loads(text, 0, NULL) : NULL;
-		free(text);
+		json_t *p = payload_json(st, 5, NULL);
 		if (!p)
 			p = json_object();
 		json_object_del(p, "rows");

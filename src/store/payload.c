@@ -163,6 +163,18 @@ char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err)
 	}
 }
 
+json_t *payload_json(sqlite3_stmt *st, int col, struct qd_err *err)
+{
+	char *text = payload_column(st, col, err);
+	if (!text)
+		return NULL;
+	json_t *p = json_loads(text, 0, NULL);
+	free(text);
+	if (!p)
+		qd_fail(err, QD_EINTERNAL, NULL, "事件内容不是 JSON", "payload is not JSON");
+	return p;
+}
+
 int payload_bind(sqlite3_stmt *st, int col, char *text, struct qd_err *err)
 {
 	size_t n = 0;

@@ -10,6 +10,7 @@
 #ifndef QD_STORE_PAYLOAD_H
 #define QD_STORE_PAYLOAD_H
 #include "base/err.h"
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -37,6 +38,11 @@ char *payload_unpack(const void *data, size_t n, struct qd_err *err);
 /* The text of column col of a row of st holding event.payload, either form: a new string
  * (free), or NULL with err set when the column is NULL or corrupt. */
 char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err);
+
+/* The same, parsed: a new JSON value (decref), or NULL with err set when the column is NULL,
+ * corrupt or not JSON.  For every reader that wants the payload's fields (history, originals,
+ * check's replay and log). */
+json_t *payload_json(sqlite3_stmt *st, int col, struct qd_err *err);
 
 /* Bind text (taken: freed here) to parameter col in the stored form: packed as a BLOB.  0, or
  * -1 with err set when it cannot be packed. */

@@ -93,11 +93,11 @@ struct problem_prep *store_problem_prepare(struct store *s, int64_t actor, const
 		json_object_set(rows, "problem_pii", pp->pii);
 	}
 	json_t *payload = json_pack("{so}", "rows", rows);
-	/* the record is the trimmed copy (event_payload_trim); the rows are applied whole */
-	json_t *recorded = json_deep_copy(payload);
-	event_payload_trim(NULL, recorded, 1, now);
-	pp->tpl = payload_tpl_new(recorded, pp->pii ? 4 : 3);
-	json_decref(recorded);
+	/* the rows as the record holds them (event_payload_trim, as store_emit does): what INSERT
+	 * gives anyway and the stamps equal to now are left out; the writer puts the stamps back
+	 * before applying (store_problem_create_prepared) */
+	event_payload_trim(NULL, payload, 1, now);
+	pp->tpl = payload_tpl_new(payload, pp->pii ? 4 : 3);
 	json_decref(payload);
 	return pp;
 }
@@ -164,6 +164,7 @@ int store_problem_create_prepared(struct store_tx *tx, const struct problem_new 
 		const char *vals[] = {idv, codev, pathv};
 		char *text = payload_tpl_fill(pp->tpl, vals);
 		free(pathv);
+		event_stamps_fill(payload, pp->now, 1); /* the rows as they are applied */
 		seq = store_emit_text(tx, pp->actor, "problem.create", "problem", nid, payload, text, err);
 	} else {
 		seq = store_emit(tx, pp->actor, "problem.create", "problem", nid, payload, err);

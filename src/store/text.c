@@ -179,9 +179,7 @@ json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 	db_bind_text(st, 1, entity);
 	db_bind_int(st, 2, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char *text = payload_column(st, 2, NULL);
-		json_t *p = text ? json_loads(text, 0, NULL) : NULL;
-		free(text);
+		json_t *p = payload_json(st, 2, NULL);
 		if (!p)
 			continue;
 		json_t *row = t ? json_object_get(json_object_get(p, "rows"), t->name) : NULL;
