@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "spec_fixture.h"
 #include "tmpdb.h"
 
 #include "base/date.h"
@@ -184,8 +185,6 @@ static const struct item_event_presenter present_finding_event = {
 #define RECTIFIER 6
 #define INSPECTOR 7
 
-static struct calendar *cal;
-static struct urgency_limit limits[URG__COUNT];
 
 static int32_t D(const char *s)
 {
@@ -201,25 +200,6 @@ static const char *ds(int32_t d)
 	static int i;
 	i = (i + 1) % 4;
 	return d ? date_format(d, b[i]) : "unset";
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	size_t n;
-	const struct cal_day *days = calendar_shipped(&n);
-	cal = calendar_new(days, n);
-	limits[URG_URGENT] = (struct urgency_limit){1, 3, 0};
-	limits[URG_NORMAL] = (struct urgency_limit){2, 15, 0};
-	limits[URG_COMPLEX] = (struct urgency_limit){2, 30, 1};
-	return cal ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(cal);
-	return 0;
 }
 
 static struct finding found(int urgency)
@@ -733,5 +713,5 @@ int main(void)
 		cmocka_unit_test(test_task_event_row_compatible),
 		cmocka_unit_test(test_store_log_check_presenter),
 	};
-	return cmocka_run_group_tests_name("machine", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("machine", tests, spec_setup, spec_teardown);
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "spec_fixture.h"
 
 #include "base/mem.h"
 #include "base/date.h"
@@ -25,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct calendar *cal;
-static struct urgency_limit limits[URG__COUNT];
 
 #define HANDLER_ID 7
 #define LEADER_ID 8
@@ -50,27 +49,6 @@ static int32_t D(const char *s)
 			fail_msg("date is unset, want %s", (want));                                         \
 		assert_string_equal(date_format(got_, buf_), (want));                                   \
 	} while (0)
-
-static int group_setup(void **state)
-{
-	(void)state;
-	size_t n;
-	const struct cal_day *days = calendar_shipped(&n);
-	cal = calendar_new(days, n);
-	/* The SPEC's limits, written literally: urgent (1, 3), normal (2, 15), complex (2, 30, one
-	 * extension). */
-	limits[URG_URGENT] = (struct urgency_limit){1, 3, 0};
-	limits[URG_NORMAL] = (struct urgency_limit){2, 15, 0};
-	limits[URG_COMPLEX] = (struct urgency_limit){2, 30, 1};
-	return cal ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	calendar_free(cal);
-	return 0;
-}
 
 /* ---- literal expectations ------------------------------------------------------------------ */
 
@@ -1354,5 +1332,5 @@ int main(void)
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_defaults),
 	};
-	return cmocka_run_group_tests_name("task", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("task", tests, spec_setup, spec_teardown);
 }
