@@ -3,8 +3,8 @@
  *
  *   payload --db FILE [--events N] [--dict-only]
  *
- * Reads up to N (default 20,000) payloads of FILE (either stored form), then for levels 1–9
- * packs each one (repeated so that every level runs about a second) and prints µs per pack,
+ * Reads up to N (default 20,000) payloads of FILE (any stored form), then for a few levels of
+ * each format (deflate, zstd) packs each one (repeated so that every level runs about a second) and prints µs per pack,
  * µs per unpack and stored bytes as a share of the text.  Also the fixed cost of a call (an
  * empty payload: stream set-up + the dictionary).  Single-threaded; run it on a quiet machine
  * or alternate runs.  Figures go to docs/benchmarks.md. */
@@ -66,7 +66,15 @@ int main(int argc, char **argv)
 		free(payload_pack("", 0, &l));
 	}
 	printf("payload_fixed_us %.2f\n", (now_s() - t0) * 1e6 / empty);
-	for (int level = 1; level <= 9; level++) {
+	static const struct {
+		int format, level;
+		const char *name;
+	} runs[] = {{PAYLOAD_DEFLATE, 1, "deflate"}, {PAYLOAD_DEFLATE, 3, "deflate"}, {PAYLOAD_DEFLATE, 6, "deflate"},
+		    {PAYLOAD_DEFLATE, 9, "deflate"}, {PAYLOAD_ZSTD, 1, "zstd"},       {PAYLOAD_ZSTD, 2, "zstd"},
+		    {PAYLOAD_ZSTD, 3, "zstd"},       {PAYLOAD_ZSTD, 5, "zstd"},       {PAYLOAD_ZSTD, 9, "zstd"},
+		    {PAYLOAD_ZSTD, 19, "zstd"}};
+	for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+		int format = runs[r].format, level = runs[r].level;
 		size_t out = 0;
 		int rounds = 0;
 		t0 = now_s();
@@ -74,7 +82,7 @@ int main(int argc, char **argv)
 			out = 0;
 			for (int i = 0; i < n; i++) {
 				free(packed[i]);
-				packed[i] = payload_pack_with(text[i], strlen(text[i]), PAYLOAD_DICT, level, &plen[i]);
+				packed[i] = payload_pack_with(text[i], strlen(text[i]), format, level, &plen[i]);
 				out += plen[i];
 			}
 			rounds++;
@@ -87,7 +95,7 @@ int main(int argc, char **argv)
 				struct qd_err err;
 				char *back = payload_unpack(packed[i], plen[i], &err);
 				if (!back || strcmp(back, text[i]) != 0) {
-					fprintf(stderr, "payload: round trip failed at level %d, event %d\n", level, i);
+					fprintf(stderr, "payload: round trip failed (%s level %d), event %d\n", runs[r].name, level, i);
 					return 1;
 				}
 				free(back);
@@ -95,9 +103,9 @@ int main(int argc, char **argv)
 			rounds++;
 		} while (now_s() - t0 < 1.0);
 		double unpack_us = (now_s() - t0) * 1e6 / ((double)rounds * n);
-		printf("level %d: pack %.1f us/event, unpack %.1f us/event, stored %.1f %% of the text (%.0f B/event)%s\n",
-		       level, pack_us, unpack_us, 100.0 * (double)out / (double)raw, (double)out / n,
-		       level == PAYLOAD_LEVEL ? "  <- PAYLOAD_LEVEL" : "");
+		printf("%s level %d: pack %.1f us/event, unpack %.1f us/event, stored %.1f %% of the text (%.0f B/event)%s\n",
+		       runs[r].name, level, pack_us, unpack_us, 100.0 * (double)out / (double)raw, (double)out / n,
+		       format == PAYLOAD_FORMAT && level == PAYLOAD_LEVEL ? "  <- written now" : "");
 	}
 	for (int i = 0; i < n; i++) {
 		free(text[i]);

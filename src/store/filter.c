@@ -166,16 +166,38 @@ int64_t where_count(sqlite3 *db, const char *sql, struct where *w)
 	return n;
 }
 
-char *fts_phrase(const char *q)
+void fts_like_make(struct fts_like *l, const char *q)
 {
-	struct buf b;
-	buf_init(&b);
-	buf_putc(&b, '"');
+	struct buf ix, ex;
+	buf_init(&ix);
+	buf_init(&ex);
+	buf_putc(&ix, '%');
+	buf_putc(&ex, '%');
+	int run = 0, longest = 0;
+	l->wild = 0;
 	for (const char *p = q; *p; p++) {
-		if (*p == '"')
-			buf_putc(&b, '"');
-		buf_putc(&b, *p);
+		if (*p == '%' || *p == '_') {
+			l->wild = 1;
+			run = 0;
+			buf_putc(&ix, '_');
+		} else {
+			buf_putc(&ix, *p); /* a backslash is plain here: the index pattern has no escape */
+			if ((*p & 0xC0) != 0x80 && ++run > longest) /* a character starts here */
+				longest = run;
+		}
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_putc(&ex, '\\');
+		buf_putc(&ex, *p);
 	}
-	buf_putc(&b, '"');
-	return buf_take(&b);
+	buf_putc(&ix, '%');
+	buf_putc(&ex, '%');
+	l->index = longest >= 3 ? buf_take(&ix) : (buf_free(&ix), NULL);
+	l->exact = buf_take(&ex);
+}
+
+void fts_like_free(struct fts_like *l)
+{
+	free(l->index);
+	free(l->exact);
+	l->index = l->exact = NULL;
 }

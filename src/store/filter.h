@@ -43,7 +43,19 @@ void where_subtree(struct where *w, const char *path, const char *col1, const ch
 json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more);
 /* Run a "SELECT count(*) …" with w's values; -1 on error. */
 int64_t where_count(sqlite3 *db, const char *sql, struct where *w);
-/* FTS query text: the phrase quoted for MATCH (caller frees). */
-char *fts_phrase(const char *q);
+/* The LIKE patterns a text search for q asks with (the trigram indexes of migration 8 keep no
+ * positions, so no phrase MATCH).  exact is '%q%' with LIKE's wildcards in q (%, _ and the
+ * escape \\ itself) escaped by '\\', for "LIKE ? ESCAPE '\\'" on the text: what every search
+ * finally means (LIKE ignores ASCII case, as the index's trigrams do).  index is what the FTS5
+ * index is asked: '%q%' with % and _ turned into '_' (it takes no ESCAPE; FTS5 checks each
+ * candidate against the pattern), a superset of exact when wild is set, the same otherwise.
+ * index is NULL when q has no run of three plain characters: the trigram index cannot answer
+ * that (FTS5 returns no rows for it), so the caller scans the text with exact. */
+struct fts_like {
+	char *index, *exact;
+	int wild;
+};
+void fts_like_make(struct fts_like *l, const char *q);
+void fts_like_free(struct fts_like *l);
 
 #endif

@@ -1,8 +1,11 @@
-/* payload.c — packing and unpacking stored event payloads (store/payload.h): zlib's raw deflate
- * with a preset dictionary (deflateSetDictionary), one small function each way, called where
- * the text is bound (store_emit) and where it is read (every SELECT of event.payload).
- * The streams are kept per thread (below); bench/payload.c measures the cost per event at each
- * level (docs/benchmarks.md). */
+/* payload.c — packing and unpacking stored event payloads (store/payload.h), one small function
+ * each way, called where the text is bound (store_emit) and where it is read (every SELECT of
+ * event.payload).  Two stored formats, told apart by their first byte: 1, zlib's raw deflate
+ * with a preset dictionary (deflateSetDictionary; schema 7's first form, still read), and 2,
+ * zstd with a trained dictionary digested once per process (ZSTD_CDict / ZSTD_DDict), written
+ * since: deflate primed its dictionary for every event (~8 µs of its ~17), zstd references the
+ * digested one (~2.5 µs an event, bench/payload.c).  The contexts are kept per thread (below); bench/payload.c measures the cost per event at
+ * each level of each format (docs/benchmarks.md). */
 #include "store/payload.h"
 #include "base/mem.h"
 #include <pthread.h>
@@ -10,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
 
 /* One deflate and one inflate stream per thread, set up on first use and reset per call: a
  * stream's state (~270 KB at the default memLevel 8) is allocated with mmap by malloc, and
@@ -20,6 +24,8 @@ struct zs {
 	z_stream d, i;
 	int d_level; /* 0: d not set up */
 	int i_ok;
+	ZSTD_CCtx *zc; /* zstd's contexts, made on first use */
+	ZSTD_DCtx *zd;
 };
 static pthread_key_t zs_key;
 static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
@@ -31,7 +37,21 @@ static void zs_free(void *p)
 		deflateEnd(&z->d);
 	if (z->i_ok)
 		inflateEnd(&z->i);
+	ZSTD_freeCCtx(z->zc);
+	ZSTD_freeDCtx(z->zd);
 	free(z);
+}
+
+const char *payload_dict(int format, size_t *len)
+{
+	switch (format) {
+	case PAYLOAD_DEFLATE:
+		return event_dict_deflate(len);
+	case PAYLOAD_ZSTD:
+		return event_dict_zstd(len);
+	default:
+		return NULL;
+	}
 }
 
 static void zs_key_make(void)
@@ -74,16 +94,16 @@ static z_stream *deflater(int level, const char *d, size_t dn)
 	return deflateSetDictionary(&z->d, (const Bytef *)d, (uInt)dn) == Z_OK ? &z->d : NULL;
 }
 
-unsigned char *payload_pack_with(const char *text, size_t n, int dict, int level, size_t *len)
+static unsigned char *deflate_pack(const char *text, size_t n, int level, size_t *len)
 {
 	size_t dn = 0;
-	const char *d = payload_dict(dict, &dn);
-	z_stream *z = d && level >= 1 && level <= 9 ? deflater(level, d, dn) : NULL;
+	const char *d = payload_dict(PAYLOAD_DEFLATE, &dn);
+	z_stream *z = level >= 1 && level <= 9 ? deflater(level, d, dn) : NULL;
 	if (!z)
 		return NULL;
 	size_t cap = 1 + deflateBound(z, (uLong)n);
 	unsigned char *out = xmalloc(cap);
-	out[0] = (unsigned char)dict;
+	out[0] = PAYLOAD_DEFLATE;
 	z->next_in = (Bytef *)(uintptr_t)text;
 	z->avail_in = (uInt)n;
 	z->next_out = out + 1;
@@ -96,9 +116,85 @@ unsigned char *payload_pack_with(const char *text, size_t n, int dict, int level
 	return out;
 }
 
+/* zstd's digested dictionaries: one CDict per level (made on first use, kept for the process:
+ * read-only and shared by every thread, as zstd allows) and one DDict. */
+#define ZSTD_LEVELS 19
+static ZSTD_CDict *cdicts[ZSTD_LEVELS + 1];
+static ZSTD_DDict *ddict;
+static pthread_mutex_t dict_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const ZSTD_CDict *cdict(int level)
+{
+	pthread_mutex_lock(&dict_lock);
+	if (!cdicts[level]) {
+		size_t dn = 0;
+		const char *d = payload_dict(PAYLOAD_ZSTD, &dn);
+		/* zstd copies the 4 KB and digests it (a trained dictionary: its entropy tables and
+		 * content, event_dict_zstd.c) */
+		cdicts[level] = ZSTD_createCDict(d, dn, level);
+	}
+	const ZSTD_CDict *c = cdicts[level];
+	pthread_mutex_unlock(&dict_lock);
+	return c;
+}
+
+static const ZSTD_DDict *ddict_get(void)
+{
+	pthread_mutex_lock(&dict_lock);
+	if (!ddict) {
+		size_t dn = 0;
+		const char *d = payload_dict(PAYLOAD_ZSTD, &dn);
+		ddict = ZSTD_createDDict(d, dn);
+	}
+	const ZSTD_DDict *dd = ddict;
+	pthread_mutex_unlock(&dict_lock);
+	return dd;
+}
+
+/* The stored form drops the frame's 4-byte magic number (the format byte says what follows);
+ * unpacking puts it back.  The frame keeps its content size (the reader allocates exactly) and
+ * carries no checksum or dictionary id: the hash chain covers the text. */
+#define ZSTD_MAGIC_LEN 4
+
+static unsigned char *zstd_pack(const char *text, size_t n, int level, size_t *len)
+{
+	if (level < 1 || level > ZSTD_LEVELS)
+		return NULL;
+	const ZSTD_CDict *cd = cdict(level);
+	struct zs *z = zs_get();
+	if (!z->zc && !(z->zc = ZSTD_createCCtx()))
+		return NULL;
+	if (!cd || ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_checksumFlag, 0)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_dictIDFlag, 0)))
+		return NULL;
+	size_t cap = 1 + ZSTD_compressBound(n);
+	unsigned char *out = xmalloc(cap);
+	size_t r = ZSTD_compress_usingCDict(z->zc, out + 1, cap - 1, text, n, cd);
+	if (ZSTD_isError(r) || r < ZSTD_MAGIC_LEN) {
+		free(out);
+		return NULL;
+	}
+	out[0] = PAYLOAD_ZSTD;
+	memmove(out + 1, out + 1 + ZSTD_MAGIC_LEN, r - ZSTD_MAGIC_LEN);
+	*len = 1 + r - ZSTD_MAGIC_LEN;
+	return out;
+}
+
+unsigned char *payload_pack_with(const char *text, size_t n, int format, int level, size_t *len)
+{
+	switch (format) {
+	case PAYLOAD_DEFLATE:
+		return deflate_pack(text, n, level, len);
+	case PAYLOAD_ZSTD:
+		return zstd_pack(text, n, level, len);
+	default:
+		return NULL;
+	}
+}
+
 unsigned char *payload_pack(const char *text, size_t n, size_t *len)
 {
-	return payload_pack_with(text, n, PAYLOAD_DICT, PAYLOAD_LEVEL, len);
+	return payload_pack_with(text, n, PAYLOAD_FORMAT, PAYLOAD_LEVEL, len);
 }
 
 static char *corrupt(struct qd_err *err, const char *why)
@@ -107,13 +203,10 @@ static char *corrupt(struct qd_err *err, const char *why)
 	return NULL;
 }
 
-char *payload_unpack(const void *data, size_t n, struct qd_err *err)
+static char *inflate_unpack(const unsigned char *p, size_t n, struct qd_err *err)
 {
-	const unsigned char *p = data;
 	size_t dn = 0;
-	const char *d = n ? payload_dict(p[0], &dn) : NULL;
-	if (!d)
-		return corrupt(err, n ? "unknown dictionary" : "empty");
+	const char *d = payload_dict(PAYLOAD_DEFLATE, &dn);
 	struct zs *zz = zs_get();
 	z_stream *z = &zz->i;
 	if (!zz->i_ok) {
@@ -149,6 +242,62 @@ char *payload_unpack(const void *data, size_t n, struct qd_err *err)
 	}
 	out[len] = 0;
 	return out;
+}
+
+/* A frame of n bytes without its magic (the stored form, after the format byte): its text. */
+static char *zstd_unpack(const unsigned char *p, size_t n, struct qd_err *err)
+{
+	const ZSTD_DDict *dd = ddict_get();
+	struct zs *z = zs_get();
+	if (!dd || (!z->zd && !(z->zd = ZSTD_createDCtx())))
+		return corrupt(err, "zstd context");
+	/* the magic back in front: a small copy (payloads are ~100–400 B stored) */
+	unsigned char *frame = xmalloc(n + ZSTD_MAGIC_LEN);
+	uint32_t magic = ZSTD_MAGICNUMBER; /* little-endian on the page, as zstd writes it */
+	for (int i = 0; i < ZSTD_MAGIC_LEN; i++)
+		frame[i] = (unsigned char)(magic >> (8 * i));
+	memcpy(frame + ZSTD_MAGIC_LEN, p, n);
+	size_t fn = n + ZSTD_MAGIC_LEN;
+	char *out = NULL;
+	const char *why = NULL;
+	unsigned long long size = ZSTD_getFrameContentSize(frame, fn);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+		why = "invalid zstd frame";
+	} else if (ZSTD_findFrameCompressedSize(frame, fn) != fn) {
+		why = ZSTD_isError(ZSTD_findFrameCompressedSize(frame, fn)) ? "truncated" : "trailing bytes";
+	} else if (size > (unsigned long long)PAYLOAD_MAX_TEXT) {
+		why = "too large";
+	} else {
+		out = xmalloc((size_t)size + 1);
+		size_t r = ZSTD_decompress_usingDDict(z->zd, out, (size_t)size, frame, fn, dd);
+		if (ZSTD_isError(r) || r != size)
+			why = "invalid zstd frame";
+		else if (memchr(out, 0, r))
+			why = "NUL in text";
+		else
+			out[r] = 0;
+	}
+	free(frame);
+	if (why) {
+		free(out);
+		return corrupt(err, why);
+	}
+	return out;
+}
+
+char *payload_unpack(const void *data, size_t n, struct qd_err *err)
+{
+	const unsigned char *p = data;
+	if (!n)
+		return corrupt(err, "empty");
+	switch (p[0]) {
+	case PAYLOAD_DEFLATE:
+		return inflate_unpack(p, n, err);
+	case PAYLOAD_ZSTD:
+		return zstd_unpack(p + 1, n - 1, err);
+	default:
+		return corrupt(err, "unknown format");
+	}
 }
 
 char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err)

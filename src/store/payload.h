@@ -2,8 +2,9 @@
  *
  * The canonical payload is compact JSON text; it is what the hash chain covers (event_hash),
  * whichever form the row holds.  Since schema 7 the writer stores it compressed: a BLOB whose
- * first byte is the version of the preset dictionary (event_dict.c) and the rest a raw deflate
- * stream (RFC 1951) primed with that dictionary.  Rows written before schema 7 hold the text
+ * first byte names the format — 1: a raw deflate stream (RFC 1951) primed with the preset
+ * dictionary of event_dict.c; 2 (written now): a zstd frame (RFC 8878) without its magic number,
+ * compressed with the same dictionary as raw content.  Rows written before schema 7 hold the text
  * itself as TEXT; nothing is converted.  sqlite3_column_type tells the two apart, so every
  * reader goes through payload_column.  The SQL function qd_payload(payload) (registered on every
  * connection the store opens) gives the text of either form, for queries and debugging. */
@@ -14,25 +15,36 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-/* The dictionary version new payloads are written with, and the deflate level (measured by
- * bench/payload.c: docs/benchmarks.md). */
-#define PAYLOAD_DICT 1
-#define PAYLOAD_LEVEL 6
+/* The stored formats (the first byte), the one new payloads are written in and its level
+ * (measured by bench/payload.c: docs/benchmarks.md).  A format is never changed once released:
+ * the payloads written in it are read in it for ever. */
+#define PAYLOAD_DEFLATE 1
+#define PAYLOAD_ZSTD 2
+#define PAYLOAD_FORMAT PAYLOAD_ZSTD
+#define PAYLOAD_LEVEL 3
+/* The longest text a zstd payload may claim to hold (its frame states its size): larger is corrupt. */
+#define PAYLOAD_MAX_TEXT (64u << 20)
 
-/* Dictionary version's bytes (*len of them, static), or NULL for an unknown version. */
-const char *payload_dict(int version, size_t *len);
+/* The dictionary of a format (*len bytes, static), or NULL for an unknown format. */
+const char *payload_dict(int format, size_t *len);
+/* The generated dictionaries behind it: deflate's (event_dict.c, scripts/make-event-dict) and
+ * zstd's (event_dict_zstd.c, scripts/make-event-dict-zstd). */
+const char *event_dict_deflate(size_t *len);
+const char *event_dict_zstd(size_t *len);
 
-/* The stored form of text (n bytes) deflated at level (1–9) with dictionary version dict: a new
- * buffer of *len bytes (free), or NULL when zlib fails (out of memory). */
-unsigned char *payload_pack_with(const char *text, size_t n, int dict, int level, size_t *len);
+/* The stored form of text (n bytes) in format (PAYLOAD_DEFLATE: level 1–9; PAYLOAD_ZSTD: level
+ * 1–19): a new buffer of *len bytes (free), or NULL for an unknown format or level, or when the
+ * library fails (out of memory). */
+unsigned char *payload_pack_with(const char *text, size_t n, int format, int level, size_t *len);
 
-/* payload_pack_with(text, n, PAYLOAD_DICT, PAYLOAD_LEVEL, len). */
+/* payload_pack_with(text, n, PAYLOAD_FORMAT, PAYLOAD_LEVEL, len). */
 unsigned char *payload_pack(const char *text, size_t n, size_t *len);
 
 /* The text of a stored compressed payload (data, n bytes): a new NUL-terminated string (free),
  * or NULL with err set (QD_EINTERNAL, "事件内容已损坏") when it is not a payload this program
- * wrote: unknown dictionary byte, invalid or truncated deflate stream, trailing bytes, a NUL
- * inside the text.  Output grows as needed (deflate expands at most ~1,032-fold). */
+ * wrote: unknown format byte, invalid or truncated stream or frame, trailing bytes, a NUL
+ * inside the text, a zstd frame claiming more than PAYLOAD_MAX_TEXT.  Deflate's output grows as
+ * needed (it expands at most ~1,032-fold); zstd's is allocated at the size its frame states. */
 char *payload_unpack(const void *data, size_t n, struct qd_err *err);
 
 /* The text of column col of a row of st holding event.payload, either form: a new string

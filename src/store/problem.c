@@ -368,18 +368,24 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 		where_str(&w, f->phone_hash);
 	}
 	if (f->q && *f->q) {
-		if (utf8_count(f->q) >= 3) {
-			char *ph = fts_phrase(f->q);
-			where_and(&w, "p.id IN (SELECT rowid FROM problem_fts WHERE problem_fts MATCH ?) OR "
+		struct fts_like l;
+		fts_like_make(&l, f->q);
+		if (l.index) {
+			/* the index up to its mark, a scan above it (search.c) */
+			where_and(&w, "p.id IN (SELECT rowid FROM problem_fts WHERE description LIKE ?) OR "
 				      "(p.id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto') "
-				      "AND instr(p.description, ?) > 0)");
-			where_str(&w, ph);
-			where_str(&w, f->q);
-			free(ph);
+				      "AND p.description LIKE ? ESCAPE '\\')");
+			where_str(&w, l.index);
+			where_str(&w, l.exact);
+			if (l.wild) { /* the index's answer holds any character where q has % or _ */
+				where_and(&w, "p.description LIKE ? ESCAPE '\\'");
+				where_str(&w, l.exact);
+			}
 		} else {
-			where_and(&w, "instr(p.description, ?) > 0");
-			where_str(&w, f->q);
+			where_and(&w, "p.description LIKE ? ESCAPE '\\'");
+			where_str(&w, l.exact);
 		}
+		fts_like_free(&l);
 	}
 	struct buf sql;
 	buf_init(&sql);

@@ -222,6 +222,36 @@ static const char *const migrations[] = {
 	 * is converted.  The version is raised so that an older program refuses the database
 	 * instead of reading a BLOB as text. */
 	"-- the event payload form of schema 7: nothing to convert\n",
+
+	/* 8 (issue 7, storage and intake): the text indexes keep which rows hold a trigram and no
+	 * longer where in the row (detail=none: ~300 bytes a task less, and less for the indexer to
+	 * merge); search asks them with LIKE, which FTS5 answers from the trigrams and then checks
+	 * against the text itself (store/filter.h fts_like), where it used a phrase MATCH that needs
+	 * the positions.  Rebuilt here from the projections: tasks whole, problems up to
+	 * meta.fts_problem_upto (the indexer does the rest, search.c).  And new event payloads are
+	 * written in format 2, zstd with a trained dictionary (store/payload.h); rows of format 1 and
+	 * TEXT stay as they are.  The version is raised so that an older program refuses the
+	 * database instead of failing on a payload it cannot read. */
+	"DROP TRIGGER problem_fts_upd;\n"
+	"DROP TABLE problem_fts;\n"
+	"CREATE VIRTUAL TABLE problem_fts USING fts5(description, content='problem', content_rowid='id',"
+	" tokenize='trigram', detail='none');\n"
+	"INSERT INTO problem_fts(rowid, description) SELECT id, description FROM problem\n"
+	"  WHERE id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto');\n"
+	"CREATE TRIGGER problem_fts_upd AFTER UPDATE OF description ON problem BEGIN\n"
+	"  INSERT INTO problem_fts(problem_fts, rowid, description) VALUES('delete', old.id, old.description);\n"
+	"  INSERT INTO problem_fts(rowid, description) VALUES (new.id, new.description); END;\n"
+	"DROP TRIGGER task_fts_ins;\n"
+	"DROP TRIGGER task_fts_upd;\n"
+	"DROP TABLE task_fts;\n"
+	"CREATE VIRTUAL TABLE task_fts USING fts5(title, measures, content='task', content_rowid='id',"
+	" tokenize='trigram', detail='none');\n"
+	"INSERT INTO task_fts(task_fts) VALUES('rebuild');\n"
+	"CREATE TRIGGER task_fts_ins AFTER INSERT ON task BEGIN\n"
+	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n"
+	"CREATE TRIGGER task_fts_upd AFTER UPDATE OF title, measures ON task BEGIN\n"
+	"  INSERT INTO task_fts(task_fts, rowid, title, measures) VALUES('delete', old.id, old.title, old.measures);\n"
+	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n",
 };
 
 int schema_count(void)

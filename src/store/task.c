@@ -443,16 +443,21 @@ static void where_filters(struct where *w, const struct list_filter *f)
 		where_str(w, f->due_before);
 	}
 	if (f->q && *f->q) {
-		if (utf8_count(f->q) >= 3) {
-			char *ph = fts_phrase(f->q);
-			where_and(w, "t.id IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)");
-			where_str(w, ph);
-			free(ph);
-		} else {
-			where_and(w, "instr(t.title, ?) > 0 OR instr(t.measures, ?) > 0");
-			where_str(w, f->q);
-			where_str(w, f->q);
+		struct fts_like l;
+		fts_like_make(&l, f->q);
+		if (l.index) {
+			/* one LIKE per column: FTS5 answers each from the index, an OR of two it would scan */
+			where_and(w, "t.id IN (SELECT rowid FROM task_fts WHERE title LIKE ? UNION ALL "
+				     "SELECT rowid FROM task_fts WHERE measures LIKE ?)");
+			where_str(w, l.index);
+			where_str(w, l.index);
 		}
+		if (!l.index || l.wild) { /* a scan, or the index's answer holds any character at a % or _ */
+			where_and(w, "t.title LIKE ? ESCAPE '\\' OR t.measures LIKE ? ESCAPE '\\'");
+			where_str(w, l.exact);
+			where_str(w, l.exact);
+		}
+		fts_like_free(&l);
 	}
 }
 

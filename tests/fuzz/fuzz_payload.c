@@ -2,12 +2,13 @@
 // Built by `make fuzz` / `make fuzz-replay` (Makefile, into build-fuzz/).
 // clang-format on
 /* fuzz_payload.c — libFuzzer target for store/payload.c, the reader of stored event payloads
- * (a dictionary byte and a raw deflate stream, store/payload.h): payload_unpack() on any bytes.
+ * (a format byte, then a raw deflate stream or a zstd frame without its magic, store/payload.h):
+ * payload_unpack() on any bytes.
  * These invariants are checked (abort on violation):
  *   - it returns a NUL-terminated string or NULL with the error set, never crashes or leaks;
  *   - a string returned holds no NUL before its end and packs back (payload_pack) to a form
  *     that unpacks to the same string;
- *   - the input read as text (up to a NUL) packs and unpacks to itself at levels 1 and 6. */
+ *   - the input read as text (up to a NUL) packs and unpacks to itself in both formats. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,18 +17,18 @@
 
 #include "store/payload.h"
 
-static void round_trip(const char *text, size_t n, int level)
+static void round_trip(const char *text, size_t n, int format, int level)
 {
 	size_t len = 0;
-	unsigned char *b = payload_pack_with(text, n, PAYLOAD_DICT, level, &len);
-	if (!b || len < 1 || b[0] != PAYLOAD_DICT) {
-		fprintf(stderr, "fuzz_payload: pack failed (level %d, %zu bytes)\n", level, n);
+	unsigned char *b = payload_pack_with(text, n, format, level, &len);
+	if (!b || len < 1 || b[0] != format) {
+		fprintf(stderr, "fuzz_payload: pack failed (format %d level %d, %zu bytes)\n", format, level, n);
 		abort();
 	}
 	struct qd_err err;
 	char *back = payload_unpack(b, len, &err);
 	if (!back || strlen(back) != n || memcmp(back, text, n) != 0) {
-		fprintf(stderr, "fuzz_payload: round trip differs (level %d, %zu bytes): %s\n", level, n,
+		fprintf(stderr, "fuzz_payload: round trip differs (format %d level %d, %zu bytes): %s\n", format, level, n,
 			back ? "other text" : err.en);
 		abort();
 	}
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&err, 0, sizeof err);
 	char *t = payload_unpack(data, size, &err);
 	if (t) {
-		round_trip(t, strlen(t), PAYLOAD_LEVEL);
+		round_trip(t, strlen(t), PAYLOAD_FORMAT, PAYLOAD_LEVEL);
 		free(t);
 	} else if (!err.en[0]) {
 		fprintf(stderr, "fuzz_payload: NULL without an error\n");
@@ -51,8 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(n + 1);
 	memcpy(text, data, n);
 	text[n] = 0;
-	round_trip(text, n, 1);
-	round_trip(text, n, 6);
+	round_trip(text, n, PAYLOAD_DEFLATE, 1);
+	round_trip(text, n, PAYLOAD_DEFLATE, 6);
+	round_trip(text, n, PAYLOAD_ZSTD, 1);
+	round_trip(text, n, PAYLOAD_ZSTD, PAYLOAD_LEVEL);
 	free(text);
 	return 0;
 }

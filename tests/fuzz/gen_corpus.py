@@ -228,8 +228,8 @@ for k, v in {
 }.items():
     put(M, k, v)
 
-# ---- fuzz_payload: stored event payloads (store/payload.h): packed with dictionary 1, as the
-# writer does, and broken ways of being one -------------------------------------------------------
+# ---- fuzz_payload: stored event payloads (store/payload.h): format 1 (deflate, dictionary 1) as
+# the writer did, format 2 (zstd) as it does, and broken ways of being one -------------------------------------------------------
 import re, zlib
 P = "fuzz_payload"
 def event_dict():
@@ -270,3 +270,25 @@ put(P, "empty", b"")
 put(P, "dict-only", b"\x01")
 put(P, "stored-block", b"\x01" + bytes([1, 5, 0, 0xFA, 0xFF]) + b"{}\x00ab")  # a NUL inside the text
 put(P, "ratio", b"\x01" + zlib.compress(b"a" * 300000, 9)[2:-4])  # raw stream without the dictionary
+# format 2 (written now): a zstd frame without its magic, made with the zstd CLI and the committed
+# trained dictionary (src/store/event_dict_zstd.c), as payload.c writes it
+import subprocess, tempfile
+def zdict():
+    src = open(os.path.join(ROOT, "..", "..", "..", "src", "store", "event_dict_zstd.c"), encoding="utf-8").read()
+    return bytes(int(h, 16) for h in re.findall(r"0x([0-9a-f]{2})", src.split("= {", 1)[1]))
+with tempfile.NamedTemporaryFile() as df:
+    df.write(zdict()); df.flush()
+    def zpack(text, level=3):
+        out = subprocess.run(["zstd", "-q", f"-{level}", "-c", "-D", df.name, "--no-check", "--no-dictID"],
+                             input=text.encode("utf-8"), capture_output=True, check=True).stdout
+        assert out[:4] == b"\x28\xb5\x2f\xfd"
+        return b"\x02" + out[4:]
+    for label, text in payloads.items():
+        put(P, "z-" + label, zpack(text))
+    zg = zpack(payloads["accept"])
+put(P, "z-truncated", zg[:-3])
+put(P, "z-trailing", zg + b"\x00")
+put(P, "z-flipped", zg[:9] + bytes([zg[9] ^ 0xFF]) + zg[10:])
+put(P, "z-format-only", b"\x02")
+# a frame header claiming 2^40 bytes of text (single segment, 8-byte size), then a raw block
+put(P, "z-huge-claim", b"\x02\xe0" + (1 << 40).to_bytes(8, "little") + b"\x11\x00\x00" + b"ab")
