@@ -1,5 +1,6 @@
 /* cli.c — option parsing and store opening shared by the commands; init, check, backup. */
 #include "cli/cli.h"
+#include "store/pg.h"
 #include "store/check.h"
 #include "store/org.h"
 #include "store/remask.h"
@@ -122,6 +123,19 @@ int cmd_init(struct cli_opts *o)
 	printf("created %s (key %s%s)\n", o->db, o->key ? o->key : o->db, o->key ? "" : ".key");
 	if (root)
 		printf("root unit %lld: %s (%s)\n", (long long)root, o->root, o->kind ? o->kind : "county");
+	return 0;
+}
+
+int cmd_schema(struct cli_opts *o)
+{
+	struct qd_err err;
+	int version = 0;
+	if (pg_schema_apply(o->db, &version, &err)) {
+		int named = !err.field[0] || !strcmp(err.field, "db");
+		fprintf(stderr, "qingdan schema: %s%s%s\n", named ? "" : err.field, named ? "" : ": ", err.en);
+		return 1;
+	}
+	printf("schema version %d (PostgreSQL)\n", version);
 	return 0;
 }
 

@@ -37,6 +37,7 @@ int cmd_check(struct cli_opts *o);
 int cmd_remask(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_log(struct cli_opts *o);
+int cmd_schema(struct cli_opts *o);
 
 /* Build the demo (units, users, problems across the loop) into an initialised store: the loop
  * walked over the 70 days before the day of now (ms), each step at its own past time. */

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "cli/cli.h"
+#include "store/pg.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ static const struct command commands[] = {
 	 "Print the event log, oldest first, one JSON object a line (seq, at, actor, kind, entity, entity_id, payload, hash): the payloads are stored compressed, so this is the readable view of the record.  Sealed values stay sealed."},
 	{"backup", "db to", "qingdan backup --db FILE --to COPY",
 	 "Online backup (safe while serving).  The key file is not copied: keep it apart."},
+	{"schema", "db", "qingdan schema --db postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+	 "Check a PostgreSQL database (fsync, full_page_writes and synchronous_commit on; UTF8 with a character type under which Chinese is text) and create or upgrade qingdan's schema in it; prints the schema version.  The PostgreSQL backend is being built (issue 8): so far this is all it does — every other command works on SQLite files only and refuses a postgres:// database."},
 };
 
 static void usage(FILE *f)
@@ -83,6 +86,16 @@ int main(int argc, char **argv)
 	}
 	o.now = clock_now(&o.clock); /* the command's time: read once, passed to what it writes */
 	int rc;
+	if (pg_is_uri(o.db) != !strcmp(c->name, "schema")) {
+		if (pg_is_uri(o.db))
+			fprintf(stderr, "qingdan %s: PostgreSQL 后端尚在建设中，目前只有 qingdan schema 可用于 PostgreSQL 数据库 "
+					"(the PostgreSQL backend is being built: only `qingdan schema` takes a postgres:// database so far)\n",
+				c->name);
+		else
+			fprintf(stderr, "qingdan schema: --db 须为 postgres:// 地址；SQLite 数据库在打开时自动迁移 "
+					"(--db must be a postgres:// URI; a SQLite database is migrated when it is opened)\n");
+		return 2;
+	}
 	if (!strcmp(c->name, "init"))
 		rc = cmd_init(&o);
 	else if (!strcmp(c->name, "serve"))
@@ -97,6 +110,8 @@ int main(int argc, char **argv)
 		rc = cmd_remask(&o);
 	else if (!strcmp(c->name, "log"))
 		rc = cmd_log(&o);
+	else if (!strcmp(c->name, "schema"))
+		rc = cmd_schema(&o);
 	else
 		rc = cmd_backup(&o);
 	return rc;
