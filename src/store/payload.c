@@ -129,8 +129,8 @@ static const ZSTD_CDict *cdict(int level)
 	if (!cdicts[level]) {
 		size_t dn = 0;
 		const char *d = payload_dict(PAYLOAD_ZSTD, &dn);
-		/* zstd copies the 4 KB and digests it (a trained dictionary: its entropy tables and
-		 * content, event_dict_zstd.c) */
+		/* zstd copies the 16 KB and digests it (a trained dictionary: its entropy tables and
+		 * content, event_dict_zstd.c); small inputs then reference it rather than copy its tables */
 		cdicts[level] = ZSTD_createCDict(d, dn, level);
 	}
 	const ZSTD_CDict *c = cdicts[level];

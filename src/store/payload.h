@@ -21,7 +21,7 @@
 #define PAYLOAD_DEFLATE 1
 #define PAYLOAD_ZSTD 2
 #define PAYLOAD_FORMAT PAYLOAD_ZSTD
-#define PAYLOAD_LEVEL 3
+#define PAYLOAD_LEVEL 5
 /* The longest text a zstd payload may claim to hold (its frame states its size): larger is corrupt. */
 #define PAYLOAD_MAX_TEXT (64u << 20)
 

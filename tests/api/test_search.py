@@ -114,7 +114,8 @@ trg = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='tri
 ddl = " ".join(r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE name IN ('task_fts','problem_fts')"))
 con.close()
 qd.ok({"task_fts_ins", "task_fts_upd", "problem_fts_upd"} <= trg, "the text index triggers are in place", sorted(trg))
-qd.ok(ddl.count("detail='none'") == 2, "both text indexes keep no positions (schema 8)", ddl)
+qd.ok(ddl.count("detail='none'") == 2 and ddl.count("columnsize=0") == 2,
+      "both text indexes keep no positions and no row sizes (schema 8)", ddl)
 
 r = qd.run("check", "--db", srv.db)
 qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check (incl. the FTS integrity check) passes",
