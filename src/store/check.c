@@ -82,8 +82,8 @@ static int64_t table_diff(sqlite3 *db, const struct schema_table *t, int without
 	for (int c = 0; t->cols[c]; c++)
 		if (!(without_text && schema_is_text(t, t->cols[c])))
 			buf_printf(&cols, "%s%s", cols.len ? "," : "", t->cols[c]);
-	buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.%s EXCEPT SELECT %s FROM r.%s)) + " /* sql-ident */
-			 "(SELECT count(*) FROM (SELECT %s FROM r.%s EXCEPT SELECT %s FROM main.%s))", /* sql-ident */
+	buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.\"%s\" EXCEPT SELECT %s FROM r.\"%s\")) + " /* sql-ident */
+			 "(SELECT count(*) FROM (SELECT %s FROM r.\"%s\" EXCEPT SELECT %s FROM main.\"%s\"))", /* sql-ident */
 		   cols.p, t->name, cols.p, t->name, cols.p, t->name, cols.p, t->name);
 	int64_t diff = db_int(db, sql.p, 0, 0);
 	buf_free(&cols);

@@ -79,13 +79,13 @@ static char *row_sql_build(const struct schema_table *t, uint64_t mask, int upda
 	buf_init(&b);
 	int n = 0;
 	if (update) {
-		buf_printf(&b, "UPDATE %s SET ", t->name); /* sql-ident */
+		buf_printf(&b, "UPDATE \"%s\" SET ", t->name); /* sql-ident */
 		for (int c = 0; t->cols[c]; c++)
 			if ((mask >> c & 1) && strcmp(t->cols[c], t->key) != 0)
 				buf_printf(&b, "%s%s=?", n++ ? "," : "", t->cols[c]);
 		buf_printf(&b, " WHERE %s=?", t->key); /* sql-ident */
 	} else {
-		buf_printf(&b, "INSERT INTO %s(", t->name); /* sql-ident */
+		buf_printf(&b, "INSERT INTO \"%s\"(", t->name); /* sql-ident */
 		for (int c = 0; t->cols[c]; c++)
 			if (mask >> c & 1)
 				buf_printf(&b, "%s%s", n++ ? "," : "", t->cols[c]);
@@ -321,7 +321,7 @@ static pthread_mutex_t dflt_mu = PTHREAD_MUTEX_INITIALIZER;
 static void defaults_load(sqlite3 *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
 {
 	char sql[128];
-	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", t->name); /* sql-ident: a schema table */
+	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", t->name); /* sql-ident: a schema table */
 	assert(n > 0 && (size_t)n < sizeof sql);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

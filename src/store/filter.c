@@ -14,7 +14,7 @@
 void where_init(struct where *w)
 {
 	buf_init(&w->sql);
-	buf_puts(&w->sql, " WHERE 1");
+	buf_puts(&w->sql, " WHERE 1=1"); /* 1=1, 1=0: true and false in both SQL dialects */
 	w->n = w->cap = 0;
 	w->v = NULL;
 }
@@ -106,7 +106,7 @@ void where_scope(struct where *w, const struct list_filter *f, const char *col1,
 	int np = scope_subtrees(f->grants, f->ngrants, f->right, paths, f->ngrants);
 	if (np <= 0) {
 		free(paths);
-		buf_puts(&w->sql, " AND 0");
+		buf_puts(&w->sql, " AND 1=0");
 		return;
 	}
 	struct buf b;

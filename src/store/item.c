@@ -176,7 +176,7 @@ json_t *store_item_get(struct store_rd *rd, const struct store_kind *k, int64_t 
 {
 	sqlite3 *db = rd->db;
 	char sql[128];
-	int n = snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id=?", k->table); /* sql-ident: the kind's table */
+	int n = snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE id=?", k->table); /* sql-ident: the kind's table */
 	assert(n > 0 && (size_t)n < sizeof sql); /* a table name is a short identifier of the descriptor */
 	return db_get_row(db, sql, id);
 }
@@ -289,9 +289,9 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 	json_t *names = NULL;
 	/* staff: whether the actor holds any role but resident (a resident's name is personal data) */
 	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload, "
-					  "EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=e.actor AND g.active "
-					  "AND g.role<>'resident') FROM event e "
-					  "LEFT JOIN user u ON u.id=e.actor WHERE e.entity=? AND e.entity_id=? "
+					  "CASE WHEN EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=e.actor AND g.active=1 "
+					  "AND g.role<>'resident') THEN 1 ELSE 0 END FROM event e "
+					  "LEFT JOIN \"user\" u ON u.id=e.actor WHERE e.entity=? AND e.entity_id=? "
 					  "ORDER BY e.seq");
 	if (!st) {
 		json_decref(arr);

@@ -275,15 +275,16 @@ json_t *store_category_list(struct store_rd *rd)
 /* staff: the user holds some role but resident (a resident's name is personal data) */
 #define USER_COLS                                                                                  \
 	"SELECT u.id, u.username, u.display_name, u.unit_id, n.name AS unit_name, u.active, "       \
-	"EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active AND g.role<>" SQL_ROLE_RESIDENT ") " \
-	"AS staff FROM user u JOIN unit n ON n.id=u.unit_id"
+	"CASE WHEN EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=u.id AND g.active=1 "               \
+	"AND g.role<>" SQL_ROLE_RESIDENT ") THEN 1 ELSE 0 END "                                          \
+	"AS staff FROM \"user\" u JOIN unit n ON n.id=u.unit_id"
 
 /* Add the user's active grants to u (a row of USER_COLS); 0, or -1 when they cannot be read —
  * never a user shown without the grants they hold. */
 static int with_grants(sqlite3 *db, json_t *u)
 {
 	json_t *g = db_get_rows(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
-				    "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id",
+				    "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active=1 ORDER BY g.id",
 				json_integer_value(json_object_get(u, "id")));
 	if (!g)
 		return -1;
@@ -318,7 +319,7 @@ json_t *store_user_get(struct store_rd *rd, int64_t id)
 int64_t store_user_by_name(struct store_rd *rd, const char *username)
 {
 	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM user WHERE username=?");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM \"user\" WHERE username=?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, username);
@@ -331,7 +332,7 @@ int64_t store_user_by_name(struct store_rd *rd, const char *username)
 
 int store_user_active(sqlite3 *db, int64_t id)
 {
-	return db_int(db, "SELECT active FROM user WHERE id=?", id, 0) == 1;
+	return db_int(db, "SELECT active FROM \"user\" WHERE id=?", id, 0) == 1;
 }
 
 int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
@@ -342,7 +343,7 @@ int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 	if (cached && cache_grants_get(rd, user_id, out, &nc))
 		return nc;
 	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
-					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active ORDER BY g.id");
+					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active=1 ORDER BY g.id");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, user_id);

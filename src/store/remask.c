@@ -34,12 +34,12 @@ static int snapshot(sqlite3 *db, int drop, int64_t *changed, struct qd_err *err)
 		text_cols(&t[i], &cols);
 		int rc = 0;
 		if (cols.len && !drop) {
-			buf_printf(&sql, "DROP TABLE IF EXISTS temp.remask_%s; CREATE TEMP TABLE remask_%s AS SELECT %s,%s FROM main.%s", /* sql-ident */
+			buf_printf(&sql, "DROP TABLE IF EXISTS temp.remask_%s; CREATE TEMP TABLE remask_%s AS SELECT %s,%s FROM main.\"%s\"", /* sql-ident */
 				   t[i].name, t[i].name, t[i].key, cols.p, t[i].name);
 			rc = db_exec(db, sql.p, err);
 		} else if (cols.len) {
 			/* rows whose text differs from the snapshot */
-			buf_printf(&sql, "SELECT count(*) FROM (SELECT %s,%s FROM main.%s EXCEPT SELECT %s,%s FROM temp.remask_%s)", /* sql-ident */
+			buf_printf(&sql, "SELECT count(*) FROM (SELECT %s,%s FROM main.\"%s\" EXCEPT SELECT %s,%s FROM temp.remask_%s)", /* sql-ident */
 				   t[i].key, cols.p, t[i].name, t[i].key, cols.p, t[i].name);
 			int64_t d = db_int(db, sql.p, 0, 0);
 			if (d < 0)

@@ -11,7 +11,7 @@
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c)
 {
 	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT u.id, c.pw_hash, c.failed, c.locked_until, u.active FROM user u "
+	sqlite3_stmt *st = db_prepare(db, "SELECT u.id, c.pw_hash, c.failed, c.locked_until, u.active FROM \"user\" u "
 					  "JOIN credential c ON c.user_id=u.id WHERE u.username=?");
 	if (!st)
 		return -1;
@@ -98,8 +98,8 @@ int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], in
 	char k[8] = "";
 	if (!cached || !cache_session_get(rd, hash, &uid, k, &expires)) {
 		sqlite3 *db = rd->db;
-		sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind, s.expires_at FROM session s JOIN user u "
-						  "ON u.id=s.user_id WHERE s.token_hash=? AND NOT s.revoked AND u.active");
+		sqlite3_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind, s.expires_at FROM session s JOIN \"user\" u "
+						  "ON u.id=s.user_id WHERE s.token_hash=? AND s.revoked=0 AND u.active=1");
 		if (!st)
 			return 0;
 		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);

@@ -230,7 +230,7 @@ int64_t store_next_id(struct store_tx *tx, const char *table)
 	if (!t || s->nids == STORE_MAX_IDGEN)
 		return -1;
 	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", t->name); /* sql-ident */
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM \"%s\"", t->name); /* sql-ident */
 	int64_t next = db_int(s->wdb, sql, 0, 0);
 	if (next < 1)
 		return -1;

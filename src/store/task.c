@@ -43,7 +43,7 @@ void store_task_from_row(const struct row *row, struct task *t)
 	"t.last_unreachable_on, t.followed_up, t.progress, t.reopen_count, t.exception, "          \
 	"t.created_by, t.created_at, t.updated_at FROM task t "                                     \
 	"JOIN unit o ON o.id=t.origin_unit_id LEFT JOIN unit n ON n.id=t.unit_id "                  \
-	"LEFT JOIN user h ON h.id=t.handler_id LEFT JOIN user l ON l.id=t.leader_id "               \
+	"LEFT JOIN \"user\" h ON h.id=t.handler_id LEFT JOIN \"user\" l ON l.id=t.leader_id "               \
 	"LEFT JOIN category c ON c.id=t.category_id"
 
 json_t *store_task_get(struct store_rd *rd, int64_t id)
@@ -338,7 +338,7 @@ static const char *user_name(struct store_rd *rd, int cached, int64_t id, char *
 	const char *v = cached ? cache_user_name_get(rd, id, &found) : NULL;
 	if (found)
 		return v;
-	sqlite3_stmt *st = db_prepare(rd->db, "SELECT display_name FROM user WHERE id=?");
+	sqlite3_stmt *st = db_prepare(rd->db, "SELECT display_name FROM \"user\" WHERE id=?");
 	if (!st)
 		return NULL;
 	db_bind_int(st, 1, id);

@@ -27,7 +27,7 @@ int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, cons
 #define VISIT_COLS                                                                                 \
 	"SELECT v.id, v.unit_id, n.name AS unit_name, v.unit_path, v.cadre_id, u.display_name AS cadre_name, " \
 	"v.visited_on, v.household, v.note, v.created_at FROM visit v JOIN unit n ON n.id=v.unit_id "  \
-	"JOIN user u ON u.id=v.cadre_id"
+	"JOIN \"user\" u ON u.id=v.cadre_id"
 
 json_t *store_visit_get(struct store_rd *rd, int64_t id)
 {
