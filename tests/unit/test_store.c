@@ -454,6 +454,32 @@ static void test_tampered_event_payload(void **state)
 	expect_chain_break(f->db.path, k, k - 1);
 }
 
+/* Payloads written by a released program read back the same for ever: one stored payload of each
+ * format, as the program wrote it when the format was released (a changed dictionary or a
+ * decoder that no longer reads them fails here, not on a county's database). */
+static void test_payload_golden(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"action\":\"accept\",\"from\":\"assigned\",\"rows\":{\"task\":{\"id\":7,"
+				   "\"state\":\"in_progress\"}},\"to\":\"in_progress\"}";
+	static const char *const hex[] = {
+		"0123bf756b4e4af31500",                             /* format 1: deflate, dictionary 1 */
+		"0223d8b90176676d000000037c00bf1ca8c4746fc4a402", /* format 2: zstd, the 16 KB dictionary */
+	};
+	for (size_t k = 0; k < sizeof hex / sizeof hex[0]; k++) {
+		unsigned char b[64];
+		size_t n = strlen(hex[k]) / 2;
+		assert_true(n <= sizeof b);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(sscanf(hex[k] + 2 * i, "%2hhx", &b[i]), 1);
+		struct qd_err err;
+		char *back = payload_unpack(b, n, &err);
+		assert_non_null(back);
+		assert_string_equal(back, text);
+		free(back);
+	}
+}
+
 /* A stored compressed payload that is not what was written: check reports the chain broken at
  * that event (it cannot know the text) and does not crash; restored, the log checks again. */
 static void test_corrupt_compressed_payload(void **state)
@@ -1303,6 +1329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_action_appends_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_event_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_compressed_payload, setup, teardown),
+		cmocka_unit_test(test_payload_golden),
 		cmocka_unit_test_setup_teardown(test_payload_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_event_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampered_last_event_hash, setup, teardown),
