@@ -42,15 +42,17 @@ void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t a
 
 int store_chain_load(struct store *s, struct qd_err *err)
 {
-	sqlite3_stmt *st = db_prepare(s->wdb, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
+	db_stmt *st = db_prepare(s->wdb, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
 	if (!st)
 		return db_fail(s->wdb, err);
 	s->last_seq = 0;
 	memset(s->last_hash, 0, 32);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		s->last_seq = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) == 32)
-			memcpy(s->last_hash, sqlite3_column_blob(st, 1), 32);
+	if (db_step(st) == DB_ROW) {
+		s->last_seq = db_col_int64(st, 0);
+		size_t hn = 0;
+		const void *h = db_col_blob(st, 1, &hn);
+		if (hn == 32)
+			memcpy(s->last_hash, h, 32);
 	}
 	db_done(st);
 	s->data_version = db_int(s->wdb, "PRAGMA data_version", 0, 0);
@@ -141,7 +143,7 @@ struct apply_ctx {
 	int texts_only;   /* remask: update the free-text columns of existing rows, nothing else */
 };
 
-static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row, json_t **vals, int n,
+static int upsert_values(db_conn *db, const struct schema_table *t, json_t *row, json_t **vals, int n,
 			 uint64_t mask, int ncols, int keycol, int insert, struct qd_err *err);
 
 /* The projected value of column col of row: free text becomes its masked form (a new
@@ -174,7 +176,7 @@ static json_t *col_value(struct apply_ctx *ax, const struct schema_table *t, con
 	return *owned;
 }
 
-static int upsert(struct apply_ctx *ax, sqlite3 *db, const struct schema_table *t, json_t *row, int insert,
+static int upsert(struct apply_ctx *ax, db_conn *db, const struct schema_table *t, json_t *row, int insert,
 		  struct qd_err *err)
 {
 	json_t *vals[64], *owned[64] = {0}, *v;
@@ -212,7 +214,7 @@ out:
 
 /* Write the values of one row (vals[0..n) for the columns in mask): UPDATE, then INSERT when no
  * row was there; insert = 1 inserts at once, insert = -1 only updates. */
-static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row, json_t **vals, int n, uint64_t mask,
+static int upsert_values(db_conn *db, const struct schema_table *t, json_t *row, json_t **vals, int n, uint64_t mask,
 			 int ncols, int keycol, int insert, struct qd_err *err)
 {
 	json_t *keyv = keycol >= 0 ? json_object_get(row, t->key) : NULL;
@@ -220,7 +222,7 @@ static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row,
 		return qd_fail(err, QD_EINTERNAL, t->key, "事件缺少主键", "event row for %s has no %s", t->name, t->key);
 	if (insert != 1 && (mask & ~(1ull << keycol))) {
 		const char *sql = row_sql(t, mask, 1);
-		sqlite3_stmt *st = sql ? db_prepare(db, sql) : NULL;
+		db_stmt *st = sql ? db_prepare(db, sql) : NULL;
 		if (!st)
 			return db_fail(db, err);
 		int b = 1;
@@ -232,22 +234,22 @@ static int upsert_values(sqlite3 *db, const struct schema_table *t, json_t *row,
 			i++;
 		}
 		db_bind_json(st, b, keyv);
-		int rc = sqlite3_step(st);
+		int rc = db_step(st);
 		db_done(st);
-		if (rc != SQLITE_DONE)
+		if (rc != DB_DONE)
 			return db_fail(db, err);
-		if (sqlite3_changes(db) || insert < 0)
+		if (db_changes(db) || insert < 0)
 			return 0;
 	}
 	const char *sql = row_sql(t, mask, 0);
-	sqlite3_stmt *st = sql ? db_prepare(db, sql) : NULL;
+	db_stmt *st = sql ? db_prepare(db, sql) : NULL;
 	if (!st)
 		return db_fail(db, err);
 	for (int i = 0; i < n; i++)
 		db_bind_json(st, i + 1, vals[i]);
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return db_fail(db, err);
 	return 0;
 }
@@ -258,7 +260,7 @@ int event_creates(const char *kind)
 	return n > 7 && strcmp(kind + n - 7, ".create") == 0;
 }
 
-static int apply(sqlite3 *db, const unsigned char *key, const struct store_tx *tx, json_t *payload, int insert,
+static int apply(db_conn *db, const unsigned char *key, const struct store_tx *tx, json_t *payload, int insert,
 		 int texts_only, struct qd_err *err)
 {
 	json_t *rows = json_object_get(payload, "rows");
@@ -288,7 +290,7 @@ out:
 	return rc;
 }
 
-int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err)
+int projection_apply(db_conn *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err)
 {
 	return apply(db, key, NULL, payload, insert, 0, err);
 }
@@ -298,7 +300,7 @@ int projection_apply_tx(struct store_tx *tx, json_t *payload, int insert, struct
 	return apply(tx->s->wdb, tx->s->key, tx, payload, insert, 0, err);
 }
 
-int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payload, struct qd_err *err)
+int projection_apply_texts(db_conn *db, const unsigned char *key, json_t *payload, struct qd_err *err)
 {
 	return apply(db, key, NULL, payload, 0, 1, err);
 }
@@ -318,26 +320,26 @@ static struct {
 } dflt[DFLT_TABLES];
 static pthread_mutex_t dflt_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void defaults_load(sqlite3 *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
+static void defaults_load(db_conn *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
 {
 	char sql[128];
 	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", t->name); /* sql-ident: a schema table */
 	assert(n > 0 && (size_t)n < sizeof sql);
-	sqlite3_stmt *st = NULL;
+	db_stmt *st = NULL; /* SQLite's own PRAGMA, prepared once (PostgreSQL: information_schema) */
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return; /* leaves every column D_KEEP: nothing is left out */
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 1);
+	while (db_step(st) == DB_ROW) {
+		const char *name = db_col_text(st, 1);
 		int c = 0;
 		while (t->cols[c] && strcmp(t->cols[c], name) != 0)
 			c++;
 		if (!t->cols[c] || c >= 64 || strcmp(name, t->key) == 0 || schema_is_text(t, name))
 			continue;
-		const char *d = (const char *)sqlite3_column_text(st, 4);
+		const char *d = db_col_text(st, 4);
 		char *end = NULL;
 		long long iv = d ? strtoll(d, &end, 10) : 0;
 		if (!d)
-			kind[c] = sqlite3_column_int(st, 3) ? D_KEEP : D_NULL;
+			kind[c] = db_col_int(st, 3) ? D_KEEP : D_NULL;
 		else if (!strcmp(d, "''"))
 			kind[c] = D_EMPTY;
 		else if (*d && end && !*end)
@@ -346,7 +348,7 @@ static void defaults_load(sqlite3 *db, const struct schema_table *t, unsigned ch
 	sqlite3_finalize(st);
 }
 
-static void row_trim(sqlite3 *db, const struct schema_table *t, json_t *row)
+static void row_trim(db_conn *db, const struct schema_table *t, json_t *row)
 {
 	pthread_mutex_lock(&dflt_mu);
 	int i = 0;
@@ -375,7 +377,7 @@ static void row_trim(sqlite3 *db, const struct schema_table *t, json_t *row)
 }
 
 /* The rows of a create event, trimmed (above). */
-static void create_trim(sqlite3 *db, json_t *payload)
+static void create_trim(db_conn *db, json_t *payload)
 {
 	json_t *rows = json_object_get(payload, "rows");
 	const char *name;
@@ -531,14 +533,14 @@ char *payload_tpl_fill(const struct payload_tpl *t, const char *const *vals)
 	return out;
 }
 
-void event_payload_trim(sqlite3 *db, json_t *payload, int creates, int64_t at)
+void event_payload_trim(db_conn *db, json_t *payload, int creates, int64_t at)
 {
 	if (creates)
 		create_trim(db, payload);
 	stamps(payload, at, creates, 0);
 }
 
-void event_defaults_load(sqlite3 *db)
+void event_defaults_load(db_conn *db)
 {
 	int n;
 	const struct schema_table *t = schema_tables(&n);
@@ -564,12 +566,12 @@ int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, co
 {
 	struct store *s = tx->s;
 	/* An event is appended in the transaction that applies it, after the chain head it links to. */
-	assert(!sqlite3_get_autocommit(store_tx_db(tx)) && s->last_seq >= 0);
+	assert(!!db_in_tx(store_tx_db(tx)) && s->last_seq >= 0);
 	int64_t now = store_tx_now(tx);
 	int64_t seq = s->last_seq + 1;
 	unsigned char hash[32];
 	event_hash(s->last_hash, seq, now, actor, kind, entity, entity_id, text, hash);
-	sqlite3_stmt *st = db_prepare(s->wdb, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, "
+	db_stmt *st = db_prepare(s->wdb, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, "
 					      "payload, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)");
 	if (!st) {
 		free(text);
@@ -587,11 +589,11 @@ int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, co
 	}
 	/* prev_hash is the previous event's hash: since schema 6 it is not stored again (an empty
 	 * blob, 32 bytes less per event); check recomputes the chain from the hashes. */
-	sqlite3_bind_zeroblob(st, 8, 0);
-	sqlite3_bind_blob(st, 9, hash, 32, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
+	db_bind_blob(st, 8, NULL, 0); /* stored empty: the previous event's hash */
+	db_bind_blob(st, 9, hash, 32);
+	int rc = db_step(st);
 	db_done(st);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return db_fail(s->wdb, err);
 	rc = projection_apply_tx(tx, payload, event_creates(kind), err);
 	tx_forget(tx);

@@ -61,15 +61,15 @@ void where_str(struct where *w, const char *s)
 	x->s = xstrdup(s);
 }
 
-void where_bind(struct where *w, sqlite3_stmt *st, int first)
+void where_bind(struct where *w, db_stmt *st, int first)
 {
 	/* Every "?" of the clause has its value (the page's LIMIT/OFFSET follow them). */
-	assert(sqlite3_bind_parameter_count(st) >= first - 1 + w->n);
+	assert(db_param_count(st) >= first - 1 + w->n);
 	for (int i = 0; i < w->n; i++) {
 		if (w->v[i].is_int)
-			sqlite3_bind_int64(st, first + i, w->v[i].i);
+			db_bind_int(st, first + i, w->v[i].i);
 		else
-			sqlite3_bind_text(st, first + i, w->v[i].s, -1, SQLITE_TRANSIENT);
+			db_bind_text(st, first + i, w->v[i].s);
 	}
 }
 
@@ -127,9 +127,9 @@ void where_subtree(struct where *w, const char *path, const char *col1, const ch
 	buf_free(&b);
 }
 
-json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more)
+json_t *where_page(db_conn *db, const char *sql, struct where *w, const struct list_filter *f, int *more)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
+	db_stmt *st = db_prepare(db, sql);
 	*more = 0;
 	if (!st)
 		return NULL;
@@ -138,16 +138,16 @@ json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct l
 	db_bind_int(st, w->n + 1, f->limit + 1);
 	db_bind_int(st, w->n + 2, f->offset);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (n++ == f->limit) {
 			*more = 1;
-			rc = SQLITE_DONE;
+			rc = DB_DONE;
 			break;
 		}
 		json_array_append_new(arr, db_row_json(st));
 	}
-	if (rc != SQLITE_DONE) {
-		log_error("list query failed: %s", sqlite3_errmsg(db));
+	if (rc != DB_DONE) {
+		log_error("list query failed: %s", db_errmsg(db));
 		json_decref(arr);
 		arr = NULL;
 	}
@@ -155,13 +155,13 @@ json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct l
 	return arr;
 }
 
-int64_t where_count(sqlite3 *db, const char *sql, struct where *w)
+int64_t where_count(db_conn *db, const char *sql, struct where *w)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
+	db_stmt *st = db_prepare(db, sql);
 	if (!st)
 		return -1;
 	where_bind(w, st, 1);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	int64_t n = db_step(st) == DB_ROW ? db_col_int64(st, 0) : -1;
 	db_done(st);
 	return n;
 }

@@ -7,7 +7,7 @@
 #include "core/role.h"
 #include "store/list.h"
 #include <jansson.h>
-#include <sqlite3.h>
+#include "store/db.h"
 #include <stdint.h>
 
 /* A WHERE clause under construction with its bound values (strings copied, owned).  The values
@@ -28,7 +28,7 @@ void where_free(struct where *w);
 void where_and(struct where *w, const char *frag);
 void where_int(struct where *w, int64_t v);
 void where_str(struct where *w, const char *s);
-void where_bind(struct where *w, sqlite3_stmt *st, int first);
+void where_bind(struct where *w, db_stmt *st, int first);
 /* Scope: the rows whose column(s) fall in one of the caller's subtrees.  cols are one or two
  * path columns ("t.origin_path", "t.unit_path").  Adds "AND 0" when the caller has no such
  * grant. */
@@ -40,9 +40,9 @@ void where_subtree(struct where *w, const char *path, const char *col1, const ch
  * objects (caller owns); *more = 1 when a row beyond the page exists.  NULL when the statement
  * cannot be prepared or run (logged; e.g. more bound values than SQLite allows): never a
  * silently short list. */
-json_t *where_page(sqlite3 *db, const char *sql, struct where *w, const struct list_filter *f, int *more);
+json_t *where_page(db_conn *db, const char *sql, struct where *w, const struct list_filter *f, int *more);
 /* Run a "SELECT count(*) …" with w's values; -1 on error. */
-int64_t where_count(sqlite3 *db, const char *sql, struct where *w);
+int64_t where_count(db_conn *db, const char *sql, struct where *w);
 /* The LIKE patterns a text search for q asks with (the trigram indexes of migration 8 keep no
  * positions, so no phrase MATCH).  exact is '%q%' with LIKE's wildcards in q (%, _ and the
  * escape \\ itself) escaped by '\\', for "LIKE ? ESCAPE '\\'" on the text: what every search

@@ -7,7 +7,7 @@
 #include "store/store.h"
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
+#include "store/db.h"
 
 #define STORE_MAX_IDGEN 16
 
@@ -28,13 +28,13 @@
 /* A read handle (store.h): the connection it reads and the store it belongs to. */
 struct store_rd {
 	struct store *s;
-	sqlite3 *db;
+	db_conn *db;
 	struct rd_cache *cache; /* a reader's own (store/cache.h); NULL for the writer's and stack handles */
 };
 
 struct store {
 	char *path;
-	sqlite3 *wdb; /* the writer's connection */
+	db_conn *wdb; /* the writer's connection */
 	struct store_rd wrd; /* the read handle over wdb (store_tx_rd) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv_work;
@@ -50,7 +50,7 @@ struct store {
 	pthread_cond_t cv_bg;
 	pthread_t indexer, checkpointer;
 	int bg_running, bg_stopping;
-	sqlite3 *idb, *cdb;         /* the indexer's and the checkpointer's connections */
+	db_conn *idb, *cdb;         /* the indexer's and the checkpointer's connections */
 	int64_t problem_top;        /* highest problem id committed (set by the writer, under mu) */
 	int64_t batch_no;           /* batches committed (under mu) */
 	int wal_pages;              /* pages in the WAL after the last commit (wal hook, under mu) */
@@ -95,20 +95,20 @@ struct store_tx {
 };
 
 /* The writer's connection inside a command (store-internal: SQL of the command functions). */
-sqlite3 *store_tx_db(struct store_tx *tx);
+db_conn *store_tx_db(struct store_tx *tx);
 
 /* Remask on db, inside the caller's transaction (store/remask.h): *events re-projected,
  * *changed rows whose text changed.  0 or -1. */
-int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int64_t *changed, struct qd_err *err);
+int store_remask_db(db_conn *db, const unsigned char *key, int64_t *events, int64_t *changed, struct qd_err *err);
 
 /* Store-internal queries on a connection (the public ones take a struct store_rd). */
-int store_category_exists(sqlite3 *db, int64_t id);
-int store_user_active(sqlite3 *db, int64_t id);
+int store_category_exists(db_conn *db, int64_t id);
+int store_user_active(db_conn *db, int64_t id);
 /* The reporters' names of problems ids[0..n) (deduplicated JSON array of plaintext strings,
  * caller owns; for masking them inside text — keep it inside the store). */
-json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n);
+json_t *store_problem_names(db_conn *db, const unsigned char *key, const int64_t *ids, int n);
 /* The same for every problem a task gathers. */
-json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id);
+json_t *store_task_names(db_conn *db, const unsigned char *key, int64_t task_id);
 
 /* Remember plain as the original of the sealed text sealed, and masked (may be NULL) as its
  * projection under the names of the event that carries it — computed off the writer, exactly as
@@ -122,15 +122,15 @@ const char *tx_recall_masked(const struct store_tx *tx, const char *sealed);
 void tx_forget(struct store_tx *tx);
 
 /* Open a connection with the project's pragmas (WAL, synchronous=FULL, foreign keys). */
-int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err);
+int store_connect(const char *path, int readonly, int create, db_conn **out, struct qd_err *err);
 /* Apply pending migrations on db; 0 or -1.  key (the personal-data key) is needed by the
  * migrations that seal what is stored (schema 4); NULL refuses them.  now (ms) is the `at` of an
  * event a migration writes (record.reseal); 0 only for a database known to be empty. */
-int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err);
+int store_migrate(db_conn *db, const unsigned char *key, int64_t now, struct qd_err *err);
 /* Apply the rows of one event payload ({"rows": {...}}) to db.  insert = 1 when the event
  * creates its rows (kind "*.create"): they are inserted without looking for them first.  Free
  * text in the rows is opened with key and projected in its masked form (store/text.h). */
-int projection_apply(sqlite3 *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err);
+int projection_apply(db_conn *db, const unsigned char *key, json_t *payload, int insert, struct qd_err *err);
 /* Put back the time stamps a schema 6 event leaves out (store/event.c): updated_at of each row
  * of a table that has one, and created_at of each created row (creates = 1), as at.  For an
  * event stored without prev_hash (schema 6) only; events before it name every stamp. */
@@ -140,7 +140,7 @@ int projection_apply_tx(struct store_tx *tx, json_t *payload, int insert, struct
 
 /* Only the free-text columns of the payload's rows, re-projected under the current masking
  * rules onto rows that exist (remask). */
-int projection_apply_texts(sqlite3 *db, const unsigned char *key, json_t *payload, struct qd_err *err);
+int projection_apply_texts(db_conn *db, const unsigned char *key, json_t *payload, struct qd_err *err);
 
 /* Sealing with a key (seal.c): base64 of nonce ‖ box.  unseal_with returns NULL on a wrong key,
  * damage or garbage.  Both results are the caller's (free plaintext with plain_free). */
@@ -183,8 +183,8 @@ void payload_tpl_free(struct payload_tpl *t);
  * store_emit, and by whoever serialises a payload themself (a template made off the writer), who
  * then puts the stamps back (event_stamps_fill) before the rows are applied.  db reads a table's defaults the first time (NULL: only what is loaded already —
  * event_defaults_load, at open — so a request thread never uses a connection of the writer's). */
-void event_payload_trim(sqlite3 *db, json_t *payload, int creates, int64_t at);
-void event_defaults_load(sqlite3 *db);
+void event_payload_trim(db_conn *db, json_t *payload, int creates, int64_t at);
+void event_defaults_load(db_conn *db);
 /* store_emit with the payload's canonical text already made (text stolen: e.g. a filled
  * template, trimmed with event_payload_trim); payload is the rows that text records, stamps
  * filled (applied to the projections as they are: INSERT gives what the trim left out). */

@@ -174,7 +174,7 @@ int store_item_create(struct store_tx *tx, const struct store_kind *k, const str
 
 json_t *store_item_get(struct store_rd *rd, const struct store_kind *k, int64_t id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	char sql[128];
 	int n = snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE id=?", k->table); /* sql-ident: the kind's table */
 	assert(n > 0 && (size_t)n < sizeof sql); /* a table name is a short identifier of the descriptor */
@@ -283,12 +283,12 @@ static int is_text_field(const struct machine *m, const char *name)
 
 json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int64_t id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	struct store *s = rd->s;
 	json_t *arr = json_array();
 	json_t *names = NULL;
 	/* staff: whether the actor holds any role but resident (a resident's name is personal data) */
-	sqlite3_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload, "
+	db_stmt *st = db_prepare(db, "SELECT e.seq, e.at, e.actor, u.display_name, e.kind, e.payload, "
 					  "CASE WHEN EXISTS(SELECT 1 FROM user_grant g WHERE g.user_id=e.actor AND g.active=1 "
 					  "AND g.role<>'resident') THEN 1 ELSE 0 END FROM event e "
 					  "LEFT JOIN \"user\" u ON u.id=e.actor WHERE e.entity=? AND e.entity_id=? "
@@ -299,7 +299,7 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 	}
 	db_bind_text(st, 1, k->table);
 	db_bind_int(st, 2, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		json_t *p = payload_json(st, 5, NULL);
 		if (!p)
 			p = json_object();
@@ -318,11 +318,11 @@ json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int6
 			json_object_set_new(p, key, masked ? json_string(masked) : json_null());
 			free(masked);
 		}
-		json_object_set_new(p, "seq", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(p, "at", json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(p, "actor_id", json_integer(sqlite3_column_int64(st, 2)));
-		const char *who = (const char *)sqlite3_column_text(st, 3);
-		if (who && !sqlite3_column_int(st, 6)) { /* a resident acting online: masked like a reporter */
+		json_object_set_new(p, "seq", json_integer(db_col_int64(st, 0)));
+		json_object_set_new(p, "at", json_integer(db_col_int64(st, 1)));
+		json_object_set_new(p, "actor_id", json_integer(db_col_int64(st, 2)));
+		const char *who = db_col_text(st, 3);
+		if (who && !db_col_int(st, 6)) { /* a resident acting online: masked like a reporter */
 			char *mk = mask_apply(MASK_NAME, who, MASK_PUBLIC);
 			json_object_set_new(p, "actor_name", json_string(mk ? mk : ""));
 			free(mk);

@@ -19,21 +19,21 @@ int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_er
 	int cached = cache_fresh(rd);
 	if (cached && cache_unit_get(rd, id, u))
 		return 0;
-	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
+	db_conn *db = rd->db;
+	db_stmt *st = db_prepare(db, "SELECT id, coalesce(parent_id,0), name, kind, path FROM unit WHERE id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_int(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		u->id = sqlite3_column_int64(st, 0);
-		u->parent_id = sqlite3_column_int64(st, 1);
-		snprintf(u->name, sizeof u->name, "%s", sqlite3_column_text(st, 2));
-		snprintf(u->kind, sizeof u->kind, "%s", sqlite3_column_text(st, 3));
-		snprintf(u->path, sizeof u->path, "%s", sqlite3_column_text(st, 4));
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		u->id = db_col_int64(st, 0);
+		u->parent_id = db_col_int64(st, 1);
+		snprintf(u->name, sizeof u->name, "%s", db_col_text(st, 2));
+		snprintf(u->kind, sizeof u->kind, "%s", db_col_text(st, 3));
+		snprintf(u->path, sizeof u->path, "%s", db_col_text(st, 4));
 	}
 	db_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return qd_fail(err, QD_ENOTFOUND, "unit_id", "单位不存在", "no such unit");
 	if (cached)
 		cache_unit_put(rd, u);
@@ -83,7 +83,7 @@ int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
 		      const char *display_name, int64_t unit_id, const char *pw_hash, int64_t *id,
 		      struct qd_err *err)
 {
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	struct unit u;
 	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err))
 		return -1;
@@ -95,14 +95,14 @@ int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
 				"created_at", (json_int_t)store_tx_now(tx));
 	if (store_emit_row(tx, actor, "user.create", "user", nid, row, NULL, err))
 		return -1;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO credential(user_id, pw_hash) VALUES(?,?)");
+	db_stmt *st = db_prepare(db, "INSERT INTO credential(user_id, pw_hash) VALUES(?,?)");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_int(st, 1, nid);
 	db_bind_text(st, 2, pw_hash);
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return db_fail(db, err);
 	*id = nid;
 	return 0;
@@ -111,7 +111,7 @@ int store_user_create(struct store_tx *tx, int64_t actor, const char *username,
 static int grant_set(struct store_tx *tx, int64_t actor, int64_t user_id, enum role role,
 		     int64_t unit_id, int active, struct qd_err *err)
 {
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	struct unit u;
 	if (store_unit_get(store_tx_rd(tx), unit_id, &u, err))
 		return -1;
@@ -119,15 +119,15 @@ static int grant_set(struct store_tx *tx, int64_t actor, int64_t user_id, enum r
 		return qd_fail(err, QD_ENOTFOUND, "user_id", "用户不存在", "no such user");
 	if (!role_name(role) || role == ROLE__COUNT)
 		return qd_fail(err, QD_EINVAL, "role", "角色无效", "role is invalid");
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM user_grant WHERE user_id=? AND role=? AND unit_id=?");
+	db_stmt *st = db_prepare(db, "SELECT id FROM user_grant WHERE user_id=? AND role=? AND unit_id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_int(st, 1, user_id);
 	db_bind_text(st, 2, role_name(role));
 	db_bind_int(st, 3, unit_id);
 	int64_t id = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
+	if (db_step(st) == DB_ROW)
+		id = db_col_int64(st, 0);
 	db_done(st);
 	if (!id) {
 		if (!active)
@@ -151,7 +151,7 @@ int store_grant_revoke(struct store_tx *tx, int64_t actor, int64_t user_id, enum
 	return grant_set(tx, actor, user_id, role, unit_id, 0, err);
 }
 
-int store_category_exists(sqlite3 *db, int64_t id)
+int store_category_exists(db_conn *db, int64_t id)
 {
 	return db_int(db, "SELECT count(*) FROM category WHERE id=?", id, 0) == 1;
 }
@@ -262,13 +262,13 @@ int64_t store_unit_roots(struct store_rd *rd)
 
 json_t *store_unit_list(struct store_rd *rd)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_rows(db, "SELECT id, parent_id, name, kind, peer_group, path FROM unit ORDER BY path", 0);
 }
 
 json_t *store_category_list(struct store_rd *rd)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_rows(db, "SELECT id, parent_id, name FROM category ORDER BY coalesce(parent_id, id), id", 0);
 }
 
@@ -279,9 +279,12 @@ json_t *store_category_list(struct store_rd *rd)
 	"AND g.role<>" SQL_ROLE_RESIDENT ") THEN 1 ELSE 0 END "                                          \
 	"AS staff FROM \"user\" u JOIN unit n ON n.id=u.unit_id"
 
+/* the loop's rc when a grant cannot be read (not a step result: those are positive) */
+#define GRANT_UNREADABLE (-2)
+
 /* Add the user's active grants to u (a row of USER_COLS); 0, or -1 when they cannot be read —
  * never a user shown without the grants they hold. */
-static int with_grants(sqlite3 *db, json_t *u)
+static int with_grants(db_conn *db, json_t *u)
 {
 	json_t *g = db_get_rows(db, "SELECT g.role, g.unit_id, n.name AS unit_name FROM user_grant g "
 				    "JOIN unit n ON n.id=g.unit_id WHERE g.user_id=? AND g.active=1 ORDER BY g.id",
@@ -318,47 +321,47 @@ json_t *store_user_get(struct store_rd *rd, int64_t id)
 
 int64_t store_user_by_name(struct store_rd *rd, const char *username)
 {
-	sqlite3 *db = rd->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM \"user\" WHERE username=?");
+	db_conn *db = rd->db;
+	db_stmt *st = db_prepare(db, "SELECT id FROM \"user\" WHERE username=?");
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, username);
 	int64_t id = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
+	if (db_step(st) == DB_ROW)
+		id = db_col_int64(st, 0);
 	db_done(st);
 	return id;
 }
 
-int store_user_active(sqlite3 *db, int64_t id)
+int store_user_active(db_conn *db, int64_t id)
 {
 	return db_int(db, "SELECT active FROM \"user\" WHERE id=?", id, 0) == 1;
 }
 
 int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	*out = NULL;
 	int cached = cache_fresh(rd), nc;
 	if (cached && cache_grants_get(rd, user_id, out, &nc))
 		return nc;
-	sqlite3_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
+	db_stmt *st = db_prepare(db, "SELECT g.role, g.unit_id, n.path FROM user_grant g JOIN unit n "
 					  "ON n.id=g.unit_id WHERE g.user_id=? AND g.active=1 ORDER BY g.id");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, user_id);
 	struct grant *g = NULL;
 	int n = 0, cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *role = (const char *)sqlite3_column_text(st, 0);
-		const char *path = (const char *)sqlite3_column_text(st, 2);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *role = db_col_text(st, 0);
+		const char *path = db_col_text(st, 2);
 		int r = role_parse(role);
 		/* A role this build does not know, or a path longer than a grant holds (unit paths
 		 * are capped at creation, store_unit_create), is a broken record: fail, never guess. */
 		if (r < 0 || !path || strlen(path) >= sizeof g->path) {
 			log_error("store_user_grants: user %lld has a grant that cannot be read (role %s, path %s)",
 				  (long long)user_id, role ? role : "NULL", path ? path : "NULL");
-			rc = SQLITE_CORRUPT;
+			rc = GRANT_UNREADABLE;
 			break;
 		}
 		if (n == cap) {
@@ -366,14 +369,14 @@ int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 			g = xrealloc(g, (size_t)cap * sizeof *g);
 		}
 		g[n].role = (enum role)r;
-		g[n].unit_id = sqlite3_column_int64(st, 1);
+		g[n].unit_id = db_col_int64(st, 1);
 		memcpy(g[n].path, path, strlen(path) + 1);
 		n++;
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
-		if (rc != SQLITE_CORRUPT)
-			log_error("store_user_grants: %s", sqlite3_errmsg(db));
+	if (rc != DB_DONE) {
+		if (rc != GRANT_UNREADABLE)
+			log_error("store_user_grants: %s", db_errmsg(db));
 		free(g);
 		return -1;
 	}
@@ -385,12 +388,12 @@ int store_user_grants(struct store_rd *rd, int64_t user_id, struct grant **out)
 
 json_t *store_calendar_list(struct store_rd *rd, int year)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	char lo[16], hi[16];
 	snprintf(lo, sizeof lo, "%04d-01-01", year % 10000);
 	snprintf(hi, sizeof hi, "%04d-12-31", year % 10000);
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE date BETWEEN ? AND ? "
+	db_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE date BETWEEN ? AND ? "
 					  "AND kind<>" SQL_CAL_ORDINARY " ORDER BY date");
 	if (!st) {
 		json_decref(arr);
@@ -398,11 +401,11 @@ json_t *store_calendar_list(struct store_rd *rd, int year)
 	}
 	db_bind_text(st, 1, lo);
 	db_bind_text(st, 2, hi);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int k = sqlite3_column_int(st, 1);
-		json_array_append_new(arr, json_pack("{ss ss ss}", "date", sqlite3_column_text(st, 0), "kind",
+	while (db_step(st) == DB_ROW) {
+		int k = db_col_int(st, 1);
+		json_array_append_new(arr, json_pack("{ss ss ss}", "date", db_col_text(st, 0), "kind",
 						     cal_kind_name((enum cal_kind)k), "name",
-						     sqlite3_column_text(st, 2)));
+						     db_col_text(st, 2)));
 	}
 	if (db_done(st)) {
 		json_decref(arr);
@@ -413,19 +416,19 @@ json_t *store_calendar_list(struct store_rd *rd, int year)
 
 struct calendar *store_calendar_load(struct store_rd *rd)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	size_t cap = 256, n = 0;
 	struct cal_day *days = xmalloc(cap * sizeof *days);
-	sqlite3_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>" SQL_CAL_ORDINARY " ORDER BY date");
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
+	db_stmt *st = db_prepare(db, "SELECT date, kind, name FROM calendar_day WHERE kind<>" SQL_CAL_ORDINARY " ORDER BY date");
+	while (st && db_step(st) == DB_ROW) {
 		int32_t d;
-		if (date_parse((const char *)sqlite3_column_text(st, 0), &d))
+		if (date_parse(db_col_text(st, 0), &d))
 			continue;
 		if (n == cap)
 			days = xrealloc(days, (cap *= 2) * sizeof *days);
 		days[n].date = d;
-		days[n].kind = (enum cal_kind)sqlite3_column_int(st, 1);
-		days[n].name = xstrdup((const char *)sqlite3_column_text(st, 2));
+		days[n].kind = (enum cal_kind)db_col_int(st, 1);
+		days[n].name = xstrdup(db_col_text(st, 2));
 		n++;
 	}
 	db_done(st);
@@ -438,13 +441,13 @@ struct calendar *store_calendar_load(struct store_rd *rd)
 
 void store_limits_load(struct store_rd *rd, struct urgency_limit out[URG__COUNT])
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	task_default_limits(out);
-	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key='urgency_limits'");
+	db_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key='urgency_limits'");
 	if (!st)
 		return;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *v = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+	if (db_step(st) == DB_ROW) {
+		json_t *v = json_loads(db_col_text(st, 0), 0, NULL);
 		for (int u = 0; v && u < URG__COUNT; u++) {
 			json_t *o = json_object_get(v, urgency_name((enum urgency)u));
 			if (!o)

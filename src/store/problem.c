@@ -125,7 +125,7 @@ int store_problem_create_prepared(struct store_tx *tx, const struct problem_new 
 {
 	if (!store_problem_prep_fits(pp, tx))
 		return qd_fail(err, QD_EINTERNAL, NULL, "内部错误：登记数据不一致", "internal error: intake prepared for another command");
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	struct unit u;
 	if (store_unit_get(store_tx_rd(tx), p->unit_id, &u, err))
 		return -1;
@@ -185,22 +185,22 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 	return rc;
 }
 
-static int state_of(sqlite3 *db, int64_t id, char *state, size_t n, struct qd_err *err)
+static int state_of(db_conn *db, int64_t id, char *state, size_t n, struct qd_err *err)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT state FROM problem WHERE id=?");
+	db_stmt *st = db_prepare(db, "SELECT state FROM problem WHERE id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_int(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(state, n, "%s", sqlite3_column_text(st, 0));
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		snprintf(state, n, "%s", db_col_text(st, 0));
 	db_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return qd_fail(err, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 	return 0;
 }
 
-static int need_new(sqlite3 *db, int64_t id, const char *field, struct qd_err *err)
+static int need_new(db_conn *db, int64_t id, const char *field, struct qd_err *err)
 {
 	char state[16];
 	if (state_of(db, id, state, sizeof state, err)) {
@@ -216,7 +216,7 @@ static int need_new(sqlite3 *db, int64_t id, const char *field, struct qd_err *e
 int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t into,
 			struct qd_err *err)
 {
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	if (need_new(db, id, "id", err))
 		return -1;
 	if (id == into)
@@ -246,14 +246,14 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, extra, err);
 }
 
-json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t *ids, int n)
+json_t *store_problem_names(db_conn *db, const unsigned char *key, const int64_t *ids, int n)
 {
 	json_t *a = json_array();
-	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM problem_pii WHERE problem_id=? AND name IS NOT NULL");
+	db_stmt *st = db_prepare(db, "SELECT name FROM problem_pii WHERE problem_id=? AND name IS NOT NULL");
 	for (int i = 0; st && i < n; i++) {
 		db_bind_int(st, 1, ids[i]);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			char *name = unseal_with(key, (const char *)sqlite3_column_text(st, 0));
+		if (db_step(st) == DB_ROW) {
+			char *name = unseal_with(key, db_col_text(st, 0));
 			int dup = 0;
 			size_t k;
 			json_t *v;
@@ -263,26 +263,26 @@ json_t *store_problem_names(sqlite3 *db, const unsigned char *key, const int64_t
 				json_array_append_new(a, json_string(name));
 			plain_free(name);
 		}
-		sqlite3_reset(st);
+		db_reset(st);
 	}
 	db_done(st);
 	return a;
 }
 
-json_t *store_task_names(sqlite3 *db, const unsigned char *key, int64_t task_id)
+json_t *store_task_names(db_conn *db, const unsigned char *key, int64_t task_id)
 {
 	int64_t ids[256];
 	int n = 0;
 	json_t *all = json_array();
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM problem WHERE task_id=? ORDER BY id");
+	db_stmt *st = db_prepare(db, "SELECT id FROM problem WHERE task_id=? ORDER BY id");
 	if (!st)
 		return all;
 	db_bind_int(st, 1, task_id);
 	int more = 1;
 	while (more) {
 		n = 0;
-		while (n < 256 && (more = sqlite3_step(st) == SQLITE_ROW))
-			ids[n++] = sqlite3_column_int64(st, 0);
+		while (n < 256 && (more = db_step(st) == DB_ROW))
+			ids[n++] = db_col_int64(st, 0);
 		json_t *part = store_problem_names(db, key, ids, n);
 		json_array_extend(all, part);
 		json_decref(part);
@@ -302,15 +302,15 @@ int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t t
 void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 {
 	static const char *const cols[] = {"name", "phone", "id_no", "address"};
-	sqlite3 *db = store_tx_db(tx);
-	sqlite3_stmt *st = db_prepare(db, "SELECT name, phone, id_no, address FROM problem_pii WHERE problem_id=?");
+	db_conn *db = store_tx_db(tx);
+	db_stmt *st = db_prepare(db, "SELECT name, phone, id_no, address FROM problem_pii WHERE problem_id=?");
 	int row = 0;
 	if (st) {
 		db_bind_int(st, 1, id);
-		row = sqlite3_step(st) == SQLITE_ROW;
+		row = db_step(st) == DB_ROW;
 	}
 	for (int i = 0; i < 4; i++) {
-		char *plain = row ? store_open_sealed(store_tx_store(tx), (const char *)sqlite3_column_text(st, i)) : NULL;
+		char *plain = row ? store_open_sealed(store_tx_store(tx), db_col_text(st, i)) : NULL;
 		json_object_set_new(o, cols[i], plain ? json_string(plain) : json_null());
 		plain_free(plain);
 	}
@@ -326,19 +326,19 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 
 json_t *store_problem_get(struct store_rd *rd, int64_t id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_row(db, PROBLEM_COLS " WHERE p.id=?", id);
 }
 
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_rows(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id", task_id);
 }
 
 json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	struct where w;
 	where_init(&w);
 	if (f->own_user) {

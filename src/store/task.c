@@ -48,7 +48,7 @@ void store_task_from_row(const struct row *row, struct task *t)
 
 json_t *store_task_get(struct store_rd *rd, int64_t id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_row(db, TASK_COLS " WHERE t.id=?", id);
 }
 
@@ -61,7 +61,7 @@ int store_task_read(struct store_rd *rd, int64_t id, struct task *t, char *origi
 int store_task_create(struct store_tx *tx, const struct actor *a, const struct task_new *tn,
 		      int64_t *id, struct qd_err *err)
 {
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	if (tn->nproblems < 1)
 		return qd_fail(err, QD_EINVAL, "problem_ids", "请至少选择一个问题", "problem_ids needs at least one problem");
 	int64_t origin = 0, category = tn->category_id;
@@ -137,7 +137,7 @@ int store_task_create(struct store_tx *tx, const struct actor *a, const struct t
 }
 
 /* Assignment references must exist: the unit, a handler who may handle there, a leader. */
-static int check_assign(sqlite3 *db, const json_t *body, char *unit_path, struct qd_err *err)
+static int check_assign(db_conn *db, const json_t *body, char *unit_path, struct qd_err *err)
 {
 	struct store_rd rd = {.db = db};
 	struct unit u;
@@ -338,13 +338,13 @@ static const char *user_name(struct store_rd *rd, int cached, int64_t id, char *
 	const char *v = cached ? cache_user_name_get(rd, id, &found) : NULL;
 	if (found)
 		return v;
-	sqlite3_stmt *st = db_prepare(rd->db, "SELECT display_name FROM \"user\" WHERE id=?");
+	db_stmt *st = db_prepare(rd->db, "SELECT display_name FROM \"user\" WHERE id=?");
 	if (!st)
 		return NULL;
 	db_bind_int(st, 1, id);
 	const char *name = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
-		snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	if (db_step(st) == DB_ROW && !db_col_null(st, 0)) {
+		snprintf(buf, n, "%s", db_col_text(st, 0));
 		name = buf;
 	}
 	db_done(st);
@@ -359,7 +359,7 @@ static void list_row_names(struct list_rowimpl *l, int cached)
 	int nu = 0, nh = 0;
 	for (int k = 0; k < LN__COUNT; k++) {
 		int c = l->id_col[k];
-		int64_t id = c >= 0 ? sqlite3_column_int64(l->db.st, c) : 0;
+		int64_t id = c >= 0 ? db_col_int64(l->db.st, c) : 0;
 		l->name[k] = NULL;
 		if (id <= 0)
 			continue;
@@ -373,7 +373,7 @@ static void list_row_names(struct list_rowimpl *l, int cached)
 	}
 }
 
-static void list_row_init(struct row *r, struct list_rowimpl *l, struct store_rd *rd, sqlite3_stmt *st)
+static void list_row_init(struct row *r, struct list_rowimpl *l, struct store_rd *rd, db_stmt *st)
 {
 	memset(l, 0, sizeof *l);
 	struct row dr;
@@ -387,7 +387,7 @@ static void list_row_init(struct row *r, struct list_rowimpl *l, struct store_rd
 
 /* Write the page's rows through the caller's writer: "[row,row…]"; *more = 1 when a row beyond
  * the page exists. */
-static void write_rows(struct store_rd *rd, int cached, sqlite3_stmt *st, int limit, const struct row_writer *rw,
+static void write_rows(struct store_rd *rd, int cached, db_stmt *st, int limit, const struct row_writer *rw,
 		       struct buf *out, int *more)
 {
 	struct list_rowimpl li, *impl = &li;
@@ -395,7 +395,7 @@ static void write_rows(struct store_rd *rd, int cached, sqlite3_stmt *st, int li
 	list_row_init(&row, impl, rd, st);
 	buf_putc(out, '[');
 	int n = 0, written = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		if (n++ == limit) {
 			*more = 1;
 			break;
@@ -490,7 +490,7 @@ static int list_subtree(struct store_rd *rd, const struct list_filter *f, const 
 int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
 		    int *more, int64_t *total)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	int cached = cache_fresh(rd);
 	struct where w, w2;
 	where_init(&w);
@@ -543,7 +543,7 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 		buf_printf(&sql, "%s%s ORDER BY t.deadline, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
 			   TASK_LIST_COLS, w.sql.p);
 	}
-	sqlite3_stmt *st = db_prepare(db, sql.p);
+	db_stmt *st = db_prepare(db, sql.p);
 	*more = 0;
 	int rc = st ? 0 : -1;
 	if (st) {

@@ -169,16 +169,16 @@ const unsigned char *store_key(struct store *s)
  * column of the entity's table and the originals of each event's note and reason. */
 json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 {
-	sqlite3 *db = store_tx_db(tx);
+	db_conn *db = store_tx_db(tx);
 	const unsigned char *key = tx->s->key;
 	json_t *o = json_object(), *events = json_array();
 	const struct schema_table *t = schema_table(entity);
-	sqlite3_stmt *st = db_prepare(db, "SELECT seq, kind, payload FROM event WHERE entity=? AND entity_id=? ORDER BY seq");
+	db_stmt *st = db_prepare(db, "SELECT seq, kind, payload FROM event WHERE entity=? AND entity_id=? ORDER BY seq");
 	if (!st)
 		return o;
 	db_bind_text(st, 1, entity);
 	db_bind_int(st, 2, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		json_t *p = payload_json(st, 2, NULL);
 		if (!p)
 			continue;
@@ -201,8 +201,8 @@ json_t *store_originals(struct store_tx *tx, const char *entity, int64_t id)
 			char *plain = text_original(key, NULL, json_object_get(p, extras[k]));
 			if (plain && *plain) {
 				if (!e)
-					e = json_pack("{sI ss}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "kind",
-						      (const char *)sqlite3_column_text(st, 1));
+					e = json_pack("{sI ss}", "seq", (json_int_t)db_col_int64(st, 0), "kind",
+						      db_col_text(st, 1));
 				json_object_set_new(e, extras[k], json_string(plain));
 			}
 			plain_free(plain);

@@ -31,13 +31,13 @@ int store_visit_create(struct store_tx *tx, int64_t actor, int64_t unit_id, cons
 
 json_t *store_visit_get(struct store_rd *rd, int64_t id)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	return db_get_row(db, VISIT_COLS " WHERE v.id=?", id);
 }
 
 json_t *store_visit_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)
 {
-	sqlite3 *db = rd->db;
+	db_conn *db = rd->db;
 	struct where w;
 	where_init(&w);
 	where_scope(&w, f, "v.unit_path", NULL);

@@ -10,7 +10,10 @@ over the source text, no server needed:
   src/web nor src/cli reaches for the writer's connection or read handle (store_tx_db,
   store_tx_rd), nor calls a store function that takes the writer's transaction (store_unit_create,
   store_task_act …): they submit struct store_write (the demo's steps: store_tx_write);
-- src/core is pure: it includes no store, web or present header.
+- src/core is pure: it includes no store, web or present header;
+- the store's query files speak SQL through store/db.h only (no sqlite3_* name), so that the
+  PostgreSQL backend is a second implementation of db.h, not a copy of every query (issue 8);
+  SQLite's own PRAGMA in event.c's column defaults is the one named exception.
 
 Each check names the files and lines that break it."""
 import os
@@ -122,6 +125,14 @@ call = re.compile(r"\b(" + "|".join(sorted(tx_fns)) + r")\s*\(")
 bad = [h for rel in cli + web for h in hits(rel, call)]
 qd.ok(not bad, "src/web and src/cli call no store function that takes the writer's transaction "
       "(they submit struct store_write)", "\n".join(bad))
+
+QUERY_FILES = ["store/org.c", "store/problem.c", "store/task.c", "store/visit.c", "store/session.c", "store/item.c",
+               "store/text.c", "store/event.c", "store/filter.c", "store/cache.c", "store/write.c",
+               "store/filter.h", "store/internal.h"]
+EXCEPT = re.compile(r"sqlite3_prepare_v2\(db, sql, -1, &st, NULL\)|sqlite3_finalize\(st\);|SQLITE_OK")
+bad = [h for rel in QUERY_FILES for h in hits(rel, SQLITE_NAME)
+       if not (h.startswith("store/event.c") and EXCEPT.search(h))]
+qd.ok(not bad, f"the store's {len(QUERY_FILES)} query files name no sqlite3_* (they use store/db.h)", "\n".join(bad))
 
 core = [rel for layer, rel in sources() if layer == "core"]
 bad = [f"{rel} reaches {h}" for rel in core for h in sorted(closure(rel))
