@@ -292,3 +292,21 @@ put(P, "z-flipped", zg[:9] + bytes([zg[9] ^ 0xFF]) + zg[10:])
 put(P, "z-format-only", b"\x02")
 # a frame header claiming 2^40 bytes of text (single segment, 8-byte size), then a raw block
 put(P, "z-huge-claim", b"\x02\xe0" + (1 << 40).to_bytes(8, "little") + b"\x11\x00\x00" + b"ab")
+
+# ---- fuzz_sql_params: the store's SQL as SQLite writes its parameters (store/sql_params.h), and
+# the forms it must refuse --------------------------------------------------------------------
+Q = "fuzz_sql_params"
+for label, text in {
+    "plain": "SELECT id FROM \"user\" WHERE username=?",
+    "numbered": "UPDATE credential SET failed=failed+1, locked_until=CASE WHEN failed+1>=?2 THEN ?3 ELSE locked_until END WHERE user_id=?1",
+    "mixed": "?2 ?3 ?1 ?",
+    "quoted": "SELECT '?' || ? || 'it''s ?', \"a?b\" FROM t -- ?\nWHERE x=? /* ?1 */",
+    "escape": "t.title LIKE ? ESCAPE '\\' OR t.measures LIKE ? ESCAPE '\\'",
+    "cast": "SELECT x::text, CAST(? AS bigint)",
+    "named": "SELECT :name, @x, $y",
+    "open-string": "SELECT 'open",
+    "open-comment": "SELECT /* open",
+    "zero": "SELECT ?0",
+    "big": "SELECT ?32768",
+}.items():
+    put(Q, label, text.encode("utf-8"))
