@@ -1,6 +1,7 @@
-/* pg.h — the PostgreSQL backend (issue 8), its first part: a database named by a postgres://
- * URI is checked and given its schema.  The rest of the store's interface over libpq (reads,
- * the writer, check) is still to come; until then every other command refuses such a URI. */
+/* pg.h — the PostgreSQL backend (issue 8), its first parts: a database named by a postgres://
+ * URI is checked and given its schema (pg.c), and filled from a SQLite database (pg_migrate.c).
+ * The rest of the store's interface over libpq (reads, the writer, check) is still to come; until
+ * then every other command refuses such a URI. */
 #ifndef QD_STORE_PG_H
 #define QD_STORE_PG_H
 #include "base/err.h"

@@ -167,6 +167,15 @@ qd.ok(psql("SELECT key FROM meta ORDER BY key", good).split() == ["backend", "or
       "meta keeps PostgreSQL's own rows only (no fts_problem_upto, no SQLite schema_version)",
       psql("SELECT * FROM meta", good))
 
+plain = new_db()
+qd.run("schema", "--db", uri_for(plain))
+DEFS = ("SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' UNION ALL "
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+        "ORDER BY 1")
+qd.ok(psql(DEFS, good) == psql(DEFS, plain) and psql(DEFS, good).count("\n") > 30,
+      "the indexes and constraints migrate set aside during COPY are all back, as `qingdan schema` makes them",
+      set(psql(DEFS, good).splitlines()) ^ set(psql(DEFS, plain).splitlines()))
+
 # --- a second migrate into the same target is refused and changes nothing ------------------------
 r2 = migrate(src, good)
 qd.ok(r2.returncode == 1 and "not empty" in r2.stderr and good in r2.stderr and "event" in r2.stderr,
