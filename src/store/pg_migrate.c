@@ -378,7 +378,7 @@ static int64_t be64(const char *p)
 
 static void hex32(const unsigned char *h, char out[65])
 {
-	for (int i = 0; i < 32; i++)
+	for (size_t i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
@@ -412,9 +412,9 @@ static int verify_chain(struct mig *m, int64_t *events, struct qd_err *err)
 				event_hash(prev, seq, be64(PQgetvalue(r, i, 1)), be64(PQgetvalue(r, i, 2)), PQgetvalue(r, i, 3),
 					   PQgetvalue(r, i, 4), be64(PQgetvalue(r, i, 5)), text, h);
 				int pn = PQgetlength(r, i, 7);
-				if ((pn != 0 && pn != 32) || (pn == 32 && memcmp(PQgetvalue(r, i, 7), prev, 32)))
+				if ((pn != 0 && pn != 32) || (pn == 32 && memcmp(PQgetvalue(r, i, 7), prev, 32) != 0))
 					why = "prev_hash is not the previous event's hash";
-				else if (PQgetlength(r, i, 8) != 32 || memcmp(PQgetvalue(r, i, 8), h, 32))
+				else if (PQgetlength(r, i, 8) != 32 || memcmp(PQgetvalue(r, i, 8), h, 32) != 0)
 					why = "the hash differs from the one recomputed over its payload";
 			}
 			free(text);
@@ -434,7 +434,7 @@ static int verify_chain(struct mig *m, int64_t *events, struct qd_err *err)
 	*events = expect - 1;
 	if (pg_run(m, "CLOSE qd_migrate_verify", "读回事件 (reading the log back)", err))
 		return -1;
-	if (*events != m->s->last_seq || (*events && memcmp(prev, m->s->last_hash, 32)))
+	if (*events != m->s->last_seq || (*events && memcmp(prev, m->s->last_hash, 32) != 0))
 		return qd_fail(err, QD_EINTERNAL, "from", "到达后校验失败：链头（seq %lld）与 SQLite 的（seq %lld）不同",
 			       "verification on arrival failed: the chain's head (seq %lld) is not SQLite's (seq %lld)",
 			       (long long)*events, (long long)m->s->last_seq, (long long)*events, (long long)m->s->last_seq);
@@ -589,7 +589,7 @@ int pg_migrate(const struct pg_migrate_opts *o, struct qd_err *err)
 		int lens[2] = {0, m.s->last_seq ? 32 : 0}, fmts[2] = {0, 1};
 		PGresult *r = PQexecParams(m.c, "UPDATE chain_head SET seq = $1, hash = $2 WHERE one = 1", 2, NULL, vals, lens,
 					   fmts, 0);
-		int bad = PQresultStatus(r) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(r), "1");
+		int bad = PQresultStatus(r) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(r), "1") != 0;
 		PQclear(r);
 		if (bad) {
 			pg_err(&m, "chain_head", err);
