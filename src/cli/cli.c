@@ -1,4 +1,4 @@
-/* cli.c — option parsing and store opening shared by the commands; init, check, backup. */
+/* cli.c — option parsing and store opening shared by the commands; init, schema, migrate, check, remask, log, backup. */
 #include "cli/cli.h"
 #include "store/pg.h"
 #include "store/check.h"
@@ -44,6 +44,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "key")) o->key = v;
 		else if (!strcmp(name, "listen")) o->listen = v;
 		else if (!strcmp(name, "to")) o->to = v;
+		else if (!strcmp(name, "from")) o->from = v;
 		else if (!strcmp(name, "threads")) o->threads = atoi(v);
 		else if (!strcmp(name, "max-per-ip")) o->max_per_ip = atoi(v);
 		else if (!strcmp(name, "queue")) o->queue = atoi(v);
@@ -136,6 +137,17 @@ int cmd_schema(struct cli_opts *o)
 		return 1;
 	}
 	printf("schema version %d (PostgreSQL)\n", version);
+	return 0;
+}
+
+int cmd_migrate(struct cli_opts *o)
+{
+	struct qd_err err;
+	struct pg_migrate_opts mo = {.from = o->from, .key_path = o->key, .to = o->to, .now = o->now, .out = stdout};
+	if (pg_migrate(&mo, &err)) {
+		fprintf(stderr, "qingdan migrate: %s\n", err.en);
+		return 1;
+	}
 	return 0;
 }
 

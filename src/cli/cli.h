@@ -9,6 +9,7 @@ struct cli_opts {
 	const char *key;
 	const char *listen;
 	const char *to;
+	const char *from; /* migrate: the SQLite file */
 	int threads;
 	int max_per_ip;
 	int queue;
@@ -38,6 +39,7 @@ int cmd_remask(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_log(struct cli_opts *o);
 int cmd_schema(struct cli_opts *o);
+int cmd_migrate(struct cli_opts *o);
 
 /* Build the demo (units, users, problems across the loop) into an initialised store: the loop
  * walked over the 70 days before the day of now (ms), each step at its own past time. */

@@ -31,8 +31,10 @@ static const struct command commands[] = {
 	 "Print the event log, oldest first, one JSON object a line (seq, at, actor, kind, entity, entity_id, payload, hash): the payloads are stored compressed, so this is the readable view of the record.  Sealed values stay sealed."},
 	{"backup", "db to", "qingdan backup --db FILE --to COPY",
 	 "Online backup (safe while serving).  The key file is not copied: keep it apart."},
+	{"migrate", "from to key", "qingdan migrate --from FILE|sqlite://FILE --to postgres://USER:PASSWORD@HOST:PORT/DATABASE [--key FILE]",
+	 "Move a SQLite database into an empty PostgreSQL database: the SQLite file is opened as any command opens it (its migrations apply first, with the key), the target gets its schema (as qingdan schema) and must hold no row; every table is copied in one PostgreSQL transaction (COPY), and before it commits the event log is read back, every payload unpacked and the hash chain recomputed and compared with SQLite's head, and every table's row count compared.  Any difference rolls it all back, naming the first bad event or table.  Prints the rows per table and the time taken.  The personal-data key (FILE.key, or --key) is not put in the database: the PostgreSQL deployment needs it."},
 	{"schema", "db", "qingdan schema --db postgres://USER:PASSWORD@HOST:PORT/DATABASE",
-	 "Check a PostgreSQL database (fsync, full_page_writes and synchronous_commit on; UTF8 with a character type under which Chinese is text) and create or upgrade qingdan's schema in it; prints the schema version.  The PostgreSQL backend is being built (issue 8): so far this is all it does — every other command works on SQLite files only and refuses a postgres:// database."},
+	 "Check a PostgreSQL database (fsync, full_page_writes and synchronous_commit on; UTF8 with a character type under which Chinese is text) and create or upgrade qingdan's schema in it; prints the schema version.  The PostgreSQL backend is being built (issue 8): so far this and qingdan migrate (which fills one from a SQLite file) are all it does — every other command works on SQLite files only and refuses a postgres:// database."},
 };
 
 static void usage(FILE *f)
@@ -71,6 +73,14 @@ int main(int argc, char **argv)
 	if (o.help) {
 		printf("Usage: %s\n\n%s\n", c->usage, c->help);
 		return 0;
+	}
+	if (!strcmp(c->name, "migrate")) { /* --from and --to, no --db */
+		if (!o.from || !o.to) {
+			fprintf(stderr, "qingdan migrate: --from FILE and --to postgres://… are required\nUsage: %s\n", c->usage);
+			return 2;
+		}
+		o.now = clock_now(&o.clock);
+		return cmd_migrate(&o);
 	}
 	if (!o.db) {
 		fprintf(stderr, "qingdan %s: --db FILE is required\nUsage: %s\n", c->name, c->usage);
