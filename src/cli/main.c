@@ -98,8 +98,8 @@ int main(int argc, char **argv)
 	int rc;
 	if (pg_is_uri(o.db) != !strcmp(c->name, "schema")) {
 		if (pg_is_uri(o.db))
-			fprintf(stderr, "qingdan %s: PostgreSQL 后端尚在建设中，目前只有 qingdan schema 可用于 PostgreSQL 数据库 "
-					"(the PostgreSQL backend is being built: only `qingdan schema` takes a postgres:// database so far)\n",
+			fprintf(stderr, "qingdan %s: PostgreSQL 后端尚在建设中，目前只有 qingdan schema 与 qingdan migrate 可用于 PostgreSQL 数据库 "
+					"(the PostgreSQL backend is being built: only `qingdan schema` and `qingdan migrate` take a postgres:// database so far)\n",
 				c->name);
 		else
 			fprintf(stderr, "qingdan schema: --db 须为 postgres:// 地址；SQLite 数据库在打开时自动迁移 "
