@@ -216,3 +216,40 @@ def _cleanup():
 
 
 atexit.register(_cleanup)
+
+
+# --- PostgreSQL: the throwaway cluster tests/run starts (QD_TEST_PG) ---------------------------------
+class Pg:
+    """The cluster of QD_TEST_PG; a test that needs it fails (never skips) when it is missing.
+
+        pg = qd.Pg("qd_schema")          # databases made by this test are named qd_schema_<pid>_<n>
+        db = pg.new_db()                 # UTF8, C.UTF-8 (or opts="…" for CREATE DATABASE)
+        pg.psql("SELECT 1", db)          # unaligned, no header; raises on error unless check=False
+        pg.uri(db)                       # postgres://…/db for --db / --to
+    """
+
+    def __init__(self, prefix):
+        self.base = os.environ.get("QD_TEST_PG")
+        self.prefix = prefix
+        self.n = 0
+        if not self.base:
+            ok(False, "a PostgreSQL cluster for the tests (tests/run starts one with scripts/pg-local)")
+            done()
+
+    def uri(self, db):
+        import urllib.parse
+        u = urllib.parse.urlsplit(self.base)
+        return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, u.query, u.fragment))
+
+    def psql(self, sql, db="postgres", check=True, sep="|", timeout=120):
+        r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", sep, "-v", "ON_ERROR_STOP=1", "-d", self.uri(db),
+                            "-c", sql], capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"psql {sql!r}: {r.stderr}")
+        return r.stdout.strip()
+
+    def new_db(self, opts="TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"):
+        self.n += 1
+        name = f"{self.prefix}_{os.getpid()}_{self.n}"
+        self.psql(f"CREATE DATABASE {name} {opts}")
+        return name

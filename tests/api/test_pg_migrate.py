@@ -8,43 +8,15 @@ an unusable target (C ctype) filled; the key file silently left behind or put in
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
-import urllib.parse
 import qd
 
-BASE = os.environ.get("QD_TEST_PG")
-if not BASE:
-    qd.ok(False, "a PostgreSQL cluster for the tests (tests/run starts one with scripts/pg-local)")
-    qd.done()
+PG = qd.Pg("qd_migrate")
+uri_for, psql, new_db = PG.uri, PG.psql, PG.new_db
 
 TABLES = ["unit", "user", "user_grant", "category", "calendar_day", "setting", "visit", "task", "problem",
           "problem_pii", "phone_index", "credential", "session", "event"]
 BYTEA = {("event", "payload"), ("event", "prev_hash"), ("event", "hash"), ("session", "token_hash")}
-
-
-def uri_for(db):
-    u = urllib.parse.urlsplit(BASE)
-    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, u.query, u.fragment))
-
-
-def psql(sql, db="postgres", check=True, sep="|"):
-    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", sep, "-v", "ON_ERROR_STOP=1", "-d", uri_for(db), "-c", sql],
-                       capture_output=True, text=True, timeout=120)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"psql {sql!r}: {r.stderr}")
-    return r.stdout.strip()
-
-
-n = 0
-
-
-def new_db(opts="TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"):
-    global n
-    n += 1
-    name = f"qd_migrate_{os.getpid()}_{n}"
-    psql(f"CREATE DATABASE {name} {opts}")
-    return name
 
 
 def migrate(src, db, *extra):

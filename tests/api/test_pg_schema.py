@@ -8,40 +8,12 @@ in a column, a half-made schema after a refusal, two servers starting at once mi
 import os
 import re
 import sqlite3
-import subprocess
 import tempfile
 import threading
-import urllib.parse
 import qd
 
-BASE = os.environ.get("QD_TEST_PG")
-if not BASE:
-    qd.ok(False, "a PostgreSQL cluster for the tests (tests/run starts one with scripts/pg-local)")
-    qd.done()
-
-
-def uri_for(db):
-    u = urllib.parse.urlsplit(BASE)
-    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, u.query, u.fragment))
-
-
-def psql(sql, db="postgres", check=True):
-    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", uri_for(db), "-c", sql],
-                       capture_output=True, text=True, timeout=60)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"psql {sql!r}: {r.stderr}")
-    return r.stdout.strip()
-
-
-n = 0
-
-
-def new_db(opts="TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"):
-    global n
-    n += 1
-    name = f"qd_schema_{os.getpid()}_{n}"
-    psql(f"CREATE DATABASE {name} {opts}")
-    return name
+PG = qd.Pg("qd_schema")
+uri_for, psql, new_db = PG.uri, PG.psql, PG.new_db
 
 
 def schema(db):
