@@ -164,12 +164,17 @@ static unsigned char *zstd_pack(const char *text, size_t n, int level, size_t *l
 	struct zs *z = zs_get();
 	if (!z->zc && !(z->zc = ZSTD_createCCtx()))
 		return NULL;
-	if (!cd || ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_checksumFlag, 0)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_dictIDFlag, 0)))
+	/* ZSTD_compress2 honours the context's parameters (ZSTD_compress_usingCDict would write
+	 * the dictionary's 4-byte id into every frame: ~27 bytes a task) */
+	if (!cd || ZSTD_isError(ZSTD_CCtx_reset(z->zc, ZSTD_reset_session_and_parameters)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_checksumFlag, 0)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_dictIDFlag, 0)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_contentSizeFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_refCDict(z->zc, cd)))
 		return NULL;
 	size_t cap = 1 + ZSTD_compressBound(n);
 	unsigned char *out = xmalloc(cap);
-	size_t r = ZSTD_compress_usingCDict(z->zc, out + 1, cap - 1, text, n, cd);
+	size_t r = ZSTD_compress2(z->zc, out + 1, cap - 1, text, n);
 	if (ZSTD_isError(r) || r < ZSTD_MAGIC_LEN) {
 		free(out);
 		return NULL;

@@ -278,9 +278,13 @@ def zdict():
     return bytes(int(h, 16) for h in re.findall(r"0x([0-9a-f]{2})", src.split("= {", 1)[1]))
 with tempfile.NamedTemporaryFile() as df:
     df.write(zdict()); df.flush()
-    def zpack(text, level=3):
-        out = subprocess.run(["zstd", "-q", f"-{level}", "-c", "-D", df.name, "--no-check", "--no-dictID"],
-                             input=text.encode("utf-8"), capture_output=True, check=True).stdout
+    def zpack(text, level=5):
+        # from a file, not a pipe: the CLI then writes the content size, as payload.c does (and
+        # payload_unpack requires)
+        with tempfile.NamedTemporaryFile() as tf:
+            tf.write(text.encode("utf-8")); tf.flush()
+            out = subprocess.run(["zstd", "-q", f"-{level}", "-c", "-D", df.name, "--no-check", "--no-dictID", tf.name],
+                                 capture_output=True, check=True).stdout
         assert out[:4] == b"\x28\xb5\x2f\xfd"
         return b"\x02" + out[4:]
     for label, text in payloads.items():
