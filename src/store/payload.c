@@ -4,8 +4,8 @@
  * with a preset dictionary (deflateSetDictionary; schema 7's first form, still read), and 2,
  * zstd with a trained dictionary digested once per process (ZSTD_CDict / ZSTD_DDict), written
  * since: deflate primed its dictionary for every event (~8 µs of its ~17), zstd references the
- * digested one (~4 µs an event at level 5, bench/payload.c).  The contexts are kept per thread (below); bench/payload.c measures the cost per event at
- * each level of each format (docs/benchmarks.md). */
+ * digested one (~4 µs an event at level 5).  The contexts are kept per thread (below);
+ * bench/payload.c measures the cost per event at each level of each format (docs/benchmarks.md). */
 #include "store/payload.h"
 #include "base/mem.h"
 #include <pthread.h>
