@@ -3,8 +3,8 @@
  * the protocol by hand. */
 #include "store/pg.h"
 #include "base/buf.h"
+#include "store/pg_conn.h"
 #include "store/schema_pg.h"
-#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,39 +17,39 @@ int pg_is_uri(const char *db)
 		      (strchr(db, '=') && strstr(db, "host=")));
 }
 
-/* The server's message of the last failure on c, without its trailing newline. */
+/* The server's message of the last failure on c, into err, naming what failed. */
 static int pg_fail(struct qd_err *err, PGconn *c, const char *what)
 {
 	struct buf m;
 	buf_init(&m);
-	buf_puts(&m, c ? PQerrorMessage(c) : "out of memory");
-	while (m.len && (m.p[m.len - 1] == '\n' || m.p[m.len - 1] == ' '))
-		m.p[--m.len] = 0;
+	pg_message(c, &m);
 	qd_fail(err, QD_EINTERNAL, "db", "PostgreSQL %s失败：%s", "PostgreSQL %s failed: %s", what, m.p, what, m.p);
 	buf_free(&m);
 	return -1;
 }
 
-/* Run sql; 0 when it succeeded (a command or rows). */
+/* Run sql; 0, or -1 with err set. */
 static int exec_ok(PGconn *c, const char *sql, struct qd_err *err, const char *what)
 {
-	PGresult *r = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	PQclear(r);
-	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(err, c, what);
+	return pg_exec(c, sql) ? pg_fail(err, c, what) : 0;
 }
 
 /* The one value of a one-row query, copied (free), or NULL with err set. */
 static char *value_of(PGconn *c, const char *sql, struct qd_err *err)
 {
-	PGresult *r = PQexec(c, sql);
-	char *v = NULL;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) < 1)
+	char *v = pg_value(c, sql);
+	if (!v)
 		pg_fail(err, c, "查询");
-	else
-		v = strdup(PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0));
-	PQclear(r);
 	return v;
+}
+
+/* Whether a one-row query's value is want: 1 or 0, -1 with err set. */
+static int value_is(PGconn *c, const char *sql, const char *want, struct qd_err *err)
+{
+	int r = pg_value_is(c, sql, want);
+	if (r < 0)
+		pg_fail(err, c, "查询");
+	return r;
 }
 
 /* Refuse settings under which a commit qingdan acknowledges could be lost. */
@@ -62,12 +62,10 @@ static int check_durability(PGconn *c, struct qd_err *err)
 		struct buf q;
 		buf_init(&q);
 		buf_printf(&q, "SELECT current_setting('%s')", rules[i].name); /* sql-ident: fixed names */
-		char *v = value_of(c, q.p, err);
+		int bad = value_is(c, q.p, rules[i].bad, err);
 		buf_free(&q);
-		if (!v)
+		if (bad < 0)
 			return -1;
-		int bad = !strcmp(v, rules[i].bad);
-		free(v);
 		if (bad)
 			return qd_fail(err, QD_EINVAL, rules[i].name,
 				       "PostgreSQL 的 %s 为 %s：已确认的写入可能在断电或崩溃后丢失，qingdan 拒绝使用（请设为 on）",
@@ -83,11 +81,10 @@ static int check_durability(PGconn *c, struct qd_err *err)
  * migrating transaction: it creates pg_trgm to ask it. */
 static int check_text(PGconn *c, struct qd_err *err)
 {
-	char *enc = value_of(c, "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()", err);
-	if (!enc)
+	int utf8 = value_is(c, "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()",
+			    "UTF8", err);
+	if (utf8 < 0)
 		return -1;
-	int utf8 = !strcmp(enc, "UTF8");
-	free(enc);
 	if (!utf8)
 		return qd_fail(err, QD_EINVAL, "encoding", "PostgreSQL 数据库的编码不是 UTF8",
 			       "the PostgreSQL database's encoding is not UTF8");
@@ -114,13 +111,9 @@ static int check_text(PGconn *c, struct qd_err *err)
 /* The schema version recorded in meta, 0 when there is no meta table yet, -1 on error. */
 static int current_version(PGconn *c, struct qd_err *err)
 {
-	char *t = value_of(c, "SELECT to_regclass('meta') IS NOT NULL", err);
-	if (!t)
-		return -1;
-	int has = !strcmp(t, "t");
-	free(t);
-	if (!has)
-		return 0;
+	int has = value_is(c, "SELECT to_regclass('meta') IS NOT NULL", "t", err);
+	if (has <= 0)
+		return has;
 	char *v = value_of(c, "SELECT coalesce((SELECT value FROM meta WHERE key = 'schema_version'), '0')", err);
 	if (!v)
 		return -1;

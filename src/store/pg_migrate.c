@@ -23,6 +23,7 @@
 #include "store/internal.h"
 #include "store/payload.h"
 #include "store/pg.h"
+#include "store/pg_conn.h"
 #include "store/schema.h"
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -60,9 +61,7 @@ static int pg_err(struct mig *m, const char *what, struct qd_err *err)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_puts(&b, PQerrorMessage(m->c));
-	while (b.len && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == ' '))
-		b.p[--b.len] = 0;
+	pg_message(m->c, &b);
 	qd_fail(err, QD_EINTERNAL, "to", "迁移到 %s 时%s失败：%s", "migrating into %s: %s failed: %s", m->target, what,
 		b.p, m->target, what, b.p);
 	buf_free(&b);
@@ -71,23 +70,20 @@ static int pg_err(struct mig *m, const char *what, struct qd_err *err)
 
 static int pg_run(struct mig *m, const char *sql, const char *what, struct qd_err *err)
 {
-	PGresult *r = PQexec(m->c, sql);
-	ExecStatusType st = PQresultStatus(r);
-	PQclear(r);
-	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_err(m, what, err);
+	return pg_exec(m->c, sql) ? pg_err(m, what, err) : 0;
 }
 
 /* The one integer a query answers, or -1 with err set. */
 static int64_t pg_int(struct mig *m, const char *sql, struct qd_err *err)
 {
-	PGresult *r = PQexec(m->c, sql);
-	int64_t v = -1;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	char *v = pg_value(m->c, sql); /* "" for NULL: not an integer */
+	int64_t n = -1;
+	if (v && *v)
+		n = strtoll(v, NULL, 10);
 	else
 		pg_err(m, "查询 (query)", err);
-	PQclear(r);
-	return v;
+	free(v);
+	return n;
 }
 
 /* uri without the password of its user part, for messages: postgres://u:pw@h/d → postgres://u@h/d. */
