@@ -25,6 +25,7 @@ struct zs {
 	int d_level; /* 0: d not set up */
 	int i_ok;
 	ZSTD_CCtx *zc; /* zstd's contexts, made on first use */
+	int zc_level;  /* the level zc's parameters and dictionary are set for (0: none yet) */
 	ZSTD_DCtx *zd;
 };
 static pthread_key_t zs_key;
@@ -160,18 +161,24 @@ static unsigned char *zstd_pack(const char *text, size_t n, int level, size_t *l
 {
 	if (level < 1 || level > ZSTD_LEVELS)
 		return NULL;
-	const ZSTD_CDict *cd = cdict(level);
 	struct zs *z = zs_get();
 	if (!z->zc && !(z->zc = ZSTD_createCCtx()))
 		return NULL;
-	/* ZSTD_compress2 honours the context's parameters (ZSTD_compress_usingCDict would write
-	 * the dictionary's 4-byte id into every frame: ~27 bytes a task) */
-	if (!cd || ZSTD_isError(ZSTD_CCtx_reset(z->zc, ZSTD_reset_session_and_parameters)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_checksumFlag, 0)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_dictIDFlag, 0)) ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_contentSizeFlag, 1)) ||
-	    ZSTD_isError(ZSTD_CCtx_refCDict(z->zc, cd)))
-		return NULL;
+	/* The parameters and the dictionary stay with the context (ZSTD_compress2 keeps them from
+	 * frame to frame): set when the level changes, not per event.  ZSTD_compress2 honours them
+	 * (ZSTD_compress_usingCDict would write the dictionary's 4-byte id into every frame: ~27
+	 * bytes a task). */
+	if (z->zc_level != level) {
+		const ZSTD_CDict *cd = cdict(level);
+		z->zc_level = 0;
+		if (!cd || ZSTD_isError(ZSTD_CCtx_reset(z->zc, ZSTD_reset_session_and_parameters)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_checksumFlag, 0)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_dictIDFlag, 0)) ||
+		    ZSTD_isError(ZSTD_CCtx_setParameter(z->zc, ZSTD_c_contentSizeFlag, 1)) ||
+		    ZSTD_isError(ZSTD_CCtx_refCDict(z->zc, cd)))
+			return NULL;
+		z->zc_level = level;
+	}
 	size_t cap = 1 + ZSTD_compressBound(n);
 	unsigned char *out = xmalloc(cap);
 	size_t r = ZSTD_compress2(z->zc, out + 1, cap - 1, text, n);
