@@ -27,6 +27,7 @@ struct zs {
 	ZSTD_CCtx *zc; /* zstd's contexts, made on first use */
 	int zc_level;  /* the level zc's parameters and dictionary are set for (0: none yet) */
 	ZSTD_DCtx *zd;
+	const ZSTD_DDict *zdd; /* the process's DDict, once looked up (no lock per event) */
 };
 static pthread_key_t zs_key;
 static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
@@ -259,8 +260,10 @@ static char *inflate_unpack(const unsigned char *p, size_t n, struct qd_err *err
 /* A frame of n bytes without its magic (the stored form, after the format byte): its text. */
 static char *zstd_unpack(const unsigned char *p, size_t n, struct qd_err *err)
 {
-	const ZSTD_DDict *dd = ddict_get();
 	struct zs *z = zs_get();
+	if (!z->zdd)
+		z->zdd = ddict_get();
+	const ZSTD_DDict *dd = z->zdd;
 	if (!dd || (!z->zd && !(z->zd = ZSTD_createDCtx())))
 		return corrupt(err, "zstd context");
 	/* the magic back in front: a small copy (payloads are ~100–400 B stored) */
