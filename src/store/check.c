@@ -15,23 +15,23 @@
 #include <string.h>
 #include <unistd.h>
 
-static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, struct check_report *r,
+static int verify_chain(db_conn *db, db_conn *replay, const unsigned char *key, struct check_report *r,
 			struct qd_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash "
-				   "FROM event ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	db_stmt *st = db_prepare(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash "
+				     "FROM event ORDER BY seq");
+	if (!st)
 		return db_fail(db, err);
 	unsigned char prev[32] = {0}, h[32];
 	int64_t expect = 1;
 	r->chain_ok = 1;
 	r->replay_ok = 1;
 	if (db_exec(replay, "BEGIN", err)) {
-		sqlite3_finalize(st);
+		db_done(st);
 		return -1;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(st, 0);
+	while (db_step(st) == DB_ROW) {
+		int64_t seq = db_col_int64(st, 0);
 		struct qd_err e2;
 		char *payload = payload_column(st, 6, &e2); /* either stored form (store/payload.h) */
 		if (!payload) { /* a corrupt compressed payload: the chain cannot be verified past it */
@@ -40,14 +40,17 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 			snprintf(r->chain_why, sizeof r->chain_why, "%s", e2.en);
 			break;
 		}
-		event_hash(prev, seq, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-			   (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-			   sqlite3_column_int64(st, 5), payload, h);
+		event_hash(prev, seq, db_col_int64(st, 1), db_col_int64(st, 2),
+			   db_col_text(st, 3), db_col_text(st, 4),
+			   db_col_int64(st, 5), payload, h);
 		/* prev_hash: the previous hash again (before schema 6), or empty (store/event.c) */
-		int pn = sqlite3_column_bytes(st, 7);
-		if (seq != expect || (pn != 0 && pn != 32) || (pn == 32 && memcmp(sqlite3_column_blob(st, 7), prev, 32) != 0) ||
-		    sqlite3_column_bytes(st, 8) != 32 ||
-		    memcmp(sqlite3_column_blob(st, 8), h, 32) != 0) {
+		size_t pn = 0, hn = 0;
+		const void *ph = db_col_blob(st, 7, &pn);
+		if (seq != expect || (pn != 0 && pn != 32) || (pn == 32 && memcmp(ph, prev, 32) != 0)) {
+			pn = 33; /* below: a mismatch whatever the hash */
+		}
+		const void *hh = db_col_blob(st, 8, &hn);
+		if (pn == 33 || hn != 32 || memcmp(hh, h, 32) != 0) {
 			r->chain_ok = 0;
 			r->chain_break_at = seq;
 			snprintf(r->chain_why, sizeof r->chain_why, "%s", seq != expect ? "a gap in the sequence" : "the hash differs");
@@ -56,9 +59,9 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		}
 		json_t *p = json_loads(payload, 0, NULL);
 		free(payload);
-		int creates = event_creates((const char *)sqlite3_column_text(st, 3));
+		int creates = event_creates(db_col_text(st, 3));
 		if (p && pn == 0) /* the schema 6 form leaves out the stamps equal to its at */
-			event_stamps_fill(p, sqlite3_column_int64(st, 1), creates);
+			event_stamps_fill(p, db_col_int64(st, 1), creates);
 		if (!p || projection_apply(replay, key, p, creates, &e2)) {
 			r->replay_ok = 0;
 			snprintf(r->mismatch_table, sizeof r->mismatch_table, "event %lld", (long long)seq);
@@ -68,13 +71,13 @@ static int verify_chain(sqlite3 *db, sqlite3 *replay, const unsigned char *key, 
 		expect++;
 		r->events++;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return db_exec(replay, "COMMIT", err);
 }
 
 /* Rows of t that differ between the projections and the replay (both ways); without_text:
  * comparing every column but the masked free text. */
-static int64_t table_diff(sqlite3 *db, const struct schema_table *t, int without_text)
+static int64_t table_diff(db_conn *db, const struct schema_table *t, int without_text)
 {
 	struct buf cols, sql;
 	buf_init(&cols);
@@ -91,7 +94,7 @@ static int64_t table_diff(sqlite3 *db, const struct schema_table *t, int without
 	return diff;
 }
 
-static int compare(sqlite3 *db, struct check_report *r, struct qd_err *err)
+static int compare(db_conn *db, struct check_report *r, struct qd_err *err)
 {
 	int n;
 	const struct schema_table *t = schema_tables(&n);
@@ -118,7 +121,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	char kp[4200];
 	snprintf(kp, sizeof kp, "%s.key", path);
-	sqlite3 *db = NULL, *replay = NULL;
+	db_conn *db = NULL, *replay = NULL;
 	char rpath[4200];
 	snprintf(rpath, sizeof rpath, "%s.check-%d", path, (int)getpid());
 	unlink(rpath);
@@ -131,7 +134,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 		goto out;
 	char *ic = NULL;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db_lite(db), "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		ic = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -169,11 +172,10 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	buf_puts(&q, "ATTACH DATABASE ? AS r");
 	st = NULL;
 	snprintf(attach, sizeof attach, "%s", rpath);
-	db_finalize_all(replay);
-	sqlite3_close_v2(replay);
+	db_close(replay);
 	replay = NULL;
 	db_exec(db, "COMMIT", NULL);
-	if (sqlite3_prepare_v2(db, q.p, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_lite(db), q.p, -1, &st, NULL) != SQLITE_OK) {
 		buf_free(&q);
 		db_fail(db, err);
 		goto out;
@@ -197,14 +199,8 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 		qd_fail(err, QD_EINTERNAL, NULL, "数据库检查未通过", "database check failed");
 out:
 	sodium_memzero(key, sizeof key);
-	if (replay) {
-		db_finalize_all(replay);
-		sqlite3_close_v2(replay);
-	}
-	if (db) {
-		db_finalize_all(db);
-		sqlite3_close_v2(db);
-	}
+	db_close(replay);
+	db_close(db);
 	unlink(rpath);
 	char side[4300];
 	snprintf(side, sizeof side, "%s-wal", rpath);
@@ -216,7 +212,8 @@ out:
 
 int store_backup(const char *path, const char *to, struct qd_err *err)
 {
-	sqlite3 *src = NULL, *dst = NULL;
+	db_conn *src = NULL, *dst = NULL;
+	sqlite3 *dl = NULL;
 	int rc = -1;
 	if (access(path, R_OK) != 0) {
 		qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在", "database %s does not exist", path, path);
@@ -228,11 +225,13 @@ int store_backup(const char *path, const char *to, struct qd_err *err)
 	}
 	if (store_connect(path, 1, 0, &src, err))
 		goto out;
-	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		db_fail(dst, err);
+	int orc = sqlite3_open_v2(to, &dl, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	dst = db_wrap_lite(dl);
+	if (orc != SQLITE_OK) {
+		qd_fail(err, QD_EINTERNAL, "to", "无法创建 %s", "cannot create %s", to, to);
 		goto out;
 	}
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	sqlite3_backup *b = sqlite3_backup_init(dl, "main", db_lite(src), "main");
 	if (!b) {
 		db_fail(dst, err);
 		goto out;
@@ -248,10 +247,11 @@ int store_backup(const char *path, const char *to, struct qd_err *err)
 	}
 	rc = db_exec(dst, "PRAGMA journal_mode=WAL", err);
 out:
-	if (src)
-		sqlite3_close_v2(src);
+	db_close(src);
 	if (dst)
-		sqlite3_close_v2(dst);
+		db_close(dst);
+	else
+		sqlite3_close_v2(dl);
 	return rc;
 }
 
@@ -259,39 +259,39 @@ int store_log(const char *path, FILE *out, struct qd_err *err)
 {
 	if (access(path, R_OK) != 0)
 		return qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在", "database %s does not exist", path, path);
-	sqlite3 *db = NULL;
+	db_conn *db = NULL;
 	if (store_connect(path, 1, 0, &db, err))
 		return -1;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, lower(hex(hash)) FROM event "
-				   "ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+	db_stmt *st = db_prepare(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, lower(hex(hash)) FROM event "
+				     "ORDER BY seq");
+	if (!st) {
 		db_fail(db, err);
-		sqlite3_close_v2(db);
+		db_close(db);
 		return -1;
 	}
 	int64_t bad = 0, first_bad = 0;
 	struct qd_err e;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *o = json_pack("{sI sI sI ss ss sI ss}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "at",
-				      (json_int_t)sqlite3_column_int64(st, 1), "actor", (json_int_t)sqlite3_column_int64(st, 2),
-				      "kind", (const char *)sqlite3_column_text(st, 3), "entity",
-				      (const char *)sqlite3_column_text(st, 4), "entity_id",
-				      (json_int_t)sqlite3_column_int64(st, 5), "hash", (const char *)sqlite3_column_text(st, 7));
+	while (db_step(st) == DB_ROW) {
+		json_t *o = json_pack("{sI sI sI ss ss sI ss}", "seq", (json_int_t)db_col_int64(st, 0), "at",
+				      (json_int_t)db_col_int64(st, 1), "actor", (json_int_t)db_col_int64(st, 2),
+				      "kind", db_col_text(st, 3), "entity",
+				      db_col_text(st, 4), "entity_id",
+				      (json_int_t)db_col_int64(st, 5), "hash", db_col_text(st, 7));
 		json_t *p = payload_json(st, 6, &e);
 		if (p) {
 			json_object_set_new(o, "payload", p);
 		} else {
 			json_object_set_new(o, "error", json_string(e.en));
 			if (!bad++)
-				first_bad = sqlite3_column_int64(st, 0);
+				first_bad = db_col_int64(st, 0);
 		}
 		char *line = json_dumps(o, JSON_COMPACT);
 		fprintf(out, "%s\n", line);
 		free(line);
 		json_decref(o);
 	}
-	sqlite3_finalize(st);
-	sqlite3_close_v2(db);
+	db_done(st);
+	db_close(db);
 	if (bad)
 		return qd_fail(err, QD_EINTERNAL, "payload", "%lld 个事件无法读取（第一个：%lld）",
 			       "%lld events cannot be read (the first: %lld)", (long long)bad, (long long)first_bad,

@@ -1,12 +1,14 @@
 /* db.h — the store's SQL connection and statements, for src/store/ only: cached prepared
- * statements, binding, stepping, columns, rows as JSON.
+ * statements, binding, stepping, columns, rows as JSON — over either backend.
  *
  * The query files (org.c, problem.c, task.c, visit.c, session.c, item.c, text.c, event.c,
- * filter.c, cache.c) speak SQL only through these names, never sqlite3_* — so that the second
- * backend (PostgreSQL over libpq, issue 8) is a second implementation of this header, not a
- * second copy of every query.  Today db_conn and db_stmt are SQLite's own types and the small
- * functions below are inline (no cost); what is SQLite's alone (connections, WAL, FTS5, backup,
- * check's ATTACH) stays in store.c, search.c, check.c, upgrade.c, remask.c and payload.c. */
+ * filter.c, cache.c) speak SQL only through these names, never sqlite3_* or PQ*: a db_conn is a
+ * SQLite connection (db.c) or a PostgreSQL one over libpq (db_pg.c), chosen when it is opened,
+ * and every function below works on both.  The SQL they pass is written once, in the common
+ * dialect (SQLite's ? parameters, rewritten for PostgreSQL by sql_params.c); where the two must
+ * differ a query asks db_is_pg().  What is SQLite's alone (WAL, FTS5, backup, check's ATTACH)
+ * stays in store.c, search.c, check.c, upgrade.c, remask.c and payload.c, which reach the SQLite
+ * handle with db_lite(). */
 #ifndef QD_DB_H
 #define QD_DB_H
 #include "base/buf.h"
@@ -17,68 +19,122 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef sqlite3 db_conn;
-typedef sqlite3_stmt db_stmt;
+struct db_pg;   /* db_pg.c: a libpq connection and what the store keeps with it */
+struct db_pgst; /* db_pg.c: a statement's parameters and result */
+
+/* A connection: exactly one of lite and pg is set.  The statements prepared on it (db_prepare)
+ * are its own: an array that grows (never a refusal), each found again by its SQL text. */
+typedef struct db_conn {
+	sqlite3 *lite;
+	struct db_pg *pg;
+	struct db_stmt **st;
+	int nst, capst;
+} db_conn;
+
+typedef struct db_stmt {
+	db_conn *db;
+	sqlite3_stmt *lite; /* SQLite: the prepared statement */
+	struct db_pgst *pg; /* PostgreSQL */
+	char *sql;          /* as given to db_prepare */
+	uint64_t hash;      /* of sql */
+	int busy;           /* handed out by db_prepare, not yet db_done */
+} db_stmt;
 
 /* db_step's answers: a row is ready, or the statement is done (anything else is an error). */
 #define DB_ROW SQLITE_ROW
 #define DB_DONE SQLITE_DONE
 
+/* The PostgreSQL side of the functions below (db_pg.c). */
+int db_pg_step(db_stmt *st);
+int64_t db_pg_int64(db_stmt *st, int i);
+const char *db_pg_text(db_stmt *st, int i);
+int db_pg_null(db_stmt *st, int i);
+const void *db_pg_blob(db_stmt *st, int i, size_t *n);
+void db_pg_bind(db_stmt *st, int i, const char *v, size_t n, int binary);
+int64_t db_pg_changes(db_conn *db);
+int db_pg_in_tx(db_conn *db);
+const char *db_pg_errmsg(db_conn *db);
+int db_pg_param_count(db_stmt *st);
+void db_pg_reset(db_stmt *st);
+
+static inline int db_is_pg(const db_conn *db)
+{
+	return db->pg != NULL;
+}
+/* The SQLite handle of a SQLite connection (NULL for PostgreSQL): for SQLite's own files. */
+static inline sqlite3 *db_lite(db_conn *db)
+{
+	return db->lite;
+}
 static inline int db_step(db_stmt *st)
 {
-	return sqlite3_step(st);
+	return st->lite ? sqlite3_step(st->lite) : db_pg_step(st);
 }
 static inline int64_t db_col_int64(db_stmt *st, int i)
 {
-	return sqlite3_column_int64(st, i);
+	return st->lite ? sqlite3_column_int64(st->lite, i) : db_pg_int64(st, i);
 }
 static inline int db_col_int(db_stmt *st, int i)
 {
-	return sqlite3_column_int(st, i);
+	return st->lite ? sqlite3_column_int(st->lite, i) : (int)db_pg_int64(st, i);
 }
 /* Text of column i (NULL for NULL), valid until the next step. */
 static inline const char *db_col_text(db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return st->lite ? (const char *)sqlite3_column_text(st->lite, i) : db_pg_text(st, i);
 }
 static inline int db_col_null(db_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL;
+	return st->lite ? sqlite3_column_type(st->lite, i) == SQLITE_NULL : db_pg_null(st, i);
 }
 /* Bytes of a BLOB column (*n of them), valid until the next step. */
 static inline const void *db_col_blob(db_stmt *st, int i, size_t *n)
 {
-	const void *p = sqlite3_column_blob(st, i);
-	*n = (size_t)sqlite3_column_bytes(st, i);
+	if (!st->lite)
+		return db_pg_blob(st, i, n);
+	const void *p = sqlite3_column_blob(st->lite, i);
+	*n = (size_t)sqlite3_column_bytes(st->lite, i);
 	return p;
 }
 static inline void db_bind_blob(db_stmt *st, int i, const void *p, size_t n)
 {
-	sqlite3_bind_blob64(st, i, p ? p : "", n, SQLITE_TRANSIENT);
+	if (st->lite)
+		sqlite3_bind_blob64(st->lite, i, p ? p : "", n, SQLITE_TRANSIENT);
+	else
+		db_pg_bind(st, i, p ? p : "", n, 1);
 }
 /* Rows the last INSERT/UPDATE/DELETE on db changed. */
 static inline int64_t db_changes(db_conn *db)
 {
-	return sqlite3_changes64(db);
+	return db->lite ? sqlite3_changes64(db->lite) : db_pg_changes(db);
 }
 /* Whether db is inside a transaction. */
 static inline int db_in_tx(db_conn *db)
 {
-	return !sqlite3_get_autocommit(db);
+	return db->lite ? !sqlite3_get_autocommit(db->lite) : db_pg_in_tx(db);
 }
 static inline const char *db_errmsg(db_conn *db)
 {
-	return sqlite3_errmsg(db);
+	return db->lite ? sqlite3_errmsg(db->lite) : db_pg_errmsg(db);
 }
 static inline int db_param_count(db_stmt *st)
 {
-	return sqlite3_bind_parameter_count(st);
+	return st->lite ? sqlite3_bind_parameter_count(st->lite) : db_pg_param_count(st);
 }
 /* Step st back to its start, its bindings kept. */
 static inline void db_reset(db_stmt *st)
 {
-	sqlite3_reset(st);
+	if (st->lite)
+		sqlite3_reset(st->lite);
+	else
+		db_pg_reset(st);
 }
+
+/* A SQLite connection as a db_conn (the caller's handle is now the db_conn's: db_close closes
+ * it), or NULL when lite is NULL. */
+db_conn *db_wrap_lite(sqlite3 *lite);
+/* Finalize every statement and close the connection (either backend); NULL is fine. */
+void db_close(db_conn *db);
 
 /* A prepared statement for sql on db, reused across calls: the connection's statements are
  * searched for an idle one with the same text, else a persistent one is prepared.  Finish with
@@ -127,6 +183,9 @@ struct db_rowimpl {
 	} cache[DB_ROW_CACHE];
 };
 void db_row_init(struct row *r, struct db_rowimpl *impl, db_stmt *st);
+/* Columns of st's result and the name of column i. */
+int db_col_count(db_stmt *st);
+const char *db_col_name(db_stmt *st, int i);
 /* The operations of such a row, for a row that extends one (store/task.c: a list row with
  * looked-up names after the statement's columns). */
 const struct row_ops *db_row_ops(void);

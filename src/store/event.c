@@ -320,13 +320,39 @@ static struct {
 } dflt[DFLT_TABLES];
 static pthread_mutex_t dflt_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* A column's default as PostgreSQL's information_schema spells it ("0", "''::text",
+ * "'-1'::integer"), as SQLite's PRAGMA table_info would: the cast dropped, an integer unquoted. */
+static const char *pg_default(const char *d, char *buf, size_t n)
+{
+	if (!d)
+		return NULL;
+	snprintf(buf, n, "%s", d);
+	char *cast = strstr(buf, "::");
+	if (cast)
+		*cast = 0;
+	size_t l = strlen(buf);
+	if (l > 2 && buf[0] == '\'' && buf[l - 1] == '\'') {
+		char *end = NULL;
+		buf[l - 1] = 0;
+		strtoll(buf + 1, &end, 10);
+		if (end && !*end && buf[1])
+			return buf + 1;
+		buf[l - 1] = '\'';
+	}
+	return buf;
+}
+
 static void defaults_load(db_conn *db, const struct schema_table *t, unsigned char *kind, json_int_t *val)
 {
-	char sql[128];
-	int n = snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", t->name); /* sql-ident: a schema table */
+	char sql[256];
+	int pg = db_is_pg(db);
+	int n = pg ? snprintf(sql, sizeof sql, "SELECT 0, column_name, '', CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END, "
+				       "column_default FROM information_schema.columns WHERE table_schema = current_schema() "
+				       "AND table_name = '%s'", t->name) /* sql-ident: a schema table */
+		   : snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", t->name); /* sql-ident: a schema table */
 	assert(n > 0 && (size_t)n < sizeof sql);
-	db_stmt *st = NULL; /* SQLite's own PRAGMA, prepared once (PostgreSQL: information_schema) */
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	db_stmt *st = db_prepare(db, sql);
+	if (!st)
 		return; /* leaves every column D_KEEP: nothing is left out */
 	while (db_step(st) == DB_ROW) {
 		const char *name = db_col_text(st, 1);
@@ -335,7 +361,8 @@ static void defaults_load(db_conn *db, const struct schema_table *t, unsigned ch
 			c++;
 		if (!t->cols[c] || c >= 64 || strcmp(name, t->key) == 0 || schema_is_text(t, name))
 			continue;
-		const char *d = db_col_text(st, 4);
+		char dbuf[128];
+		const char *d = pg ? pg_default(db_col_text(st, 4), dbuf, sizeof dbuf) : db_col_text(st, 4);
 		char *end = NULL;
 		long long iv = d ? strtoll(d, &end, 10) : 0;
 		if (!d)
@@ -345,7 +372,7 @@ static void defaults_load(db_conn *db, const struct schema_table *t, unsigned ch
 		else if (*d && end && !*end)
 			kind[c] = D_INT, val[c] = iv;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 }
 
 static void row_trim(db_conn *db, const struct schema_table *t, json_t *row)

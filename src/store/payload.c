@@ -315,19 +315,24 @@ char *payload_unpack(const void *data, size_t n, struct qd_err *err)
 	}
 }
 
-char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err)
+char *payload_column(db_stmt *st, int col, struct qd_err *err)
 {
-	switch (sqlite3_column_type(st, col)) {
+	if (!st->lite) { /* PostgreSQL's event.payload is bytea: every row packed (pg_migrate.c) */
+		size_t n = 0;
+		const void *b = db_col_blob(st, col, &n);
+		return b ? payload_unpack(b, n, err) : corrupt(err, "not text or blob");
+	}
+	switch (sqlite3_column_type(st->lite, col)) {
 	case SQLITE_TEXT:
-		return xstrdup((const char *)sqlite3_column_text(st, col));
+		return xstrdup((const char *)sqlite3_column_text(st->lite, col));
 	case SQLITE_BLOB:
-		return payload_unpack(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), err);
+		return payload_unpack(sqlite3_column_blob(st->lite, col), (size_t)sqlite3_column_bytes(st->lite, col), err);
 	default:
 		return corrupt(err, "not text or blob");
 	}
 }
 
-json_t *payload_json(sqlite3_stmt *st, int col, struct qd_err *err)
+json_t *payload_json(db_stmt *st, int col, struct qd_err *err)
 {
 	char *text = payload_column(st, col, err);
 	if (!text)
@@ -339,14 +344,19 @@ json_t *payload_json(sqlite3_stmt *st, int col, struct qd_err *err)
 	return p;
 }
 
-int payload_bind(sqlite3_stmt *st, int col, char *text, struct qd_err *err)
+int payload_bind(db_stmt *st, int col, char *text, struct qd_err *err)
 {
 	size_t n = 0;
 	unsigned char *b = payload_pack(text, strlen(text), &n);
 	free(text);
 	if (!b)
 		return qd_fail(err, QD_EINTERNAL, NULL, "事件无法压缩", "event payload cannot be compressed");
-	return sqlite3_bind_blob64(st, col, b, n, free) == SQLITE_OK ? 0 : qd_fail(err, QD_EINTERNAL, NULL, "事件无法写入", "event payload cannot be bound");
+	if (!st->lite) {
+		db_bind_blob(st, col, b, n);
+		free(b);
+		return 0;
+	}
+	return sqlite3_bind_blob64(st->lite, col, b, n, free) == SQLITE_OK ? 0 : qd_fail(err, QD_EINTERNAL, NULL, "事件无法写入", "event payload cannot be bound");
 }
 
 static void sql_payload(sqlite3_context *cx, int argc, sqlite3_value **argv)

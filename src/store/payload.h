@@ -5,13 +5,14 @@
  * first byte names the format — 1: a raw deflate stream (RFC 1951) primed with the preset
  * dictionary of event_dict.c; 2 (written now): a zstd frame (RFC 8878) without its magic number,
  * compressed with the same dictionary as raw content.  Rows written before schema 7 hold the text
- * itself as TEXT; nothing is converted.  sqlite3_column_type tells the two apart, so every
+ * itself as TEXT; nothing is converted.  The column's type tells the two apart (PostgreSQL holds every payload packed, in bytea), so every
  * reader goes through payload_column.  The SQL function qd_payload(payload) (registered on every
  * connection the store opens) gives the text of either form, for queries and debugging. */
 #ifndef QD_STORE_PAYLOAD_H
 #define QD_STORE_PAYLOAD_H
 #include "base/err.h"
 #include <jansson.h>
+#include "store/db.h"
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -49,16 +50,16 @@ char *payload_unpack(const void *data, size_t n, struct qd_err *err);
 
 /* The text of column col of a row of st holding event.payload, either form: a new string
  * (free), or NULL with err set when the column is NULL or corrupt. */
-char *payload_column(sqlite3_stmt *st, int col, struct qd_err *err);
+char *payload_column(db_stmt *st, int col, struct qd_err *err);
 
 /* The same, parsed: a new JSON value (decref), or NULL with err set when the column is NULL,
  * corrupt or not JSON.  For every reader that wants the payload's fields (history, originals,
  * check's replay and log). */
-json_t *payload_json(sqlite3_stmt *st, int col, struct qd_err *err);
+json_t *payload_json(db_stmt *st, int col, struct qd_err *err);
 
 /* Bind text (taken: freed here) to parameter col in the stored form: packed as a BLOB.  0, or
  * -1 with err set when it cannot be packed. */
-int payload_bind(sqlite3_stmt *st, int col, char *text, struct qd_err *err);
+int payload_bind(db_stmt *st, int col, char *text, struct qd_err *err);
 
 /* Register qd_payload(x) on db: the text of a stored payload (TEXT as it is, a compressed BLOB
  * inflated; NULL for NULL; an SQL error for a corrupt one).  SQLITE_OK or an SQLite code. */

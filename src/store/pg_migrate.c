@@ -157,7 +157,7 @@ static int cols_load(struct mig *m, const char *t, struct cols *c, struct qd_err
 {
 	memset(c, 0, sizeof *c);
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(m->s->wdb, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db_lite(m->s->wdb), "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL) != SQLITE_OK)
 		return db_fail(m->s->wdb, err);
 	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -276,7 +276,7 @@ static int copy_table(struct mig *m, const char *t, int64_t *n, struct qd_err *e
 	int rc = -1;
 	sqlite3_stmt *st = NULL;
 	select_sql(&q, t, &c);
-	if (sqlite3_prepare_v2(m->s->wdb, q.p, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_lite(m->s->wdb), q.p, -1, &st, NULL) != SQLITE_OK) {
 		db_fail(m->s->wdb, err);
 		goto out;
 	}
@@ -450,7 +450,7 @@ static int verify_chain(struct mig *m, int64_t *events, struct qd_err *err)
 static int key_opens(struct mig *m, const char *kp, struct qd_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(m->s->wdb, "SELECT name FROM problem_pii WHERE name IS NOT NULL AND name <> '' LIMIT 1",
+	if (sqlite3_prepare_v2(db_lite(m->s->wdb), "SELECT name FROM problem_pii WHERE name IS NOT NULL AND name <> '' LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(m->s->wdb, err);
 	int ok = 1;
@@ -469,7 +469,7 @@ static int key_opens(struct mig *m, const char *kp, struct qd_err *err)
 static int unknown_table(struct mig *m, struct qd_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(m->s->wdb, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+	if (sqlite3_prepare_v2(db_lite(m->s->wdb), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
 				   "ESCAPE '\\' AND name <> 'meta' AND name NOT LIKE 'problem\\_fts%' ESCAPE '\\' AND "
 				   "name NOT LIKE 'task\\_fts%' ESCAPE '\\' ORDER BY name",
 			       -1, &st, NULL) != SQLITE_OK)

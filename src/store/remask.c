@@ -23,7 +23,7 @@ static void text_cols(const struct schema_table *t, struct buf *b)
 		buf_printf(b, "%s%s", i ? "," : "", cols[i]); /* sql-ident: schema column names */
 }
 
-static int snapshot(sqlite3 *db, int drop, int64_t *changed, struct qd_err *err)
+static int snapshot(db_conn *db, int drop, int64_t *changed, struct qd_err *err)
 {
 	int n;
 	const struct schema_table *t = schema_tables(&n);
@@ -59,7 +59,7 @@ static int snapshot(sqlite3 *db, int drop, int64_t *changed, struct qd_err *err)
 	return 0;
 }
 
-int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int64_t *changed, struct qd_err *err)
+int store_remask_db(db_conn *db, const unsigned char *key, int64_t *events, int64_t *changed, struct qd_err *err)
 {
 	*events = 0;
 	*changed = 0;
@@ -67,9 +67,8 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 	 * yet indexed must be indexed first, or the trigger would delete what was never there. */
 	if (search_index_all_in_tx(db, err) || snapshot(db, 0, changed, err))
 		return -1;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT seq, payload FROM event WHERE seq > ? ORDER BY seq LIMIT 2000", -1, &st,
-			       NULL) != SQLITE_OK)
+	db_stmt *st = db_prepare(db, "SELECT seq, payload FROM event WHERE seq > ? ORDER BY seq LIMIT 2000");
+	if (!st)
 		return db_fail(db, err);
 	int64_t after = 0;
 	int rc = 0;
@@ -77,10 +76,10 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 		/* In slices: the projections change while the log is read. */
 		json_t *slice = json_array();
 		int scanned = 0;
-		sqlite3_bind_int64(st, 1, after);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		db_bind_int(st, 1, after);
+		while (db_step(st) == DB_ROW) {
 			scanned++;
-			after = sqlite3_column_int64(st, 0);
+			after = db_col_int64(st, 0);
 			char *p = payload_column(st, 1, err);
 			if (!p) {
 				rc = -1;
@@ -91,7 +90,7 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 			if (j)
 				json_array_append_new(slice, j);
 		}
-		sqlite3_reset(st);
+		db_reset(st);
 		if (rc) {
 			json_decref(slice);
 			break;
@@ -109,7 +108,7 @@ int store_remask_db(sqlite3 *db, const unsigned char *key, int64_t *events, int6
 		if (rc || scanned < 2000)
 			break;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (rc)
 		return -1;
 	return snapshot(db, 1, changed, err);
@@ -121,7 +120,7 @@ int store_remask(const char *path, const char *key_path, int64_t now, int64_t *e
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	char kp[4200];
 	snprintf(kp, sizeof kp, "%s.key", path);
-	sqlite3 *db = NULL;
+	db_conn *db = NULL;
 	int rc = -1;
 	if (store_key_read(key_path ? key_path : kp, key, err) || store_connect(path, 0, 0, &db, err) ||
 	    store_migrate(db, key, now, err))
@@ -135,9 +134,6 @@ int store_remask(const char *path, const char *key_path, int64_t now, int64_t *e
 	rc = 0;
 out:
 	sodium_memzero(key, sizeof key);
-	if (db) {
-		db_finalize_all(db);
-		sqlite3_close_v2(db);
-	}
+	db_close(db);
 	return rc;
 }

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int store_connect(const char *path, int readonly, int create, sqlite3 **out, struct qd_err *err)
+int store_connect(const char *path, int readonly, int create, db_conn **out, struct qd_err *err)
 {
 	int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 	if (create)
@@ -41,19 +41,21 @@ int store_connect(const char *path, int readonly, int create, sqlite3 **out, str
 	const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4000;"
 				       : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 					 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8000;";
-	if (db_exec(db, pragmas, err)) {
-		sqlite3_close_v2(db);
+	db_conn *c = db_wrap_lite(db);
+	if (db_exec(c, pragmas, err)) {
+		db_close(c);
 		return -1;
 	}
 	payload_sql_register(db); /* qd_payload(): the text of either stored form (store/payload.h) */
-	*out = db;
+	*out = c;
 	return 0;
 }
 
-int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err)
+int store_migrate(db_conn *dbc, const unsigned char *key, int64_t now, struct qd_err *err)
 {
 	int64_t have = 0;
 	sqlite3_stmt *st = NULL;
+	sqlite3 *db = db_lite(dbc);
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -67,18 +69,18 @@ int store_migrate(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_
 		char set[128];
 		snprintf(set, sizeof set,
 			 "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '%d');", n);
-		if (db_exec(db, "BEGIN IMMEDIATE", err))
+		if (db_exec(dbc, "BEGIN IMMEDIATE", err))
 			return -1;
-		if (db_exec(db, schema_migration(n), err) || upgrade_step(db, n, key, now, err) || db_exec(db, set, err)) {
-			db_exec(db, "ROLLBACK", NULL);
+		if (db_exec(dbc, schema_migration(n), err) || upgrade_step(dbc, n, key, now, err) || db_exec(dbc, set, err)) {
+			db_exec(dbc, "ROLLBACK", NULL);
 			return -1;
 		}
-		if (db_exec(db, "COMMIT", err))
+		if (db_exec(dbc, "COMMIT", err))
 			return -1;
 		log_info("schema migrated to version %d", n);
 	}
 	for (int i = 0; schema_extra_ddl(i); i++) /* registered kinds' tables (schema_register) */
-		if (db_exec(db, schema_extra_ddl(i), err))
+		if (db_exec(dbc, schema_extra_ddl(i), err))
 			return -1;
 	return 0;
 }
@@ -124,8 +126,7 @@ static void reader_free(void *p)
 {
 	struct store_rd *rd = p;
 	cache_free(rd->cache);
-	db_finalize_all(rd->db);
-	sqlite3_close_v2(rd->db);
+	db_close(rd->db);
 	free(rd);
 }
 
@@ -179,10 +180,7 @@ void store_close(struct store *s)
 		pthread_setspecific(s->reader_key, NULL);
 	}
 	pthread_key_delete(s->reader_key);
-	if (s->wdb) {
-		db_finalize_all(s->wdb);
-		sqlite3_close_v2(s->wdb);
-	}
+	db_close(s->wdb);
 	calendar_free(s->cal);
 	sodium_memzero(s->key, sizeof s->key);
 	free(s->path);
@@ -199,7 +197,7 @@ struct store_rd *store_reader(struct store *s)
 	struct store_rd *rd = pthread_getspecific(s->reader_key);
 	if (!rd) {
 		struct qd_err err;
-		sqlite3 *db;
+		db_conn *db;
 		if (store_connect(s->path, 1, 0, &db, &err)) {
 			log_error("reader: %s", err.en);
 			return NULL;
@@ -240,7 +238,7 @@ int64_t store_next_id(struct store_tx *tx, const char *table)
 	return next;
 }
 
-sqlite3 *store_tx_db(struct store_tx *tx)
+db_conn *store_tx_db(struct store_tx *tx)
 {
 	return tx->s->wdb;
 }
@@ -298,13 +296,13 @@ static int64_t mono_us(void) /* operational: the writer's figures, never domain 
 
 /* A statement without results on the writer's connection, prepared once (the savepoint around
  * each command: parsing it again for every command cost a few percent of the writer). */
-static void wexec(sqlite3 *db, const char *sql)
+static int wexec(db_conn *db, const char *sql)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
-	if (st) {
-		sqlite3_step(st);
-		db_done(st);
-	}
+	db_stmt *st = db_prepare(db, sql);
+	if (!st)
+		return -1;
+	int rc = db_step(st);
+	return db_done(st) || rc != DB_DONE ? -1 : 0;
 }
 
 /* Run a batch of commands in one transaction; each in its own savepoint.  Called with wlock. */
@@ -590,15 +588,15 @@ static void *checkpointer_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		int64_t t0 = mono_us();
 		int log = 0, ckpt = 0, restart = 0;
-		int rc = sqlite3_wal_checkpoint_v2(s->cdb, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &ckpt);
+		int rc = sqlite3_wal_checkpoint_v2(db_lite(s->cdb), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &ckpt);
 		if (rc == SQLITE_OK && log >= CKPT_RESTART_PAGES) {
 			restart = 1;
 			pthread_mutex_lock(&s->wlock);
-			rc = sqlite3_wal_checkpoint_v2(s->cdb, NULL, SQLITE_CHECKPOINT_RESTART, &log, &ckpt);
+			rc = sqlite3_wal_checkpoint_v2(db_lite(s->cdb), NULL, SQLITE_CHECKPOINT_RESTART, &log, &ckpt);
 			pthread_mutex_unlock(&s->wlock);
 		}
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_error("checkpoint: %s", sqlite3_errmsg(s->cdb));
+			log_error("checkpoint: %s", db_errmsg(s->cdb));
 		int64_t dt = mono_us() - t0;
 		pthread_mutex_lock(&s->mu);
 		s->stats.checkpoints++;
@@ -615,13 +613,9 @@ static void *checkpointer_main(void *arg)
 
 static void bg_close(struct store *s)
 {
-	sqlite3 **dbs[] = {&s->idb, &s->cdb};
-	for (int i = 0; i < 2; i++)
-		if (*dbs[i]) {
-			db_finalize_all(*dbs[i]);
-			sqlite3_close_v2(*dbs[i]);
-			*dbs[i] = NULL;
-		}
+	db_close(s->idb);
+	db_close(s->cdb);
+	s->idb = s->cdb = NULL;
 }
 
 /* Start the indexer and the checkpointer; 0, or -1 (nothing left running). */
@@ -635,7 +629,7 @@ static int bg_start(struct store *s)
 	}
 	/* the index is derived data (its mark commits with it): a lost slice is indexed again */
 	db_exec(s->idb, "PRAGMA synchronous=NORMAL", NULL);
-	sqlite3_busy_timeout(s->cdb, CKPT_BUSY_MS);
+	sqlite3_busy_timeout(db_lite(s->cdb), CKPT_BUSY_MS);
 	db_exec(s->wdb, "PRAGMA journal_size_limit=67108864", NULL);
 	s->problem_top = db_int(s->wdb, "SELECT coalesce(max(id), 0) FROM problem", 0, 0);
 	s->bg_stopping = 0;
@@ -655,7 +649,7 @@ static int bg_start(struct store *s)
 		return -1;
 	}
 	pthread_setname_np(s->checkpointer, "qd-checkpoint");
-	sqlite3_wal_hook(s->wdb, wal_hook, s); /* replaces the automatic checkpoint */
+	sqlite3_wal_hook(db_lite(s->wdb), wal_hook, s); /* replaces the automatic checkpoint */
 	s->bg_running = 1;
 	return 0;
 }
@@ -672,7 +666,7 @@ static void bg_stop(struct store *s)
 	pthread_join(s->checkpointer, NULL);
 	s->bg_running = 0;
 	bg_close(s);
-	sqlite3_wal_autocheckpoint(s->wdb, 1000); /* the CLI's way again */
+	sqlite3_wal_autocheckpoint(db_lite(s->wdb), 1000); /* the CLI's way again */
 }
 
 static void answerer_stop(struct store *s)

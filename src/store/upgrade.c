@@ -71,7 +71,7 @@ static int seal_payload(const unsigned char *key, json_t *p, const char *kind, c
 	return changed;
 }
 
-static void put_names(sqlite3 *db, const unsigned char *key, json_t *p, const char *kind, int64_t id)
+static void put_names(db_conn *db, const unsigned char *key, json_t *p, const char *kind, int64_t id)
 {
 	if (!strcmp(kind, "problem.decline"))
 		text_put_names_key(key, p, store_problem_names(db, key, &id, 1));
@@ -80,7 +80,7 @@ static void put_names(sqlite3 *db, const unsigned char *key, json_t *p, const ch
 }
 
 /* problem.create: the keyed hash of the reporter's phone (schema 4), in the event and its row. */
-static int put_phone_hash(sqlite3 *db, const unsigned char *key, json_t *p, struct qd_err *err)
+static int put_phone_hash(db_conn *db, const unsigned char *key, json_t *p, struct qd_err *err)
 {
 	json_t *pii = json_object_get(json_object_get(p, "rows"), "problem_pii");
 	if (!json_is_object(pii) || json_object_get(pii, "phone_hash"))
@@ -92,14 +92,14 @@ static int put_phone_hash(sqlite3 *db, const unsigned char *key, json_t *p, stru
 	if (!ok)
 		return 0;
 	json_object_set_new(pii, "phone_hash", json_string(hex));
-	sqlite3_stmt *st = db_prepare(db, "UPDATE problem_pii SET phone_hash=? WHERE problem_id=?");
+	db_stmt *st = db_prepare(db, "UPDATE problem_pii SET phone_hash=? WHERE problem_id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_text(st, 1, hex);
 	db_bind_int(st, 2, json_integer_value(json_object_get(pii, "problem_id")));
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_DONE ? 1 : db_fail(db, err);
+	return rc == DB_DONE ? 1 : db_fail(db, err);
 }
 
 struct ev {
@@ -107,7 +107,7 @@ struct ev {
 	char *kind, *entity, *payload;
 };
 
-int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, struct qd_err *err)
+int upgrade_seal_record(db_conn *db, const unsigned char *key, int64_t now, struct qd_err *err)
 {
 	int64_t total = db_int(db, "SELECT count(*) FROM event", 0, 0);
 	if (total <= 0)
@@ -117,40 +117,39 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 			       "upgrading the database needs the personal-data key file");
 	if (now <= 0)
 		return qd_fail(err, QD_EINTERNAL, NULL, "内部错误：升级没有时间", "internal error: an upgrade without its time");
-	sqlite3_stmt *sel = NULL, *upd = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT seq, at, actor, kind, entity, entity_id, payload FROM event "
-				   "WHERE seq > ? ORDER BY seq LIMIT 1000", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "UPDATE event SET payload=?, prev_hash=?, hash=? WHERE seq=?", -1, &upd, NULL) !=
-		    SQLITE_OK) {
-		sqlite3_finalize(sel);
+	db_stmt *sel = NULL, *upd = NULL;
+	if (!(sel = db_prepare(db, "SELECT seq, at, actor, kind, entity, entity_id, payload FROM event "
+				   "WHERE seq > ? ORDER BY seq LIMIT 1000")) ||
+	    !(upd = db_prepare(db, "UPDATE event SET payload=?, prev_hash=?, hash=? WHERE seq=?"))) {
+		db_done(sel);
 		return db_fail(db, err);
 	}
 	unsigned char prev[32] = {0}, h[32];
 	int64_t after = 0, old_seq = 0, resealed = 0;
 	char old_hex[65] = "";
-	sqlite3_stmt *head = db_prepare(db, "SELECT lower(hex(hash)) FROM event ORDER BY seq DESC LIMIT 1");
-	if (head && sqlite3_step(head) == SQLITE_ROW)
-		snprintf(old_hex, sizeof old_hex, "%s", (const char *)sqlite3_column_text(head, 0));
+	db_stmt *head = db_prepare(db, "SELECT lower(hex(hash)) FROM event ORDER BY seq DESC LIMIT 1");
+	if (head && db_step(head) == DB_ROW)
+		snprintf(old_hex, sizeof old_hex, "%s", db_col_text(head, 0));
 	db_done(head);
 	char *last_desc = NULL;
 	int rc = 0;
 	struct ev *evs = xcalloc(1000, sizeof *evs);
 	for (;;) {
 		int n = 0;
-		sqlite3_bind_int64(sel, 1, after);
-		while (sqlite3_step(sel) == SQLITE_ROW) {
+		db_bind_int(sel, 1, after);
+		while (db_step(sel) == DB_ROW) {
 			struct ev *e = &evs[n++];
-			e->seq = sqlite3_column_int64(sel, 0);
-			e->at = sqlite3_column_int64(sel, 1);
-			e->actor = sqlite3_column_int64(sel, 2);
-			e->kind = xstrdup((const char *)sqlite3_column_text(sel, 3));
-			e->entity = xstrdup((const char *)sqlite3_column_text(sel, 4));
-			e->entity_id = sqlite3_column_int64(sel, 5);
+			e->seq = db_col_int64(sel, 0);
+			e->at = db_col_int64(sel, 1);
+			e->actor = db_col_int64(sel, 2);
+			e->kind = xstrdup(db_col_text(sel, 3));
+			e->entity = xstrdup(db_col_text(sel, 4));
+			e->entity_id = db_col_int64(sel, 5);
 			e->payload = payload_column(sel, 6, NULL); /* before schema 7: always TEXT */
 			if (!e->payload)
 				e->payload = xstrdup("");
 		}
-		sqlite3_reset(sel);
+		db_reset(sel);
 		for (int i = 0; i < n && !rc; i++) {
 			struct ev *e = &evs[i];
 			json_t *p = json_loads(e->payload, 0, NULL);
@@ -180,13 +179,13 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 			}
 			json_decref(p);
 			event_hash(prev, e->seq, e->at, e->actor, e->kind, e->entity, e->entity_id, e->payload, h);
-			sqlite3_bind_text(upd, 1, e->payload, -1, SQLITE_STATIC);
-			sqlite3_bind_blob(upd, 2, prev, 32, SQLITE_STATIC);
-			sqlite3_bind_blob(upd, 3, h, 32, SQLITE_STATIC);
-			sqlite3_bind_int64(upd, 4, e->seq);
-			int st = sqlite3_step(upd);
-			sqlite3_reset(upd);
-			if (st != SQLITE_DONE)
+			db_bind_text(upd, 1, e->payload);
+			db_bind_blob(upd, 2, prev, 32);
+			db_bind_blob(upd, 3, h, 32);
+			db_bind_int(upd, 4, e->seq);
+			int st = db_step(upd);
+			db_reset(upd);
+			if (st != DB_DONE)
 				rc = db_fail(db, err);
 			memcpy(prev, h, 32);
 			after = e->seq;
@@ -201,8 +200,8 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 	}
 	free(evs);
 	free(last_desc);
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	db_done(sel);
+	db_done(upd);
 	if (rc)
 		return -1;
 	old_seq = after;
@@ -212,7 +211,7 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 	json_decref(p);
 	int64_t seq = old_seq + 1, at = now; /* the caller's time (store_opts.now) */
 	event_hash(prev, seq, at, 0, "record.reseal", "record", 0, text, h);
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash) "
+	db_stmt *st = db_prepare(db, "INSERT INTO event(seq, at, actor, kind, entity, entity_id, payload, prev_hash, hash) "
 			    "VALUES(?,?,0,'record.reseal','record',0,?,?,?)");
 	if (!st) {
 		free(text);
@@ -221,9 +220,9 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 	db_bind_int(st, 1, seq);
 	db_bind_int(st, 2, at);
 	db_bind_text(st, 3, text);
-	sqlite3_bind_blob(st, 4, prev, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, h, 32, SQLITE_STATIC);
-	int ok = sqlite3_step(st) == SQLITE_DONE;
+	db_bind_blob(st, 4, prev, 32);
+	db_bind_blob(st, 5, h, 32);
+	int ok = db_step(st) == DB_DONE;
 	db_done(st);
 	free(text);
 	if (!ok)
@@ -237,7 +236,7 @@ int upgrade_seal_record(sqlite3 *db, const unsigned char *key, int64_t now, stru
 	return store_remask_db(db, key, &events, &changed, err);
 }
 
-int upgrade_step(sqlite3 *db, int n, const unsigned char *key, int64_t now, struct qd_err *err)
+int upgrade_step(db_conn *db, int n, const unsigned char *key, int64_t now, struct qd_err *err)
 {
 	return n == 4 ? upgrade_seal_record(db, key, now, err) : 0;
 }

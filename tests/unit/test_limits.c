@@ -39,8 +39,9 @@ static void test_jansson_uses_the_wrappers(void **state)
 static void test_where_keeps_every_value(void **state)
 {
 	(void)state;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	sqlite3 *lite;
+	assert_int_equal(sqlite3_open(":memory:", &lite), SQLITE_OK);
+	db_conn *db = db_wrap_lite(lite);
 	struct where w;
 	where_init(&w);
 	struct buf frag;
@@ -59,17 +60,17 @@ static void test_where_keeps_every_value(void **state)
 	buf_free(&sql);
 	buf_free(&frag);
 	where_free(&w);
-	db_finalize_all(db);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* 60 disjoint grants: the scope has 60 subtrees (the list used to stop at 16). */
 static void test_scope_keeps_every_grant(void **state)
 {
 	(void)state;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(p TEXT)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3 *lite;
+	assert_int_equal(sqlite3_open(":memory:", &lite), SQLITE_OK);
+	db_conn *db = db_wrap_lite(lite);
+	assert_int_equal(sqlite3_exec(lite, "CREATE TABLE t(p TEXT)", NULL, NULL, NULL), SQLITE_OK);
 	struct grant g[60];
 	for (int i = 0; i < 60; i++) {
 		g[i].role = ROLE_ANALYST;
@@ -77,9 +78,9 @@ static void test_scope_keeps_every_grant(void **state)
 		snprintf(g[i].path, sizeof g[i].path, "/1/%d/", 100 + i);
 		char ins[80];
 		snprintf(ins, sizeof ins, "INSERT INTO t VALUES('/1/%d/7/')", 100 + i);
-		assert_int_equal(sqlite3_exec(db, ins, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(lite, ins, NULL, NULL, NULL), SQLITE_OK);
 	}
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO t VALUES('/1/99/')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(lite, "INSERT INTO t VALUES('/1/99/')", NULL, NULL, NULL), SQLITE_OK);
 	struct list_filter f = {.grants = g, .ngrants = 60, .right = RIGHT_READ, .limit = 200};
 	struct where w;
 	where_init(&w);
@@ -99,17 +100,17 @@ static void test_scope_keeps_every_grant(void **state)
 	json_decref(rows);
 	buf_free(&sql);
 	where_free(&w);
-	db_finalize_all(db);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* More values than SQLite takes: the page is NULL (an error the API answers with 500). */
 static void test_page_beyond_sqlite_limit_is_an_error(void **state)
 {
 	(void)state;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, 10);
+	sqlite3 *lite;
+	assert_int_equal(sqlite3_open(":memory:", &lite), SQLITE_OK);
+	db_conn *db = db_wrap_lite(lite);
+	sqlite3_limit(lite, SQLITE_LIMIT_VARIABLE_NUMBER, 10);
 	struct where w;
 	where_init(&w);
 	struct buf sql;
@@ -126,8 +127,7 @@ static void test_page_beyond_sqlite_limit_is_an_error(void **state)
 	assert_null(rows);
 	buf_free(&sql);
 	where_free(&w);
-	db_finalize_all(db);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 /* A step that fails midway ends a read loop as the last row would: db_done says so, so the
@@ -135,21 +135,21 @@ static void test_page_beyond_sqlite_limit_is_an_error(void **state)
 static void test_failed_step_is_reported(void **state)
 {
 	(void)state;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	sqlite3_stmt *st = db_prepare(db, "SELECT abs(x) FROM (SELECT 1 AS x UNION ALL SELECT -9223372036854775807 - 1)");
+	sqlite3 *lite;
+	assert_int_equal(sqlite3_open(":memory:", &lite), SQLITE_OK);
+	db_conn *db = db_wrap_lite(lite);
+	db_stmt *st = db_prepare(db, "SELECT abs(x) FROM (SELECT 1 AS x UNION ALL SELECT -9223372036854775807 - 1)");
 	assert_non_null(st);
 	int rows = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == SQLITE_ROW)
 		rows++;
 	assert_int_equal(rows, 1);
 	assert_int_equal(db_done(st), -1);
 	st = db_prepare(db, "SELECT 1");
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == SQLITE_ROW)
 		;
 	assert_int_equal(db_done(st), 0);
-	db_finalize_all(db);
-	sqlite3_close(db);
+	db_close(db);
 }
 
 int main(void)

@@ -504,7 +504,7 @@ static int64_t events(struct sfx *x)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t n = -1;
-	if (sqlite3_prepare_v2(store_reader(x->s)->db, "SELECT count(*) FROM event", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db_lite(store_reader(x->s)->db), "SELECT count(*) FROM event", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -599,7 +599,7 @@ static void test_store_log_check_presenter(void **state)
 	act_ok(&x, x.handler, FA_RECTIFY, "{\"note\": \"联系13912345678清理\"}");
 	/* the event: kind, from/to, the note sealed in the record, the deadline in its row */
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(store_reader(x.s)->db,
+	assert_int_equal(sqlite3_prepare_v2(db_lite(store_reader(x.s)->db),
 					    "SELECT kind, entity, entity_id, qd_payload(payload) FROM event ORDER BY seq DESC LIMIT 1",
 					    -1, &st, NULL),
 			 SQLITE_OK);

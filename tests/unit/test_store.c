@@ -264,7 +264,7 @@ static int64_t q_int(sqlite3 *db, const char *sql)
 
 static int64_t event_count(struct fx *f)
 {
-	return q_int(store_reader(f->s)->db, "SELECT count(*) FROM event");
+	return q_int(db_lite(store_reader(f->s)->db), "SELECT count(*) FROM event");
 }
 
 /* Direct SQL on a closed database (the tamperer's view). */
@@ -326,7 +326,7 @@ static void test_check_fresh_and_populated(void **state)
 	assert_true(n > 20);
 	check_ok(f->db.path, n); /* while the store is open */
 	/* the projections say what the commands did */
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	assert_non_null(db);
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT state='signed_off' AND followed_up=1 AND satisfaction='satisfied' FROM task WHERE id=%lld",
@@ -390,7 +390,7 @@ static void test_refused_action_appends_nothing(void **state)
 	int64_t n = event_count(f);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT updated_at FROM task WHERE id=%lld", (long long)f->task_open);
-	int64_t updated = q_int(store_reader(f->s)->db, sql);
+	int64_t updated = q_int(db_lite(store_reader(f->s)->db), sql);
 	refused(f, TA_COMPLETE, f->handler, f->task_open, QD_EINVAL, "outcome");    /* input */
 	refused(f, TA_FOLLOW_UP, f->dispatcher, f->task_open, QD_ECONFLICT, "action"); /* state */
 	refused(f, TA_COMPLETE, f->grid, f->task_open, QD_EPERM, "action");         /* right */
@@ -400,7 +400,7 @@ static void test_refused_action_appends_nothing(void **state)
 	refused(f, TA_REOPEN, f->grid, f->task_done, QD_EPERM, "action");
 	refused(f, TA_REOPEN, f->dispatcher, 9999, QD_ENOTFOUND, "id");
 	assert_int_equal(event_count(f), n);
-	assert_int_equal(q_int(store_reader(f->s)->db, sql), updated);
+	assert_int_equal(q_int(db_lite(store_reader(f->s)->db), sql), updated);
 	/* the handler completes; he may not follow up (no right, and he is the handler) */
 	struct refused_arg ok = {TA_COMPLETE, f->handler, f->task_open, 1};
 	struct qd_err err;
@@ -419,7 +419,7 @@ static int64_t seq_of(struct fx *f, const char *kind)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT min(seq) FROM event WHERE kind='%s'", kind);
-	return q_int(store_reader(f->s)->db, sql);
+	return q_int(db_lite(store_reader(f->s)->db), sql);
 }
 
 static void expect_chain_break(const char *path, int64_t at, int64_t verified)
@@ -546,17 +546,15 @@ static void test_payload_round_trip(void **state)
 {
 	struct fx *f = *state;
 	populate(f);
-	sqlite3 *db = store_reader(f->s)->db;
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT payload, qd_payload(payload) FROM event ORDER BY seq", -1, &st, NULL),
-			 SQLITE_OK);
+	db_stmt *st = db_prepare(store_reader(f->s)->db, "SELECT payload, qd_payload(payload) FROM event ORDER BY seq");
+	assert_non_null(st);
 	int rows = 0;
 	size_t raw = 0, packed = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		struct qd_err err;
 		char *text = payload_column(st, 0, &err);
 		assert_non_null(text);
-		assert_string_equal(text, (const char *)sqlite3_column_text(st, 1));
+		assert_string_equal(text, db_col_text(st, 1));
 		json_t *j = json_loads(text, 0, NULL);
 		assert_non_null(j);
 		json_decref(j);
@@ -582,14 +580,16 @@ static void test_payload_round_trip(void **state)
 			free(b);
 		}
 		/* what the writer stores now is the current format */
-		if (sqlite3_column_type(st, 0) == SQLITE_BLOB)
-			assert_int_equal(((const unsigned char *)sqlite3_column_blob(st, 0))[0], PAYLOAD_FORMAT);
+		size_t pn = 0;
+		const unsigned char *pb = db_col_blob(st, 0, &pn);
+		if (sqlite3_column_type(st->lite, 0) == SQLITE_BLOB)
+			assert_int_equal(pb[0], PAYLOAD_FORMAT);
 		raw += strlen(text);
-		packed += (size_t)sqlite3_column_bytes(st, 0);
+		packed += pn;
 		free(text);
 		rows++;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	assert_true(rows > 20);
 	assert_true(packed < raw * 3 / 4); /* the dictionary earns its place */
 	/* a payload larger than any dictionary and the first guess of the output size */
@@ -610,8 +610,8 @@ static void test_payload_round_trip(void **state)
 	free(b);
 	buf_free(&big);
 	/* the old form: TEXT is read as it is */
-	assert_int_equal(q_int(db, "SELECT qd_payload('{\"a\":1}') = '{\"a\":1}'"), 1);
-	assert_int_equal(q_int(db, "SELECT qd_payload(NULL) IS NULL"), 1);
+	assert_int_equal(q_int(db_lite(store_reader(f->s)->db), "SELECT qd_payload('{\"a\":1}') = '{\"a\":1}'"), 1);
+	assert_int_equal(q_int(db_lite(store_reader(f->s)->db), "SELECT qd_payload(NULL) IS NULL"), 1);
 }
 
 static void test_tampered_event_columns(void **state)
@@ -657,7 +657,7 @@ static json_t *payload_of(struct fx *f, const char *kind)
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT qd_payload(payload) FROM event WHERE kind='%s' ORDER BY seq LIMIT 1", kind);
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(store_reader(f->s)->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db_lite(store_reader(f->s)->db), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	json_t *p = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 	sqlite3_finalize(st);
@@ -704,7 +704,7 @@ static void test_event_format(void **state)
 	assert_null(strstr(keys, "satisfaction"));
 	assert_null(strstr(keys, "created_at"));
 	json_decref(p);
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM event WHERE length(prev_hash)<>0"), 0);
 	/* …and the projection has every column as before: the defaults and NULLs INSERT gave */
 	char q[200];
@@ -808,7 +808,7 @@ static int cmd_category(struct store_tx *tx, void *arg, struct qd_err *err)
 	struct cat_arg *c = arg;
 	if (store_category_create(tx, 0, 0, c->name, &c->id, err))
 		return -1;
-	c->seq = q_int(store_tx_db(tx), "SELECT max(seq) FROM event");
+	c->seq = q_int(db_lite(store_tx_db(tx)), "SELECT max(seq) FROM event");
 	if (c->fail == 1)
 		return qd_fail(err, QD_EINVAL, "name", "测试：命令失败", "test: the command fails after emitting");
 	if (c->fail == 2)
@@ -863,7 +863,7 @@ static void test_failing_command_in_batch(void **state)
 	/* the good ones follow each other in the log, the failing ones left no hole */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(seqs[i], before + 1 + i);
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	assert_int_equal(event_count(f), before + 4);
 	assert_int_equal(q_int(db, "SELECT max(seq) - min(seq) + 1 = count(*) AND min(seq) = 1 FROM event"), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM category WHERE name IN ('批次一','批次二','批次三','批次四')"), 4);
@@ -899,7 +899,7 @@ static void test_writer_background(void **state)
 {
 	struct fx *f = *state;
 	populate(f);
-	int64_t before = q_int(store_reader(f->s)->db, "SELECT count(*) FROM problem");
+	int64_t before = q_int(db_lite(store_reader(f->s)->db), "SELECT count(*) FROM problem");
 	assert_int_equal(store_writer_start(f->s), 0);
 	enum { N = 64 };
 	struct store_cmd cmds[N];
@@ -953,7 +953,7 @@ static void test_writer_background(void **state)
 	assert_true(st.wal_pages_max < CKPT_RESTART_PAGES + 2 * CKPT_PAGES);
 	assert_true(wal_max < (off_t)(CKPT_RESTART_PAGES + 2 * CKPT_PAGES) * 4120);
 	/* idle now: the indexer catches up */
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	int64_t top = q_int(db, "SELECT max(id) FROM problem");
 	for (int i = 0; i < 1000 && q_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto'") < top; i++)
 		usleep(10000);
@@ -1020,7 +1020,7 @@ static void test_intake_prepared(void **state)
 			assert_int_equal(store_run(f->s, now, cmd_prepared, &a, &err), 0);
 			store_problem_prep_free(a.pp);
 			sqlite3_stmt *st = NULL;
-			sqlite3 *db = store_reader(f->s)->db;
+			sqlite3 *db = db_lite(store_reader(f->s)->db);
 			assert_int_equal(sqlite3_prepare_v2(db, "SELECT qd_payload(payload) FROM event WHERE kind='problem.create' AND entity_id=?",
 							    -1, &st, NULL), SQLITE_OK);
 			sqlite3_bind_int64(st, 1, a.id);
@@ -1036,7 +1036,7 @@ static void test_intake_prepared(void **state)
 			/* the record leaves out the stamps equal to its time (schema 6); the row has them */
 			assert_null(json_object_get(row, "created_at"));
 			assert_null(json_object_get(row, "updated_at"));
-			assert_int_equal(db_int(db, "SELECT created_at FROM problem WHERE id=?", a.id, 0), now);
+			assert_int_equal(db_int(store_reader(f->s)->db, "SELECT created_at FROM problem WHERE id=?", a.id, 0), now);
 			free(canon);
 			json_decref(back);
 			sqlite3_finalize(st);
@@ -1153,7 +1153,7 @@ static void test_pii_never_plaintext(void **state)
 {
 	struct fx *f = *state;
 	populate(f);
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT problem_id, name, phone, id_no, address FROM problem_pii", -1, &st, NULL),
 			 SQLITE_OK);
@@ -1242,7 +1242,7 @@ static void test_queue_full(void **state)
 	assert_int_equal(c1.rc, 0);
 	assert_int_equal(store_queue_len(f->s), 0);
 	assert_int_equal(event_count(f), before + 1);
-	assert_int_equal(q_int(store_reader(f->s)->db, "SELECT count(*) FROM category WHERE name='排队二'"), 0);
+	assert_int_equal(q_int(db_lite(store_reader(f->s)->db), "SELECT count(*) FROM category WHERE name='排队二'"), 0);
 	/* with room again, the second goes through */
 	memset(&err, 0, sizeof err);
 	assert_int_equal(store_run(f->s, clock_now_ms(), cmd_category, &a2, &err), 0);

@@ -88,7 +88,7 @@ static void run_at(struct fx *f, int64_t now, store_cmd_fn fn, void *arg)
 static int64_t q_int(struct fx *f, const char *sql, int64_t id)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
 	if (id)
@@ -107,7 +107,7 @@ static const char *task_col(struct fx *f, int64_t id, const char *col)
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT %s FROM task WHERE id = ?", col);
 	sqlite3_stmt *st = NULL;
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
 	sqlite3_bind_int64(st, 1, id);
@@ -122,7 +122,7 @@ static const char *task_col(struct fx *f, int64_t id, const char *col)
 static int64_t event_at(struct fx *f, const char *kind, int64_t entity_id)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	if (sqlite3_prepare_v2(db, "SELECT at FROM event WHERE kind = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		fail_msg("prepare: %s", sqlite3_errmsg(db));

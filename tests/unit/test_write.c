@@ -75,7 +75,7 @@ static int64_t user(struct fx *f, const char *username, int64_t unit_id, enum ro
 static int64_t events(struct fx *f)
 {
 	sqlite3_stmt *st = NULL;
-	sqlite3 *db = store_reader(f->s)->db;
+	sqlite3 *db = db_lite(store_reader(f->s)->db);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM event", -1, &st, NULL), SQLITE_OK);
 	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
