@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "store/db_pg.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,8 +41,7 @@ static db_stmt *stmt_new(db_conn *db, const char *sql, uint64_t h)
 	if (db->lite) {
 		size_t n = strlen(sql);
 		char *text = xmalloc(n + MARKLEN + 1);
-		memcpy(text, MARK, MARKLEN);
-		memcpy(text + MARKLEN, sql, n + 1);
+		snprintf(text, n + MARKLEN + 1, "%s%s", MARK, sql);
 		int rc = sqlite3_prepare_v3(db->lite, text, -1, SQLITE_PREPARE_PERSISTENT, &st->lite, NULL);
 		free(text);
 		if (rc != SQLITE_OK) {
@@ -57,7 +57,7 @@ static db_stmt *stmt_new(db_conn *db, const char *sql, uint64_t h)
 	}
 	if (db->nst == db->capst) {
 		db->capst = db->capst ? db->capst * 2 : 32;
-		db->st = xrealloc(db->st, (size_t)db->capst * sizeof *db->st);
+		db->st = xrealloc(db->st, (size_t)db->capst * sizeof(db_stmt *));
 	}
 	db->st[db->nst++] = st;
 	return st;
