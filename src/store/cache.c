@@ -130,10 +130,13 @@ int cache_fresh(struct store_rd *rd)
 	struct rd_cache *c = rd->cache;
 	if (!c)
 		return 0;
-	int64_t dv = db_int(rd->db, "PRAGMA data_version", 0, -1);
+	/* SQLite: nothing committed since the last look, nothing to ask.  PostgreSQL has no such
+	 * counter: the version row, bumped by every change to what is cached (on whichever
+	 * server), is read every time — one indexed row. */
+	int64_t dv = db_is_pg(rd->db) ? 0 : db_int(rd->db, "PRAGMA data_version", 0, -1);
 	if (dv < 0)
 		return 0;
-	if (c->known && dv == c->data_version)
+	if (c->known && dv == c->data_version && !db_is_pg(rd->db))
 		return 1;
 	int64_t ov = db_int(rd->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='org_version'", 0, -1);
 	if (ov < 0) {

@@ -29,6 +29,8 @@ struct db_pgst {
 	char *sql;         /* PostgreSQL's spelling */
 	int nparams;
 	int gen;           /* the connection it was prepared on (0: not yet) */
+	int ncols;         /* its result's columns, once described (-1: not yet) */
+	PGresult *desc;    /* that description (the columns' names before a step), or NULL */
 	char **val;        /* nparams each: owned copies, NULL for NULL */
 	int *len, *fmt;
 	PGresult *res;
@@ -143,6 +145,7 @@ int db_pg_stmt_init(db_stmt *st)
 	}
 	q->sql = buf_take(&b);
 	snprintf(q->name, sizeof q->name, "q%d", ++st->db->pg->names);
+	q->ncols = -1;
 	if (q->nparams) {
 		q->val = xcalloc((size_t)q->nparams, sizeof *q->val);
 		q->len = xcalloc((size_t)q->nparams, sizeof *q->len);
@@ -182,6 +185,7 @@ void db_pg_stmt_free(db_stmt *st)
 	if (!q)
 		return;
 	result_free(q);
+	PQclear(q->desc);
 	for (int i = 0; i < q->nparams; i++)
 		free(q->val[i]);
 	free(q->val);
@@ -219,6 +223,23 @@ static int fail(db_stmt *st, PGresult *r)
 	return SQLITE_ERROR;
 }
 
+/* Prepare st on its connection if it is not yet (0, or -1 with the failure noted). */
+static int prepare(db_stmt *st)
+{
+	struct db_pgst *q = st->pg;
+	struct db_pg *p = st->db->pg;
+	if (q->gen == p->gen)
+		return 0;
+	PGresult *r = PQprepare(p->c, q->name, q->sql, q->nparams, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fail(st, r);
+		return -1;
+	}
+	PQclear(r);
+	q->gen = p->gen;
+	return 0;
+}
+
 int db_pg_step(db_stmt *st)
 {
 	struct db_pgst *q = st->pg;
@@ -231,13 +252,8 @@ int db_pg_step(db_stmt *st)
 			q->row++;
 		return q->row < q->nrows ? DB_ROW : DB_DONE;
 	}
-	if (q->gen != p->gen) {
-		PGresult *r = PQprepare(p->c, q->name, q->sql, q->nparams, NULL);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			return fail(st, r);
-		PQclear(r);
-		q->gen = p->gen;
-	}
+	if (prepare(st))
+		return SQLITE_ERROR;
 	PGresult *r = PQexecPrepared(p->c, q->name, q->nparams, (const char *const *)q->val, q->len, q->fmt, 0);
 	ExecStatusType rs = PQresultStatus(r);
 	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK)
@@ -350,20 +366,27 @@ enum row_type db_pg_type(db_stmt *st, int i)
 int db_pg_col_count(db_stmt *st)
 {
 	struct db_pgst *q = st->pg;
-	if (!q->res && !q->failed) { /* SQLite knows its columns before the first step */
-		struct db_pg *p = st->db->pg;
-		PGresult *r = PQdescribePrepared(p->c, q->name);
-		int n = q->gen == p->gen && PQresultStatus(r) == PGRES_COMMAND_OK ? PQnfields(r) : 0;
-		PQclear(r);
-		return n;
+	if (q->res)
+		return PQnfields(q->res);
+	if (q->ncols < 0 && !q->failed && prepare(st) == 0) { /* SQLite knows its columns before a step */
+		PGresult *r = PQdescribePrepared(st->db->pg->c, q->name);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			q->ncols = PQnfields(r);
+			q->desc = r;
+		} else {
+			PQclear(r);
+		}
 	}
-	return q->res ? PQnfields(q->res) : 0;
+	return q->ncols > 0 ? q->ncols : 0;
 }
 
 const char *db_pg_col_name(db_stmt *st, int i)
 {
 	struct db_pgst *q = st->pg;
-	return q->res && i >= 0 && i < PQnfields(q->res) ? PQfname(q->res, i) : "";
+	const PGresult *r = q->res ? q->res : q->desc;
+	if (!r && db_pg_col_count(st) > 0)
+		r = q->desc;
+	return r && i >= 0 && i < PQnfields(r) ? PQfname(r, i) : "";
 }
 
 int64_t db_pg_changes(db_conn *db)

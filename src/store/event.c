@@ -42,7 +42,9 @@ void event_hash(const unsigned char prev[32], int64_t seq, int64_t at, int64_t a
 
 int store_chain_load(struct store *s, struct qd_err *err)
 {
-	db_stmt *st = db_prepare(s->wdb, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
+	/* PostgreSQL keeps the head in chain_head, moved by each batch (store.c) */
+	db_stmt *st = db_prepare(s->wdb, s->pg ? "SELECT seq, hash FROM chain_head WHERE one = 1"
+					       : "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
 	if (!st)
 		return db_fail(s->wdb, err);
 	s->last_seq = 0;
@@ -54,8 +56,10 @@ int store_chain_load(struct store *s, struct qd_err *err)
 		if (hn == 32)
 			memcpy(s->last_hash, h, 32);
 	}
-	db_done(st);
-	s->data_version = db_int(s->wdb, "PRAGMA data_version", 0, 0);
+	if (db_done(st))
+		return db_fail(s->wdb, err);
+	if (!s->pg)
+		s->data_version = db_int(s->wdb, "PRAGMA data_version", 0, 0);
 	return 0;
 }
 

@@ -24,6 +24,13 @@
 #define CKPT_PAGES 1000
 #define CKPT_RESTART_PAGES 4000
 #define CKPT_BUSY_MS 200
+/* PostgreSQL (store.c): at most PG_BATCH_MAX commands a batch — each command's savepoint is a
+ * subtransaction, and past 64 in one transaction PostgreSQL's snapshots overflow to
+ * pg_subtrans, slowing every reader on primary and standbys; reconnecting a lost writer's
+ * connection after PG_RETRY_MS, doubling up to PG_RETRY_MAX_MS. */
+#define PG_BATCH_MAX 64
+#define PG_RETRY_MS 50
+#define PG_RETRY_MAX_MS 2000
 
 /* A read handle (store.h): the connection it reads and the store it belongs to. */
 struct store_rd {
@@ -65,6 +72,9 @@ struct store {
 	/* chain state, owned by the writer */
 	int64_t last_seq;
 	int64_t data_version;
+	int pg;                /* the database is PostgreSQL (path is its URI) */
+	int pg_retry_ms;       /* PostgreSQL: the writer's back-off while its connection is lost */
+	int64_t pg_retry_at;   /* monotonic µs of the next try */
 	/* the writer's copy of the rules (calendar, limits); rules_valid = 0 reloads them */
 	struct calendar *cal;
 	struct urgency_limit limits[URG__COUNT];

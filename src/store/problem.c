@@ -359,7 +359,10 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 		where_int(&w, f->category_id);
 		where_int(&w, f->category_id);
 	}
-	if (f->phone_hash) {
+	if (f->phone_hash && db_is_pg(db)) { /* PostgreSQL: an index on the column itself (schema_pg.c) */
+		where_and(&w, "p.id IN (SELECT problem_id FROM problem_pii WHERE phone_hash = ?)");
+		where_str(&w, f->phone_hash);
+	} else if (f->phone_hash) {
 		/* the batched index, and the rows above its mark by a range scan (search.c) */
 		where_and(&w, "p.id IN (SELECT problem_id FROM phone_index WHERE phone_hash = ? UNION ALL "
 			      "SELECT problem_id FROM problem_pii WHERE problem_id > (SELECT CAST(value AS INTEGER) "
@@ -370,7 +373,10 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 	if (f->q && *f->q) {
 		struct fts_like l;
 		fts_like_make(&l, f->q);
-		if (l.index) {
+		if (db_is_pg(db)) { /* the trigram index on the column answers LIKE itself (schema_pg.c) */
+			where_and(&w, "p.description LIKE ? ESCAPE '\\'");
+			where_str(&w, l.exact);
+		} else if (l.index) {
 			/* the index up to its mark, a scan above it (search.c) */
 			where_and(&w, "p.id IN (SELECT rowid FROM problem_fts WHERE description LIKE ?) OR "
 				      "(p.id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_problem_upto') "

@@ -17,6 +17,10 @@ struct schema_table {
 #define PATH_L2(col)                                                                               \
 	"substr(" col ", 1, instr(substr(" col ", instr(substr(" col ", 2), '/') + 2), '/') + "      \
 	"instr(substr(" col ", 2), '/') + 1)"
+/* The same for PostgreSQL (schema_pg.c's index, store/task.c's query): immutable, so an
+ * expression index can hold it.  A path of one level gives '/1//', which no two-level subtree
+ * equals, as PATH_L2's '/1/' does not. */
+#define PG_PATH_L2(col) "('/' || split_part(" col ", '/', 2) || '/' || split_part(" col ", '/', 3) || '/')"
 
 int schema_count(void);
 /* Migration n (1-based) as SQL text, or NULL. */

@@ -1,8 +1,9 @@
-/* sql_params.c — SQLite's ? and ?N as PostgreSQL's $N (store/sql_params.h).  Written by hand: a
+/* sql_params.c — SQLite's ? and ?N as PostgreSQL's $N, and LIKE as ILIKE (store/sql_params.h).  Written by hand: a
  * scanner of five states (SQL, 'string', "identifier", -- comment, block comment) is smaller
  * than any SQL parser library, and neither libpq nor SQLite offers this rewrite. */
 #include "store/sql_params.h"
 #include <ctype.h>
+#include <strings.h>
 
 #define SQL_PARAMS_MAX 32767
 
@@ -70,6 +71,16 @@ int sql_params_pg(const char *sql, struct buf *out, int *nparams)
 				continue;
 			}
 			return -1;
+		} else if ((isalpha((unsigned char)c) || c == '_') && (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+			/* a word: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's ILIKE does */
+			const char *q = p;
+			while (isalnum((unsigned char)*q) || *q == '_')
+				q++;
+			if (q - p == 4 && strncasecmp(p, "LIKE", 4) == 0)
+				buf_puts(out, "ILIKE");
+			else
+				buf_put(out, p, (size_t)(q - p));
+			p = q;
 		} else {
 			buf_putc(out, c);
 			p++;

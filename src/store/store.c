@@ -10,6 +10,8 @@
 #include "base/mem.h"
 #include "store/cache.h"
 #include "store/db.h"
+#include "store/db_pg.h"
+#include "store/pg.h"
 #include "store/schema.h"
 #include "store/search.h"
 #include "store/upgrade.h"
@@ -130,6 +132,27 @@ static void reader_free(void *p)
 	free(rd);
 }
 
+/* The same for a PostgreSQL database: its schema checked and migrated (pg.c, which refuses an
+ * unsafe server), the writer's connection, the chain head from chain_head.  The key file is
+ * never in the database: --key names it (init creates it). */
+static int store_open_pg(struct store *s, const struct store_opts *o, struct qd_err *err)
+{
+	int version = 0;
+	if (!o->key_path)
+		return qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
+			       "a PostgreSQL database needs --key naming its personal-data key file");
+	if (key_load(s, o->key_path, o->create, err) || pg_schema_apply(o->path, &version, err) ||
+	    db_pg_open(o->path, &s->wdb, err))
+		return -1;
+	s->pg = 1;
+	if (s->batch_max > PG_BATCH_MAX)
+		s->batch_max = PG_BATCH_MAX;
+	for (int i = 0; schema_extra_ddl(i); i++) /* registered kinds' tables (schema_register) */
+		if (db_exec(s->wdb, schema_extra_ddl(i), err))
+			return -1;
+	return store_chain_load(s, err);
+}
+
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err)
 {
 	/* SQLite's memory statistics take a process-wide mutex on every allocation; nothing reads
@@ -138,7 +161,8 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	if (sodium_init() < 0)
 		return qd_fail(err, QD_EINTERNAL, NULL, "libsodium 初始化失败", "libsodium failed to start");
 	struct stat sb;
-	if (!o->create && stat(o->path, &sb) != 0)
+	int pg = pg_is_uri(o->path);
+	if (!pg && !o->create && stat(o->path, &sb) != 0)
 		return qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在（先运行 qingdan init）",
 			       "database %s does not exist (run qingdan init first)", o->path, o->path);
 	struct store *s = xcalloc(1, sizeof *s);
@@ -152,11 +176,15 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	pthread_mutex_init(&s->wlock, NULL);
 	pthread_key_create(&s->reader_key, reader_free);
 	char kp[4096];
-	if (snprintf(kp, sizeof kp, "%s.key", o->path) >= (int)sizeof kp) { /* never a cut key path */
+	if (pg) {
+		if (store_open_pg(s, o, err) || store_vocab_check(err)) {
+			store_close(s);
+			return -1;
+		}
+	} else if (snprintf(kp, sizeof kp, "%s.key", o->path) >= (int)sizeof kp) { /* never a cut key path */
 		store_close(s);
 		return qd_fail(err, QD_EINVAL, "db", "数据库路径过长", "database path too long");
-	}
-	if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
+	} else if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
 	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, o->now, err) ||
 	    store_chain_load(s, err) || store_vocab_check(err)) {
 		store_close(s);
@@ -198,7 +226,7 @@ struct store_rd *store_reader(struct store *s)
 	if (!rd) {
 		struct qd_err err;
 		db_conn *db;
-		if (store_connect(s->path, 1, 0, &db, &err)) {
+		if (s->pg ? db_pg_open(s->path, &db, &err) : store_connect(s->path, 1, 0, &db, &err)) {
 			log_error("reader: %s", err.en);
 			return NULL;
 		}
@@ -207,6 +235,8 @@ struct store_rd *store_reader(struct store *s)
 		rd->db = db;
 		rd->cache = cache_new();
 		pthread_setspecific(s->reader_key, rd);
+	} else if (s->pg && db_pg_broken(rd->db)) {
+		db_pg_reconnect(rd->db); /* (its cache asks the version row again: cache_fresh) */
 	}
 	return rd;
 }
@@ -278,6 +308,8 @@ int store_tx_run(struct store_tx *tx, int64_t now, store_cmd_fn fn, void *arg, s
  * With a writer thread the indexer does it (indexer_main). */
 static void index_new_problems(struct store *s)
 {
+	if (s->pg)
+		return; /* PostgreSQL's trigram indexes follow every write themselves */
 	struct qd_err err;
 	int n;
 	while ((n = search_catch_up(s->wdb, 20000, &err)) > 0)
@@ -305,18 +337,85 @@ static int wexec(db_conn *db, const char *sql)
 	return db_done(st) || rc != DB_DONE ? -1 : 0;
 }
 
+/* --- the writer on PostgreSQL ------------------------------------------------------------------
+ * Several servers write one database: each batch locks the one chain_head row (FOR UPDATE) for
+ * its transaction, so batches of every server follow one another on the chain, and takes the
+ * head from it.  When the head is not where this server left it another server wrote meanwhile:
+ * the id counters and the rules in memory are stale (store_next_id reads max(id) again — under
+ * the lock, so no two servers hand out one id).  A connection found lost is connected again
+ * before a batch, with back-off (PG_RETRY_MS doubling to PG_RETRY_MAX_MS): while it cannot be,
+ * every command is answered 503 at once rather than wait. */
+
+static int pg_batch_begin(struct store *s, struct qd_err *err)
+{
+	if (db_pg_broken(s->wdb)) {
+		int64_t now = mono_us();
+		if (now < s->pg_retry_at || db_pg_reconnect(s->wdb)) {
+			if (now >= s->pg_retry_at) {
+				s->pg_retry_ms = s->pg_retry_ms ? s->pg_retry_ms * 2 : PG_RETRY_MS;
+				if (s->pg_retry_ms > PG_RETRY_MAX_MS)
+					s->pg_retry_ms = PG_RETRY_MAX_MS;
+				s->pg_retry_at = now + (int64_t)s->pg_retry_ms * 1000;
+				log_error("writer: the database is unreachable; next try in %d ms", s->pg_retry_ms);
+			}
+			return qd_fail(err, QD_EBUSY, NULL, "数据库暂时无法连接，请稍后重试",
+				       "the database cannot be reached for now, retry later");
+		}
+		log_info("writer: connected to the database again");
+		s->pg_retry_ms = 0;
+	}
+	if (db_exec(s->wdb, "BEGIN", err))
+		return -1;
+	db_stmt *st = db_prepare(s->wdb, "SELECT seq, hash FROM chain_head WHERE one = 1 FOR UPDATE");
+	int64_t seq = -1;
+	unsigned char h[32] = {0};
+	if (st && db_step(st) == DB_ROW) {
+		seq = db_col_int64(st, 0);
+		size_t n = 0;
+		const void *p = db_col_blob(st, 1, &n);
+		if (n == 32)
+			memcpy(h, p, 32);
+	}
+	if (db_done(st) || seq < 0) {
+		db_fail(s->wdb, err);
+		db_exec(s->wdb, "ROLLBACK", NULL);
+		return -1;
+	}
+	if (seq != s->last_seq || memcmp(h, s->last_hash, 32) != 0) {
+		s->last_seq = seq;
+		memcpy(s->last_hash, h, 32);
+		s->nids = 0;
+		s->rules_valid = 0;
+	}
+	return 0;
+}
+
+static int pg_chain_store(struct store *s, struct qd_err *err)
+{
+	db_stmt *st = db_prepare(s->wdb, "UPDATE chain_head SET seq = ?, hash = ? WHERE one = 1");
+	if (!st)
+		return db_fail(s->wdb, err);
+	db_bind_int(st, 1, s->last_seq);
+	db_bind_blob(st, 2, s->last_hash, 32);
+	int rc = db_step(st);
+	if (db_done(st) || rc != DB_DONE)
+		return db_fail(s->wdb, err);
+	return 0;
+}
+
 /* Run a batch of commands in one transaction; each in its own savepoint.  Called with wlock. */
 static void run_batch(struct store *s, struct store_cmd *batch)
 {
 	struct store_tx tx = {s, 0, NULL, 0, 0};
 	struct qd_err err;
 	int64_t t0 = mono_us();
-	int began = db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
+	int began = s->pg ? pg_batch_begin(s, &err) == 0 : db_exec(s->wdb, "BEGIN IMMEDIATE", &err) == 0;
+	int64_t seq0 = s->last_seq;
 	/* Another connection may have written since our last commit.  When the chain head moved
 	 * (another process — the CLI — wrote events) the chain head, id counters and rules in
 	 * memory are stale; when it did not (our own indexer and checkpointer, a remask), every row
 	 * they are derived from is as it was: each of them is written by events only. */
-	if (began) {
+	if (began && !s->pg) {
 		int64_t dv = db_int(s->wdb, "PRAGMA data_version", 0, 0);
 		if (dv != s->data_version) {
 			int64_t seq = s->last_seq;
@@ -361,16 +460,28 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		wexec(s->wdb, "RELEASE cmd");
 	}
 	int64_t t1 = mono_us();
-	if (began && db_exec(s->wdb, "COMMIT", &err)) {
-		log_error("commit failed: %s", err.en);
-		db_exec(s->wdb, "ROLLBACK", NULL);
-		for (struct store_cmd *c = batch; c; c = c->next) {
-			c->rc = -1;
-			c->err = err;
+	if (began) {
+		/* PostgreSQL: the head moves in the database with the batch (pg_chain_store) */
+		int bad = s->pg && s->last_seq != seq0 && pg_chain_store(s, &err);
+		if (!bad && db_exec(s->wdb, "COMMIT", &err)) {
+			log_error("commit failed: %s", err.en);
+			bad = 1;
 		}
-		s->nids = 0;
-		s->rules_valid = 0;
-		store_chain_load(s, NULL);
+		if (bad) { /* nothing of the batch is committed */
+			db_exec(s->wdb, "ROLLBACK", NULL);
+			int lost = s->pg && db_pg_broken(s->wdb);
+			if (lost) /* whatever each command saw of it, the connection was lost: retry later */
+				qd_fail(&err, QD_EBUSY, NULL, "数据库连接中断，请稍后重试",
+					"the database connection was lost, retry later");
+			for (struct store_cmd *c = batch; c; c = c->next) {
+				c->rc = -1;
+				c->err = err;
+			}
+			s->nids = 0;
+			s->rules_valid = 0;
+			if (!lost) /* (PostgreSQL's next batch reads the head again anyway) */
+				store_chain_load(s, NULL);
+		}
 	}
 	free(tx.plain);
 	int64_t t2 = mono_us();
@@ -685,7 +796,7 @@ int store_writer_start(struct store *s)
 {
 	if (s->writer_running)
 		return 0;
-	if (bg_start(s))
+	if (!s->pg && bg_start(s)) /* PostgreSQL indexes and checkpoints by itself */
 		return -1;
 	s->stopping = 0;
 	s->ans_stopping = 0;

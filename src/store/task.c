@@ -415,7 +415,14 @@ static void write_rows(struct store_rd *rd, int cached, db_stmt *st, int limit, 
 /* --- the list's query -------------------------------------------------------------------------- */
 
 /* Every filter but scope and subtree, ANDed onto w. */
-static void where_filters(struct where *w, const struct list_filter *f)
+/* A column "+t.col" tested without choosing its index: SQLite's spelling; PostgreSQL has no
+ * unary + on text (and its planner is not steered that way). */
+#define U(col) (db_is_pg(db) ? (col) + 1 : (col))
+/* Tasks without a deadline (pending) come first, as SQLite sorts NULL; PostgreSQL sorts it last
+ * unless told (its indexes are built NULLS FIRST to match: schema_pg.c). */
+#define NULLS_FIRST(db) (db_is_pg(db) ? " NULLS FIRST" : "")
+
+static void where_filters(struct where *w, const struct list_filter *f, int pg)
 {
 	if (f->state) {
 		where_and(w, "t.state = ?");
@@ -445,6 +452,10 @@ static void where_filters(struct where *w, const struct list_filter *f)
 	if (f->q && *f->q) {
 		struct fts_like l;
 		fts_like_make(&l, f->q);
+		if (pg) { /* the trigram index on the columns answers LIKE itself (schema_pg.c) */
+			free(l.index);
+			l.index = NULL;
+		}
 		if (l.index) {
 			/* one LIKE per column: FTS5 answers each from the index, an OR of two it would scan */
 			where_and(w, "t.id IN (SELECT rowid FROM task_fts WHERE title LIKE ? UNION ALL "
@@ -510,38 +521,38 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 	if (one && !all && f->state && path_depth(sub) == 2) {
 		where_and(&w, "t.state = ?");
 		where_str(&w, f->state);
-		where_and(&w, PATH_L2("t.unit_path") " = ?");
+		where_and(&w, db_is_pg(db) ? PG_PATH_L2("t.unit_path") " = ?" : PATH_L2("t.unit_path") " = ?");
 		where_str(&w, sub);
 		where_and(&w2, "t.state = ?");
 		where_str(&w2, f->state);
-		where_and(&w2, PATH_L2("t.origin_path") " = ?");
+		where_and(&w2, db_is_pg(db) ? PG_PATH_L2("t.origin_path") " = ?" : PATH_L2("t.origin_path") " = ?");
 		where_str(&w2, sub);
-		where_filters(&w, f);
-		where_filters(&w2, f);
+		where_filters(&w, f, db_is_pg(db));
+		where_filters(&w2, f, db_is_pg(db));
 		/* Fixed fragments only (the clauses' values are bound). */
 		buf_puts(&sql, TASK_LIST_COLS " JOIN (SELECT t.deadline, t.unit_path, t.origin_path, t.id FROM task t");
 		buf_puts(&sql, w.sql.p);
 		buf_puts(&sql, " UNION SELECT t.deadline, t.unit_path, t.origin_path, t.id FROM task t");
 		buf_puts(&sql, w2.sql.p);
-		buf_puts(&sql, " ORDER BY 1, 2, 3, 4 LIMIT ? OFFSET ?) k ON k.id = t.id "
-			       "ORDER BY t.deadline, t.unit_path, t.origin_path, t.id");
+		buf_printf(&sql, " ORDER BY 1%s, 2, 3, 4 LIMIT ? OFFSET ?) k ON k.id = t.id "
+				 "ORDER BY t.deadline%s, t.unit_path, t.origin_path, t.id", NULLS_FIRST(db), NULLS_FIRST(db));
 	} else {
 		if (f->own_user) {
 			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
 			where_int(&w, f->own_user);
 		} else if (!one) {
-			where_scope(&w, f, "+t.origin_path", "+t.unit_path");
+			where_scope(&w, f, U("+t.origin_path"), U("+t.unit_path"));
 		}
 		if (f->unit_path && !all) {
 			int narrow = path_depth(f->unit_path) >= 3;
-			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
-				      narrow ? "t.origin_path" : "+t.origin_path");
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U("+t.unit_path"),
+				      narrow ? "t.origin_path" : U("+t.origin_path"));
 		} else if (one && !all && !f->unit_path) {
-			where_subtree(&w, sub, "+t.unit_path", "+t.origin_path");
+			where_subtree(&w, sub, U("+t.unit_path"), U("+t.origin_path"));
 		}
-		where_filters(&w, f);
-		buf_printf(&sql, "%s%s ORDER BY t.deadline, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
-			   TASK_LIST_COLS, w.sql.p);
+		where_filters(&w, f, db_is_pg(db));
+		buf_printf(&sql, "%s%s ORDER BY t.deadline%s, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
+			   TASK_LIST_COLS, w.sql.p, NULLS_FIRST(db));
 	}
 	db_stmt *st = db_prepare(db, sql.p);
 	*more = 0;
@@ -563,14 +574,14 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
 			where_int(&w, f->own_user);
 		} else {
-			where_scope(&w, f, "+t.origin_path", "+t.unit_path");
+			where_scope(&w, f, U("+t.origin_path"), U("+t.unit_path"));
 		}
 		if (f->unit_path) {
 			int narrow = path_depth(f->unit_path) >= 3;
-			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : "+t.unit_path",
-				      narrow ? "t.origin_path" : "+t.origin_path");
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U("+t.unit_path"),
+				      narrow ? "t.origin_path" : U("+t.origin_path"));
 		}
-		where_filters(&w, f);
+		where_filters(&w, f, db_is_pg(db));
 		buf_reset(&sql);
 		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
 		*total = where_count(db, sql.p, &w);

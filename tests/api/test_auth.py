@@ -45,12 +45,12 @@ st, b, _ = anon.request("POST", "/api/v1/login", {"username": "leader", "passwor
 qd.ok(st == 200, "a successful login resets the failure count", (st, b))
 
 # the CLI manages users
-r = qd.run("user", "add", "--db", srv.db, "--username", "newcadre", "--name", "李四", "--unit", "1", "--role", "grid",
+r = qd.run("user", "add", *srv.db_args(), "--username", "newcadre", "--name", "李四", "--unit", "1", "--role", "grid",
            "--password", "long-enough-1")
 qd.ok(r.returncode == 0, "qingdan user add", r.stderr)
 st, b = srv.login("newcadre", "long-enough-1").get("/api/v1/me")
 qd.ok(st == 200 and b["grants"][0]["role"] == "grid", "the new user logs in with their grant", b)
-r = qd.run("user", "add", "--db", srv.db, "--username", "weak", "--name", "王五", "--unit", "1", "--role", "grid",
+r = qd.run("user", "add", *srv.db_args(), "--username", "weak", "--name", "王五", "--unit", "1", "--role", "grid",
            "--password", "short")
 qd.ok(r.returncode != 0 and "8" in r.stderr, "a short password is refused by the CLI", r.stderr)
 qd.done()

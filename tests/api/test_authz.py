@@ -561,7 +561,7 @@ def run_lists(row):
 
 
 def own_problems(uid):
-    con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+    con = srv.connect()
     try:
         return {r[0] for r in con.execute("SELECT id FROM problem WHERE created_by=?", (uid,))}
     finally:
@@ -569,7 +569,7 @@ def own_problems(uid):
 
 
 def own_tasks():
-    con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+    con = srv.connect()
     try:
         return {r[0] for r in con.execute("SELECT task_id FROM problem WHERE created_by=? AND task_id IS NOT NULL", (resident_uid,))}
     finally:

@@ -93,7 +93,7 @@ TABLES = ("event", "problem", "task", "visit", "user", "unit")
 
 
 def counts():
-    con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+    con = srv.connect()
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:

@@ -105,6 +105,9 @@ row = [u for u in users["items"] if u["username"] == "tg_read60"][0]
 qd.ok(len(row["grants"]) == 60, "the user list shows all 60 grants", len(row["grants"]))
 
 srv.stop()
-r = qd.run("check", "--db", srv.db)
-qd.ok(r.returncode == 0, "check passes", r.stdout + r.stderr)
+ran, r = qd.check_db(srv)
+if not ran:
+    qd.skip("check passes", r)
+else:
+    qd.ok(r.returncode == 0, "check passes", r.stdout + r.stderr)
 qd.done()

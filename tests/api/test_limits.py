@@ -37,7 +37,7 @@ for t in threads:
 qd.ok(set(codes) <= {201, 503, "refused"}, "under overload every answer is 201 or 503 (or a refused connection)", codes)
 qd.ok(codes.get(503, 0) > 0, "a full write queue answers 503", codes)
 qd.ok(retry and all(r == "1" for r in retry), "every 503 carries Retry-After", retry[:5])
-con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+con = srv.connect()
 have = {r[0] for r in con.execute("SELECT id FROM problem")}
 con.close()
 qd.ok(all(i in have for i in acked), f"all {len(acked)} acknowledged writes are stored")
@@ -93,8 +93,11 @@ label = "𠀀" * 100
 st, b = s.post("/api/v1/tokens", {"label": label})
 qd.ok(st == 201 and b["label"] == label, "a 100-character token label comes back whole", (st, b and b.get("label")))
 srv.stop()
-r = qd.run("check", "--db", srv.db)
-qd.ok(r.returncode == 0, "check passes after overload", r.stdout)
+ran, r = qd.check_db(srv)
+if not ran:
+    qd.skip("check passes after overload", r)
+else:
+    qd.ok(r.returncode == 0, "check passes after overload", r.stdout)
 
 # A database path so long that "<path>.key" no longer fits: refused, never a key file at a cut name
 top = tempfile.mkdtemp(prefix="qd-long-")

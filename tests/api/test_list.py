@@ -49,7 +49,7 @@ qd.ok(seen >= 100 and not mismatch, f"every listed task's actions and overdue ar
       mismatch[:3])
 
 # --- the township-sized list: the same tasks in the same order as the general query ------------
-db = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+db = srv.connect()
 towns = [r[0] for r in db.execute("SELECT id FROM unit WHERE kind IN ('township', 'department') ORDER BY id")]
 key = "ORDER BY t.deadline, t.unit_path, t.origin_path, t.id"
 def page_ids(query, step):
@@ -119,7 +119,7 @@ qd.ok(after[0] == before[0] and [t["id"] for t in after[1].get("items", [])] == 
       "the grid worker's list narrows back on the next request", (after[0], len(after[1].get("items", []))))
 
 # a grant written by the CLI (another process, the same database) is seen at once
-r = qd.run("user", "grant", "--db", srv.db, "--username", "grid", "--unit", str(root["id"]), "--role", "analyst")
+r = qd.run("user", "grant", *srv.db_args(), "--username", "grid", "--unit", str(root["id"]), "--role", "analyst")
 qd.ok(r.returncode == 0, "qingdan user grant adds a grant while the server runs", r.stdout + r.stderr)
 cli = g.get("/api/v1/tasks?limit=200")
 qd.ok(cli[0] == 200 and len(cli[1]["items"]) == len(wide[1]["items"]),
@@ -127,7 +127,7 @@ qd.ok(cli[0] == 200 and len(cli[1]["items"]) == len(wide[1]["items"]),
 
 # a renamed unit: the names in the list are not stale (written directly, as another process would)
 first = assigned[0]
-w = sqlite3.connect(srv.db, timeout=10)
+w = srv.connect(write=True)
 w.execute("UPDATE unit SET name = name || '（新）' WHERE id = ?", (first["unit_id"],))
 w.commit()
 w.close()
@@ -137,8 +137,8 @@ qd.ok(renamed and renamed[0]["unit_name"] == first["unit_name"] + "（新）",
       "a unit renamed by another process is named anew in the next list", renamed[:1])
 # a handler renamed by another process: named anew in the next list
 hid = first["handler_id"]
-w = sqlite3.connect(srv.db, timeout=10)
-w.execute("UPDATE user SET display_name = display_name || '（改）' WHERE id = ?", (hid,))
+w = srv.connect(write=True)
+w.execute("UPDATE \"user\" SET display_name = display_name || '（改）' WHERE id = ?", (hid,))
 w.commit()
 w.close()
 st, b = disp.get("/api/v1/tasks?limit=200")

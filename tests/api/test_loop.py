@@ -73,7 +73,7 @@ st, b = handler.get(f"/api/v1/problems/{p['id']}/pii")
 qd.ok(st == 403, "a handler cannot read personal data", (st, b))
 st, pii = disp.get(f"/api/v1/problems/{p['id']}/pii")
 qd.ok(st == 200 and pii["phone"] == "13800001234" and pii["name"] == "欧阳娜娜", "the dispatcher (pii grant) reads personal data", (st, pii))
-con = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+con = srv.connect()
 audits = con.execute("SELECT count(*) FROM event WHERE kind='pii.read' AND entity_id=?", (p["id"],)).fetchone()[0]
 raw = con.execute("SELECT phone FROM problem_pii WHERE problem_id=?", (p["id"],)).fetchone()[0]
 con.close()
@@ -161,6 +161,9 @@ qd.ok(st == 200 and lst["items"], "a township handler sees tasks of their townsh
 st, m = srv.session().get("/metrics")
 qd.ok(st == 200, "metrics answer")
 srv.stop()
-r = qd.run("check", "--db", srv.db)
-qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check passes after the loop", r.stdout + r.stderr)
+ran, r = qd.check_db(srv)
+if not ran:
+    qd.skip("qingdan check passes after the loop", r)
+else:
+    qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check passes after the loop", r.stdout + r.stderr)
 qd.done()

@@ -12,7 +12,7 @@ group = next(u for u in units["items"] if u["name"] == "一组" and "新河口�
 
 
 def events(kind):
-    c = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+    c = srv.connect()
     try:
         return c.execute("SELECT count(*) FROM event WHERE kind=?", (kind,)).fetchone()[0]
     finally:

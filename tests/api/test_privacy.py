@@ -589,7 +589,7 @@ qd.ok(not lines, f"the answers to the {len(POSTED)} planting requests (POST) car
 # ================================================================================================
 # The pii audit for problems (always, whatever the route table says).
 
-DB = sqlite3.connect(f"file:{srv.db}?mode=ro", uri=True)
+DB = srv.connect()
 
 
 def pii_reads():

@@ -82,18 +82,22 @@ def problem_checks(when):
 
 problem_checks("as soon as they are written")
 
-# the indexer takes them into problem_fts after commit; wait until it has, then search again
-con = sqlite3.connect(srv.db)
-deadline = time.time() + 20
-upto = 0
-while time.time() < deadline:
-    upto = int(con.execute("SELECT value FROM meta WHERE key='fts_problem_upto'").fetchone()[0])
-    if upto >= max(pids.values()):
-        break
-    time.sleep(0.1)
-con.close()
-qd.ok(upto >= max(pids.values()), "the indexer takes the new problems into the text index", upto)
-problem_checks("once indexed")
+# SQLite: the indexer takes them into problem_fts after commit; wait until it has, then search
+# again.  (PostgreSQL's trigram index follows every write: there is no "once indexed".)
+if srv.pg:
+    qd.skip("the indexer takes the new problems into the text index", "SQLite's batched FTS5 index only")
+else:
+    con = srv.connect(write=True)
+    deadline = time.time() + 20
+    upto = 0
+    while time.time() < deadline:
+        upto = int(con.execute("SELECT value FROM meta WHERE key='fts_problem_upto'").fetchone()[0])
+        if upto >= max(pids.values()):
+            break
+        time.sleep(0.1)
+    con.close()
+    qd.ok(upto >= max(pids.values()), "the indexer takes the new problems into the text index", upto)
+    problem_checks("once indexed")
 
 tids = {"t1": t1["id"], "t2": t2["id"], "t3": t3["id"], "t4": t4["id"]}
 mine = set(tids.values())
@@ -109,15 +113,24 @@ for q, want, what in [
     qd.ok(got == {tids[k] for k in want}, f"tasks: {what} ({q})", sorted(k for k, v in tids.items() if v in got))
 
 # a title edited through the API would be re-indexed by the update trigger: the schema keeps it
-con = sqlite3.connect(srv.db)
-trg = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE '%fts%'")}
-ddl = " ".join(r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE name IN ('task_fts','problem_fts')"))
-con.close()
-qd.ok({"task_fts_ins", "task_fts_upd", "problem_fts_upd"} <= trg, "the text index triggers are in place", sorted(trg))
-qd.ok(ddl.count("detail='none'") == 2 and ddl.count("columnsize=0") == 2,
-      "both text indexes keep no positions and no row sizes (schema 8)", ddl)
+if srv.pg:
+    con = srv.connect()
+    idx = {r[0] for r in con.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%'")}
+    con.close()
+    qd.ok({"problem_text", "task_text"} <= idx, "the trigram indexes are in place (PostgreSQL)", sorted(idx))
+else:
+    con = srv.connect(write=True)
+    trg = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE '%fts%'")}
+    ddl = " ".join(r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE name IN ('task_fts','problem_fts')"))
+    con.close()
+    qd.ok({"task_fts_ins", "task_fts_upd", "problem_fts_upd"} <= trg, "the text index triggers are in place", sorted(trg))
+    qd.ok(ddl.count("detail='none'") == 2 and ddl.count("columnsize=0") == 2,
+          "both text indexes keep no positions and no row sizes (schema 8)", ddl)
 
-r = qd.run("check", "--db", srv.db)
-qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check (incl. the FTS integrity check) passes",
-      r.stdout + r.stderr)
+ran, r = qd.check_db(srv)
+if not ran:
+    qd.skip("qingdan check (incl. the FTS integrity check) passes", r)
+else:
+    qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check (incl. the FTS integrity check) passes",
+          r.stdout + r.stderr)
 qd.done()

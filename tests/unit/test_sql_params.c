@@ -58,9 +58,22 @@ static void test_quotes_and_comments(void **state)
 	rewrites("SELECT ? -- what ? is\nFROM t WHERE y=?", "SELECT $1 -- what ? is\nFROM t WHERE y=$2", 2);
 	rewrites("SELECT ? /* ?, ?1 */ , ?", "SELECT $1 /* ?, ?1 */ , $2", 2);
 	rewrites("SELECT ? -- to the end", "SELECT $1 -- to the end", 1);
-	rewrites("LIKE ? ESCAPE '\\'", "LIKE $1 ESCAPE '\\'", 1); /* a backslash is plain inside '…' */
+	rewrites("LIKE ? ESCAPE '\\'", "ILIKE $1 ESCAPE '\\'", 1); /* a backslash is plain inside '…' */
 	rewrites("SELECT x::text, ?", "SELECT x::text, $1", 1);   /* a PostgreSQL cast passes */
 	rewrites("SELECT '河口?' , ?", "SELECT '河口?' , $1", 1);
+}
+
+/* LIKE as SQLite means it (ASCII case ignored): ILIKE; the word only, never inside another
+ * word, a string, an identifier or a comment. */
+static void test_like(void **state)
+{
+	(void)state;
+	rewrites("a LIKE ? ESCAPE '\\'", "a ILIKE $1 ESCAPE '\\'", 1);
+	rewrites("a like ?", "a ILIKE $1", 1);
+	rewrites("a NOT LIKE ?1 OR b Like ?1", "a NOT ILIKE $1 OR b ILIKE $1", 1);
+	rewrites("SELECT likely, unlike, like_x, _like FROM t", "SELECT likely, unlike, like_x, _like FROM t", 0);
+	rewrites("SELECT 'a LIKE b', \"LIKE\" /* LIKE */ -- LIKE", "SELECT 'a LIKE b', \"LIKE\" /* LIKE */ -- LIKE", 0);
+	rewrites("x ILIKE ?", "x ILIKE $1", 1);
 }
 
 static void test_refusals(void **state)
@@ -90,6 +103,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbering),
 		cmocka_unit_test(test_quotes_and_comments),
+		cmocka_unit_test(test_like),
 		cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests_name("sql_params", tests, NULL, NULL);
