@@ -187,7 +187,7 @@ static int store_check_pg(const char *uri, const char *key_path, struct check_re
 	if (st && db_step(st) == DB_ROW && r->chain_ok) {
 		size_t n1 = 0, n2 = 0;
 		const void *h1 = db_col_blob(st, 1, &n1), *h2 = db_col_blob(st, 2, &n2);
-		if (db_col_int64(st, 0) != r->events || (r->events && (n1 != 32 || n2 != 32 || memcmp(h1, h2, 32)))) {
+		if (db_col_int64(st, 0) != r->events || (r->events && (n1 != 32 || n2 != 32 || memcmp(h1, h2, 32) != 0))) {
 			r->chain_ok = 0;
 			r->chain_break_at = db_col_int64(st, 0);
 			snprintf(r->chain_why, sizeof r->chain_why, "chain_head is not the last event");

@@ -77,9 +77,8 @@ int sql_params_pg(const char *sql, struct buf *out, int *nparams)
 			while (isalnum((unsigned char)*q) || *q == '_')
 				q++;
 			if (q - p == 4 && strncasecmp(p, "LIKE", 4) == 0)
-				buf_puts(out, "ILIKE");
-			else
-				buf_put(out, p, (size_t)(q - p));
+				buf_putc(out, 'I'); /* the word itself follows as written */
+			buf_put(out, p, (size_t)(q - p));
 			p = q;
 		} else {
 			buf_putc(out, c);

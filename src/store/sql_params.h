@@ -12,7 +12,7 @@
  * parameters is 65535 and SQLite's default 32766), or a parameter written :name, @name or $name,
  * which the store never uses and PostgreSQL would not read the same. */
 int sql_params_pg(const char *sql, struct buf *out, int *nparams);
-/* It also spells the word LIKE (any case, outside strings, identifiers and comments) ILIKE:
+/* It also puts an I before the word LIKE (any case, outside strings, identifiers and comments):
  * the store's LIKE means SQLite's, which ignores the case of ASCII letters (fts_like, the
  * searches); PostgreSQL's LIKE does not. */
 

@@ -69,8 +69,8 @@ static void test_like(void **state)
 {
 	(void)state;
 	rewrites("a LIKE ? ESCAPE '\\'", "a ILIKE $1 ESCAPE '\\'", 1);
-	rewrites("a like ?", "a ILIKE $1", 1);
-	rewrites("a NOT LIKE ?1 OR b Like ?1", "a NOT ILIKE $1 OR b ILIKE $1", 1);
+	rewrites("a like ?", "a Ilike $1", 1);
+	rewrites("a NOT LIKE ?1 OR b Like ?1", "a NOT ILIKE $1 OR b ILike $1", 1);
 	rewrites("SELECT likely, unlike, like_x, _like FROM t", "SELECT likely, unlike, like_x, _like FROM t", 0);
 	rewrites("SELECT 'a LIKE b', \"LIKE\" /* LIKE */ -- LIKE", "SELECT 'a LIKE b', \"LIKE\" /* LIKE */ -- LIKE", 0);
 	rewrites("x ILIKE ?", "x ILIKE $1", 1);
