@@ -1,5 +1,5 @@
 /* date.c — day-number conversions (Howard Hinnant's civil-from-days algorithm), the China day of
- * a time, and the clock (real, or shifted by whole days). */
+ * a time, and the clock (real, shifted by whole days, or frozen at an instant). */
 #include "base/date.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,12 +111,38 @@ int64_t date_china_midnight_ms(int32_t day)
 
 void clock_set_today(struct clock *c, int32_t day)
 {
+	c->frozen = 0;
 	c->shift_ms = (int64_t)(day - date_china_day(clock_now_ms())) * DAY_MS;
+}
+
+void clock_freeze(struct clock *c, int64_t ms)
+{
+	c->frozen = 1;
+	c->at_ms = ms;
+	c->shift_ms = 0;
 }
 
 int64_t clock_now(const struct clock *c)
 {
-	return clock_now_ms() + c->shift_ms;
+	return c->frozen ? c->at_ms : clock_now_ms() + c->shift_ms;
+}
+
+int clock_parse_china(const char *s, int64_t *out)
+{
+	char day[11];
+	int32_t d;
+	if (!s || strnlen(s, 20) != 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return -1;
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	memcpy(day, s, 10);
+	day[10] = 0;
+	int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
+	if (date_parse(day, &d) || hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	*out = date_china_midnight_ms(d) + ((int64_t)hh * 3600 + (int64_t)mm * 60 + ss) * 1000;
+	return 0;
 }
 
 char *clock_format_ms(int64_t ms, char *out)

@@ -54,6 +54,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "role")) o->role = v;
 		else if (!strcmp(name, "password")) o->password = v;
 		else if (!strcmp(name, "today")) o->today = v;
+		else if (!strcmp(name, "clock")) o->clock_at = v;
 		else if (!strcmp(name, "root")) o->root = v;
 		else if (!strcmp(name, "kind")) o->kind = v;
 	}

@@ -18,10 +18,11 @@ struct cli_opts {
 	/* init: the root unit */
 	const char *root, *kind;
 	const char *today; /* --today YYYY-MM-DD (serve, demo): the clock shifted so that today is that day */
+	const char *clock_at; /* --clock YYYY-MM-DDTHH:MM:SS (serve): the clock frozen at that China time */
 	int help;
 	int quiet;
 	/* time: read once per command (main.c), passed to everything the command writes */
-	struct clock clock; /* the real clock, or shifted by --today */
+	struct clock clock; /* the real clock, shifted by --today or frozen by --clock */
 	int64_t now;        /* clock_now(&clock) at the command's start */
 };
 

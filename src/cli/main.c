@@ -17,8 +17,8 @@ struct command {
 static const struct command commands[] = {
 	{"init", "db key root kind", "qingdan init --db FILE [--key FILE] [--root 名称 [--kind county]]",
 	 "Create a new database and its personal-data key file (FILE.key unless --key).  --root names the top of the unit tree (a county by default, --kind another unit kind) and prints its id, so the first administrator can be added: qingdan user add --db FILE --username admin --name 系统管理员 --unit ID --role admin.  If any of it fails, nothing is left behind."},
-	{"serve", "db key listen threads max-per-ip queue today", "qingdan serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--max-per-ip N] [--queue N] [--today YYYY-MM-DD]",
-	 "Serve the JSON API (and /healthz, /metrics) until SIGINT/SIGTERM.  --today YYYY-MM-DD runs the server's clock shifted by whole days so that today (China time) is that day, time still flowing: what is written is dated from it, and overdue is judged against it (for tests and demos)."},
+	{"serve", "db key listen threads max-per-ip queue today clock", "qingdan serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--max-per-ip N] [--queue N] [--today YYYY-MM-DD | --clock YYYY-MM-DDTHH:MM:SS]",
+	 "Serve the JSON API (and /healthz, /metrics) until SIGINT/SIGTERM.  --today YYYY-MM-DD runs the server's clock shifted by whole days so that today (China time) is that day, time still flowing: what is written is dated from it, and overdue is judged against it (for tests and demos).  --clock YYYY-MM-DDTHH:MM:SS freezes the server's clock at that instant, China time (UTC+8): every request reads exactly that time, so two servers given the same requests write the same times (for tests: the differential test runs two backends on one frozen clock)."},
 	{"demo", "db key quiet today", "qingdan demo --db FILE [--today YYYY-MM-DD]",
 	 "Create FILE (if absent) and fill it with the demo: the seed's units, 第八巡回指导组, one user per role, a few hundred problems walked through the loop over the 70 days before today (or before --today YYYY-MM-DD)."},
 	{"user", "db key username name unit role password", "qingdan user add --db FILE --username U --name 姓名 --unit UNIT_ID --role ROLE [--password P]\n       qingdan user grant --db FILE --username U --role ROLE --unit UNIT_ID\n       qingdan user passwd --db FILE --username U [--password P]",
@@ -93,6 +93,21 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		clock_set_today(&o.clock, day);
+	}
+	if (o.clock_at) {
+		int64_t at;
+		if (o.today) {
+			fprintf(stderr, "qingdan %s: --clock 与 --today 只能选其一 (--clock and --today cannot be given together)\n",
+				c->name);
+			return 2;
+		}
+		if (clock_parse_china(o.clock_at, &at)) {
+			fprintf(stderr, "qingdan %s: --clock 须为中国时间 YYYY-MM-DDTHH:MM:SS，如 2022-07-04T09:30:00 "
+					"(--clock must be a China time YYYY-MM-DDTHH:MM:SS, e.g. 2022-07-04T09:30:00)\n",
+				c->name);
+			return 2;
+		}
+		clock_freeze(&o.clock, at);
 	}
 	o.now = clock_now(&o.clock); /* the command's time: read once, passed to what it writes */
 	int rc;

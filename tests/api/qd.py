@@ -6,7 +6,8 @@ every request has a timeout.  Usage:
 
     import qd
     srv = qd.Server.demo()              # or qd.Server.fresh(); today="2022-07-04" serves with the
-                                        # clock shifted to that day (`qingdan serve --today`)
+                                        # clock shifted to that day (`qingdan serve --today`),
+                                        # clock="2022-07-04T09:30:00" with it frozen there (--clock)
     s = srv.login("dispatch")           # a Session with the cookie
     st, body = s.get("/api/v1/tasks")
     qd.ok(st == 200, "dispatcher lists tasks")
@@ -113,9 +114,11 @@ class Session:
 
 
 class Server:
-    def __init__(self, db, extra_env=None, args=(), today=None, key=None):
-        """today ("YYYY-MM-DD"): the server's clock is shifted so that today is that day.  db is a
-        SQLite file or a postgres:// URI; key its personal-data key file (default: db + ".key")."""
+    def __init__(self, db, extra_env=None, args=(), today=None, key=None, clock=None, log=None):
+        """today ("YYYY-MM-DD"): the server's clock is shifted so that today is that day; clock
+        ("YYYY-MM-DDTHH:MM:SS", China time): frozen at that instant.  db is a SQLite file or a
+        postgres:// URI; key its personal-data key file (default: db + ".key").  log: the
+        server's stderr (default db + ".serve.log", or a temporary file for a postgres:// URI)."""
         self.db = db
         self.key = key
         self.env = dict(os.environ)
@@ -123,6 +126,8 @@ class Server:
             self.env.update(extra_env)
         self.args = list(args)
         self.today = today
+        self.clock = clock
+        self.log_path = log
         self.proc = None
         self.port = None
         self.start()
@@ -192,7 +197,9 @@ class Server:
         return cls(db, **kw)
 
     def start(self):
-        if self.pg:
+        if self.log_path:
+            self.log = self.log_path
+        elif self.pg:
             if not hasattr(self, "log"):
                 fd, self.log = tempfile.mkstemp(prefix="qd-serve-", suffix=".log")
                 os.close(fd)
@@ -200,6 +207,7 @@ class Server:
         else:
             self.log = self.db + ".serve.log"
         today = ["--today", self.today] if self.today else []
+        today += ["--clock", self.clock] if self.clock else []
         self.proc = subprocess.Popen([BIN, "serve", *self.db_args(), "--listen", "127.0.0.1:0", *today, *self.args],
                                      stdout=subprocess.PIPE, stderr=open(self.log, "a"), text=True, env=self.env)
         deadline = time.time() + 20
@@ -238,11 +246,12 @@ class Server:
             ok(False, "the server's log has no sanitizer report", report)
         open(self.log, "w").close()
 
-    def restart(self, today=None):
-        """Stop the server and start it again on the same database, standing on today (None: the
-        real clock).  Sessions made before may have expired on the new clock: log in again."""
+    def restart(self, today=None, clock=None):
+        """Stop the server and start it again on the same database, standing on today or frozen at
+        clock (neither: the real clock).  Sessions made before may have expired on the new clock:
+        log in again."""
         self.stop()
-        self.today = today
+        self.today, self.clock = today, clock
         self.start()
 
     def session(self):

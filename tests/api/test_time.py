@@ -1,7 +1,8 @@
 """Time is an argument: `qingdan demo --today X` builds the loop over the days before X, and
 `qingdan serve --today X` stands the server on X — what it writes is dated X (the event's time,
 the assignment day, the deadline in working days), and overdue (each task's flag and the list's
-`overdue=1` filter) is judged against X, moving with it across a restart on another day; a
+`overdue=1` filter) is judged against X, moving with it across a restart on another day;
+`qingdan serve --clock X` freezes the clock at the instant X (China time), refusing a bad X; a
 migration's event is dated by its caller's clock."""
 import atexit, os, shutil, sqlite3, tempfile, time
 import qd
@@ -40,6 +41,16 @@ qd.ok(r.returncode == 2 and "--today" in r.stderr, "serve --today with a bad dat
       (r.returncode, r.stderr))
 r = qd.run("serve", "--help")
 qd.ok(r.returncode == 0 and "--today YYYY-MM-DD" in r.stdout, "serve --help documents --today", r.stdout)
+qd.ok("--clock YYYY-MM-DDTHH:MM:SS" in r.stdout, "serve --help documents --clock", r.stdout)
+for bad in ("2022-07-04", "2022-07-04 09:30:00", "2022-07-04T24:00:00", "2023-02-29T09:00:00",
+            "2022-07-04T09:30:00+08:00", "2022-07-04T09:60"):
+    r = qd.run("serve", "--db", db, "--clock", bad)
+    zh = r.stderr.find("须为中国时间")
+    qd.ok(r.returncode == 2 and "--clock" in r.stderr and 0 <= zh < r.stderr.find("must be"),
+          f"serve --clock {bad!r} is refused naming the option, in Chinese first", (r.returncode, r.stderr))
+r = qd.run("serve", "--db", db, "--clock", "2022-07-04T09:30:00", "--today", "2022-07-04")
+qd.ok(r.returncode == 2 and "--clock" in r.stderr and "--today" in r.stderr,
+      "serve --clock with --today is refused: one clock or the other", (r.returncode, r.stderr))
 
 
 def all_tasks(sess, query=""):
@@ -121,6 +132,25 @@ qd.ok(st == 200 and china_date(h["events"][-1]["at"]) == "2022-07-26", "and its 
 srv.stop()
 r = qd.run("check", "--db", db)
 qd.ok(r.returncode == 0 and "check passed" in r.stdout, "qingdan check passes", r.stdout + r.stderr)
+
+# --- the frozen clock: every request reads exactly the instant given, China time
+srv = qd.Server(db, clock="2022-07-04T09:30:05")
+disp, grid, handler = srv.login("dispatch"), srv.login("grid"), srv.login("handler")
+ats = []
+for i in range(2):
+    if i:
+        time.sleep(1.1)  # the real clock moves on; the server's does not
+    st, p = grid.post("/api/v1/problems", {"unit_id": group["id"], "description": f"冻结时钟第{i}个问题"})
+    st, got = disp.get(f"/api/v1/problems/{p['id']}")
+    ats += [got["created_at"], got["updated_at"]]
+qd.ok(ats == ["2022-07-04T09:30:05+08:00"] * 4,
+      "on serve --clock 2022-07-04T09:30:05, what is written seconds apart carries exactly that time", ats)
+st, t = handler.post(f"/api/v1/tasks/{tid}/progress", {"note": "冻结时钟下报告进展"})
+st, h = disp.get(f"/api/v1/tasks/{tid}/history")
+last = (h or {"events": [{}]})["events"][-1]
+qd.ok(st == 200 and last.get("kind") == "task.progress" and last.get("at") == "2022-07-04T09:30:05+08:00",
+      "an action's event carries the frozen instant too", last)
+srv.stop()
 
 # --- an upgrade writes its event (record.reseal) at its caller's time: here the server's today
 v3 = qd.v3_database(os.path.join(d, "v3.db"))

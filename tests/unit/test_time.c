@@ -4,8 +4,9 @@
  * calendar (across 国庆 2022 and its 调休 Saturday), the day accepted and completed — never from
  * today; commands queued together run each at its own time; a step of a command (store_tx_run)
  * runs at its own time and gives the command its time back; a command without a time is
- * refused.  Also the China day of a time and the shifted clock.  Every test works on its own
- * database in a fresh temp directory and removes it afterwards. */
+ * refused.  Also the China day of a time, the shifted clock, and the frozen clock with the
+ * parsing of its instant (good and bad).  Every test works on its own database in a fresh temp
+ * directory and removes it afterwards. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HOUR_MS 3600000LL
@@ -265,6 +267,53 @@ static void test_clock_shifted(void **state)
 	assert_int_equal(date_china_day(clock_now(&c)), date_from_ymd(2027, 12, 31));
 }
 
+static void test_clock_frozen(void **state)
+{
+	(void)state;
+	struct clock c = {0};
+	int64_t at;
+	assert_int_equal(clock_parse_china("2022-07-04T09:30:05", &at), 0);
+	assert_int_equal(at, china(2022, 7, 4, 9, 30) + 5000); /* China time, UTC+8 */
+	clock_set_today(&c, date_from_ymd(2030, 1, 1));    /* freezing replaces a shift */
+	clock_freeze(&c, at);
+	assert_int_equal(clock_now(&c), at);
+	struct timespec nap = {0, 2000000};
+	nanosleep(&nap, NULL);
+	assert_int_equal(clock_now(&c), at); /* time stands still */
+	char s[32];
+	assert_string_equal(clock_format_ms(clock_now(&c), s), "2022-07-04T09:30:05+08:00");
+	/* 00:30 China time is the China day, though still the day before in UTC */
+	assert_int_equal(clock_parse_china("2022-07-04T00:30:00", &at), 0);
+	assert_int_equal(date_china_day(at), date_from_ymd(2022, 7, 4));
+	assert_int_equal(clock_parse_china("2024-02-29T23:59:59", &at), 0);
+	assert_int_equal(at, china(2024, 2, 29, 23, 59) + 59000);
+	assert_int_equal(clock_parse_china("1970-01-01T08:00:00", &at), 0);
+	assert_int_equal(at, 0);
+	clock_set_today(&c, date_from_ymd(2022, 7, 4)); /* a shift thaws it: time flows again */
+	assert_false(c.frozen);
+	assert_int_equal(date_china_day(clock_now(&c)), date_from_ymd(2022, 7, 4));
+}
+
+static void test_clock_parse_bad(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"", "2022-07-04", "2022-07-04T09:30", "2022-07-04 09:30:00", "2022-07-04t09:30:00",
+		"2022-07-04T09:30:00Z", "2022-07-04T09:30:00+08:00", "2022-07-04T09:30:0", "2022-07-04T9:30:00",
+		"2022-07-04T24:00:00", "2022-07-04T23:60:00", "2022-07-04T23:59:60", "2023-02-29T09:00:00",
+		"2022-13-01T09:00:00", "2022-07-04T0a:30:00", "2022-07-04T09-30-00", "2022/07/04T09:30:00",
+		"2022-07-04T+9:30:00", "2022-07-04T09:30:00 ", " 2022-07-04T09:30:00",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int64_t at = 42;
+		if (clock_parse_china(bad[i], &at) != -1 || at != 42)
+			fail_msg("clock_parse_china accepted \"%s\"", bad[i]);
+	}
+	int64_t at = 42;
+	assert_int_equal(clock_parse_china(NULL, &at), -1);
+	assert_int_equal(at, 42);
+}
+
 /* ---- a command at a historical time ---------------------------------------------------------- */
 
 static void test_historical_command(void **state)
@@ -421,6 +470,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_china_day),
 		cmocka_unit_test(test_clock_shifted),
+		cmocka_unit_test(test_clock_frozen),
+		cmocka_unit_test(test_clock_parse_bad),
 		cmocka_unit_test_setup_teardown(test_historical_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_each_its_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_at_its_time, setup, teardown),
