@@ -101,7 +101,7 @@ int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], in
 		db_stmt *st = db_prepare(db, "SELECT s.user_id, s.kind, s.expires_at FROM session s JOIN \"user\" u "
 						  "ON u.id=s.user_id WHERE s.token_hash=? AND s.revoked=0 AND u.active=1");
 		if (!st)
-			return 0;
+			return -1;
 		db_bind_blob(st, 1, hash, 32);
 		uid = 0;
 		if (db_step(st) == DB_ROW) {
@@ -109,7 +109,8 @@ int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], in
 			snprintf(k, sizeof k, "%s", db_col_text(st, 1));
 			expires = db_col_int64(st, 2);
 		}
-		db_done(st);
+		if (db_done(st))
+			return -1; /* not "no session": the caller must not send a user to log in again */
 		if (uid && cached)
 			cache_session_put(rd, hash, uid, k, expires);
 	}

@@ -15,8 +15,8 @@ struct credential {
 
 /* 0 and *c filled, or -1 when no such user. */
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c);
-/* User id of a live session/token with this hash at now_ms, or 0.  *kind (≥ 8 bytes) gets
- * "session" or "token" when non-NULL. */
+/* User id of a live session/token with this hash at now_ms, 0 when there is none, or -1 when
+ * the database could not be asked.  *kind (≥ 8 bytes) gets "session" or "token" when non-NULL. */
 int64_t store_session_user(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms, char *kind);
 
 #endif

@@ -241,6 +241,14 @@ struct store_rd *store_reader(struct store *s)
 	return rd;
 }
 
+int store_db_lost(struct store *s)
+{
+	if (!s->pg)
+		return 0;
+	struct store_rd *rd = pthread_getspecific(s->reader_key);
+	return !rd || db_pg_broken(rd->db); /* no handle: its connection could not be opened */
+}
+
 struct store *store_rd_store(struct store_rd *rd)
 {
 	return rd->s;

@@ -102,6 +102,9 @@ void store_stats(struct store *s, struct store_stats *out, int reset);
 struct store_rd *store_reader(struct store *s);
 /* The store a read handle reads. */
 struct store *store_rd_store(struct store_rd *rd);
+/* Whether this thread's connection to the database was found lost (PostgreSQL; SQLite: never):
+ * a request that failed meanwhile answers 503, not 500 (web/server.c). */
+int store_db_lost(struct store *s);
 
 /* --- personal data -------------------------------------------------------------------------- */
 

@@ -66,6 +66,10 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
 	token_hash(token, r->token_hash);
 	r->user_id = store_session_user(rd, r->token_hash, r->now, r->auth_kind);
+	if (r->user_id < 0) { /* (answered 503 while the database connection is lost: server.c) */
+		r->user_id = 0;
+		return qd_fail(err, QD_EINTERNAL, "", "无法读取登录状态", "cannot read the session");
+	}
 	if (!r->user_id) {
 		/* A stale cookie on a public route is harmless; on others it is a 401 below. */
 		if (!authz && r->route && r->route->auth == AUTH_PUBLIC)

@@ -76,6 +76,12 @@ void req_raw_json(struct req *r, unsigned status, char *text)
 
 void req_error(struct req *r, const struct qd_err *err)
 {
+	struct qd_err lost;
+	if (err->code == QD_EINTERNAL && r->srv && store_db_lost(server_store(r->srv))) {
+		/* not a bug: the database went away under the request (a failover) — retry later */
+		qd_fail(&lost, QD_EBUSY, "", "数据库连接中断，请稍后重试", "the database connection was lost, retry later");
+		err = &lost;
+	}
 	json_t *o = json_pack("{ss ss ss ss}", "code", qd_code_name(err->code), "field", err->field,
 			      "message_zh", err->zh, "message_en", err->en);
 	if (!o) /* never answer an error without its body */
