@@ -4,7 +4,7 @@
 #   make run         install deps, build, create the demo database if absent, serve :8080
 #   make test        install deps, build, run every test (unit + API/CLI on loopback)
 #   make test-asan   the same suite, built with ASan+UBSan, into build-asan/
-#   make test-slow   slow tier: 20 kill -9 cycles
+#   make test-slow   slow tier: 20 kill -9 cycles, 20 failovers
 #   make bench       benchmarks (bench/README.md); figures go to docs/benchmarks.md
 #   make lint        cppcheck, clang-tidy and the escaping check
 
@@ -73,7 +73,7 @@ test-asan: deps
 
 test-slow: deps
 	$(MAKE) all
-	BUILD=$(BUILD) QD_KILL_CYCLES=20 tests/run
+	BUILD=$(BUILD) QD_KILL_CYCLES=20 QD_FAILOVER_CYCLES=20 tests/run
 
 bench: deps
 	$(MAKE) all
