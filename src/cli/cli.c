@@ -122,7 +122,9 @@ int cmd_init(struct cli_opts *o)
 		buf_free(&k);
 		return 1;
 	}
-	printf("created %s (key %s%s)\n", o->db, o->key ? o->key : o->db, o->key ? "" : ".key");
+	char *shown = pg_uri_shown(o->db); /* never a password on the terminal */
+	printf("created %s (key %s%s)\n", shown, o->key ? o->key : o->db, o->key ? "" : ".key");
+	free(shown);
 	if (root)
 		printf("root unit %lld: %s (%s)\n", (long long)root, o->root, o->kind ? o->kind : "county");
 	return 0;

@@ -7,6 +7,7 @@
  * TLB flush on every CPU per request, which measured more than the list's own rows (perf over a
  * served list A: madvise's flush 6 % of the server's CPU).  Peak memory (VmHWM) is unchanged: only
  * memory already touched is kept. */
+#include "store/pg.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "web/server.h"
@@ -64,7 +65,9 @@ int cmd_serve(struct cli_opts *o)
 		store_close(s);
 		return 1;
 	}
-	printf("qingdan serving %s on http://%s:%d\n", o->db, host, server_port(srv));
+	char *shown = pg_uri_shown(o->db); /* never a password in a log */
+	printf("qingdan serving %s on http://%s:%d\n", shown, host, server_port(srv));
+	free(shown);
 	fflush(stdout);
 	log_info("listening on http://%s:%d", host, server_port(srv));
 	int sig = 0;

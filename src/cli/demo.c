@@ -12,6 +12,7 @@
  * the organisation as the console, the walk as its users with the grants they hold (so the demo
  * passes every scope check a real caller would).  The one callback left is the bulk transaction
  * itself (demo_cmd, run by store_run in this process: there is no writer thread in the CLI). */
+#include "store/pg.h"
 #include "base/date.h"
 #include "base/mem.h"
 #include "cli/cli.h"
@@ -434,8 +435,12 @@ int cmd_demo(struct cli_opts *o)
 	if (rc)
 		fprintf(stderr, "qingdan demo: %s (field %s)\n", err.en, err.field);
 	else if (!o->quiet)
+	{
+		char *shown = pg_uri_shown(o->db); /* never a password on the terminal */
 		printf("demo database %s ready: users admin, dispatch, grid, handler, unithead, leader, supervisor, "
-		       "analyst, resident — password %s\n", o->db, DEMO_PASSWORD);
+		       "analyst, resident — password %s\n", shown, DEMO_PASSWORD);
+		free(shown);
+	}
 	store_close(s);
 	return rc ? 1 : 0;
 }

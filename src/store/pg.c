@@ -17,6 +17,45 @@ int pg_is_uri(const char *db)
 		      (strchr(db, '=') && strstr(db, "host=")));
 }
 
+char *pg_uri_shown(const char *db)
+{
+	struct buf b;
+	buf_init(&b);
+	const char *scheme = strstr(db, "://");
+	if (pg_is_uri(db) && scheme) {
+		const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+		const char *path = strpbrk(auth, "/?");
+		if (at && colon && colon < at && (!path || at < path)) { /* user:password@ */
+			buf_put(&b, db, (size_t)(colon + 1 - db));
+			buf_puts(&b, "…");
+			buf_puts(&b, at);
+			return buf_take(&b);
+		}
+	} else if (pg_is_uri(db)) { /* key=value: password=… up to the next space (or 'quoted') */
+		for (const char *p = db; *p;) {
+			if (!strncmp(p, "password=", 9) && (p == db || p[-1] == ' ')) {
+				buf_puts(&b, "password=…");
+				p += 9;
+				if (*p == '\'') {
+					for (p++; *p && *p != '\''; p++)
+						if (*p == '\\' && p[1])
+							p++;
+					if (*p)
+						p++;
+				} else {
+					while (*p && *p != ' ')
+						p++;
+				}
+				continue;
+			}
+			buf_putc(&b, *p++);
+		}
+		return buf_take(&b);
+	}
+	buf_puts(&b, db);
+	return buf_take(&b);
+}
+
 /* The server's message of the last failure on c, into err, naming what failed. */
 static int pg_fail(struct qd_err *err, PGconn *c, const char *what)
 {

@@ -12,6 +12,10 @@
  * key=value string with host=), rather than a SQLite file. */
 int pg_is_uri(const char *db);
 
+/* db as it may be shown (printed, logged): a URI's password (postgres://user:PASSWORD@…) and a
+ * key=value string's password=… replaced by "…"; anything else as it is.  A new string (free). */
+char *pg_uri_shown(const char *db);
+
 /* Connect to uri and refuse a server qingdan cannot keep its promises on, naming the setting:
  * fsync, full_page_writes or synchronous_commit off (an acknowledged write could be lost), a
  * database whose encoding is not UTF8 or whose LC_CTYPE gives pg_trgm no trigrams from Chinese
