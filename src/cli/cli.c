@@ -169,7 +169,7 @@ int cmd_remask(struct cli_opts *o)
 {
 	struct qd_err err;
 	int64_t events = 0, changed = 0;
-	if (access(o->db, F_OK) != 0) {
+	if (!pg_is_uri(o->db) && access(o->db, F_OK) != 0) {
 		fprintf(stderr, "qingdan remask: %s does not exist\n", o->db);
 		return 1;
 	}
@@ -177,8 +177,10 @@ int cmd_remask(struct cli_opts *o)
 		fprintf(stderr, "qingdan remask: %s\n", err.en);
 		return 1;
 	}
-	printf("remasked %s: %lld events re-projected, %lld rows changed (no event changed)\n", o->db,
+	char *shown = pg_uri_shown(o->db);
+	printf("remasked %s: %lld events re-projected, %lld rows changed (no event changed)\n", shown,
 	       (long long)events, (long long)changed);
+	free(shown);
 	return 0;
 }
 

@@ -34,7 +34,7 @@ static const struct command commands[] = {
 	{"migrate", "from to key", "qingdan migrate --from FILE|sqlite://FILE --to postgres://USER:PASSWORD@HOST:PORT/DATABASE [--key FILE]",
 	 "Move a SQLite database into an empty PostgreSQL database: the SQLite file is opened as any command opens it (its migrations apply first, with the key), the target gets its schema (as qingdan schema) and must hold no row; every table is copied in one PostgreSQL transaction (COPY), and before it commits the event log is read back, every payload unpacked and the hash chain recomputed and compared with SQLite's head, and every table's row count compared.  Any difference rolls it all back, naming the first bad event or table.  Prints the rows per table and the time taken.  The personal-data key (FILE.key, or --key) is not put in the database: the PostgreSQL deployment needs it."},
 	{"schema", "db", "qingdan schema --db postgres://USER:PASSWORD@HOST:PORT/DATABASE",
-	 "Check a PostgreSQL database (fsync, full_page_writes and synchronous_commit on; UTF8 with a character type under which Chinese is text) and create or upgrade qingdan's schema in it; prints the schema version.  init, serve, demo, user and check take a postgres:// database too (with --key FILE: the personal-data key is never in the database); remask, log and backup work on SQLite files only so far (back PostgreSQL up with its own tools: docs/operations.md)."},
+	 "Check a PostgreSQL database (fsync, full_page_writes and synchronous_commit on; UTF8 with a character type under which Chinese is text) and create or upgrade qingdan's schema in it; prints the schema version.  init, serve, demo, user, check, remask and log take a postgres:// database too (with --key FILE where the personal-data key is needed: it is never in the database); backup works on SQLite files only (back PostgreSQL up with its own tools: docs/operations.md)."},
 };
 
 static void usage(FILE *f)
@@ -114,15 +114,16 @@ int main(int argc, char **argv)
 	/* Commands that take either backend (through store_open), schema PostgreSQL's alone; the
 	 * rest read SQLite files themselves. */
 	int either = !strcmp(c->name, "init") || !strcmp(c->name, "serve") || !strcmp(c->name, "demo") ||
-		     !strcmp(c->name, "user") || !strcmp(c->name, "check");
+		     !strcmp(c->name, "user") || !strcmp(c->name, "check") || !strcmp(c->name, "remask") ||
+		     !strcmp(c->name, "log");
 	if (!pg_is_uri(o.db) && !strcmp(c->name, "schema")) {
 		fprintf(stderr, "qingdan schema: --db 须为 postgres:// 地址；SQLite 数据库在打开时自动迁移 "
 				"(--db must be a postgres:// URI; a SQLite database is migrated when it is opened)\n");
 		return 2;
 	}
 	if (pg_is_uri(o.db) && !either && strcmp(c->name, "schema") != 0) {
-		fprintf(stderr, "qingdan %s: 此命令尚不支持 PostgreSQL 数据库（init、serve、demo、user、check、schema 与 migrate 支持） "
-				"(this command does not take a postgres:// database yet: init, serve, demo, user, check, schema and migrate do)\n",
+		fprintf(stderr, "qingdan %s: 此命令尚不支持 PostgreSQL 数据库（init、serve、demo、user、check、remask、log、schema 与 migrate 支持） "
+				"(this command does not take a postgres:// database yet: init, serve, demo, user, check, remask, log, schema and migrate do)\n",
 			c->name);
 		return 2;
 	}

@@ -380,13 +380,16 @@ out:
 
 int store_log(const char *path, FILE *out, struct qd_err *err)
 {
-	if (access(path, R_OK) != 0)
+	int pg = pg_is_uri(path);
+	if (!pg && access(path, R_OK) != 0)
 		return qd_fail(err, QD_ENOTFOUND, "db", "数据库 %s 不存在", "database %s does not exist", path, path);
 	db_conn *db = NULL;
-	if (store_connect(path, 1, 0, &db, err))
+	if (pg ? db_pg_open(path, &db, err) : store_connect(path, 1, 0, &db, err))
 		return -1;
-	db_stmt *st = db_prepare(db, "SELECT seq, at, actor, kind, entity, entity_id, payload, lower(hex(hash)) FROM event "
-				     "ORDER BY seq");
+	db_stmt *st = db_prepare(db, pg ? "SELECT seq, at, actor, kind, entity, entity_id, payload, encode(hash, 'hex') FROM event "
+					  "ORDER BY seq"
+					: "SELECT seq, at, actor, kind, entity, entity_id, payload, lower(hex(hash)) FROM event "
+					  "ORDER BY seq");
 	if (!st) {
 		db_fail(db, err);
 		db_close(db);

@@ -6,6 +6,8 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/db.h"
+#include "store/db_pg.h"
+#include "store/pg.h"
 #include "store/payload.h"
 #include "store/internal.h"
 #include "store/schema.h"
@@ -27,6 +29,8 @@ static int snapshot(db_conn *db, int drop, int64_t *changed, struct qd_err *err)
 {
 	int n;
 	const struct schema_table *t = schema_tables(&n);
+	/* the schemas a table and a temporary table are named in */
+	const char *main_ = db_is_pg(db) ? "" : "main.", *temp = db_is_pg(db) ? "pg_temp." : "temp.";
 	for (int i = 0; i < n; i++) {
 		struct buf cols, sql;
 		buf_init(&cols);
@@ -34,20 +38,20 @@ static int snapshot(db_conn *db, int drop, int64_t *changed, struct qd_err *err)
 		text_cols(&t[i], &cols);
 		int rc = 0;
 		if (cols.len && !drop) {
-			buf_printf(&sql, "DROP TABLE IF EXISTS temp.remask_%s; CREATE TEMP TABLE remask_%s AS SELECT %s,%s FROM main.\"%s\"", /* sql-ident */
-				   t[i].name, t[i].name, t[i].key, cols.p, t[i].name);
+			buf_printf(&sql, "DROP TABLE IF EXISTS %sremask_%s; CREATE TEMP TABLE remask_%s AS SELECT %s,%s FROM %s\"%s\"", /* sql-ident */
+				   temp, t[i].name, t[i].name, t[i].key, cols.p, main_, t[i].name);
 			rc = db_exec(db, sql.p, err);
 		} else if (cols.len) {
 			/* rows whose text differs from the snapshot */
-			buf_printf(&sql, "SELECT count(*) FROM (SELECT %s,%s FROM main.\"%s\" EXCEPT SELECT %s,%s FROM temp.remask_%s)", /* sql-ident */
-				   t[i].key, cols.p, t[i].name, t[i].key, cols.p, t[i].name);
+			buf_printf(&sql, "SELECT count(*) FROM (SELECT %s,%s FROM %s\"%s\" EXCEPT SELECT %s,%s FROM %sremask_%s) d", /* sql-ident */
+				   t[i].key, cols.p, main_, t[i].name, t[i].key, cols.p, temp, t[i].name);
 			int64_t d = db_int(db, sql.p, 0, 0);
 			if (d < 0)
 				rc = db_fail(db, err);
 			else
 				*changed += d;
 			buf_reset(&sql);
-			buf_printf(&sql, "DROP TABLE temp.remask_%s", t[i].name); /* sql-ident */
+			buf_printf(&sql, "DROP TABLE %sremask_%s", temp, t[i].name); /* sql-ident */
 			if (!rc)
 				rc = db_exec(db, sql.p, err);
 		}
@@ -65,7 +69,7 @@ int store_remask_db(db_conn *db, const unsigned char *key, int64_t *events, int6
 	*changed = 0;
 	/* The text index follows every update of an indexed description (its trigger): rows not
 	 * yet indexed must be indexed first, or the trigger would delete what was never there. */
-	if (search_index_all_in_tx(db, err) || snapshot(db, 0, changed, err))
+	if ((!db_is_pg(db) && search_index_all_in_tx(db, err)) || snapshot(db, 0, changed, err))
 		return -1;
 	db_stmt *st = db_prepare(db, "SELECT seq, payload FROM event WHERE seq > ? ORDER BY seq LIMIT 2000");
 	if (!st)
@@ -121,11 +125,19 @@ int store_remask(const char *path, const char *key_path, int64_t now, int64_t *e
 	char kp[4200];
 	snprintf(kp, sizeof kp, "%s.key", path);
 	db_conn *db = NULL;
-	int rc = -1;
-	if (store_key_read(key_path ? key_path : kp, key, err) || store_connect(path, 0, 0, &db, err) ||
-	    store_migrate(db, key, now, err))
+	int rc = -1, version = 0, pg = pg_is_uri(path);
+	if (pg && !key_path) {
+		qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
+			"a PostgreSQL database needs --key naming its personal-data key file");
 		goto out;
-	if (db_exec(db, "BEGIN IMMEDIATE", err))
+	}
+	if (store_key_read(key_path ? key_path : kp, key, err))
+		goto out;
+	if (pg ? pg_schema_apply(path, &version, err) || db_pg_open(path, &db, err)
+	       : store_connect(path, 0, 0, &db, err) || store_migrate(db, key, now, err))
+		goto out;
+	/* no writer meanwhile: SQLite's write lock, PostgreSQL's chain head (every server's batch takes it) */
+	if (db_exec(db, pg ? "BEGIN; SELECT 1 FROM chain_head WHERE one = 1 FOR UPDATE" : "BEGIN IMMEDIATE", err))
 		goto out;
 	if (store_remask_db(db, key, events, changed, err) || db_exec(db, "COMMIT", err)) {
 		db_exec(db, "ROLLBACK", NULL);

@@ -91,5 +91,15 @@ a.stop()
 b.stop()
 r = qd.run("check", "--db", uri, "--key", lite + ".key")
 qd.ok(r.returncode == 0, "qingdan check passes on the PostgreSQL copy after the reads", r.stdout + r.stderr)
+la, lb = qd.run("log", "--db", lite), qd.run("log", "--db", uri)
+qd.ok(la.returncode == 0 and lb.returncode == 0 and la.stdout == lb.stdout and la.stdout.count("\n") > 1000,
+      f"qingdan log prints the same record from both ({la.stdout.count(chr(10))} events)",
+      (la.returncode, lb.returncode, la.stderr, lb.stderr))
+pg.psql("UPDATE problem SET description = 'x' WHERE id = 5", uri.rsplit("/", 1)[1])
+r = qd.run("remask", "--db", uri, "--key", lite + ".key")
+r2 = qd.run("check", "--db", uri, "--key", lite + ".key")
+qd.ok(r.returncode == 0 and "1 rows changed" in r.stdout and r2.returncode == 0,
+      "qingdan remask on PostgreSQL rebuilds a damaged masked text from the record; check passes again",
+      r.stdout + r.stderr + r2.stdout)
 shutil.rmtree(d, True)
 qd.done()
