@@ -151,6 +151,7 @@ def main():
         n = 0
         while not stop.is_set():
             n += 1
+            sent = time.monotonic()
             try:
                 st, body = grid.post("/api/v1/problems", {"unit_id": unit, "source": "visit",
                                                           "description": f"切换演练 {tag}-{n}：村口路灯不亮"}, timeout=20)
@@ -161,13 +162,16 @@ def main():
                 statuses[st] = statuses.get(st, 0) + 1
                 if st == 201:
                     acked.append((body["id"], now))
-                    if state["kill_t"] is not None and state["first_after"] is None and now > state["kill_t"]:
+                    # resumed: a problem sent after the kill was acknowledged (one sent before may be
+                    # answered just after it, committed by the dying primary)
+                    if state["kill_t"] is not None and state["first_after"] is None and sent > state["kill_t"]:
                         state["first_after"] = now
             if st != 201:
                 time.sleep(0.05)
 
     t_start = time.monotonic()
-    writers = [threading.Thread(target=intake, args=(k,)) for k in range(4)]
+    writers = [threading.Thread(target=intake, args=(k,), daemon=True) for k in range(4)]
+    state["stop"] = stop
     for t in writers:
         t.start()
     tooks, first_kill, sync_last = [], None, sync0
