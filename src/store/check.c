@@ -96,25 +96,71 @@ static int64_t table_diff(db_conn *db, const struct schema_table *t, int without
 	return diff;
 }
 
-static int compare(db_conn *db, struct check_report *r, struct qd_err *err)
+/* Compare every table of the projections with the replay through diff (the rows of t that
+ * differ, or -1), filling r: the first table that differs, how many rows, and whether only the
+ * masked free text does (remask fixes that). */
+typedef int64_t (*table_diff_fn)(void *ctx, const struct schema_table *t, int without_text);
+
+static void compare(struct check_report *r, table_diff_fn diff_of, void *ctx)
 {
 	int n;
 	const struct schema_table *t = schema_tables(&n);
 	r->texts_only = 1;
 	for (int i = 0; i < n; i++) {
-		int64_t diff = table_diff(db, &t[i], 0);
+		int64_t diff = diff_of(ctx, &t[i], 0);
 		if (diff != 0) {
 			r->replay_ok = 0;
 			r->mismatched_rows += diff < 0 ? 1 : diff;
 			snprintf(r->mismatch_table, sizeof r->mismatch_table, "%s", t[i].name);
-			if (table_diff(db, &t[i], 1) != 0)
+			if (diff_of(ctx, &t[i], 1) != 0)
 				r->texts_only = 0;
 		}
 	}
 	if (r->replay_ok)
 		r->texts_only = 0;
-	(void)err;
-	return 0;
+}
+
+static int64_t lite_diff(void *db, const struct schema_table *t, int without_text)
+{
+	return table_diff(db, t, without_text);
+}
+
+/* What check found, for the operator: the chain, then the projections against the replay. */
+static void report_chain(FILE *out, const struct check_report *r)
+{
+	if (!out)
+		return;
+	fprintf(out, "hash chain: %s (%lld events)\n", r->chain_ok ? "ok" : "BROKEN", (long long)r->events);
+	if (!r->chain_ok)
+		fprintf(out, "  broken at event %lld: %s\n", (long long)r->chain_break_at, r->chain_why);
+}
+
+static void report_projections(FILE *out, const struct check_report *r)
+{
+	if (!out)
+		return;
+	if (!r->chain_ok) {
+		fprintf(out, "projections equal replay: not compared (the chain is broken)\n");
+		return;
+	}
+	fprintf(out, "projections equal replay: %s%s%s\n", r->replay_ok ? "ok" : "NO (", r->replay_ok ? "" : r->mismatch_table,
+		r->replay_ok ? "" : ")");
+	if (!r->replay_ok && r->texts_only)
+		fprintf(out, "  only masked free text differs: the masking rules changed since it was written; run qingdan remask\n");
+}
+
+/* Remove the temporary replay database and its WAL and shared-memory files. */
+static void replay_unlink(const char *rpath)
+{
+	unlink(rpath);
+	struct buf side;
+	buf_init(&side);
+	buf_printf(&side, "%s-wal", rpath);
+	unlink(side.p);
+	buf_reset(&side);
+	buf_printf(&side, "%s-shm", rpath);
+	unlink(side.p);
+	buf_free(&side);
 }
 
 /* --- PostgreSQL: the same checks but SQLite's own (integrity_check, FTS5) ----------------------
@@ -160,6 +206,12 @@ static int64_t pg_table_diff(db_conn *pg, db_conn *replay, const struct schema_t
 	return diff;
 }
 
+static int64_t pg_diff(void *both, const struct schema_table *t, int without_text)
+{
+	db_conn **c = both;
+	return pg_table_diff(c[0], c[1], t, without_text);
+}
+
 static int store_check_pg(const char *uri, const char *key_path, struct check_report *r, FILE *out, struct qd_err *err)
 {
 	unsigned char key[crypto_secretbox_KEYBYTES];
@@ -194,32 +246,12 @@ static int store_check_pg(const char *uri, const char *key_path, struct check_re
 		}
 	}
 	db_done(st);
-	if (out)
-		fprintf(out, "hash chain: %s (%lld events)\n", r->chain_ok ? "ok" : "BROKEN", (long long)r->events);
-	if (out && !r->chain_ok)
-		fprintf(out, "  broken at event %lld: %s\n", (long long)r->chain_break_at, r->chain_why);
+	report_chain(out, r);
 	if (r->chain_ok && r->replay_ok) {
-		int n;
-		const struct schema_table *t = schema_tables(&n);
-		r->texts_only = 1;
-		for (int i = 0; i < n; i++) {
-			int64_t diff = pg_table_diff(db, replay, &t[i], 0);
-			if (diff != 0) {
-				r->replay_ok = 0;
-				r->mismatched_rows += diff < 0 ? 1 : diff;
-				snprintf(r->mismatch_table, sizeof r->mismatch_table, "%s", t[i].name);
-				if (pg_table_diff(db, replay, &t[i], 1) != 0)
-					r->texts_only = 0;
-			}
-		}
-		if (r->replay_ok)
-			r->texts_only = 0;
+		db_conn *both[2] = {db, replay};
+		compare(r, pg_diff, both);
 	}
-	if (out && !r->chain_ok)
-		fprintf(out, "projections equal replay: not compared (the chain is broken)\n");
-	else if (out)
-		fprintf(out, "projections equal replay: %s%s%s\n", r->replay_ok ? "ok" : "NO (", r->replay_ok ? "" : r->mismatch_table,
-			r->replay_ok ? "" : ")");
+	report_projections(out, r);
 	rc = r->chain_ok && r->replay_ok ? 0 : -1;
 	if (rc)
 		qd_fail(err, QD_EINTERNAL, NULL, "数据库检查未通过", "database check failed");
@@ -227,12 +259,7 @@ out:
 	sodium_memzero(key, sizeof key);
 	db_close(replay);
 	db_close(db);
-	unlink(rpath);
-	char side[96];
-	snprintf(side, sizeof side, "%s-wal", rpath);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", rpath);
-	unlink(side);
+	replay_unlink(rpath);
 	return rc;
 }
 
@@ -283,10 +310,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 		goto out;
 	if (verify_chain(db, replay, key, r, err))
 		goto out;
-	if (out)
-		fprintf(out, "hash chain: %s (%lld events)\n", r->chain_ok ? "ok" : "BROKEN", (long long)r->events);
-	if (out && !r->chain_ok)
-		fprintf(out, "  broken at event %lld: %s\n", (long long)r->chain_break_at, r->chain_why);
+	report_chain(out, r);
 	if (r->chain_ok && out)
 		fprintf(out, "replay: applied %lld events\n", (long long)r->events);
 	char attach[4300];
@@ -308,14 +332,8 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r->chain_ok && r->replay_ok)
-		compare(db, r, err); /* a partial replay (broken chain) says nothing about projections */
-	if (out && !r->chain_ok)
-		fprintf(out, "projections equal replay: not compared (the chain is broken)\n");
-	else if (out)
-		fprintf(out, "projections equal replay: %s%s%s\n", r->replay_ok ? "ok" : "NO (", r->replay_ok ? "" : r->mismatch_table,
-			r->replay_ok ? "" : ")");
-	if (out && r->chain_ok && !r->replay_ok && r->texts_only)
-		fprintf(out, "  only masked free text differs: the masking rules changed since it was written; run qingdan remask\n");
+		compare(r, lite_diff, db); /* a partial replay (broken chain) says nothing about projections */
+	report_projections(out, r);
 	db_exec(db, "DETACH DATABASE r", NULL);
 	rc = (r->integrity_ok && r->fts_ok && r->chain_ok && r->replay_ok) ? 0 : -1;
 	if (rc)
@@ -324,12 +342,7 @@ out:
 	sodium_memzero(key, sizeof key);
 	db_close(replay);
 	db_close(db);
-	unlink(rpath);
-	char side[4300];
-	snprintf(side, sizeof side, "%s-wal", rpath);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", rpath);
-	unlink(side);
+	replay_unlink(rpath);
 	return rc;
 }
 
