@@ -140,9 +140,12 @@ def check_static():
         qd.ok(word in text, f"the unit has {word}")
 
     # patroni --validate-config on loopback copies of db1.yml and db2.yml
-    if not shutil.which("patroni"):
-        qd.skip("patroni --validate-config on deploy/patroni/*.yml", "patroni is not installed (scripts/pg-ha-local installs it)")
-        return
+    if not shutil.which("patroni"):  # what scripts/pg-ha-local installs (install-deps starts no service)
+        r = sh([os.path.join(ROOT, "scripts", "install-deps"), "patroni", "etcd-server", "etcd-client", "python3-psycopg2"],
+               timeout=600)
+        if not shutil.which("patroni"):
+            qd.ok(False, "patroni installs (scripts/install-deps patroni …) for --validate-config", r.stdout[-2000:] + r.stderr[-2000:])
+            return
     r = sh(["patroni", "--help"])
     if "--validate-config" not in r.stdout:
         qd.skip("patroni --validate-config on deploy/patroni/*.yml", "this patroni has no --validate-config")
