@@ -445,26 +445,6 @@ static int verify_chain(struct mig *m, int64_t *events, struct qd_err *err)
 	return 0;
 }
 
-/* Refuse a key that does not open the database's sealed values: the PostgreSQL deployment would
- * hold a record nobody can read. */
-static int key_opens(struct mig *m, const char *kp, struct qd_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db_lite(m->s->wdb), "SELECT name FROM problem_pii WHERE name IS NOT NULL AND name <> '' LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(m->s->wdb, err);
-	int ok = 1;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		char *plain = unseal_with(m->s->key, (const char *)sqlite3_column_text(st, 0));
-		ok = plain != NULL;
-		plain_free(plain);
-	}
-	sqlite3_finalize(st);
-	return ok ? 0
-		  : qd_fail(err, QD_EINVAL, "key", "密钥文件 %s 打不开此数据库中加密的个人信息",
-			    "the key file %s does not open this database's sealed personal data", kp, kp);
-}
-
 /* Any SQLite table outside order, meta and the FTS5 tables: it would not be copied. */
 static int unknown_table(struct mig *m, struct qd_err *err)
 {
@@ -542,7 +522,7 @@ int pg_migrate(const struct pg_migrate_opts *o, struct qd_err *err)
 			(long long)sv, schema_count(), (long long)sv, schema_count());
 		goto out;
 	}
-	if (unknown_table(&m, err) || key_opens(&m, kp, err))
+	if (unknown_table(&m, err)) /* (the key was checked by store_open: store_key_opens) */
 		goto out;
 	int pgv = 0;
 	if (pg_schema_apply(o->to, &pgv, err)) /* the schema when it has none; refuses an unsafe server */

@@ -153,6 +153,28 @@ static int store_open_pg(struct store *s, const struct store_opts *o, struct qd_
 	return store_chain_load(s, err);
 }
 
+/* Refuse a key that does not open the database's sealed personal data (one value is enough):
+ * a server would seal new data with it, and the record would hold values nobody can read. */
+static int store_key_opens(struct store *s, const char *kp, struct qd_err *err)
+{
+	db_stmt *st = db_prepare(s->wdb, "SELECT coalesce(nullif(name, ''), nullif(phone, ''), nullif(id_no, ''), "
+					 "nullif(address, '')) AS v FROM problem_pii WHERE coalesce(nullif(name, ''), "
+					 "nullif(phone, ''), nullif(id_no, ''), nullif(address, '')) IS NOT NULL LIMIT 1");
+	if (!st)
+		return db_fail(s->wdb, err);
+	int ok = 1;
+	if (db_step(st) == DB_ROW) {
+		char *plain = unseal_with(s->key, db_col_text(st, 0));
+		ok = plain != NULL;
+		plain_free(plain);
+	}
+	if (db_done(st))
+		return db_fail(s->wdb, err);
+	return ok ? 0
+		  : qd_fail(err, QD_EINVAL, "key", "密钥文件 %s 打不开此数据库中加密的个人信息",
+			    "the key file %s does not open this database's sealed personal data", kp, kp);
+}
+
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err)
 {
 	/* SQLite's memory statistics take a process-wide mutex on every allocation; nothing reads
@@ -177,7 +199,7 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	pthread_key_create(&s->reader_key, reader_free);
 	char kp[4096];
 	if (pg) {
-		if (store_open_pg(s, o, err) || store_vocab_check(err)) {
+		if (store_open_pg(s, o, err) || store_key_opens(s, o->key_path, err) || store_vocab_check(err)) {
 			store_close(s);
 			return -1;
 		}
@@ -186,7 +208,8 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 		return qd_fail(err, QD_EINVAL, "db", "数据库路径过长", "database path too long");
 	} else if (key_load(s, o->key_path ? o->key_path : kp, o->create, err) ||
 	    store_connect(o->path, 0, o->create, &s->wdb, err) || store_migrate(s->wdb, s->key, o->now, err) ||
-	    store_chain_load(s, err) || store_vocab_check(err)) {
+	    store_chain_load(s, err) || store_key_opens(s, o->key_path ? o->key_path : kp, err) ||
+	    store_vocab_check(err)) {
 		store_close(s);
 		return -1;
 	}

@@ -92,4 +92,13 @@ qd.ok(r.returncode == 1 and "already exists" in r.stderr, "backup refuses to ove
 os.unlink(copy + ".key")
 r = qd.run("serve", "--db", copy, "--listen", "127.0.0.1:0", timeout=10)
 qd.ok(r.returncode == 1 and "key" in r.stderr, "no key file, no server", r.stderr)
+# ... and with another key it is refused too: a server would seal new data nobody could read with the old
+wrong = copy + ".wrong.key"
+with open(wrong, "wb") as f:
+    f.write(os.urandom(32))
+os.chmod(wrong, 0o600)
+for cmd in (["serve", "", "--listen", "127.0.0.1:0"], ["user", "passwd", "--username", "grid", "--password", "whatever-long-1"]):
+    r = qd.run(*[c for c in cmd[:2] if c], "--db", copy, "--key", wrong, *cmd[2:], timeout=10)
+    qd.ok(r.returncode != 0 and "does not open" in r.stderr, f"qingdan {' '.join(cmd[:2])} refuses a key that does not open the sealed data",
+          (r.returncode, r.stderr[-300:]))
 qd.done()
