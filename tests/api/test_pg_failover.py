@@ -99,7 +99,7 @@ def connect(uri):
 
 def main():
     r = subprocess.run([HA, "start", d], capture_output=True, text=True, timeout=90,
-                       env={**os.environ, "PG_HA_TTL_S": "600", "PG_HA_START_TIMEOUT": "80"})
+                       env={**os.environ, "PG_HA_TTL_S": str(LIMIT_S + 120), "PG_HA_START_TIMEOUT": "80"})
     started = r.returncode == 0 and r.stdout.startswith("postgresql://")
     qd.ok(started, "scripts/pg-ha-local starts etcd and two Patroni nodes: a leader and a streaming synchronous standby",
           (r.stderr or "") + (r.stdout or ""))
