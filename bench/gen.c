@@ -122,8 +122,8 @@ static int setup_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct gen *g = arg;
 	/* A cache for this connection only (a 10,000-task transaction dirties ~60 MB). */
-	if (sqlite3_exec(store_tx_db(tx), "PRAGMA cache_size=-262144;", NULL, NULL, NULL) != SQLITE_OK)
-		fprintf(stderr, "gen: pragmas: %s\n", sqlite3_errmsg(store_tx_db(tx)));
+	if (sqlite3_exec(db_lite(store_tx_db(tx)), "PRAGMA cache_size=-262144;", NULL, NULL, NULL) != SQLITE_OK)
+		fprintf(stderr, "gen: pragmas: %s\n", sqlite3_errmsg(db_lite(store_tx_db(tx))));
 	if (store_org_seed(tx, err))
 		return -1;
 	static const char *const cats[5] = {"基础设施", "产业发展", "综合治理", "民生保障", "逐人逐项"};

@@ -9,6 +9,7 @@
  * empty payload: stream set-up + the dictionary).  Single-threaded; run it on a quiet machine
  * or alternate runs.  Figures go to docs/benchmarks.md. */
 #include "base/mem.h"
+#include "store/db.h"
 #include "store/payload.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -51,7 +52,8 @@ int main(int argc, char **argv)
 	size_t raw = 0;
 	while (sqlite3_step(st) == SQLITE_ROW && n < max) {
 		struct qd_err err;
-		if ((text[n] = payload_column(st, 0, &err)))
+		db_stmt w = {.lite = st}; /* payload_column reads a store statement (store/db.h) */
+		if ((text[n] = payload_column(&w, 0, &err)))
 			raw += strlen(text[n++]);
 	}
 	sqlite3_finalize(st);
