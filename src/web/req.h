@@ -23,6 +23,7 @@ struct req {
 	struct MHD_Connection *conn;
 	const struct route *route;
 	enum req_phase phase;
+	int suspended;           /* counted in the server's waiting (server.c) */
 	const char *method;
 	char path[256];
 	int64_t t0_ns;

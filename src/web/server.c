@@ -31,8 +31,17 @@ struct server {
 	atomic_llong busy;         /* 503 for a full write queue */
 	atomic_llong hist[NBUCKETS + 1];
 	atomic_llong sum_us;
+	atomic_int waiting;        /* connections suspended for the writer, not yet answered */
 	int64_t started_ms;
 };
+
+static void unwait(struct server *s, struct req *r)
+{
+	if (r->suspended) {
+		r->suspended = 0;
+		atomic_fetch_sub(&s->waiting, 1);
+	}
+}
 
 static int64_t now_ns(void)
 {
@@ -299,6 +308,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			dispatch(r);
 		}
 		if (r->phase == PHASE_WAIT) {
+			r->suspended = 1;
+			atomic_fetch_add(&s->waiting, 1);
 			MHD_suspend_connection(conn);
 			struct qd_err err;
 			if (store_submit(s->store, &r->cmd, &err)) {
@@ -313,6 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 	}
 	if (r->phase == PHASE_WAIT) {
+		unwait(s, r);
 		r->phase = PHASE_DONE;
 		if (r->cmd.rc)
 			req_error(r, &r->cmd.err);
@@ -330,9 +342,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
-	(void)cls, (void)conn, (void)toe;
+	(void)conn, (void)toe;
 	if (!r)
 		return;
+	unwait(cls, r);
 	buf_free(&r->body);
 	json_decref(r->json);
 	json_decref(r->out);
@@ -407,6 +420,12 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
+	/* Every request waiting for the writer is answered before the daemon stops (libmicrohttpd
+	 * aborts on a suspended connection): the writer drains its queue and answers, each answer
+	 * resumes its connection, the daemon's threads send it — within 10 s, or the stop goes on. */
+	store_writer_stop(s->store);
+	for (int i = 0; i < 1000 && atomic_load(&s->waiting) > 0; i++)
+		usleep(10000);
 	MHD_stop_daemon(s->d);
 	free(s);
 }
