@@ -37,6 +37,10 @@ struct grants_val {
 
 struct rd_cache {
 	int64_t data_version, org_version;
+	/* PostgreSQL: the version was read in this request (cache_request clears it), after the
+	 * store's commit_gen-th local commit */
+	int pg_checked;
+	int64_t pg_gen;
 	int known; /* the versions above have been read */
 	int64_t roots; /* root units, or -1 */
 	struct map sessions, grants, units, names;
@@ -133,10 +137,14 @@ int cache_fresh(struct store_rd *rd)
 	/* SQLite: nothing committed since the last look, nothing to ask.  PostgreSQL has no such
 	 * counter: the version row, bumped by every change to what is cached (on whichever
 	 * server), is read every time — one indexed row. */
-	int64_t dv = db_is_pg(rd->db) ? 0 : db_int(rd->db, "PRAGMA data_version", 0, -1);
+	int pg = db_is_pg(rd->db);
+	int64_t gen = pg ? atomic_load(&rd->s->commit_gen) : 0;
+	if (pg && c->known && c->pg_checked && c->pg_gen == gen)
+		return 1; /* read once per request, and again after this server's own commits */
+	int64_t dv = pg ? 0 : db_int(rd->db, "PRAGMA data_version", 0, -1);
 	if (dv < 0)
 		return 0;
-	if (c->known && dv == c->data_version && !db_is_pg(rd->db))
+	if (c->known && dv == c->data_version && !pg)
 		return 1;
 	int64_t ov = db_int(rd->db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='org_version'", 0, -1);
 	if (ov < 0) {
@@ -149,7 +157,15 @@ int cache_fresh(struct store_rd *rd)
 	c->data_version = dv;
 	c->org_version = ov;
 	c->known = 1;
+	c->pg_checked = pg;
+	c->pg_gen = gen;
 	return 1;
+}
+
+void cache_request(struct rd_cache *c)
+{
+	if (c)
+		c->pg_checked = 0;
 }
 
 /* Map keys: ids are positive; a token hash's first 8 bytes, or 1 when they are all zero (the

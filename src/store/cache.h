@@ -26,6 +26,9 @@ void cache_free(struct rd_cache *c);
 /* 1 when rd's cache may be used now (dropping it first if org_version moved), 0 when rd has no
  * cache or the version cannot be read (the caller queries). */
 int cache_fresh(struct store_rd *rd);
+/* A request begins on this cache's thread: on PostgreSQL the version is read again at its first
+ * use (store_request_begin). */
+void cache_request(struct rd_cache *c);
 
 /* Sessions: a found session's user, kind ("session"/"token") and expiry (ms). */
 int cache_session_get(struct store_rd *rd, const unsigned char hash[32], int64_t *user_id, char kind[8],

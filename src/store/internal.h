@@ -6,6 +6,7 @@
 #include "core/task.h"
 #include "store/store.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include "store/db.h"
 
@@ -73,6 +74,7 @@ struct store {
 	int64_t last_seq;
 	int64_t data_version;
 	int pg;                /* the database is PostgreSQL (path is its URI) */
+	atomic_llong commit_gen; /* batches this process committed (readers' caches look again: cache.c) */
 	int pg_retry_ms;       /* PostgreSQL: the writer's back-off while its connection is lost */
 	int64_t pg_retry_at;   /* monotonic µs of the next try */
 	/* the writer's copy of the rules (calendar, limits); rules_valid = 0 reloads them */

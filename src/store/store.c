@@ -264,6 +264,13 @@ struct store_rd *store_reader(struct store *s)
 	return rd;
 }
 
+void store_request_begin(struct store *s)
+{
+	struct store_rd *rd = pthread_getspecific(s->reader_key);
+	if (rd)
+		cache_request(rd->cache);
+}
+
 int store_db_lost(struct store *s)
 {
 	if (!s->pg)
@@ -498,6 +505,8 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 			log_error("commit failed: %s", err.en);
 			bad = 1;
 		}
+		if (!bad)
+			atomic_fetch_add(&s->commit_gen, 1);
 		if (bad) { /* nothing of the batch is committed */
 			db_exec(s->wdb, "ROLLBACK", NULL);
 			int lost = s->pg && db_pg_broken(s->wdb);

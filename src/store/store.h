@@ -105,6 +105,9 @@ struct store *store_rd_store(struct store_rd *rd);
 /* Whether this thread's connection to the database was found lost (PostgreSQL; SQLite: never):
  * a request that failed meanwhile answers 503, not 500 (web/server.c). */
 int store_db_lost(struct store *s);
+/* A request begins on this thread: what its read handle caches is checked again at first use
+ * (PostgreSQL reads its version row once per request; SQLite's check is free anyway). */
+void store_request_begin(struct store *s);
 
 /* --- personal data -------------------------------------------------------------------------- */
 

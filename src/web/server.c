@@ -305,6 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->status = 200;
 			return send_text(r, "text/plain; version=0.0.4", server_metrics(s));
 		} else {
+			store_request_begin(s->store);
 			dispatch(r);
 		}
 		if (r->phase == PHASE_WAIT) {
