@@ -596,6 +596,7 @@ int64_t store_emit_text(struct store_tx *tx, int64_t actor, const char *kind, co
 			int64_t entity_id, json_t *payload, char *text, struct qd_err *err)
 {
 	struct store *s = tx->s;
+	s->wrd.memo_ok = 0; /* what the command read may change now (store_rd.memo) */
 	/* An event is appended in the transaction that applies it, after the chain head it links to. */
 	assert(!!db_in_tx(store_tx_db(tx)) && s->last_seq >= 0);
 	int64_t now = store_tx_now(tx);

@@ -4,6 +4,7 @@
 #define QD_STORE_INTERNAL_H
 #include "core/calendar.h"
 #include "core/task.h"
+#include "store/org.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,6 +39,11 @@ struct store_rd {
 	struct store *s;
 	db_conn *db;
 	struct rd_cache *cache; /* a reader's own (store/cache.h); NULL for the writer's and stack handles */
+	/* The writer's handle: the last unit store_unit_get read in the running command, until the
+	 * command emits an event (store_emit_text) — intake checks the actor's right over the unit and
+	 * then reads it again for its path: one query (a round trip on PostgreSQL) instead of two. */
+	int memo_ok;
+	struct unit memo;
 };
 
 struct store {

@@ -16,6 +16,11 @@
 
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err)
 {
+	int writer = rd == &rd->s->wrd;
+	if (writer && rd->memo_ok && rd->memo.id == id) {
+		*u = rd->memo;
+		return 0;
+	}
 	int cached = cache_fresh(rd);
 	if (cached && cache_unit_get(rd, id, u))
 		return 0;
@@ -37,6 +42,10 @@ int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_er
 		return qd_fail(err, QD_ENOTFOUND, "unit_id", "单位不存在", "no such unit");
 	if (cached)
 		cache_unit_put(rd, u);
+	if (writer) {
+		rd->memo = *u;
+		rd->memo_ok = 1;
+	}
 	return 0;
 }
 

@@ -467,7 +467,7 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 			s->data_version = dv;
 		}
 	}
-	int ncmd = 0;
+	int ncmd = 0, sp_open = 0;
 	for (struct store_cmd *c = batch; c; c = c->next) {
 		ncmd++;
 		qd_err_clear(&c->err);
@@ -484,7 +484,11 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 		int64_t seq = s->last_seq;
 		unsigned char hash[32];
 		memcpy(hash, s->last_hash, 32);
-		wexec(s->wdb, "SAVEPOINT cmd");
+		s->wrd.memo_ok = 0; /* a command reads anew (store_rd.memo) */
+		/* PostgreSQL: each statement is a round trip, so the previous command's RELEASE went
+		 * with this SAVEPOINT (below) */
+		if (!s->pg || !sp_open)
+			wexec(s->wdb, "SAVEPOINT cmd");
 		tx.now = c->now; /* each command at its own time */
 		c->rc = c->fn(&tx, c->arg, &c->err);
 		tx_forget(&tx); /* plaintexts of seals never emitted (a failed command) */
@@ -495,7 +499,12 @@ static void run_batch(struct store *s, struct store_cmd *batch)
 			s->last_seq = seq;
 			memcpy(s->last_hash, hash, 32);
 		}
-		wexec(s->wdb, "RELEASE cmd");
+		if (!s->pg)
+			wexec(s->wdb, "RELEASE cmd");
+		else if (c->next)
+			sp_open = db_exec(s->wdb, "RELEASE cmd; SAVEPOINT cmd", NULL) == 0;
+		else
+			wexec(s->wdb, "RELEASE cmd");
 	}
 	int64_t t1 = mono_us();
 	if (began) {
