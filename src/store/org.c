@@ -16,7 +16,7 @@
 
 int store_unit_get(struct store_rd *rd, int64_t id, struct unit *u, struct qd_err *err)
 {
-	int writer = rd == &rd->s->wrd;
+	int writer = rd->s && rd == &rd->s->wrd; /* (a stack handle has no store) */
 	if (writer && rd->memo_ok && rd->memo.id == id) {
 		*u = rd->memo;
 		return 0;
