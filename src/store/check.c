@@ -220,12 +220,7 @@ static int store_check_pg(const char *uri, const char *key_path, struct check_re
 	snprintf(rpath, sizeof rpath, "/tmp/qingdan-check-%d.db", (int)getpid());
 	unlink(rpath);
 	int rc = -1;
-	if (!key_path) {
-		qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
-			"a PostgreSQL database needs --key naming its personal-data key file");
-		goto out;
-	}
-	if (store_key_read(key_path, key, err) || db_pg_open(uri, &db, err) ||
+	if (pg_key_named(key_path, err) || store_key_read(key_path, key, err) || db_pg_open(uri, &db, err) ||
 	    db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
 		goto out;
 	r->integrity_ok = r->fts_ok = 1; /* SQLite's own checks: PostgreSQL checksums its pages itself */

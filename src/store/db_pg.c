@@ -10,6 +10,7 @@
 #include "store/db_pg.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "store/pg_conn.h"
 #include "store/sql_params.h"
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +52,7 @@ static void note_failure(struct db_pg *p, const PGresult *r)
 	if (p->msg.p)
 		p->msg.p[0] = 0;
 	const char *m = r ? PQresultErrorMessage(r) : NULL;
-	buf_puts(&p->msg, m && *m ? m : PQerrorMessage(p->c));
-	while (p->msg.len && (p->msg.p[p->msg.len - 1] == '\n' || p->msg.p[p->msg.len - 1] == ' '))
-		p->msg.p[--p->msg.len] = 0;
+	pg_text(&p->msg, m && *m ? m : PQerrorMessage(p->c));
 }
 
 static PGconn *connect_uri(const char *uri)
@@ -72,9 +71,7 @@ int db_pg_open(const char *uri, db_conn **out, struct qd_err *err)
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		struct buf m;
 		buf_init(&m);
-		buf_puts(&m, c ? PQerrorMessage(c) : "out of memory");
-		while (m.len && (m.p[m.len - 1] == '\n' || m.p[m.len - 1] == ' '))
-			m.p[--m.len] = 0;
+		pg_message(c, &m);
 		qd_fail(err, QD_EBUSY, "db", "无法连接 PostgreSQL：%s", "cannot connect to PostgreSQL: %s", m.p, m.p);
 		buf_free(&m);
 		PQfinish(c);

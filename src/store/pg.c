@@ -17,6 +17,14 @@ int pg_is_uri(const char *db)
 		      (strchr(db, '=') && strstr(db, "host=")));
 }
 
+int pg_key_named(const char *key_path, struct qd_err *err)
+{
+	if (key_path)
+		return 0;
+	return qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
+		       "a PostgreSQL database needs --key naming its personal-data key file");
+}
+
 char *pg_uri_shown(const char *db)
 {
 	struct buf b;

@@ -16,6 +16,10 @@ int pg_is_uri(const char *db);
  * key=value string's password=… replaced by "…"; anything else as it is.  A new string (free). */
 char *pg_uri_shown(const char *db);
 
+/* A PostgreSQL database's personal-data key is a file the command names (--key): never in the
+ * database, never guessed from its name.  0 when key_path is given, else -1 with err naming it. */
+int pg_key_named(const char *key_path, struct qd_err *err);
+
 /* Connect to uri and refuse a server qingdan cannot keep its promises on, naming the setting:
  * fsync, full_page_writes or synchronous_commit off (an acknowledged write could be lost), a
  * database whose encoding is not UTF8 or whose LC_CTYPE gives pg_trgm no trigrams from Chinese

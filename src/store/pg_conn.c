@@ -31,10 +31,15 @@ int pg_value_is(PGconn *c, const char *sql, const char *want)
 	return eq;
 }
 
-void pg_message(PGconn *c, struct buf *out)
+void pg_text(struct buf *out, const char *text)
 {
 	size_t start = out->len;
-	buf_puts(out, c ? PQerrorMessage(c) : "out of memory");
+	buf_puts(out, text);
 	while (out->len > start && (out->p[out->len - 1] == '\n' || out->p[out->len - 1] == ' '))
 		out->p[--out->len] = 0;
+}
+
+void pg_message(PGconn *c, struct buf *out)
+{
+	pg_text(out, c ? PQerrorMessage(c) : "out of memory");
 }

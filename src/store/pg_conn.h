@@ -16,5 +16,7 @@ int pg_value_is(PGconn *c, const char *sql, const char *want);
 /* Append the server's message of the last failure on c (NULL: out of memory), without its
  * trailing newline. */
 void pg_message(PGconn *c, struct buf *out);
+/* Append text (a libpq message) without its trailing newline and spaces. */
+void pg_text(struct buf *out, const char *text);
 
 #endif

@@ -126,12 +126,7 @@ int store_remask(const char *path, const char *key_path, int64_t now, int64_t *e
 	snprintf(kp, sizeof kp, "%s.key", path);
 	db_conn *db = NULL;
 	int rc = -1, version = 0, pg = pg_is_uri(path);
-	if (pg && !key_path) {
-		qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
-			"a PostgreSQL database needs --key naming its personal-data key file");
-		goto out;
-	}
-	if (store_key_read(key_path ? key_path : kp, key, err))
+	if ((pg && pg_key_named(key_path, err)) || store_key_read(key_path ? key_path : kp, key, err))
 		goto out;
 	if (pg ? pg_schema_apply(path, &version, err) || db_pg_open(path, &db, err)
 	       : store_connect(path, 0, 0, &db, err) || store_migrate(db, key, now, err))

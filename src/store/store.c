@@ -138,11 +138,8 @@ static void reader_free(void *p)
 static int store_open_pg(struct store *s, const struct store_opts *o, struct qd_err *err)
 {
 	int version = 0;
-	if (!o->key_path)
-		return qd_fail(err, QD_EINVAL, "key", "PostgreSQL 数据库需要用 --key 指明个人信息密钥文件",
-			       "a PostgreSQL database needs --key naming its personal-data key file");
-	if (key_load(s, o->key_path, o->create, err) || pg_schema_apply(o->path, &version, err) ||
-	    db_pg_open(o->path, &s->wdb, err))
+	if (pg_key_named(o->key_path, err) || key_load(s, o->key_path, o->create, err) ||
+	    pg_schema_apply(o->path, &version, err) || db_pg_open(o->path, &s->wdb, err))
 		return -1;
 	s->pg = 1;
 	if (s->batch_max > PG_BATCH_MAX)
@@ -243,6 +240,9 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+/* This thread's last try to open its PostgreSQL reader connection failed (store_db_lost). */
+static _Thread_local int reader_unreachable;
+
 struct store_rd *store_reader(struct store *s)
 {
 	struct store_rd *rd = pthread_getspecific(s->reader_key);
@@ -251,8 +251,10 @@ struct store_rd *store_reader(struct store *s)
 		db_conn *db;
 		if (s->pg ? db_pg_open(s->path, &db, &err) : store_connect(s->path, 1, 0, &db, &err)) {
 			log_error("reader: %s", err.en);
+			reader_unreachable = s->pg;
 			return NULL;
 		}
+		reader_unreachable = 0;
 		rd = xcalloc(1, sizeof *rd);
 		rd->s = s;
 		rd->db = db;
@@ -276,7 +278,7 @@ int store_db_lost(struct store *s)
 	if (!s->pg)
 		return 0;
 	struct store_rd *rd = pthread_getspecific(s->reader_key);
-	return !rd || db_pg_broken(rd->db); /* no handle: its connection could not be opened */
+	return rd ? db_pg_broken(rd->db) : reader_unreachable;
 }
 
 struct store *store_rd_store(struct store_rd *rd)

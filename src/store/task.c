@@ -417,7 +417,7 @@ static void write_rows(struct store_rd *rd, int cached, db_stmt *st, int limit, 
 /* Every filter but scope and subtree, ANDed onto w. */
 /* A column "+t.col" tested without choosing its index: SQLite's spelling; PostgreSQL has no
  * unary + on text (and its planner is not steered that way). */
-#define U(col) (db_is_pg(db) ? (col) + 1 : (col))
+#define U(db, col) (db_is_pg(db) ? (col) + 1 : (col))
 /* Tasks without a deadline (pending) come first, as SQLite sorts NULL; PostgreSQL sorts it last
  * unless told (its indexes are built NULLS FIRST to match: schema_pg.c). */
 #define NULLS_FIRST(db) (db_is_pg(db) ? " NULLS FIRST" : "")
@@ -548,14 +548,14 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
 			where_int(&w, f->own_user);
 		} else if (!one) {
-			where_scope(&w, f, U("+t.origin_path"), U("+t.unit_path"));
+			where_scope(&w, f, U(db, "+t.origin_path"), U(db, "+t.unit_path"));
 		}
 		if (f->unit_path && !all) {
 			int narrow = path_depth(f->unit_path) >= 3;
-			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U("+t.unit_path"),
-				      narrow ? "t.origin_path" : U("+t.origin_path"));
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U(db, "+t.unit_path"),
+				      narrow ? "t.origin_path" : U(db, "+t.origin_path"));
 		} else if (one && !all && !f->unit_path) {
-			where_subtree(&w, sub, U("+t.unit_path"), U("+t.origin_path"));
+			where_subtree(&w, sub, U(db, "+t.unit_path"), U(db, "+t.origin_path"));
 		}
 		where_filters(&w, f, db_is_pg(db));
 		buf_printf(&sql, "%s%s ORDER BY t.deadline%s, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
@@ -587,12 +587,12 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 			where_and(&w, "t.id IN (SELECT task_id FROM problem WHERE created_by = ?)");
 			where_int(&w, f->own_user);
 		} else {
-			where_scope(&w, f, U("+t.origin_path"), U("+t.unit_path"));
+			where_scope(&w, f, U(db, "+t.origin_path"), U(db, "+t.unit_path"));
 		}
 		if (f->unit_path) {
 			int narrow = path_depth(f->unit_path) >= 3;
-			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U("+t.unit_path"),
-				      narrow ? "t.origin_path" : U("+t.origin_path"));
+			where_subtree(&w, f->unit_path, narrow ? "t.unit_path" : U(db, "+t.unit_path"),
+				      narrow ? "t.origin_path" : U(db, "+t.origin_path"));
 		}
 		where_filters(&w, f, db_is_pg(db));
 		buf_reset(&sql);
