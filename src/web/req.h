@@ -28,6 +28,8 @@ struct req {
 	char path[256];
 	int64_t t0_ns;
 	int64_t now;             /* the request's time (ms, the server's clock, read at its start) */
+	char client[48];         /* the client's address as text (server.c, client_address): what
+				  * per-client limits, login back-off and the audit log key on */
 	/* input */
 	struct buf body;
 	int body_too_big;

@@ -267,6 +267,20 @@ static void dispatch(struct req *r)
 		req_fail(r, QD_EINTERNAL, "", "内部错误：处理程序未作答", "internal error: handler gave no answer");
 }
 
+/* The client's address: the socket's peer (IPv4 or IPv6) as text; "" when libmicrohttpd has none. */
+static void client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	out[0] = 0;
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_size, void **con_cls)
@@ -282,6 +296,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->t0_ns = now_ns();
 		r->now = clock_now(&s->o.clock); /* the request's time, read once */
 		r->phase = PHASE_BODY;
+		client_address(conn, r->client, sizeof r->client);
 		buf_init(&r->body);
 		snprintf(r->path, sizeof r->path, "%s", url);
 		*con_cls = r;
