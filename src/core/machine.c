@@ -150,8 +150,10 @@ int machine_act(const struct machine *m, void *item, int action, const json_t *b
 	void *n = xmalloc(m->size);
 	memcpy(n, item, m->size);
 	set_state(m, n, machine_transition(m, machine_state(m, item), action)->to);
+	struct machine_ctx ctx = *c;
+	ctx.actor = actor;
 	for (int i = 0; i < MACHINE_EFFECTS && a->effects[i]; i++)
-		a->effects[i](m, n, b, c);
+		a->effects[i](m, n, b, &ctx);
 	memcpy(item, n, m->size);
 	free(n);
 	rc = 0;

@@ -47,6 +47,8 @@ struct machine_ctx {
 	const struct calendar *cal;
 	const struct urgency_limit *limits; /* [URG__COUNT] */
 	int32_t today;                      /* the acting day */
+	const struct machine_actor *actor;  /* who acts: set by machine_act itself (the callers'
+					     * value is ignored), so an effect may record them */
 };
 
 struct machine;

@@ -10,6 +10,7 @@
 
 _Static_assert(sizeof(enum task_state) == sizeof(int), "the machine reads the state as an int");
 _Static_assert(sizeof(enum urgency) == sizeof(int), "the machine reads the urgency as an int");
+_Static_assert(sizeof(enum verdict_channel) == sizeof(int), "the store reads the channel as an int");
 
 /* --- the bodies each action takes (the spec the dispatcher and machine_act enforce) --------- */
 
@@ -39,6 +40,8 @@ static const struct param b_complete[] = {
 static const struct param b_follow_up[] = {
 	{"solved", P_BOOL, 0, 0, 0, NULL, NULL, "the resident says it is solved (required unless unreachable)"},
 	{"satisfaction", P_ENUM, 1, 0, 0, SATISFACTION_GIVEN_NAMES, NULL, "the resident's verdict"},
+	{"channel", P_ENUM, 0, 0, 0, CHANNEL_GIVEN_NAMES, NULL,
+	 "how it was taken: online (the resident themself, their default and only one), phone (staff's default), in_person"},
 	NOTE(0, "what the resident said"), END};
 static const struct param b_sign_off[] = {
 	{"exception", P_BOOL, 0, 0, 0, NULL, NULL, "on a documented exception (supervisor; reason required)"},
@@ -70,13 +73,30 @@ static int exception_possible(const struct task *t)
 	       t->unreachable_days >= 3;
 }
 
-/* follow_up: not by the handler. */
-static int guard_not_handler(const struct machine *m, const void *item, const struct machine_actor *actor,
-			     const json_t *body, struct qd_err *err)
+int task_actor_resident(const struct machine_actor *actor)
+{
+	return actor && (actor->rights_any & RIGHT_OWN) && !(actor->rights_any & RIGHT_READ);
+}
+
+enum verdict_channel task_follow_up_channel(const struct machine_actor *actor, const char *given)
+{
+	int ch = channel_parse(given);
+	if (ch > 0)
+		return (enum verdict_channel)ch;
+	return task_actor_resident(actor) ? CH_ONLINE : CH_PHONE;
+}
+
+/* follow_up: not by the handler; and not after the resident's own online verdict, which is final
+ * for its round (only a reopen starts a new one) — a cadre cannot overwrite it. */
+static int guard_follow_up(const struct machine *m, const void *item, const struct machine_actor *actor,
+			   const json_t *body, struct qd_err *err)
 {
 	if (actor->user_id && actor->user_id == CTASK(item)->handler_id)
 		return qd_fail(err, QD_EPERM, "action", "回访须由承办人以外的人进行",
 			       "the follow-up must be made by someone other than the handler");
+	if (CTASK(item)->verdict_channel == CH_ONLINE)
+		return qd_fail(err, QD_ECONFLICT, "action", "群众本人已在网上评价，本轮评价为最终结果；重办后方可再次回访",
+			       "the resident's own online verdict is final for this round: only a reopen starts a new one");
 	return 0;
 }
 
@@ -87,6 +107,10 @@ static int guard_sign_off(const struct machine *m, const void *item, const struc
 			  const json_t *body, struct qd_err *err)
 {
 	const struct task *t = item;
+	/* No one signs off a verdict they recorded themself (the resident's own is no one's record). */
+	if (t->verdict_by && actor->user_id == t->verdict_by && t->verdict_channel != CH_ONLINE)
+		return qd_fail(err, QD_EPERM, "action", "本轮回访评价由您记录，须由其他人销号",
+			       "you recorded this round's verdict: someone else must sign off");
 	if (param_bool(body, "exception", 0)) {
 		if (!(actor->rights_any & RIGHT_EXCEPTION))
 			return qd_fail(err, QD_EPERM, "exception", "只有督导组成员可按特殊情况销号",
@@ -119,6 +143,18 @@ static int check_verdict(const struct machine *m, const void *item, const struct
 			 const json_t *body, struct qd_err *err)
 {
 	const char *sat = param_str(body, "satisfaction");
+	int ch = channel_parse(param_str(body, "channel"));
+	if (task_actor_resident(actor)) {
+		if (ch > 0 && ch != CH_ONLINE)
+			return qd_fail(err, QD_EINVAL, "channel", "群众本人的评价只能是网上评价（online）",
+				       "a resident's own verdict is given online only");
+		if (satisfaction_parse(sat) == SAT_UNREACHABLE)
+			return qd_fail(err, QD_EINVAL, "satisfaction", "群众本人评价不能选择“联系不上”",
+				       "a resident giving a verdict cannot be unreachable");
+	} else if (ch == CH_ONLINE) {
+		return qd_fail(err, QD_EINVAL, "channel", "网上评价只能由群众本人作出，工作人员请选择电话回访或当面回访",
+			       "only the resident gives an online verdict: staff record phone or in_person");
+	}
 	if (!(sat && strcmp(sat, "unreachable") == 0) && !param_given(body, "solved"))
 		return qd_fail(err, QD_EINVAL, "solved", "请填写群众认为问题是否已解决",
 			       "solved is required (true or false)");
@@ -186,6 +222,7 @@ static void fx_follow_up(const struct machine *m, void *item, const json_t *body
 	struct task *t = item;
 	int sat = satisfaction_parse(param_str(body, "satisfaction"));
 	t->followed_up = 1;
+	t->follow_up_attempts++;
 	if (sat == SAT_UNREACHABLE) {
 		if (c->today != t->last_unreachable_on) {
 			t->unreachable_days++;
@@ -196,6 +233,8 @@ static void fx_follow_up(const struct machine *m, void *item, const json_t *body
 	} else {
 		t->satisfaction = (enum satisfaction)sat;
 		t->solved = param_bool(body, "solved", -1);
+		t->verdict_by = c->actor ? c->actor->user_id : 0;
+		t->verdict_channel = task_follow_up_channel(c->actor, param_str(body, "channel"));
 	}
 }
 
@@ -216,6 +255,9 @@ static void fx_reopen(const struct machine *m, void *item, const json_t *body, c
 	t->solved = -1;
 	t->satisfaction = SAT_NONE;
 	t->followed_up = 0;
+	t->verdict_by = 0;
+	t->verdict_channel = CH_NONE;
+	t->follow_up_attempts = 0;
 	t->unreachable_days = 0;
 	t->last_unreachable_on = 0;
 	t->dl.completed_on = t->signed_off_on = 0;
@@ -237,7 +279,7 @@ static const struct machine_action actions[TA__COUNT] = {
 	[TA_APPROVE_EXTENSION] = {RIGHT_EXTENSION, 0, b_approve_extension, NULL, NULL, {machine_fx_grant_extension}},
 	[TA_DENY_EXTENSION] = {RIGHT_EXTENSION, 0, b_deny_extension, NULL, NULL, {machine_fx_deny_extension}},
 	[TA_COMPLETE] = {H, 1, b_complete, NULL, NULL, {fx_complete, machine_fx_complete}},
-	[TA_FOLLOW_UP] = {RIGHT_FOLLOW_UP, 0, b_follow_up, guard_not_handler, check_verdict, {fx_follow_up}},
+	[TA_FOLLOW_UP] = {RIGHT_FOLLOW_UP, 0, b_follow_up, guard_follow_up, check_verdict, {fx_follow_up}},
 	[TA_SIGN_OFF] = {RIGHT_SIGN_OFF, 0, b_sign_off, guard_sign_off, check_sign_off, {fx_sign_off}},
 	[TA_REOPEN] = {RIGHT_REOPEN, 0, b_reopen, guard_reopen, NULL, {fx_reopen}},
 };
@@ -297,6 +339,9 @@ static const struct machine_col cols[] = {
 	C("progress", MC_INT, progress, W, 0),
 	C("reopen_count", MC_INT, reopen_count, W, 0),
 	C("exception", MC_INT, exception, W, 0),
+	C("verdict_by", MC_ID, verdict_by, W | D, 0),
+	E("verdict_channel", verdict_channel, W | D, CH_NONE, channel_names),
+	C("follow_up_attempts", MC_INT, follow_up_attempts, W, 0),
 	E("tier", tier, 0, TIER_SCHEDULED, tier_names),
 	C("origin_unit_id", MC_ID, origin_unit_id, 0, 0),
 };
@@ -364,6 +409,8 @@ json_t *task_input_body(enum task_action a, const struct task_input *in)
 			v = in->solved == 0 || in->solved == 1 ? json_boolean(in->solved) : json_integer(in->solved);
 		else if (!strcmp(k, "satisfaction") && in->satisfaction)
 			v = jname(satisfaction_name((enum satisfaction)in->satisfaction));
+		else if (!strcmp(k, "channel") && in->channel)
+			v = jname(channel_name((enum verdict_channel)in->channel));
 		else if (!strcmp(k, "exception") && in->exception)
 			v = json_true();
 		else if (!strcmp(k, "progress") && in->progress != -1)
@@ -420,7 +467,7 @@ int task_act(struct task *t, enum task_action a, const struct task_input *in,
 	if ((unsigned)a >= TA__COUNT)
 		return qd_fail(err, QD_EINVAL, "action", "未知的操作", "unknown action");
 	json_t *body = task_input_body(a, in);
-	struct machine_ctx c = {cal, limits, today};
+	struct machine_ctx c = {cal, limits, today, NULL};
 	int rc = machine_act(&task_machine, t, a, body, actor, &c, err);
 	json_decref(body);
 	return rc;
@@ -446,6 +493,10 @@ const char *const outcome_names[OUT__COUNT + 1] = {"", "resolved", "explained", 
 const char *const outcome_names_zh[OUT__COUNT + 1] = {"", "已解决", "解释疏导", NULL};
 const char *const satisfaction_names[SAT__COUNT + 1] = {"", "satisfied", "basic", "unsatisfied", "unreachable", NULL};
 const char *const satisfaction_names_zh[SAT__COUNT + 1] = {"", "满意", "基本满意", "不满意", "联系不上", NULL};
+const char *const channel_names[CH__COUNT + 1] = {"", "online", "phone", "in_person", NULL};
+const char *const channel_names_zh[CH__COUNT + 1] = {"", "群众网上评价", "电话回访", "当面回访", NULL};
+const char *const attempt_outcome_names[ATT__COUNT + 1] = {"verdict", "unreachable", NULL};
+const char *const attempt_outcome_names_zh[ATT__COUNT + 1] = {"已评价", "联系不上", NULL};
 #undef IMMEDIATE
 _Static_assert(TIER_IMMEDIATE == 0, "TIER_TASK_NAMES is tier_names without its first entry");
 _Static_assert(OUT_NONE == 0 && SAT_NONE == 0, "the unset outcome and verdict come first");
@@ -465,6 +516,11 @@ const char *outcome_name(enum outcome o) { return (unsigned)o < OUT__COUNT ? out
 int outcome_parse(const char *s) { return names_find(outcome_names, OUT__COUNT, s); }
 const char *satisfaction_name(enum satisfaction s) { return (unsigned)s < SAT__COUNT ? satisfaction_names[s] : ""; }
 int satisfaction_parse(const char *s) { return names_find(satisfaction_names, SAT__COUNT, s); }
+const char *channel_name(enum verdict_channel c) { return (unsigned)c < CH__COUNT ? channel_names[c] : ""; }
+const char *channel_zh(enum verdict_channel c) { return (unsigned)c < CH__COUNT ? channel_names_zh[c] : ""; }
+int channel_parse(const char *s) { return names_find(channel_names, CH__COUNT, s); }
+const char *attempt_outcome_name(enum attempt_outcome o) { return (unsigned)o < ATT__COUNT ? attempt_outcome_names[o] : "?"; }
+const char *attempt_outcome_zh(enum attempt_outcome o) { return (unsigned)o < ATT__COUNT ? attempt_outcome_names_zh[o] : "?"; }
 
 /* --- the descriptor -------------------------------------------------------------------------- */
 

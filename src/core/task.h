@@ -8,6 +8,9 @@
  *   Every decided extension request (approved or denied) uses one of the urgency's allowance;
  *   a reopen resets the verdict and progress and sets a new deadline.
  *   completed ─follow_up(verdict)→ completed;  ─reopen→ in_progress (new deadline)
+ *   Each follow_up is an attempt (counted; its channel and outcome in the event).  A resident's
+ *   own online verdict is final for its round (a later follow_up: 409); whoever recorded
+ *   another verdict may not sign off (403); reopen starts a new round.
  *   signed_off ─reopen (failed spot-check)→ in_progress
  *
  * The task machine is the first instance of the machine type (core/machine.h): task.c holds its
@@ -51,6 +54,12 @@ enum task_action {
 enum tier { TIER_IMMEDIATE, TIER_SCHEDULED, TIER_LONG_TERM, TIER_EXPLAIN, TIER__COUNT };
 enum outcome { OUT_NONE, OUT_RESOLVED, OUT_EXPLAINED };
 enum satisfaction { SAT_NONE, SAT_SATISFIED, SAT_BASIC, SAT_UNSATISFIED, SAT_UNREACHABLE };
+/* How a verdict was taken (issue 9): the resident themself online, or by staff on a follow-up
+ * call or in person.  A resident's own online verdict is final for its round; whoever recorded
+ * another verdict may not sign the task off. */
+enum verdict_channel { CH_NONE, CH_ONLINE, CH_PHONE, CH_IN_PERSON };
+/* What one follow-up attempt found: a verdict given, or the resident unreachable. */
+enum attempt_outcome { ATT_VERDICT, ATT_UNREACHABLE, ATT__COUNT };
 
 /* The state of one task as the machine sees it (the store keeps more: title, measures …). */
 struct task {
@@ -70,6 +79,9 @@ struct task {
 	int unreachable_days;   /* distinct days a follow-up found the resident unreachable */
 	int32_t last_unreachable_on;
 	int followed_up;        /* a verdict (or an unreachable attempt) has been recorded */
+	int64_t verdict_by;     /* who recorded this round's verdict (user id; 0 = none yet) */
+	enum verdict_channel verdict_channel; /* how (CH_NONE until a verdict) */
+	int follow_up_attempts; /* follow-ups made in this round (verdicts and unreachable) */
 	int progress;           /* percent, long-term tasks */
 	int reopen_count;
 	int exception;          /* signed off on a documented exception */
@@ -87,6 +99,8 @@ struct task_input {
 	int days;              /* request_extension: working days asked, 0 = unset */
 	int solved;            /* follow_up: -1 unset, 0, 1 */
 	int satisfaction;      /* follow_up: enum satisfaction, 0 = unset */
+	int channel;           /* follow_up: enum verdict_channel, 0 = unset (online for a resident,
+				* phone for staff) */
 	int exception;         /* sign_off: 1 = on a documented exception (reason required) */
 	int progress;          /* progress: percent, -1 unset */
 };
@@ -150,6 +164,12 @@ extern const char *const outcome_names_zh[OUT__COUNT + 1];
 extern const char *const satisfaction_names[SAT__COUNT + 1];
 extern const char *const satisfaction_names_zh[SAT__COUNT + 1];
 #define SATISFACTION_GIVEN_NAMES (satisfaction_names + SAT_SATISFIED) /* satisfied … unreachable */
+enum { CH__COUNT = CH_IN_PERSON + 1 };
+extern const char *const channel_names[CH__COUNT + 1];    /* "", online, phone, in_person */
+extern const char *const channel_names_zh[CH__COUNT + 1]; /* "", 群众网上评价, 电话回访, 当面回访 */
+#define CHANNEL_GIVEN_NAMES (channel_names + CH_ONLINE)
+extern const char *const attempt_outcome_names[ATT__COUNT + 1];    /* verdict, unreachable */
+extern const char *const attempt_outcome_names_zh[ATT__COUNT + 1]; /* 已评价, 联系不上 */
 
 /* Code names and Chinese labels of one value; parse returns -1 if unknown (and for ""). */
 const char *task_state_name(enum task_state s);
@@ -166,5 +186,15 @@ const char *outcome_name(enum outcome o);
 int outcome_parse(const char *s);
 const char *satisfaction_name(enum satisfaction s);
 int satisfaction_parse(const char *s);
+const char *channel_name(enum verdict_channel c);
+const char *channel_zh(enum verdict_channel c);
+int channel_parse(const char *s);
+const char *attempt_outcome_name(enum attempt_outcome o);
+const char *attempt_outcome_zh(enum attempt_outcome o);
+/* The channel a follow-up with this body (channel given or not) by this actor records: the one
+ * given, else online for a resident and phone for staff. */
+enum verdict_channel task_follow_up_channel(const struct machine_actor *actor, const char *given);
+/* 1 when the actor is a resident over the item (the own right without the read right). */
+int task_actor_resident(const struct machine_actor *actor);
 
 #endif

@@ -10,6 +10,30 @@
 #include "store/task.h"
 #include <string.h>
 
+/* The verdict's channel in Chinese (null before a verdict). */
+static void c_verdict_channel_zh(struct pctx *c, struct buf *out)
+{
+	int ch = channel_parse(row_text(c->row, "verdict_channel"));
+	if (ch > 0)
+		buf_json_str(out, channel_zh((enum verdict_channel)ch));
+	else
+		buf_puts(out, "null");
+}
+
+/* Who recorded the verdict: an official's name is public (they act in their role); the
+ * resident's own online verdict is shown as the resident's, never with their name. */
+static void c_verdict_by_name(struct pctx *c, struct buf *out)
+{
+	int ch = channel_parse(row_text(c->row, "verdict_channel"));
+	const char *who = row_text(c->row, "verdict_recorder");
+	if (ch == CH_ONLINE)
+		buf_json_str(out, "群众本人");
+	else if (ch > 0 && who)
+		buf_json_str(out, who);
+	else
+		buf_puts(out, "null");
+}
+
 static const struct pfield task_fields[] = {
 	PF_ID("id", AUD_ALL),
 	PF_T("title", AUD_ALL),
@@ -46,6 +70,12 @@ static const struct pfield task_fields[] = {
 	PF_INT("progress", AUD_ALL),
 	PF_INT("reopen_count", AUD_ALL),
 	PF_B("exception", AUD_ALL),
+	/* the round's verdict: how it was taken, who recorded it, the attempts made (issue 9) */
+	PF_STR("verdict_channel", AUD_ALL),
+	PF_C("verdict_channel_zh", AUD_ALL, c_verdict_channel_zh),
+	PF_ID("verdict_by", AUD_STAFF),
+	PF_C("verdict_by_name", AUD_ALL, c_verdict_by_name),
+	PF_INT("follow_up_attempts", AUD_ALL),
 	PF_ID("created_by", AUD_STAFF),
 	PF_TIME("created_at", AUD_ALL),
 	PF_TIME("updated_at", AUD_ALL),
@@ -102,6 +132,10 @@ static const struct pfield event_fields[] = {
 	PF_ID("actor_id", AUD_ALL),
 	PF_STR("actor_name", AUD_ALL),
 	PF_SPREAD_OF(AUD_ALL, present_item_event_body), /* the action's body, by the machine's spec */
+	/* a follow-up attempt: its number in the round, its channel (given or by default) and what it
+	 * found (task_kind's event hook, store/task.c) */
+	PF_INT("attempt", AUD_ALL),
+	PF_STR("attempt_outcome", AUD_ALL),
 	PF_END,
 };
 

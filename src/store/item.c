@@ -248,7 +248,7 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 		goto out;
 	struct urgency_limit lim[URG__COUNT];
 	store_tx_limits(tx, lim);
-	struct machine_ctx c = {store_tx_calendar(tx), lim, store_tx_today(tx)};
+	struct machine_ctx c = {store_tx_calendar(tx), lim, store_tx_today(tx), NULL};
 	int from = machine_state(m, item);
 	memcpy(before, item, m->size);
 	if (machine_act(m, item, action, body, &ma, &c, err))
@@ -259,6 +259,8 @@ int store_item_act(struct store_tx *tx, const struct store_kind *k, const struct
 	json_object_update(cols, row);
 	json_object_set_new(cols, "updated_at", json_integer(store_tx_now(tx)));
 	json_t *extra = event_extra(tx, m, action, from, machine_state(m, item), body);
+	if (k->event_more)
+		k->event_more(k, item, action, extra);
 	char kind[MACHINE_EVENT_KIND_MAX];
 	int kn = snprintf(kind, sizeof kind, "%s.%s", m->kind, machine_action_name(m, action));
 	assert(kn > 0 && (size_t)kn < sizeof kind); /* machine_check holds every kind to it */

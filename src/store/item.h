@@ -48,6 +48,9 @@ struct store_kind {
 	 * store_kind_register (NULL for the built-in task table). */
 	const struct schema_table *schema;
 	const char *ddl;
+	/* What the kind adds to an action's event from the item after it (tasks: a follow-up's
+	 * attempt number, channel and outcome, for the history); NULL = nothing. */
+	void (*event_more)(const struct store_kind *k, const void *item, int action, json_t *extra);
 };
 
 /* Register k's table (schema_register) so events of the kind are applied and replayed by check;

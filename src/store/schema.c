@@ -252,6 +252,13 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER task_fts_upd AFTER UPDATE OF title, measures ON task BEGIN\n"
 	"  INSERT INTO task_fts(task_fts, rowid, title, measures) VALUES('delete', old.id, old.title, old.measures);\n"
 	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n",
+
+	/* 9 (issue 9, loop): a verdict records who gave it and how (core/task.h enum verdict_channel),
+	 * and each follow-up is an attempt counted in its round — written by the task machine's
+	 * effects, replayed by check like every task column (old events carry none: NULL, '' and 0). */
+	"ALTER TABLE task ADD COLUMN verdict_by INTEGER REFERENCES user(id);\n"
+	"ALTER TABLE task ADD COLUMN verdict_channel TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE task ADD COLUMN follow_up_attempts INTEGER NOT NULL DEFAULT 0;\n",
 };
 
 int schema_count(void)
@@ -284,7 +291,7 @@ static const char *const task_cols[] = {
 	"deadline", "responded_on", "completed_on", "signed_off_on", "extensions_used", "max_extensions",
 	"extension_days", "outcome", "solved", "satisfaction", "unreachable_days", "last_unreachable_on",
 	"followed_up", "progress", "reopen_count", "exception", "created_by", "created_at", "updated_at",
-	NULL};
+	"verdict_by", "verdict_channel", "follow_up_attempts", NULL};
 
 /* Free text people type: sealed in the record, masked in the projection (store/text.h). */
 static const char *const visit_texts[] = {"note", NULL};

@@ -189,6 +189,12 @@ static const char *const migrations[] = {
 	/* 2 (issue 8, serving): the search by phone reads problem_pii itself — SQLite keeps a batched
 	 * phone_index beside it (search.c), which no writer here maintains. */
 	"CREATE INDEX problem_pii_phone ON problem_pii(phone_hash, problem_id);\n",
+
+	/* 3 (issue 9, loop): who recorded the round's verdict, its channel, the follow-up attempts
+	 * (SQLite migration 9). */
+	"ALTER TABLE task ADD COLUMN verdict_by bigint REFERENCES \"user\"(id);\n"
+	"ALTER TABLE task ADD COLUMN verdict_channel text COLLATE \"C\" NOT NULL DEFAULT '';\n"
+	"ALTER TABLE task ADD COLUMN follow_up_attempts bigint NOT NULL DEFAULT 0;\n",
 };
 
 int schema_pg_count(void)

@@ -41,10 +41,11 @@ void store_task_from_row(const struct row *row, struct task *t)
 	"t.responded_on, t.completed_on, t.signed_off_on, t.extensions_used, t.max_extensions, "   \
 	"t.extension_days, t.outcome, t.solved, t.satisfaction, t.unreachable_days, "              \
 	"t.last_unreachable_on, t.followed_up, t.progress, t.reopen_count, t.exception, "          \
-	"t.created_by, t.created_at, t.updated_at FROM task t "                                     \
+	"t.created_by, t.created_at, t.updated_at, t.verdict_by, t.verdict_channel, "              \
+	"t.follow_up_attempts, v.display_name AS verdict_recorder FROM task t "                      \
 	"JOIN unit o ON o.id=t.origin_unit_id LEFT JOIN unit n ON n.id=t.unit_id "                  \
 	"LEFT JOIN \"user\" h ON h.id=t.handler_id LEFT JOIN \"user\" l ON l.id=t.leader_id "               \
-	"LEFT JOIN category c ON c.id=t.category_id"
+	"LEFT JOIN \"user\" v ON v.id=t.verdict_by LEFT JOIN category c ON c.id=t.category_id"
 
 json_t *store_task_get(struct store_rd *rd, int64_t id)
 {
@@ -197,8 +198,25 @@ static json_t *task_names(struct store_rd *rd, const unsigned char *key, int64_t
 	return store_task_names(rd->db, key, id);
 }
 
+/* A follow-up is an attempt: its number in the round, the channel it took (the default one when
+ * the body gave none) and what it found go into the event, so the history lists each attempt. */
+static void task_event_more(const struct store_kind *k, const void *item, int action, json_t *extra)
+{
+	const struct task *t = item;
+	if (action != TA_FOLLOW_UP)
+		return;
+	int unreachable = satisfaction_parse(json_string_value(json_object_get(extra, "satisfaction"))) == SAT_UNREACHABLE;
+	json_object_set_new(extra, "attempt", json_integer(t->follow_up_attempts));
+	json_object_set_new(extra, "attempt_outcome",
+			    json_string(attempt_outcome_name(unreachable ? ATT_UNREACHABLE : ATT_VERDICT)));
+	if (!unreachable) /* the verdict's channel, as the machine took it */
+		json_object_set_new(extra, "channel", json_string(channel_name(t->verdict_channel)));
+	else if (!json_object_get(extra, "channel")) /* staff's default (a resident is never unreachable) */
+		json_object_set_new(extra, "channel", json_string(channel_name(CH_PHONE)));
+}
+
 const struct store_kind task_kind = {&task_machine, "task", "origin_path", "unit_path", task_before_act,
-				     task_names, NULL, NULL};
+				     task_names, NULL, NULL, task_event_more};
 
 int store_task_act(struct store_tx *tx, const struct actor *a, int64_t id, enum task_action action,
 		   const struct task_input *in, struct qd_err *err)
@@ -239,6 +257,7 @@ static int path_within(const char *path, const char *top)
 	"SELECT t.id, t.title, t.state, t.tier, t.urgency, t.origin_unit_id, t.origin_path, t.unit_id, " \
 	"t.unit_path, t.handler_id, t.leader_id, t.deadline, t.completed_on, t.extensions_used, "     \
 	"t.max_extensions, t.solved, t.satisfaction, t.unreachable_days, t.followed_up, "            \
+	"t.verdict_by, t.verdict_channel, "                                                          \
 	"(SELECT count(*) FROM problem p WHERE p.task_id = t.id) AS problem_count FROM task t"
 
 /* The looked-up columns of a list row: name, and the column of the id it names. */

@@ -229,7 +229,7 @@ static void refused(struct finding *f, int action, const char *json, const struc
 {
 	struct finding before = *f;
 	json_t *b = json ? body(json) : NULL;
-	struct machine_ctx c = {cal, limits, today};
+	struct machine_ctx c = {cal, limits, today, NULL};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
 	int rc = machine_act(&finding_machine, f, action, b, a, &c, &err);
@@ -243,7 +243,7 @@ static void refused(struct finding *f, int action, const char *json, const struc
 static void done(struct finding *f, int action, const char *json, const struct machine_actor *a, int32_t today)
 {
 	json_t *b = json ? body(json) : NULL;
-	struct machine_ctx c = {cal, limits, today};
+	struct machine_ctx c = {cal, limits, today, NULL};
 	struct qd_err err;
 	memset(&err, 0, sizeof err);
 	int rc = machine_act(&finding_machine, f, action, b, a, &c, &err);
@@ -405,7 +405,9 @@ static void test_task_event_row_compatible(void **state)
 		"id", "state", "urgency", "unit_id", "handler_id", "leader_id", "assigned_on", "respond_by",
 		"deadline", "responded_on", "completed_on", "signed_off_on", "extensions_used", "max_extensions",
 		"extension_days", "outcome", "solved", "satisfaction", "unreachable_days", "last_unreachable_on",
-		"followed_up", "progress", "reopen_count", "exception", NULL};
+		"followed_up", "progress", "reopen_count", "exception",
+		/* since schema 9 (issue 9): the verdict's recorder and channel, the attempts */
+		"verdict_by", "verdict_channel", "follow_up_attempts", NULL};
 	struct task t;
 	task_init(&t, TIER_SCHEDULED, URG_COMPLEX, 10, D("2022-09-01"));
 	t.id = 42;
@@ -417,11 +419,12 @@ static void test_task_event_row_compatible(void **state)
 	assert_int_equal(json_object_size(row), n);
 	char *text = json_dumps(row, JSON_SORT_KEYS | JSON_COMPACT);
 	assert_string_equal(text, "{\"assigned_on\":null,\"completed_on\":null,\"deadline\":null,\"exception\":0,"
-				  "\"extension_days\":0,\"extensions_used\":0,\"followed_up\":0,\"handler_id\":null,"
+				  "\"extension_days\":0,\"extensions_used\":0,\"follow_up_attempts\":0,\"followed_up\":0,\"handler_id\":null,"
 				  "\"id\":42,\"last_unreachable_on\":null,\"leader_id\":null,\"max_extensions\":0,"
 				  "\"outcome\":\"\",\"progress\":0,\"reopen_count\":0,\"respond_by\":null,"
 				  "\"responded_on\":null,\"satisfaction\":\"\",\"signed_off_on\":null,\"solved\":-1,"
-				  "\"state\":\"pending\",\"unit_id\":null,\"unreachable_days\":0,\"urgency\":\"complex\"}");
+				  "\"state\":\"pending\",\"unit_id\":null,\"unreachable_days\":0,\"urgency\":\"complex\","
+				  "\"verdict_by\":null,\"verdict_channel\":\"\"}");
 	free(text);
 	json_decref(row);
 }

@@ -228,7 +228,7 @@ static int cmd_tasks(struct store_tx *tx, void *arg, struct qd_err *err)
 	task_input_init(&in);
 	in.satisfaction = SAT_SATISFIED;
 	in.solved = 1;
-	if (act(tx, f->dispatcher, f->task_done, TA_FOLLOW_UP, &in, err))
+	if (act(tx, f->supervisor, f->task_done, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);
 	return act(tx, f->dispatcher, f->task_done, TA_SIGN_OFF, &in, err);

@@ -30,6 +30,8 @@
 #define HANDLER_ID 7
 #define LEADER_ID 8
 #define OTHER_ID 99 /* an actor who is not the handler */
+#define CALLER_ID 98 /* the staff member who makes the follow-up calls (records the verdict) */
+#define RESIDENT_ID 97 /* the resident who gives their own verdict online */
 #define ORIGIN_UNIT 10
 #define HANDLING_UNIT 20
 
@@ -437,8 +439,98 @@ static void follow_up(struct task *t, int sat, int solved, int32_t day)
 	in.note = "电话回访";
 	in.satisfaction = sat;
 	in.solved = solved;
-	struct machine_actor ac = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor ac = role_actor(ROLE_DISPATCHER, CALLER_ID);
 	act_ok(t, TA_FOLLOW_UP, &in, &ac, day);
+}
+
+/* Issue 9: who recorded the verdict and how; the resident's own is final for its round. */
+static void test_verdict_channel_and_recorder(void **state)
+{
+	(void)state;
+	struct machine_actor caller = role_actor(ROLE_DISPATCHER, CALLER_ID);
+	struct machine_actor other = role_actor(ROLE_DISPATCHER, OTHER_ID);
+	struct machine_actor res = role_actor(ROLE_RESIDENT, RESIDENT_ID);
+	int32_t day = D("2022-09-26");
+	struct task t;
+	struct task_input in;
+
+	/* staff by default record a phone call; the recorder may not sign off, another may */
+	completed_task(&t);
+	follow_up(&t, SAT_SATISFIED, 1, day);
+	assert_int_equal(t.verdict_channel, CH_PHONE);
+	assert_int_equal(t.verdict_by, CALLER_ID);
+	assert_int_equal(t.follow_up_attempts, 1);
+	may_is(&t, TA_SIGN_OFF, &caller, QD_EPERM);
+	assert_false(task_allowed(&t, &caller) & (1u << TA_SIGN_OFF));
+	may_is(&t, TA_SIGN_OFF, &other, QD_OK);
+	task_input_init(&in);
+	act_refused(&t, TA_SIGN_OFF, &in, &caller, day, QD_EPERM, "action");
+	/* a staff follow-up may correct a staff verdict; in person is recorded as such */
+	task_input_init(&in);
+	in.satisfaction = SAT_BASIC;
+	in.solved = 1;
+	in.channel = CH_IN_PERSON;
+	act_ok(&t, TA_FOLLOW_UP, &in, &other, day);
+	assert_int_equal(t.verdict_channel, CH_IN_PERSON);
+	assert_int_equal(t.verdict_by, OTHER_ID);
+	assert_int_equal(t.follow_up_attempts, 2);
+	may_is(&t, TA_SIGN_OFF, &caller, QD_OK);
+	may_is(&t, TA_SIGN_OFF, &other, QD_EPERM);
+	/* staff cannot claim an online verdict */
+	in.channel = CH_ONLINE;
+	act_refused(&t, TA_FOLLOW_UP, &in, &caller, day, QD_EINVAL, "channel");
+
+	/* the resident's own verdict: online, final for the round, and no bar to anyone's sign-off */
+	completed_task(&t);
+	task_input_init(&in);
+	in.satisfaction = SAT_SATISFIED;
+	in.solved = 1;
+	in.channel = CH_PHONE;
+	act_refused(&t, TA_FOLLOW_UP, &in, &res, day, QD_EINVAL, "channel");
+	in.channel = 0;
+	in.satisfaction = SAT_UNREACHABLE;
+	in.solved = -1;
+	act_refused(&t, TA_FOLLOW_UP, &in, &res, day, QD_EINVAL, "satisfaction");
+	in.satisfaction = SAT_SATISFIED;
+	in.solved = 1;
+	act_ok(&t, TA_FOLLOW_UP, &in, &res, day);
+	assert_int_equal(t.verdict_channel, CH_ONLINE);
+	assert_int_equal(t.verdict_by, RESIDENT_ID);
+	may_is(&t, TA_FOLLOW_UP, &caller, QD_ECONFLICT);
+	may_is(&t, TA_FOLLOW_UP, &res, QD_ECONFLICT);
+	assert_false(task_allowed(&t, &caller) & (1u << TA_FOLLOW_UP));
+	task_input_init(&in);
+	in.satisfaction = SAT_UNSATISFIED;
+	in.solved = 0;
+	act_refused(&t, TA_FOLLOW_UP, &in, &caller, day, QD_ECONFLICT, "action");
+	may_is(&t, TA_SIGN_OFF, &caller, QD_OK);
+	may_is(&t, TA_SIGN_OFF, &other, QD_OK);
+
+	/* a reopen starts a new round: the verdict fields reset, staff may record again */
+	completed_task(&t);
+	task_input_init(&in);
+	in.satisfaction = SAT_UNSATISFIED;
+	in.solved = 0;
+	act_ok(&t, TA_FOLLOW_UP, &in, &res, day);
+	task_input_init(&in);
+	in.reason = "群众不满意";
+	act_ok(&t, TA_REOPEN, &in, &other, day);
+	assert_int_equal(t.verdict_channel, CH_NONE);
+	assert_int_equal(t.verdict_by, 0);
+	assert_int_equal(t.follow_up_attempts, 0);
+	task_input_init(&in);
+	in.outcome = OUT_RESOLVED;
+	in.note = "已重新修复";
+	act_ok(&t, TA_COMPLETE, &in, &(struct machine_actor){HANDLER_ID, RIGHT_HANDLE | RIGHT_READ, RIGHT_HANDLE | RIGHT_READ}, day);
+	may_is(&t, TA_FOLLOW_UP, &caller, QD_OK);
+
+	/* unreachable attempts count too and record no verdict */
+	completed_task(&t);
+	follow_up(&t, SAT_UNREACHABLE, -1, day);
+	follow_up(&t, SAT_UNREACHABLE, -1, day);
+	assert_int_equal(t.follow_up_attempts, 2);
+	assert_int_equal(t.verdict_by, 0);
+	assert_int_equal(t.verdict_channel, CH_NONE);
 }
 
 static void test_sign_off_needs_satisfied_verdict(void **state)
@@ -1317,6 +1409,7 @@ int main(void)
 		cmocka_unit_test(test_sign_off_needs_satisfied_verdict),
 		cmocka_unit_test(test_sign_off_after_three_unreachable_days),
 		cmocka_unit_test(test_unreachable_then_reached),
+		cmocka_unit_test(test_verdict_channel_and_recorder),
 		cmocka_unit_test(test_reopen_from_completed_needs_bad_verdict),
 		cmocka_unit_test(test_extension_count),
 		cmocka_unit_test(test_on_handling_unit),
