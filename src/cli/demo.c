@@ -373,8 +373,12 @@ follow:
 	task_input_init(&in);
 	in.satisfaction = plan == 12 ? SAT_UNSATISFIED : (i % 3 == 0 ? SAT_BASIC : SAT_SATISFIED);
 	in.solved = plan != 12;
-	in.note = plan == 12 ? "群众反映问题仍未彻底解决" : "电话回访，群众认可办理结果";
-	int64_t fu = handler == d->dispatcher ? d->supervisor : d->dispatcher;
+	in.channel = i % 4 == 0 ? CH_IN_PERSON : CH_PHONE;
+	in.note = plan == 12 ? "群众反映问题仍未彻底解决"
+			     : in.channel == CH_IN_PERSON ? "当面回访，群众认可办理结果" : "电话回访，群众认可办理结果";
+	/* The village cadre who logged it calls the resident back (the supervisor when that cadre
+	 * handled it), so the dispatcher who signs off is never the one who recorded the verdict. */
+	int64_t fu = creator != handler ? creator : d->supervisor;
 	if (act(tx, d, day, fu, tid, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);

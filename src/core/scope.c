@@ -1,6 +1,7 @@
 /* scope.c — scope decisions over grants and unit paths (see scope.h).  Pure; the role → rights
  * table is core/role.c. */
 #include "core/scope.h"
+#include "core/unit.h"
 #include <string.h>
 
 unsigned scope_rights_on(const struct scope *s, const char *path)
@@ -102,4 +103,40 @@ int scope_sees_task(const struct scope *s, const char *origin_path, const char *
 int scope_sees_visit(const struct scope *s, const char *unit_path)
 {
 	return (scope_rights_on(s, unit_path) & RIGHT_READ) != 0;
+}
+
+int scope_resident_files_for(int unit_kind)
+{
+	return unit_kind == UNIT_VILLAGE || unit_kind == UNIT_COMMUNITY || unit_kind == UNIT_GROUP;
+}
+
+int scope_handoff_kind(int unit_kind)
+{
+	return unit_kind == UNIT_DEPARTMENT || unit_kind == UNIT_COMPANY;
+}
+
+/* Segments of a path: "/1/" is 1, "/1/7/" 2. */
+static int depth(const char *p)
+{
+	int n = 0;
+	for (; *p; p++)
+		n += *p == '/';
+	return n > 0 ? n - 1 : 0;
+}
+
+int scope_handoff_default(int unit_kind, const char *path)
+{
+	return scope_handoff_kind(unit_kind) && path && path[0] == '/' && depth(path) == 2;
+}
+
+int scope_may_assign(const struct scope *s, const char *target_path, const char *const *handoff, int n)
+{
+	if (!target_path || !*target_path)
+		return 0;
+	if (scope_rights_on(s, target_path) & RIGHT_TRIAGE)
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (handoff[i] && strcmp(handoff[i], target_path) == 0)
+			return 1;
+	return 0;
 }

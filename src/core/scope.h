@@ -46,4 +46,23 @@ int scope_sees_task(const struct scope *s, const char *origin_path, const char *
 /* Who may see a visit under unit_path: the read right over its unit. */
 int scope_sees_visit(const struct scope *s, const char *unit_path);
 
+/* --- intake and assignment (issue 9) --------------------------------------------------------- */
+
+/* 1 when a resident may file a problem for a unit of this kind (enum unit_kind): where people
+ * live — a village, an urban community (社区, the village of a town) or a villagers' group.  Not a
+ * township, a department or the county: a resident reports where the problem is, and the
+ * dispatchers decide who handles it. */
+int scope_resident_files_for(int unit_kind);
+/* 1 when a unit of this kind may be a hand-off unit (a county-level department or company a
+ * dispatcher may hand tasks to outside their own subtree); never a township. */
+int scope_handoff_kind(int unit_kind);
+/* The default hand-off units, before an administrator sets them: the departments and companies
+ * directly under the county (kind, and the unit's path one level under a root: "/1/7/"). */
+int scope_handoff_default(int unit_kind, const char *path);
+/* May the caller assign a task to the unit at target_path?  Inside a subtree where they hold the
+ * triage right (a county dispatcher: anywhere), or to one of the hand-off units, whose paths are
+ * handoff[0..n) — so a township dispatcher reaches their township and the county departments,
+ * never another township. */
+int scope_may_assign(const struct scope *s, const char *target_path, const char *const *handoff, int n);
+
 #endif

@@ -1,9 +1,11 @@
-/* org.c — units, users, grants, categories, calendar and settings in the store. */
+/* org.c — units, users, grants, categories, calendar and settings in the store (among them the
+ * hand-off units a dispatcher may assign to outside their subtree, issue 9). */
 #include "store/org.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "core/param.h"
+#include "core/scope.h"
 #include "core/unit.h"
 #include "store/cache.h"
 #include "store/db.h"
@@ -468,4 +470,101 @@ void store_limits_load(struct store_rd *rd, struct urgency_limit out[URG__COUNT]
 		json_decref(v);
 	}
 	db_done(st);
+}
+
+/* --- hand-off units (issue 9): setting handoff_units, a JSON array of unit ids ---------------- */
+
+#define HANDOFF_KEY "handoff_units"
+
+static int ids_hold(const json_t *ids, int64_t id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (json_integer_value(v) == id)
+			return 1;
+	return 0;
+}
+
+json_t *store_handoff_units(struct store_rd *rd, int *configured)
+{
+	db_conn *db = rd->db;
+	json_t *ids = NULL;
+	*configured = 0;
+	db_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key='" HANDOFF_KEY "'");
+	if (!st)
+		return NULL;
+	if (db_step(st) == DB_ROW) {
+		ids = json_loads(db_col_text(st, 0), 0, NULL);
+		*configured = 1;
+	}
+	if (db_done(st) || (*configured && !json_is_array(ids))) {
+		json_decref(ids);
+		return NULL;
+	}
+	st = db_prepare(db, "SELECT id, name, kind, path FROM unit ORDER BY id");
+	if (!st) {
+		json_decref(ids);
+		return NULL;
+	}
+	json_t *out = json_array();
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
+		const char *kind = db_col_text(st, 2), *path = db_col_text(st, 3);
+		if (*configured ? !ids_hold(ids, id) : !scope_handoff_default(unit_kind_parse(kind), path))
+			continue;
+		json_array_append_new(out, json_pack("{sI ss ss ss}", "id", (json_int_t)id, "name", db_col_text(st, 1),
+						     "kind", kind, "path", path));
+	}
+	json_decref(ids);
+	if (db_done(st)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+int store_handoff_set(struct store_tx *tx, int64_t actor, const int64_t *ids, int n, struct qd_err *err)
+{
+	struct store_rd *rd = store_tx_rd(tx);
+	json_t *v = json_array();
+	for (int i = 0; i < n; i++) {
+		struct unit u;
+		for (int j = 0; j < i; j++)
+			if (ids[j] == ids[i]) {
+				json_decref(v);
+				return qd_fail(err, QD_EINVAL, "unit_ids", "单位重复", "a unit is listed twice");
+			}
+		if (store_unit_get(rd, ids[i], &u, err)) {
+			json_decref(v);
+			snprintf(err->field, sizeof err->field, "unit_ids");
+			return -1;
+		}
+		if (!scope_handoff_kind(unit_kind_parse(u.kind))) {
+			json_decref(v);
+			return qd_fail(err, QD_EINVAL, "unit_ids", "只能设定县直部门或企业为可交办单位（%s 不是）",
+				       "only departments and companies may be hand-off units (%s is not)", u.name, u.name);
+		}
+		/* never a unit inside a township: its ancestors (the path's segments) are no township */
+		for (const char *p = u.path + 1; *p;) {
+			int64_t anc = strtoll(p, NULL, 10);
+			struct unit a;
+			if (anc && anc != u.id && store_unit_get(rd, anc, &a, err) == 0 &&
+			    unit_kind_parse(a.kind) == UNIT_TOWNSHIP) {
+				json_decref(v);
+				return qd_fail(err, QD_EINVAL, "unit_ids", "乡镇内的单位不能设为可交办单位（%s）",
+					       "a unit inside a township cannot be a hand-off unit (%s)", u.name, u.name);
+			}
+			const char *sl = strchr(p, '/');
+			if (!sl)
+				break;
+			p = sl + 1;
+		}
+		json_array_append_new(v, json_integer(ids[i]));
+	}
+	char *text = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	json_t *row = json_pack("{ss ss}", "key", HANDOFF_KEY, "value", text);
+	free(text);
+	return store_emit_row(tx, actor, "setting.set", "setting", 0, row, NULL, err);
 }

@@ -34,5 +34,10 @@ json_t *store_calendar_list(struct store_rd *rd, int year);
 /* Build a calendar from the table (caller frees with calendar_free). */
 struct calendar *store_calendar_load(struct store_rd *rd);
 void store_limits_load(struct store_rd *rd, struct urgency_limit out[URG__COUNT]);
+/* The hand-off units: the units a dispatcher may assign tasks to outside their own subtree
+ * (core/scope.h scope_may_assign) — those the administrator set (setting handoff_units;
+ * *configured = 1), else the default (scope_handoff_default: the departments and companies
+ * directly under the county).  A new array of {id, name, kind, path}, or NULL on an error. */
+json_t *store_handoff_units(struct store_rd *rd, int *configured);
 
 #endif

@@ -75,6 +75,9 @@ int store_org_seed(struct store_tx *tx, struct qd_err *err);
 
 int store_limits_set(struct store_tx *tx, int64_t actor, const struct urgency_limit l[URG__COUNT],
 		     struct qd_err *err);
+/* Set the hand-off units (store/org.h store_handoff_units) to ids[0..n): each a department or
+ * company (400 naming unit_ids otherwise, or inside a township), none twice; n = 0: none. */
+int store_handoff_set(struct store_tx *tx, int64_t actor, const int64_t *ids, int n, struct qd_err *err);
 
 /* Inside a command: the calendar and urgency limits in force (cached by the writer, reloaded
  * after they change).  The calendar belongs to the store. */

@@ -5,6 +5,7 @@
 #include "store/write.h"
 #include "base/mem.h"
 #include "core/scope.h"
+#include "core/unit.h"
 #include "store/org.h"
 #include "store/session.h"
 #include "store/text.h"
@@ -124,11 +125,22 @@ static int limits_write(struct store_tx *tx, struct store_write *w, struct qd_er
 static int intake_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
 {
 	struct scope s = who(w);
-	/* A resident may submit for any unit; staff only where they may log problems. */
-	if (!scope_own_only(&s) &&
-	    right_over(tx, w, w->u.intake.p.unit_id, RIGHT_PROBLEM_CREATE, "unit_id", "您无权登记该单位的问题",
-		       "you may not log problems for this unit", err))
+	/* A resident submits for the village, community or group where the problem is (any of the
+	 * county's); staff only where they may log problems. */
+	if (!w->console && scope_own_only(&s)) {
+		struct unit u;
+		if (store_unit_get(store_tx_rd(tx), w->u.intake.p.unit_id, &u, err)) {
+			snprintf(err->field, sizeof err->field, "unit_id");
+			return -1;
+		}
+		if (!scope_resident_files_for(unit_kind_parse(u.kind)))
+			return qd_fail(err, QD_EINVAL, "unit_id", "请选择问题所在的村（社区）或村民小组，而不是%s",
+				       "choose the village, community or group where the problem is, not a %s",
+				       unit_kind_label_zh((enum unit_kind)unit_kind_parse(u.kind)), u.kind);
+	} else if (right_over(tx, w, w->u.intake.p.unit_id, RIGHT_PROBLEM_CREATE, "unit_id", "您无权登记该单位的问题",
+			      "you may not log problems for this unit", err)) {
 		return -1;
+	}
 	if (!store_problem_prep_fits(w->u.intake.prep, tx)) /* not prepared (the CLI), or for another time */
 		store_write_prepare(store_tx_store(tx), w, store_tx_now(tx));
 	if (store_problem_create_prepared(tx, &w->u.intake.p, w->u.intake.prep, &w->id, w->code, err))
@@ -213,6 +225,36 @@ static int pii_write(struct store_tx *tx, struct store_write *w, struct qd_err *
 	return store_pii_read(tx, w->actor, e, w->u.pii.id, &w->out, err);
 }
 
+/* An assignment's unit: inside a subtree where the actor holds the triage right, or one of the
+ * hand-off units (store_handoff_units) — never another township.  A unit that does not exist is
+ * left to the assignment's own check (404 naming unit_id). */
+static int assign_scope(struct store_tx *tx, const struct store_write *w, int64_t unit_id, struct qd_err *err)
+{
+	struct unit u;
+	struct qd_err ignored;
+	if (w->console || unit_id <= 0 || store_unit_get(store_tx_rd(tx), unit_id, &u, &ignored))
+		return 0;
+	struct scope s = who(w);
+	if (scope_may_assign(&s, u.path, NULL, 0)) /* their own subtree: no need to read the setting */
+		return 0;
+	int configured;
+	json_t *units = store_handoff_units(store_tx_rd(tx), &configured);
+	if (!units)
+		return qd_fail(err, QD_EINTERNAL, "unit_id", "无法读取可交办单位", "cannot read the hand-off units");
+	size_t n = json_array_size(units);
+	const char **paths = xcalloc(n ? n : 1, sizeof *paths);
+	for (size_t i = 0; i < n; i++)
+		paths[i] = json_string_value(json_object_get(json_array_get(units, i), "path"));
+	int ok = scope_may_assign(&s, u.path, paths, (int)n);
+	free(paths);
+	json_decref(units);
+	if (ok)
+		return 0;
+	return qd_fail(err, QD_EPERM, "unit_id", "只能交办给本辖区内的单位或可交办的县直部门、企业（%s 不在其中）",
+		       "a task goes to a unit of your own area or a hand-off department or company (%s is neither)",
+		       u.name, u.name);
+}
+
 static int task_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
 {
 	struct actor a = {w->actor, w->grants, w->ngrants};
@@ -220,7 +262,8 @@ static int task_write(struct store_tx *tx, struct store_write *w, struct qd_err 
 	if (store_task_create(tx, &a, &w->u.task.tn, &w->id, err))
 		return -1;
 	if (w->u.task.assign)
-		return store_task_act(tx, &a, w->id, TA_ASSIGN, &w->u.task.in, err);
+		return assign_scope(tx, w, w->u.task.in.unit_id, err) ||
+		       store_task_act(tx, &a, w->id, TA_ASSIGN, &w->u.task.in, err) ? -1 : 0;
 	return 0;
 }
 
@@ -290,6 +333,10 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return store_calendar_set(tx, w->actor, w->u.day.date, w->u.day.kind, w->u.day.name, err);
 	case SW_LIMITS_SET:
 		return limits_write(tx, w, err);
+	case SW_HANDOFF_SET:
+		if (county_admin(w, err))
+			return -1;
+		return store_handoff_set(tx, w->actor, w->u.handoff.unit_ids, w->u.handoff.n, err);
 	case SW_VISIT_CREATE:
 		if (right_over(tx, w, w->u.visit.unit_id, RIGHT_VISIT, "unit_id", "您无权登记该单位的走访",
 			       "you may not log visits for this unit", err))
@@ -310,6 +357,9 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return task_write(tx, w, err);
 	case SW_TASK_ACT: {
 		struct actor a = {w->actor, w->grants, w->ngrants};
+		if (w->u.act.action == TA_ASSIGN &&
+		    assign_scope(tx, w, w->u.act.body ? param_int(w->u.act.body, "unit_id", 0) : w->u.act.in.unit_id, err))
+			return -1;
 		if (w->u.act.body)
 			return store_item_act(tx, &task_kind, &a, w->u.act.id, (int)w->u.act.action, w->u.act.body, err);
 		return store_task_act(tx, &a, w->u.act.id, w->u.act.action, &w->u.act.in, err);

@@ -12,10 +12,14 @@
  *   SW_UNIT_CREATE, SW_USER_CREATE, SW_GRANT_ADD, SW_GRANT_REVOKE   admin right over the unit
  *   SW_CATEGORY_CREATE, SW_CALENDAR_SET, SW_LIMITS_SET              county administrator
  *   SW_VISIT_CREATE                                                 visit right over the unit
- *   SW_PROBLEM_INTAKE          problem-create right over the unit (a resident: any unit)
+ *   SW_PROBLEM_INTAKE          problem-create right over the unit (a resident: a village,
+ *                              community or group — core/scope.h scope_resident_files_for)
+ *   SW_HANDOFF_SET             county administrator
  *   SW_PROBLEM_MERGE/DECLINE   triage right over the problem's unit (and the original visible)
  *   SW_PII_READ, SW_PHONE_LOOKUP   the personal-data right over the item / somewhere
- *   SW_TASK_CREATE, SW_TASK_ACT    the state machine's rights (store/task.c, core/task.c)
+ *   SW_TASK_CREATE, SW_TASK_ACT    the state machine's rights (store/task.c, core/task.c); an
+ *                              assignment's unit inside the triage right's subtrees or one of the
+ *                              hand-off units (core/scope.h scope_may_assign)
  * A write from the console (console = 1: the CLI's operator, actor 0) is not scope-checked. */
 #ifndef QD_STORE_WRITE_H
 #define QD_STORE_WRITE_H
@@ -30,6 +34,7 @@
 #include <stdint.h>
 
 #define WRITE_MAX_PROBLEMS 100 /* problems one task gathers: the route's bound (web/routes.c) */
+#define WRITE_MAX_HANDOFF 200  /* hand-off units one setting names: the route's bound (web/routes.c) */
 
 enum store_write_kind {
 	SW_ORG_SEED,        /* init: the shipped calendar and default limits */
@@ -41,6 +46,7 @@ enum store_write_kind {
 	SW_PASSWORD_SET,    /* u.password (by u.password.username) → id = the user */
 	SW_CALENDAR_SET,    /* u.day */
 	SW_LIMITS_SET,      /* u.limit: one urgency's limits, the others kept */
+	SW_HANDOFF_SET,     /* u.handoff: the hand-off units, all of them */
 	SW_VISIT_CREATE,    /* u.visit → id */
 	SW_PROBLEM_INTAKE,  /* u.intake → id, code, task_id (immediate) */
 	SW_PROBLEM_MERGE,   /* u.triage (id into) */
@@ -98,6 +104,10 @@ struct store_write {
 			enum urgency urgency;
 			int respond, complete, max_extensions;
 		} limit;
+		struct {
+			int64_t unit_ids[WRITE_MAX_HANDOFF];
+			int n;
+		} handoff;
 		struct {
 			int64_t unit_id;
 			const char *visited_on, *household, *note;

@@ -17,6 +17,8 @@ void api_calendar(struct req *r);
 void api_calendar_set(struct req *r);
 void api_limits(struct req *r);
 void api_limits_set(struct req *r);
+void api_handoff(struct req *r);
+void api_handoff_set(struct req *r);
 void api_routes(struct req *r);
 
 void api_visits(struct req *r);

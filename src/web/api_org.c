@@ -215,6 +215,42 @@ void api_limits_set(struct req *r)
 	req_write(r, w, limits_finish);
 }
 
+/* The hand-off units (issue 9): whether an administrator set them, and the units. */
+void api_handoff(struct req *r)
+{
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
+		return;
+	int configured = 0;
+	json_t *units = store_handoff_units(rd, &configured);
+	if (!units) {
+		req_db_error(r);
+		return;
+	}
+	size_t i;
+	json_t *u;
+	json_array_foreach(units, i, u)
+		json_object_del(u, "path");
+	req_json(r, 200, json_pack("{sb so}", "configured", configured, "units", units));
+}
+
+static void handoff_finish(struct req *r)
+{
+	api_handoff(r);
+}
+
+void api_handoff_set(struct req *r)
+{
+	struct store_write *w = req_write_new(r, SW_HANDOFF_SET);
+	json_t *ids = json_object_get(r->json, "unit_ids");
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (w->u.handoff.n < WRITE_MAX_HANDOFF) /* the route's bound is the same */
+			w->u.handoff.unit_ids[w->u.handoff.n++] = json_integer_value(v);
+	req_write(r, w, handoff_finish);
+}
+
 static json_t *params_json(const struct param *p)
 {
 	json_t *a = json_array();

@@ -54,6 +54,8 @@ static const struct param b_limits[] = {
 	{"respond", P_INT, 1, 0, 30, NULL, NULL, "working days to accept or return"},
 	{"complete", P_INT, 1, 1, 365, NULL, NULL, "working days to complete"},
 	{"max_extensions", P_INT, 1, 0, 5, NULL, NULL, "extensions allowed"}, END};
+static const struct param b_handoff[] = {
+	{"unit_ids", P_IDS, 1, 0, 200, NULL, NULL, "the departments and companies a dispatcher may hand tasks to"}, END};
 static const struct param q_visits[] = {{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree"}, PAGE, END};
 static const struct param b_visit[] = {
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "village or group visited"},
@@ -122,6 +124,8 @@ static const struct route table[] = {
 	{"POST", "/api/v1/calendar", api_calendar_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_calendar, "change one calendar day"},
 	{"GET", "/api/v1/settings/limits", api_limits, AUTH_LOGIN, 0, q_none, NULL, "time limits per urgency (working days)"},
 	{"POST", "/api/v1/settings/limits", api_limits_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_limits, "change one urgency's limits"},
+	{"GET", "/api/v1/settings/handoff", api_handoff, AUTH_LOGIN, 0, q_none, NULL, "the units a dispatcher may hand tasks to outside their area"},
+	{"POST", "/api/v1/settings/handoff", api_handoff_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_handoff, "set the hand-off units"},
 	{"GET", "/api/v1/visits", api_visits, AUTH_LOGIN, RIGHT_READ, q_visits, NULL, "household visits in scope"},
 	{"POST", "/api/v1/visits", api_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit, "log a household visit"},
 	{"GET", "/api/v1/visits/{id}", api_visit_get, AUTH_LOGIN, RIGHT_READ, q_none, NULL, "one visit (household and note masked)"},

@@ -2,7 +2,8 @@
  * nothing beside it (/1/5/ is not /1/50/), an item under two units gets the rights of both, the
  * outermost subtrees of a right (what every list is confined to) drop what lies inside another
  * and never repeat a path, the county administrator is the admin on a root unit only, and who
- * sees a problem, a task or a visit — staff by the read right, a resident only their own. */
+ * sees a problem, a task or a visit — staff by the read right, a resident only their own; and
+ * (issue 9) where a resident may file and where a dispatcher may hand a task to. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "base/mem.h"
 #include "core/role.h"
 #include "core/scope.h"
+#include "core/unit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +24,61 @@ static struct grant G(enum role role, const char *path)
 	g.role = role;
 	snprintf(g.path, sizeof g.path, "%s", path);
 	return g;
+}
+
+static void test_resident_files_for(void **state)
+{
+	(void)state;
+	assert_true(scope_resident_files_for(UNIT_VILLAGE));
+	assert_true(scope_resident_files_for(UNIT_COMMUNITY));
+	assert_true(scope_resident_files_for(UNIT_GROUP));
+	static const int no[] = {UNIT_COUNTY, UNIT_TOWNSHIP, UNIT_DEPARTMENT, UNIT_COMPANY, UNIT_GRID,
+				 UNIT_SUPERVISION, UNIT_KIND__COUNT, -1};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_false(scope_resident_files_for(no[i]));
+}
+
+static void test_handoff_units(void **state)
+{
+	(void)state;
+	/* default: departments and companies directly under the county */
+	assert_true(scope_handoff_default(UNIT_DEPARTMENT, "/1/7/"));
+	assert_true(scope_handoff_default(UNIT_COMPANY, "/1/8/"));
+	assert_false(scope_handoff_default(UNIT_TOWNSHIP, "/1/5/"));
+	assert_false(scope_handoff_default(UNIT_DEPARTMENT, "/1/5/9/")); /* a township's own office */
+	assert_false(scope_handoff_default(UNIT_DEPARTMENT, "/1/"));
+	assert_false(scope_handoff_default(UNIT_DEPARTMENT, NULL));
+	assert_true(scope_handoff_kind(UNIT_DEPARTMENT) && scope_handoff_kind(UNIT_COMPANY));
+	assert_false(scope_handoff_kind(UNIT_TOWNSHIP) || scope_handoff_kind(UNIT_VILLAGE) ||
+		     scope_handoff_kind(UNIT_COUNTY));
+}
+
+static void test_may_assign(void **state)
+{
+	(void)state;
+	struct grant town_a[] = {G(ROLE_DISPATCHER, "/1/5/")};
+	struct scope a = {7, town_a, 1};
+	const char *handoff[] = {"/1/7/", "/1/8/"};
+	assert_true(scope_may_assign(&a, "/1/5/", handoff, 2));      /* their own township */
+	assert_true(scope_may_assign(&a, "/1/5/23/", handoff, 2));   /* a village of it */
+	assert_true(scope_may_assign(&a, "/1/7/", handoff, 2));      /* a county department */
+	assert_false(scope_may_assign(&a, "/1/6/", handoff, 2));     /* another township */
+	assert_false(scope_may_assign(&a, "/1/6/40/", handoff, 2));  /* a village of it */
+	assert_false(scope_may_assign(&a, "/1/50/", handoff, 2));    /* not /1/5/'s subtree */
+	assert_false(scope_may_assign(&a, "/1/9/", handoff, 2));     /* a department not handed to */
+	assert_false(scope_may_assign(&a, "/1/7/3/", handoff, 2));   /* inside one: the unit named only */
+	assert_false(scope_may_assign(&a, "/1/7/", handoff, 0));     /* no hand-off units set */
+	assert_false(scope_may_assign(&a, "", handoff, 2));
+	assert_false(scope_may_assign(&a, NULL, handoff, 2));
+	/* the county dispatcher: anywhere in the county */
+	struct grant county[] = {G(ROLE_DISPATCHER, "/1/")};
+	struct scope c = {8, county, 1};
+	assert_true(scope_may_assign(&c, "/1/6/40/", NULL, 0));
+	assert_true(scope_may_assign(&c, "/1/9/", NULL, 0));
+	/* a handler of township A holds no triage right there */
+	struct grant handler[] = {G(ROLE_HANDLER, "/1/5/")};
+	struct scope h = {9, handler, 1};
+	assert_false(scope_may_assign(&h, "/1/5/", NULL, 0));
 }
 
 static void test_rights_on_subtree(void **state)
@@ -157,6 +214,9 @@ int main(void)
 		cmocka_unit_test(test_sees_problem),
 		cmocka_unit_test(test_sees_task),
 		cmocka_unit_test(test_sees_visit),
+		cmocka_unit_test(test_resident_files_for),
+		cmocka_unit_test(test_handoff_units),
+		cmocka_unit_test(test_may_assign),
 	};
 	return cmocka_run_group_tests_name("scope", tests, NULL, NULL);
 }
