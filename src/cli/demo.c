@@ -60,6 +60,17 @@ static int unit_index(const char *name)
 	return -1;
 }
 
+/* The units the supervisor (第八巡回指导组) covers: those that reported at the meeting (分层分类). */
+static const char *const covered[] = {"上车湾镇", "荒湖管理区", "市乡村振兴局", "市医保局", "市城管局", "供电公司", "周老嘴镇", NULL};
+
+static int supervisor_covers(const char *unit)
+{
+	for (int i = 0; covered[i]; i++)
+		if (!strcmp(covered[i], unit))
+			return 1;
+	return 0;
+}
+
 /* A village or a community: where residents live, with groups and grid workers. */
 static int village_like(const char *kind)
 {
@@ -212,7 +223,6 @@ static int build_users(struct store_tx *tx, int64_t t, struct demo *d, struct qd
 	    user(tx, t, d, "handler", staff_name(d), d->unit_id[zlz], ROLE_HANDLER, &d->handler_of[zlz], err))
 		return -1;
 	/* 第八巡回指导组: supervises the units that reported at the meeting (分层分类). */
-	static const char *const covered[] = {"上车湾镇", "荒湖管理区", "市乡村振兴局", "市医保局", "市城管局", "供电公司", "周老嘴镇", NULL};
 	struct store_write *w = as(0, SW_USER_CREATE);
 	w->u.user.username = "supervisor";
 	w->u.user.display_name = staff_name(d);
@@ -376,9 +386,14 @@ follow:
 	in.channel = i % 4 == 0 ? CH_IN_PERSON : CH_PHONE;
 	in.note = plan == 12 ? "群众反映问题仍未彻底解决"
 			     : in.channel == CH_IN_PERSON ? "当面回访，群众认可办理结果" : "电话回访，群众认可办理结果";
-	/* The village cadre who logged it calls the resident back (the supervisor when that cadre
-	 * handled it), so the dispatcher who signs off is never the one who recorded the verdict. */
-	int64_t fu = creator != handler ? creator : d->supervisor;
+	/* The village cadre who logged it calls the resident back; when that cadre handled it on the
+	 * spot, the township's other cadre or the supervisor, else the dispatcher.  The dispatcher
+	 * who signs off never signs off a verdict they recorded (core/task.c): such a task stays
+	 * completed, awaiting a sign-off by someone else. */
+	int64_t fu = creator != handler		  ? creator
+		     : creator == d->grid		  ? d->grid_of[town]
+		     : supervisor_covers(demo_units[town].name) ? d->supervisor
+							  : d->dispatcher;
 	if (act(tx, d, day, fu, tid, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);
@@ -386,7 +401,7 @@ follow:
 		in.reason = "回访不满意，责令重新办理";
 		return act(tx, d, day, d->dispatcher, tid, TA_REOPEN, &in, err);
 	}
-	if (plan == 3 && i % 2)
+	if ((plan == 3 && i % 2) || fu == d->dispatcher)
 		return 0;
 	return act(tx, d, day, d->dispatcher, tid, TA_SIGN_OFF, &in, err);
 }
