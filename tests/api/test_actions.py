@@ -24,7 +24,8 @@ WANT = {
     "complete": [{"name": "outcome", "type": "enum", "required": True, "enum": ["resolved", "explained"]}, NOTE_REQ],
     "follow_up": [{"name": "solved", "type": "boolean", "required": False},
                   {"name": "satisfaction", "type": "enum", "required": True,
-                   "enum": ["satisfied", "basic", "unsatisfied", "unreachable"]}, NOTE],
+                   "enum": ["satisfied", "basic", "unsatisfied", "unreachable"]},
+                  {"name": "channel", "type": "enum", "required": False, "enum": ["online", "phone", "in_person"]}, NOTE],
     "sign_off": [{"name": "exception", "type": "boolean", "required": False}, REASON, NOTE],
     "reopen": [REASON_REQ, URG],
 }
