@@ -529,7 +529,7 @@ int store_handoff_set(struct store_tx *tx, int64_t actor, const int64_t *ids, in
 	struct store_rd *rd = store_tx_rd(tx);
 	json_t *v = json_array();
 	for (int i = 0; i < n; i++) {
-		struct unit u;
+		struct unit u = {0};
 		for (int j = 0; j < i; j++)
 			if (ids[j] == ids[i]) {
 				json_decref(v);
