@@ -59,6 +59,8 @@ ROUTES = {
     ("POST", "/api/v1/calendar"): ("login", {"admin"}, 200),
     ("GET", "/api/v1/settings/limits"): ("login", set(), 200),
     ("POST", "/api/v1/settings/limits"): ("login", {"admin"}, 200),
+    ("GET", "/api/v1/settings/handoff"): ("login", set(), 200),
+    ("POST", "/api/v1/settings/handoff"): ("login", {"admin"}, 200),
     ("GET", "/api/v1/visits"): ("login", {"read"}, 200),
     ("POST", "/api/v1/visits"): ("login", {"visit"}, 201),
     ("GET", "/api/v1/problems"): ("login", {"read", "own"}, 200),
@@ -277,6 +279,22 @@ def act(sess, tid, action, body, what):
     must(sess.post(f"/api/v1/tasks/{tid}/{action}", body), 200, f"{what}: {action}")
 
 
+# The fixtures' follow-up caller, county-wide (issue 9: whoever records a verdict may not sign that
+# task off, so the dispatcher who signs off in the matrix must not be the one who recorded it).
+CALLER = None
+
+
+def caller():
+    global CALLER
+    if CALLER is None:
+        root = [u for u in units["items"] if not u["parent_id"]][0]
+        u = must(admin.post("/api/v1/users", {"username": "fixture_caller", "display_name": "回访员",
+                                              "unit_id": root["id"], "password": qd.PASSWORD}), 201, "caller")
+        must(admin.post(f"/api/v1/users/{u['id']}/grants", {"role": "grid", "unit_id": root["id"]}), 200, "caller grant")
+        CALLER = srv.login("fixture_caller")
+    return CALLER
+
+
 def make_task(place, state, urgency="normal"):
     p = make_problem(place)
     body = {"problem_ids": [p.id], "title": f"授权矩阵测试任务{seq()}", "urgency": urgency}
@@ -292,9 +310,9 @@ def make_task(place, state, urgency="normal"):
     if state.startswith("completed"):
         act(h, tid, "complete", {"outcome": "resolved", "note": "已修复"}, "task")
     if state == "completed_satisfied":
-        act(disp, tid, "follow_up", {"solved": True, "satisfaction": "satisfied"}, "task")
+        act(caller(), tid, "follow_up", {"solved": True, "satisfaction": "satisfied"}, "task")
     if state == "completed_unsatisfied":
-        act(disp, tid, "follow_up", {"solved": False, "satisfaction": "unsatisfied"}, "task")
+        act(caller(), tid, "follow_up", {"solved": False, "satisfaction": "unsatisfied"}, "task")
     return Task(tid, place, {p.created_by}, state)
 
 
@@ -308,6 +326,7 @@ def task_state(tid):
 
 
 URGENT = must(admin.get("/api/v1/settings/limits"), 200, "limits")["urgent"]
+HANDOFF = [u["id"] for u in must(admin.get("/api/v1/settings/handoff"), 200, "handoff")["units"]]
 
 # Shared items for the read cells (reads change nothing).
 PLACES = [P_XHK, P_XHK_RES, P_XHK_CG, P_BL, P_BL_CG, P_SCW_CG]
@@ -410,11 +429,14 @@ SIMPLE = {
     ("POST", "/api/v1/categories"): lambda: {"name": f"授权测试类别{seq()}"},
     ("POST", "/api/v1/calendar"): lambda: {"date": "2040-03-06", "kind": "ordinary"},
     ("POST", "/api/v1/settings/limits"): lambda: dict(urgency="urgent", **URGENT),  # unchanged values
+    ("GET", "/api/v1/settings/handoff"): None,
+    ("POST", "/api/v1/settings/handoff"): lambda: {"unit_ids": HANDOFF},  # the default, unchanged
 }
 
 
 # County-wide settings need an administrator of the root unit: one scoped to a township is refused.
-GLOBAL = {("POST", "/api/v1/categories"), ("POST", "/api/v1/calendar"), ("POST", "/api/v1/settings/limits")}
+GLOBAL = {("POST", "/api/v1/categories"), ("POST", "/api/v1/calendar"), ("POST", "/api/v1/settings/limits"),
+          ("POST", "/api/v1/settings/handoff")}
 
 
 def run_simple(row):
