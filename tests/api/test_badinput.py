@@ -64,7 +64,8 @@ def fixture_task(state):
     if state in ("completed", "satisfied", "signed_off"):
         must(handler.post(f"/api/v1/tasks/{tid}/complete", {"outcome": "resolved", "note": "已修"}), 200, "complete")
     if state in ("satisfied", "signed_off"):
-        must(disp.post(f"/api/v1/tasks/{tid}/follow_up", {"solved": True, "satisfaction": "satisfied"}), 200, "follow_up")
+        # the village cadre records the verdict: the dispatcher who signs off must not have (issue 9)
+        must(grid.post(f"/api/v1/tasks/{tid}/follow_up", {"solved": True, "satisfaction": "satisfied"}), 200, "follow_up")
     if state == "signed_off":
         must(disp.post(f"/api/v1/tasks/{tid}/sign_off", {}), 200, "sign_off")
     return tid
