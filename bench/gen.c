@@ -342,7 +342,7 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 	in.satisfaction = rnd(g) % 4 ? SAT_SATISFIED : SAT_BASIC;
 	in.solved = 1;
 	in.note = "电话回访，群众认可办理结果";
-	if (act(tx, g, &g->dispatch, tid, TA_FOLLOW_UP, &in, err))
+	if (act(tx, g, &g->grid[t], tid, TA_FOLLOW_UP, &in, err))
 		return -1;
 	task_input_init(&in);
 	return act(tx, g, &g->dispatch, tid, TA_SIGN_OFF, &in, err);
