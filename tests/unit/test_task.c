@@ -524,6 +524,18 @@ static void test_verdict_channel_and_recorder(void **state)
 	act_ok(&t, TA_COMPLETE, &in, &(struct machine_actor){HANDLER_ID, RIGHT_HANDLE | RIGHT_READ, RIGHT_HANDLE | RIGHT_READ}, day);
 	may_is(&t, TA_FOLLOW_UP, &caller, QD_OK);
 
+	/* a resident's own verdict replaces a staff one recorded before it (their word wins) */
+	completed_task(&t);
+	follow_up(&t, SAT_SATISFIED, 1, day);
+	task_input_init(&in);
+	in.satisfaction = SAT_UNSATISFIED;
+	in.solved = 0;
+	act_ok(&t, TA_FOLLOW_UP, &in, &res, day);
+	assert_int_equal(t.verdict_channel, CH_ONLINE);
+	assert_int_equal(t.satisfaction, SAT_UNSATISFIED);
+	assert_int_equal(t.follow_up_attempts, 2);
+	may_is(&t, TA_SIGN_OFF, &other, QD_ECONFLICT);
+
 	/* unreachable attempts count too and record no verdict */
 	completed_task(&t);
 	follow_up(&t, SAT_UNREACHABLE, -1, day);
