@@ -252,6 +252,18 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER task_fts_upd AFTER UPDATE OF title, measures ON task BEGIN\n"
 	"  INSERT INTO task_fts(task_fts, rowid, title, measures) VALUES('delete', old.id, old.title, old.measures);\n"
 	"  INSERT INTO task_fts(rowid, title, measures) VALUES (new.id, new.title, new.measures); END;\n",
+
+	/* 9 (issue 9, signed record): the chain heads the signer signed (store/signer.c), one row
+	 * per (seq, key): the head's hash, when it was signed (ms) and the Ed25519 signature.  An
+	 * operational table — not replayed by check, whose --heads verifies the copies kept
+	 * elsewhere: a copy inside the database is rewritten by whoever rewrites the log. */
+	"CREATE TABLE chain_sig(\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  key_id TEXT NOT NULL,\n"
+	"  hash BLOB NOT NULL,\n"
+	"  at INTEGER NOT NULL,\n"
+	"  sig BLOB NOT NULL,\n"
+	"  PRIMARY KEY (seq, key_id));\n",
 };
 
 int schema_count(void)

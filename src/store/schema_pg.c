@@ -189,6 +189,16 @@ static const char *const migrations[] = {
 	/* 2 (issue 8, serving): the search by phone reads problem_pii itself — SQLite keeps a batched
 	 * phone_index beside it (search.c), which no writer here maintains. */
 	"CREATE INDEX problem_pii_phone ON problem_pii(phone_hash, problem_id);\n",
+
+	/* 3 (issue 9, signed record): SQLite's migration 9 — the signed chain heads, shared by
+	 * every server (the elected signer writes them, store/signer.c). */
+	"CREATE TABLE chain_sig(\n"
+	"  seq bigint NOT NULL,\n"
+	"  key_id text COLLATE \"C\" NOT NULL,\n"
+	"  hash bytea NOT NULL,\n"
+	"  at bigint NOT NULL,\n"
+	"  sig bytea NOT NULL,\n"
+	"  PRIMARY KEY (seq, key_id));\n",
 };
 
 int schema_pg_count(void)
