@@ -108,7 +108,8 @@ grid = srv.login("grid", PW)
 
 
 def pg_name(uri):
-    return uri.rsplit("/", 1)[1].split("?")[0]
+    """The database name of a postgres:// URI (or a bare name)."""
+    return uri.rsplit("/", 1)[-1].split("?")[0]
 
 
 # Rounds of writes, each signed; a copy of the database after each but the last: a log truncated
@@ -204,10 +205,11 @@ for args, what in ((["--sign-every", "0"], "--sign-every 0"), (["--sign-every", 
     qd.ok(r.returncode != 0 and "qingdan serve:" in r.stderr, f"serve refuses {what}", r.stderr[-300:])
 
 # --- tampering -----------------------------------------------------------------------------------
-log = [json.loads(l) for l in qd.run("log", *srv.db_args()).stdout.splitlines()]
+log = [json.loads(l) for l in qd.run("log", "--db", srv.db).stdout.splitlines()]
 con = srv.connect()
 orig = [list(row) for row in con.execute("SELECT seq, at, actor, kind, entity, entity_id, payload FROM event ORDER BY seq")]
 con.close()
+assert len(log) == len(orig), (len(log), len(orig))
 for ev, lg in zip(orig, log):
     ev.append(json.dumps(lg["payload"], ensure_ascii=False, separators=(",", ":")))  # the hashed text
     ev[6] = bytes(ev[6]) if isinstance(ev[6], memoryview) else ev[6]
