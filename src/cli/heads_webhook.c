@@ -53,8 +53,8 @@ static int post(CURL *c, const char *url, const struct signed_head *h)
 	curl_slist_free_all(hdr);
 	free(body);
 	if (rc != CURLE_OK || status < 200 || status > 299) {
-		log_warn("heads webhook: head seq %lld not delivered (%s, HTTP %ld): retrying", (long long)h->seq,
-			 rc != CURLE_OK ? curl_easy_strerror(rc) : "refused", status);
+		log_warn("heads webhook: head seq %lld not delivered (%s, HTTP %ld): retrying",
+		         (long long)h->seq, rc != CURLE_OK ? curl_easy_strerror(rc) : "refused", status);
 		return -1;
 	}
 	return 0;
@@ -84,7 +84,8 @@ static void *webhook_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		if (ok) {
 			/* the head may have been dropped meanwhile: pop only if it is still first */
-			if (w->n && w->q[w->head].seq == h.seq && !memcmp(w->q[w->head].sig, h.sig, sizeof h.sig)) {
+			if (w->n && w->q[w->head].seq == h.seq &&
+			    !memcmp(w->q[w->head].sig, h.sig, sizeof h.sig)) {
 				w->head = (w->head + 1) % WEBHOOK_QUEUE;
 				w->n--;
 			}
@@ -108,8 +109,9 @@ static void *webhook_main(void *arg)
 			pthread_cond_timedwait(&w->cv, &w->mu, w->stopping ? &w->drain_until : &until);
 	}
 	if (w->n)
-		log_error("heads webhook: stopping with %d heads not delivered to %s (the heads file and chain_sig hold them)",
-			  w->n, w->url);
+		log_error("heads webhook: stopping with %d heads not delivered to %s (the heads file and "
+		          "chain_sig hold them)",
+		          w->n, w->url);
 	pthread_mutex_unlock(&w->mu);
 	curl_easy_cleanup(c);
 	return NULL;
@@ -118,10 +120,12 @@ static void *webhook_main(void *arg)
 int webhook_start(struct webhook **out, const char *url, struct qd_err *err)
 {
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-		return qd_fail(err, QD_EINVAL, "heads-webhook", "--heads-webhook 应为 http:// 或 https:// 地址",
-			       "--heads-webhook must be an http:// or https:// URL");
+		return qd_fail(err, QD_EINVAL, "heads-webhook",
+		               "--heads-webhook 应为 http:// 或 https:// 地址",
+		               "--heads-webhook must be an http:// or https:// URL");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return qd_fail(err, QD_EINTERNAL, "heads-webhook", "libcurl 初始化失败", "libcurl failed to initialise");
+		return qd_fail(err, QD_EINTERNAL, "heads-webhook", "libcurl 初始化失败",
+		               "libcurl failed to initialise");
 	struct webhook *w = xcalloc(1, sizeof *w);
 	w->url = xstrdup(url);
 	pthread_mutex_init(&w->mu, NULL);
@@ -135,7 +139,8 @@ int webhook_start(struct webhook **out, const char *url, struct qd_err *err)
 		pthread_mutex_destroy(&w->mu);
 		free(w->url);
 		free(w);
-		return qd_fail(err, QD_EINTERNAL, NULL, "无法启动 webhook 线程", "cannot start the webhook thread");
+		return qd_fail(err, QD_EINTERNAL, NULL, "无法启动 webhook 线程",
+		               "cannot start the webhook thread");
 	}
 	*out = w;
 	return 0;
@@ -147,8 +152,9 @@ void webhook_push(const struct signed_head *h, void *arg)
 	pthread_mutex_lock(&w->mu);
 	if (w->n == WEBHOOK_QUEUE) {
 		w->dropped++;
-		log_warn("heads webhook: queue full (%d heads): dropped head seq %lld, later heads cover it (%lld dropped)",
-			 WEBHOOK_QUEUE, (long long)w->q[w->head].seq, w->dropped);
+		log_warn("heads webhook: queue full (%d heads): dropped head seq %lld, later heads cover it "
+		         "(%lld dropped)",
+		         WEBHOOK_QUEUE, (long long)w->q[w->head].seq, w->dropped);
 		w->head = (w->head + 1) % WEBHOOK_QUEUE;
 		w->n--;
 	}

@@ -6,10 +6,11 @@
 #include "base/err.h"
 #include "store/sign.h"
 
-#define WEBHOOK_QUEUE 1024      /* heads waiting; past it the oldest is dropped, logged (a later head covers it) */
-#define WEBHOOK_RETRY_MS 500    /* the first retry; doubling … */
+#define WEBHOOK_QUEUE 1024 /* heads waiting; past it the oldest is dropped, logged (a later head covers it)  \
+	                    */
+#define WEBHOOK_RETRY_MS 500       /* the first retry; doubling … */
 #define WEBHOOK_RETRY_MAX_MS 60000 /* … up to a minute */
-#define WEBHOOK_TIMEOUT_S 10    /* one POST */
+#define WEBHOOK_TIMEOUT_S 10       /* one POST */
 
 struct webhook;
 

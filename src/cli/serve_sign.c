@@ -21,16 +21,22 @@ int serve_sign_start(const struct cli_opts *o, struct store *s, struct webhook *
 {
 	*wh = NULL;
 	if (o->sign_every < 0) {
-		fprintf(stderr, "qingdan serve: --sign-every 应为 1 到 60 秒 (--sign-every must be 1 to 60 seconds)\n");
+		fprintf(
+		    stderr,
+		    "qingdan serve: --sign-every 应为 1 到 60 秒 (--sign-every must be 1 to 60 seconds)\n");
 		return -1;
 	}
 	char *sk = cli_sign_key_path(o);
 	int wanted = o->sign_key || o->heads_file || o->heads_webhook;
 	if (!wanted && access(sk, F_OK) != 0) {
-		log_warn("no signing key %s: chain heads are not signed (create one: docs/security-record.md)", sk);
-		fprintf(stderr, "qingdan serve: 警告：没有签名密钥 %s，链头不签名 (warning: no signing key %s, chain heads are "
-				"not signed)\n",
-			sk, sk);
+		log_warn(
+		    "no signing key %s: chain heads are not signed (create one: docs/security-record.md)",
+		    sk);
+		fprintf(stderr,
+		        "qingdan serve: 警告：没有签名密钥 %s，链头不签名 (warning: no signing key %s, chain "
+		        "heads are "
+		        "not signed)\n",
+		        sk, sk);
 		free(sk);
 		return 0;
 	}
@@ -41,10 +47,10 @@ int serve_sign_start(const struct cli_opts *o, struct store *s, struct webhook *
 		return -1;
 	}
 	struct signer_opts so = {.key_path = sk,
-				 .every_s = o->sign_every ? o->sign_every : SERVE_SIGN_EVERY_S,
-				 .heads_file = o->heads_file,
-				 .on_signed = *wh ? webhook_push : NULL,
-				 .arg = *wh};
+	                         .every_s = o->sign_every ? o->sign_every : SERVE_SIGN_EVERY_S,
+	                         .heads_file = o->heads_file,
+	                         .on_signed = *wh ? webhook_push : NULL,
+	                         .arg = *wh};
 	int rc = signer_start(s, &so, &err);
 	free(sk);
 	if (rc) {
@@ -57,6 +63,6 @@ int serve_sign_start(const struct cli_opts *o, struct store *s, struct webhook *
 
 void serve_sign_stop(struct store *s, struct webhook *wh)
 {
-	signer_stop(s); /* its last head goes to the webhook's queue … */
+	signer_stop(s);                           /* its last head goes to the webhook's queue … */
 	webhook_stop(wh, SERVE_WEBHOOK_DRAIN_MS); /* … which gets a few seconds to deliver it */
 }

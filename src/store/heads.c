@@ -21,7 +21,7 @@ static void say(FILE *out, const char *fmt, long long a, long long b)
 }
 
 int store_check_heads(const char *db, const char *heads_path, const char *pub_path, struct heads_report *r,
-		      FILE *out, struct qd_err *err)
+                      FILE *out, struct qd_err *err)
 {
 	memset(r, 0, sizeof *r);
 	struct sign_pubs pubs = {0};
@@ -34,8 +34,8 @@ int store_check_heads(const char *db, const char *heads_path, const char *pub_pa
 		goto out;
 	f = fopen(heads_path, "re");
 	if (!f) {
-		qd_fail(err, QD_ENOTFOUND, "heads", "无法读取链头文件 %s", "cannot read the heads file %s", heads_path,
-			heads_path);
+		qd_fail(err, QD_ENOTFOUND, "heads", "无法读取链头文件 %s", "cannot read the heads file %s",
+		        heads_path, heads_path);
 		goto out;
 	}
 	int pg = pg_is_uri(db);
@@ -61,14 +61,17 @@ int store_check_heads(const char *db, const char *heads_path, const char *pub_pa
 		if (sign_head_parse(line, (size_t)len, &h, &pe)) {
 			r->malformed++;
 			if (out)
-				fprintf(out, "  line %lld: not a signed head (%s: %s)\n", (long long)no, pe.field, pe.en);
+				fprintf(out, "  line %lld: not a signed head (%s: %s)\n", (long long)no,
+				        pe.field, pe.en);
 			if (!r->first_bad)
 				r->first_bad = no;
 			continue;
 		}
 		if (!sign_head_verify(&pubs, &h)) {
 			r->forged++;
-			say(out, "  line %lld: FORGED head at seq %lld: its signature does not verify under the trusted keys\n",
+			say(out,
+			    "  line %lld: FORGED head at seq %lld: its signature does not verify under the "
+			    "trusted keys\n",
 			    no, h.seq);
 			if (!r->first_bad)
 				r->first_bad = h.seq;
@@ -98,32 +101,38 @@ int store_check_heads(const char *db, const char *heads_path, const char *pub_pa
 				r->last_signed = h.seq;
 		} else if (found) {
 			r->rewritten++;
-			say(out, "  line %lld: REWRITTEN: the event at signed seq %lld has another hash\n", no, h.seq);
+			say(out, "  line %lld: REWRITTEN: the event at signed seq %lld has another hash\n",
+			    no, h.seq);
 			if (!r->first_bad || h.seq < r->first_bad)
 				r->first_bad = h.seq;
 		} else if (h.seq > r->log_last) {
 			r->truncated = 1; /* reported once, below */
 		} else {
 			r->rewritten++;
-			say(out, "  line %lld: REWRITTEN: the signed event %lld is missing from the log\n", no, h.seq);
+			say(out, "  line %lld: REWRITTEN: the signed event %lld is missing from the log\n",
+			    no, h.seq);
 			if (!r->first_bad || h.seq < r->first_bad)
 				r->first_bad = h.seq;
 		}
 	}
 	if (r->truncated) {
-		say(out, "  TRUNCATED: the log ends at seq %lld, a head was signed at seq %lld\n", r->log_last, last_seen);
+		say(out, "  TRUNCATED: the log ends at seq %lld, a head was signed at seq %lld\n",
+		    r->log_last, last_seen);
 		if (!r->first_bad)
 			r->first_bad = r->log_last + 1;
 	}
 	if (out)
-		fprintf(out, "signed heads: %s (%lld heads, %lld verified, last signed seq %lld of %lld; %lld forged, %lld "
-			     "rewritten, %lld malformed%s)\n",
-			r->heads && r->verified == r->heads && !r->truncated ? "ok" : "FAILED", (long long)r->heads,
-			(long long)r->verified, (long long)r->last_signed, (long long)r->log_last, (long long)r->forged,
-			(long long)r->rewritten, (long long)r->malformed, r->truncated ? ", truncated" : "");
+		fprintf(out,
+		        "signed heads: %s (%lld heads, %lld verified, last signed seq %lld of %lld; %lld "
+		        "forged, %lld "
+		        "rewritten, %lld malformed%s)\n",
+		        r->heads && r->verified == r->heads && !r->truncated ? "ok" : "FAILED",
+		        (long long)r->heads, (long long)r->verified, (long long)r->last_signed,
+		        (long long)r->log_last, (long long)r->forged, (long long)r->rewritten,
+		        (long long)r->malformed, r->truncated ? ", truncated" : "");
 	if (!r->heads)
-		qd_fail(err, QD_EINVAL, "heads", "链头文件 %s 中没有签名链头", "the heads file %s holds no signed head",
-			heads_path, heads_path);
+		qd_fail(err, QD_EINVAL, "heads", "链头文件 %s 中没有签名链头",
+		        "the heads file %s holds no signed head", heads_path, heads_path);
 	else if (r->verified != r->heads || r->truncated)
 		qd_fail(err, QD_EINTERNAL, "heads", "签名链头校验未通过", "the signed heads do not verify");
 	else

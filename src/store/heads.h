@@ -24,6 +24,6 @@ struct heads_report {
  * verifies, then covers everything before it).  Prints each problem and a summary to out.  0
  * when every head verifies and the file held at least one, -1 otherwise (err set). */
 int store_check_heads(const char *db, const char *heads_path, const char *pub_path, struct heads_report *r,
-		      FILE *out, struct qd_err *err);
+                      FILE *out, struct qd_err *err);
 
 #endif

@@ -46,19 +46,20 @@ int sign_key_create(const char *path, struct qd_err *err)
 	int rc = -1;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, sk, sizeof sk) || fsync(fd)) {
-		qd_fail(err, QD_EINTERNAL, "sign-key", "无法写入签名密钥文件 %s", "cannot write signing key file %s", path,
-			path);
+		qd_fail(err, QD_EINTERNAL, "sign-key", "无法写入签名密钥文件 %s",
+		        "cannot write signing key file %s", path, path);
 		if (fd >= 0)
 			unlink(path);
 		goto out;
 	}
 	char hex[2 * crypto_sign_PUBLICKEYBYTES + 2];
-	sodium_bin2hex(hex, sizeof hex, pk, sizeof pk);
-	strcat(hex, "\n");
+	sodium_bin2hex(hex, sizeof hex - 1, pk, sizeof pk);
+	hex[2 * crypto_sign_PUBLICKEYBYTES] = '\n';
+	hex[2 * crypto_sign_PUBLICKEYBYTES + 1] = 0;
 	int pfd = open(pub.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (pfd < 0 || write_all(pfd, hex, strlen(hex)) || fsync(pfd)) {
-		qd_fail(err, QD_EINTERNAL, "sign-key", "无法写入公钥文件 %s", "cannot write public key file %s", pub.p,
-			pub.p);
+		qd_fail(err, QD_EINTERNAL, "sign-key", "无法写入公钥文件 %s",
+		        "cannot write public key file %s", pub.p, pub.p);
 		unlink(path);
 		unlink(pub.p);
 	} else {
@@ -78,8 +79,8 @@ int sign_key_load(const char *path, struct sign_key *k, struct qd_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return qd_fail(err, QD_ENOTFOUND, "sign-key", "无法读取签名密钥文件 %s", "cannot read signing key file %s",
-			       path, path);
+		return qd_fail(err, QD_ENOTFOUND, "sign-key", "无法读取签名密钥文件 %s",
+		               "cannot read signing key file %s", path, path);
 	unsigned char extra;
 	ssize_t n = read(fd, k->sk, sizeof k->sk);
 	ssize_t more = read(fd, &extra, 1);
@@ -87,8 +88,8 @@ int sign_key_load(const char *path, struct sign_key *k, struct qd_err *err)
 	if (n != (ssize_t)sizeof k->sk || more != 0) {
 		sign_key_wipe(k);
 		return qd_fail(err, QD_EINVAL, "sign-key", "签名密钥文件 %s 已损坏（应为 %d 字节）",
-			       "signing key file %s is damaged (it must hold %d bytes)", path, (int)sizeof k->sk, path,
-			       (int)sizeof k->sk);
+		               "signing key file %s is damaged (it must hold %d bytes)", path,
+		               (int)sizeof k->sk, path, (int)sizeof k->sk);
 	}
 	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
 	key_id(k->pk, k->id);
@@ -125,7 +126,8 @@ static int hex_exact(const char *s, size_t slen, unsigned char *out, size_t n)
 	return sodium_hex2bin(out, n / 2, s, n, NULL, &got, NULL) == 0 && got == n / 2 ? 0 : -1;
 }
 
-int sign_pub_parse(const char *line, size_t n, unsigned char pk[crypto_sign_PUBLICKEYBYTES], struct qd_err *err)
+int sign_pub_parse(const char *line, size_t n, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                   struct qd_err *err)
 {
 	size_t b = 0;
 	while (b < n && (line[b] == ' ' || line[b] == '\t' || line[b] == '\r'))
@@ -134,9 +136,9 @@ int sign_pub_parse(const char *line, size_t n, unsigned char pk[crypto_sign_PUBL
 		n--;
 	if (b == n || line[b] == '#')
 		return 0;
-	if (hex_exact(line + b, n - b, pk, 2 * crypto_sign_PUBLICKEYBYTES))
+	if (hex_exact(line + b, n - b, pk, (size_t)2 * crypto_sign_PUBLICKEYBYTES))
 		return qd_fail(err, QD_EINVAL, "sign-pub", "公钥应为 64 个小写十六进制字符",
-			       "a public key is 64 lowercase hex digits");
+		               "a public key is 64 lowercase hex digits");
 	return 1;
 }
 
@@ -144,8 +146,8 @@ int sign_pubs_load(const char *path, struct sign_pubs *p, struct qd_err *err)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return qd_fail(err, QD_ENOTFOUND, "sign-pub", "无法读取公钥文件 %s", "cannot read public key file %s", path,
-			       path);
+		return qd_fail(err, QD_ENOTFOUND, "sign-pub", "无法读取公钥文件 %s",
+		               "cannot read public key file %s", path, path);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -157,8 +159,10 @@ int sign_pubs_load(const char *path, struct sign_pubs *p, struct qd_err *err)
 		unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 		int got = sign_pub_parse(line, (size_t)len, pk, err);
 		if (got < 0) {
-			rc = qd_fail(err, QD_EINVAL, "sign-pub", "公钥文件 %s 第 %d 行：应为 64 个小写十六进制字符",
-				     "public key file %s line %d: a key is 64 lowercase hex digits", path, no, path, no);
+			rc = qd_fail(err, QD_EINVAL, "sign-pub",
+			             "公钥文件 %s 第 %d 行：应为 64 个小写十六进制字符",
+			             "public key file %s line %d: a key is 64 lowercase hex digits", path, no,
+			             path, no);
 		} else if (got) {
 			if (p->n == p->cap) {
 				p->cap = p->cap ? 2 * p->cap : 4;
@@ -171,8 +175,8 @@ int sign_pubs_load(const char *path, struct sign_pubs *p, struct qd_err *err)
 	free(line);
 	fclose(f);
 	if (!rc && !found)
-		rc = qd_fail(err, QD_EINVAL, "sign-pub", "公钥文件 %s 中没有公钥", "public key file %s holds no key", path,
-			     path);
+		rc = qd_fail(err, QD_EINVAL, "sign-pub", "公钥文件 %s 中没有公钥",
+		             "public key file %s holds no key", path, path);
 	return rc;
 }
 
@@ -188,7 +192,7 @@ static size_t head_message(const struct signed_head *h, char out[256])
 	char hex[65];
 	sodium_bin2hex(hex, sizeof hex, h->hash, sizeof h->hash);
 	int n = snprintf(out, 256, "qingdan signed head v1\n%lld\n%s\n%lld\n%s", (long long)h->seq, hex,
-			 (long long)h->at, h->key);
+	                 (long long)h->at, h->key);
 	return n > 0 && n < 256 ? (size_t)n : 0;
 }
 
@@ -223,7 +227,7 @@ char *sign_head_format(const struct signed_head *h)
 	buf_init(&b);
 	/* every value is digits or hex: nothing to escape */
 	buf_printf(&b, "{\"v\":1,\"seq\":%lld,\"hash\":\"%s\",\"at\":%lld,\"key\":\"%s\",\"sig\":\"%s\"}",
-		   (long long)h->seq, hash, (long long)h->at, h->key, sig);
+	           (long long)h->seq, hash, (long long)h->at, h->key, sig);
 	return b.p;
 }
 
@@ -231,8 +235,8 @@ static int hex_member(json_t *o, const char *name, unsigned char *out, size_t di
 {
 	json_t *v = json_object_get(o, name);
 	if (!json_is_string(v) || hex_exact(json_string_value(v), json_string_length(v), out, digits))
-		return qd_fail(err, QD_EINVAL, name, "%s 应为 %d 个小写十六进制字符", "%s must be %d lowercase hex digits",
-			       name, (int)digits, name, (int)digits);
+		return qd_fail(err, QD_EINVAL, name, "%s 应为 %d 个小写十六进制字符",
+		               "%s must be %d lowercase hex digits", name, (int)digits, name, (int)digits);
 	return 0;
 }
 
@@ -240,8 +244,8 @@ static int int_member(json_t *o, const char *name, int64_t min, int64_t *out, st
 {
 	json_t *v = json_object_get(o, name);
 	if (!json_is_integer(v) || json_integer_value(v) < min)
-		return qd_fail(err, QD_EINVAL, name, "%s 应为不小于 %lld 的整数", "%s must be an integer ≥ %lld", name,
-			       (long long)min, name, (long long)min);
+		return qd_fail(err, QD_EINVAL, name, "%s 应为不小于 %lld 的整数",
+		               "%s must be an integer ≥ %lld", name, (long long)min, name, (long long)min);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -250,34 +254,39 @@ int sign_head_parse(const char *line, size_t n, struct signed_head *h, struct qd
 {
 	memset(h, 0, sizeof *h);
 	if (n > SIGN_LINE_MAX)
-		return qd_fail(err, QD_ETOOBIG, "head", "签名链头一行超过 %d 字节", "a signed head's line is over %d bytes",
-			       SIGN_LINE_MAX, SIGN_LINE_MAX);
+		return qd_fail(err, QD_ETOOBIG, "head", "签名链头一行超过 %d 字节",
+		               "a signed head's line is over %d bytes", SIGN_LINE_MAX, SIGN_LINE_MAX);
 	json_error_t je;
 	json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
 	int rc = -1;
 	int64_t v = 0;
 	if (!json_is_object(o)) {
-		qd_fail(err, QD_EINVAL, "head", "签名链头应为一个 JSON 对象", "a signed head must be one JSON object");
+		qd_fail(err, QD_EINVAL, "head", "签名链头应为一个 JSON 对象",
+		        "a signed head must be one JSON object");
 		goto out;
 	}
 	static const char *const members[] = {"v", "seq", "hash", "at", "key", "sig", NULL};
 	const char *name;
 	json_t *val;
-	json_object_foreach (o, name, val) {
+	json_object_foreach(o, name, val)
+	{
 		int known = 0;
 		for (int i = 0; members[i]; i++)
 			known |= !strcmp(members[i], name);
 		if (!known) {
-			qd_fail(err, QD_EINVAL, "head", "签名链头有未知成员", "a signed head has an unknown member");
+			qd_fail(err, QD_EINVAL, "head", "签名链头有未知成员",
+			        "a signed head has an unknown member");
 			goto out;
 		}
 	}
-	if (int_member(o, "v", 1, &v, err) || (v != 1 && qd_fail(err, QD_EINVAL, "v", "v 应为 1", "v must be 1")) ||
+	if (int_member(o, "v", 1, &v, err) ||
+	    (v != 1 && qd_fail(err, QD_EINVAL, "v", "v 应为 1", "v must be 1")) ||
 	    int_member(o, "seq", 1, &h->seq, err) || int_member(o, "at", 0, &h->at, err) ||
 	    hex_member(o, "hash", h->hash, 64, err))
 		goto out;
 	unsigned char id[SIGN_KEY_ID_HEX / 2];
-	if (hex_member(o, "key", id, SIGN_KEY_ID_HEX, err) || hex_member(o, "sig", h->sig, 2 * crypto_sign_BYTES, err))
+	if (hex_member(o, "key", id, SIGN_KEY_ID_HEX, err) ||
+	    hex_member(o, "sig", h->sig, (size_t)2 * crypto_sign_BYTES, err))
 		goto out;
 	memcpy(h->key, json_string_value(json_object_get(o, "key")), SIGN_KEY_ID_HEX + 1);
 	rc = 0;

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIGN_KEY_ID_HEX 16   /* the key id: the first 8 bytes of the public key, in hex */
-#define SIGN_LINE_MAX 1024   /* a head's line is ~330 bytes; a longer line is refused, named */
+#define SIGN_KEY_ID_HEX 16 /* the key id: the first 8 bytes of the public key, in hex */
+#define SIGN_LINE_MAX 1024 /* a head's line is ~330 bytes; a longer line is refused, named */
 
 struct sign_key {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
@@ -47,7 +47,8 @@ char *sign_key_default(const char *db, const char *key_path);
 /* Parse one line of a .pub file (without its newline) into pk: 64 lowercase hex digits.  1 if
  * the line holds a key, 0 if it is blank or a comment (#…), -1 (err names "sign-pub") if
  * malformed. */
-int sign_pub_parse(const char *line, size_t n, unsigned char pk[crypto_sign_PUBLICKEYBYTES], struct qd_err *err);
+int sign_pub_parse(const char *line, size_t n, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+                   struct qd_err *err);
 /* Read every key of the .pub file at path into p (appended).  0 or -1 (a malformed line, named
  * by number, or no key at all). */
 int sign_pubs_load(const char *path, struct sign_pubs *p, struct qd_err *err);

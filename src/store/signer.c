@@ -42,7 +42,7 @@ struct signer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stopping;
-	int elected;     /* under mu */
+	int elected; /* under mu */
 	/* on demand: a request number asked and the last one answered, with its result (under mu) */
 	int64_t asked, answered;
 	int demand_rc;
@@ -84,7 +84,8 @@ static int elect(struct signer *g)
 		pthread_mutex_unlock(&g->mu);
 		if (held)
 			return 1;
-		int64_t got = db_int(g->db, "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", SIGNER_LOCK, 0);
+		int64_t got = db_int(g->db, "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END",
+		                     SIGNER_LOCK, 0);
 		if (got < 0) {
 			drop_db(g);
 			return 0;
@@ -102,7 +103,7 @@ static int elect(struct signer *g)
 static int head_read(struct signer *g, int64_t *seq, unsigned char hash[32], struct qd_err *err)
 {
 	db_stmt *st = db_prepare(g->db, g->s->pg ? "SELECT seq, hash FROM chain_head WHERE one = 1"
-						 : "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
+	                                         : "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1");
 	if (!st)
 		return db_fail(g->db, err);
 	*seq = 0;
@@ -167,9 +168,10 @@ static void heads_append(struct signer *g, const struct signed_head *h)
 		}
 	}
 	if (bad || fsync(g->heads_fd))
-		log_error("signer: cannot append head seq %lld to %s: %s (the table chain_sig and the next head still "
-			  "hold it)",
-			  (long long)h->seq, g->heads_path, strerror(errno));
+		log_error("signer: cannot append head seq %lld to %s: %s (the table chain_sig and the next "
+		          "head still "
+		          "hold it)",
+		          (long long)h->seq, g->heads_path, strerror(errno));
 	free(line);
 }
 
@@ -185,7 +187,8 @@ static int sign_once(struct signer *g, int force, struct signed_head *out, struc
 		goto fail;
 	if (h.seq == 0) {
 		if (force)
-			return qd_fail(err, QD_ENOTFOUND, "event", "事件日志为空，没有链头可签", "the event log is empty: no head to sign");
+			return qd_fail(err, QD_ENOTFOUND, "event", "事件日志为空，没有链头可签",
+			               "the event log is empty: no head to sign");
 		return 0;
 	}
 	struct signed_head old = {0};
@@ -198,7 +201,8 @@ static int sign_once(struct signer *g, int force, struct signed_head *out, struc
 		return 0;
 	}
 	if (!force) {
-		db_stmt *st = db_prepare(g->db, "SELECT coalesce(max(seq), 0) FROM chain_sig WHERE key_id = ?");
+		db_stmt *st =
+		    db_prepare(g->db, "SELECT coalesce(max(seq), 0) FROM chain_sig WHERE key_id = ?");
 		int64_t last = -1;
 		if (st) {
 			db_bind_text(st, 1, g->key.id);
@@ -217,8 +221,9 @@ static int sign_once(struct signer *g, int force, struct signed_head *out, struc
 	int lite = !g->s->pg;
 	if (lite)
 		pthread_mutex_lock(&g->s->wlock); /* every writer of this process holds it (store.c) */
-	db_stmt *st = db_prepare(g->db, "INSERT INTO chain_sig(seq, key_id, hash, at, sig) VALUES(?, ?, ?, ?, ?) "
-					"ON CONFLICT DO NOTHING");
+	db_stmt *st =
+	    db_prepare(g->db, "INSERT INTO chain_sig(seq, key_id, hash, at, sig) VALUES(?, ?, ?, ?, ?) "
+	                      "ON CONFLICT DO NOTHING");
 	int ok = 0;
 	int64_t added = 0;
 	if (st) {
@@ -314,7 +319,8 @@ int signer_start(struct store *s, const struct signer_opts *o, struct qd_err *er
 	if (s->signer)
 		return qd_fail(err, QD_EINTERNAL, NULL, "签名线程已在运行", "the signer runs already");
 	if (o->every_s < 1 || o->every_s > 60)
-		return qd_fail(err, QD_EINVAL, "sign-every", "签名间隔应为 1 到 60 秒", "the signing interval must be 1 to 60 s");
+		return qd_fail(err, QD_EINVAL, "sign-every", "签名间隔应为 1 到 60 秒",
+		               "the signing interval must be 1 to 60 s");
 	struct signer *g = xcalloc(1, sizeof *g);
 	g->s = s;
 	g->every_s = o->every_s;
@@ -327,8 +333,8 @@ int signer_start(struct store *s, const struct signer_opts *o, struct qd_err *er
 		g->heads_path = xstrdup(o->heads_file);
 		g->heads_fd = open(o->heads_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (g->heads_fd < 0) {
-			qd_fail(err, QD_EINVAL, "heads-file", "无法打开链头文件 %s", "cannot open the heads file %s",
-				o->heads_file, o->heads_file);
+			qd_fail(err, QD_EINVAL, "heads-file", "无法打开链头文件 %s",
+			        "cannot open the heads file %s", o->heads_file, o->heads_file);
 			goto fail;
 		}
 	}
@@ -345,8 +351,8 @@ int signer_start(struct store *s, const struct signer_opts *o, struct qd_err *er
 		goto fail;
 	}
 	s->signer = g;
-	log_info("signer: key %s, every %d s%s%s", g->key.id, g->every_s, o->heads_file ? ", heads file " : "",
-		 o->heads_file ? o->heads_file : "");
+	log_info("signer: key %s, every %d s%s%s", g->key.id, g->every_s,
+	         o->heads_file ? ", heads file " : "", o->heads_file ? o->heads_file : "");
 	return 0;
 fail:
 	if (g->heads_fd >= 0)
@@ -394,7 +400,7 @@ int store_sign_head_now(struct store *s, struct signed_head *out, struct qd_err 
 	struct signer *g = s->signer;
 	if (!g)
 		return qd_fail(err, QD_EINTERNAL, "sign-key", "没有运行中的签名线程（无签名密钥？）",
-			       "no signer runs (no signing key?)");
+		               "no signer runs (no signing key?)");
 	pthread_mutex_lock(&g->mu);
 	int64_t ask = ++g->asked;
 	pthread_cond_broadcast(&g->cv);

@@ -2,11 +2,13 @@
  * verifying, the head's line and its parser's refusals (naming the member), the .pub file, and
  * the signer on a SQLite store signing on demand (store_sign_head_now) into chain_sig and the
  * heads file. */
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+// clang-format on
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +82,8 @@ static void test_keys_and_signatures(void **state)
 
 	/* a .pub file of two keys (a rotation) with a comment; a malformed line names its number */
 	f = fopen(pub, "a");
-	fprintf(f, "# the next key\n%s\n", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	fprintf(f, "# the next key\n%s\n",
+	        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 	fclose(f);
 	sign_pubs_free(&p);
 	assert_int_equal(sign_pubs_load(pub, &p, &err), 0);
@@ -105,15 +108,15 @@ static void test_parse_refusals(void **state)
 	static const struct {
 		const char *line, *field;
 	} bad[] = {
-		{"", "head"},
-		{"[]", "head"},
-		{"{\"v\":1}", "seq"},
-		{"{\"v\":2,\"seq\":1}", "v"},
-		{"{\"v\":1,\"seq\":0,\"at\":0}", "seq"},
-		{"{\"v\":1,\"seq\":1,\"at\":-5}", "at"},
-		{"{\"v\":1,\"seq\":1,\"at\":5,\"hash\":\"AB\"}", "hash"},
-		{"{\"v\":1,\"seq\":1,\"at\":5,\"hash\":\"abab\",\"x\":1}", "head"},
-		{"{\"v\":1,\"seq\":1,\"seq\":2}", "head"},
+	    {"", "head"},
+	    {"[]", "head"},
+	    {"{\"v\":1}", "seq"},
+	    {"{\"v\":2,\"seq\":1}", "v"},
+	    {"{\"v\":1,\"seq\":0,\"at\":0}", "seq"},
+	    {"{\"v\":1,\"seq\":1,\"at\":-5}", "at"},
+	    {"{\"v\":1,\"seq\":1,\"at\":5,\"hash\":\"AB\"}", "hash"},
+	    {"{\"v\":1,\"seq\":1,\"at\":5,\"hash\":\"abab\",\"x\":1}", "head"},
+	    {"{\"v\":1,\"seq\":1,\"seq\":2}", "head"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct signed_head h;
@@ -188,9 +191,9 @@ int main(void)
 {
 	mem_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys_and_signatures),
-		cmocka_unit_test(test_parse_refusals),
-		cmocka_unit_test(test_signer_on_demand),
+	    cmocka_unit_test(test_keys_and_signatures),
+	    cmocka_unit_test(test_parse_refusals),
+	    cmocka_unit_test(test_signer_on_demand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
