@@ -3,8 +3,11 @@
 #include "store/pg.h"
 #include "store/check.h"
 #include "store/org.h"
+#include "store/heads.h"
 #include "store/remask.h"
+#include "store/sign.h"
 #include "store/write.h"
+#include "base/mem.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,16 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "clock")) o->clock_at = v;
 		else if (!strcmp(name, "root")) o->root = v;
 		else if (!strcmp(name, "kind")) o->kind = v;
+		else if (!strcmp(name, "sign-key")) o->sign_key = v;
+		else if (!strcmp(name, "sign-pub")) o->sign_pub = v;
+		else if (!strcmp(name, "heads")) o->heads = v;
+		else if (!strcmp(name, "heads-file")) o->heads_file = v;
+		else if (!strcmp(name, "heads-webhook")) o->heads_webhook = v;
+		else if (!strcmp(name, "sign-every")) {
+			char *end = NULL;
+			long every = strtol(v, &end, 10);
+			o->sign_every = *v && end && !*end && every >= 1 && every <= 60 ? (int)every : -1; /* -1: refused by serve */
+		}
 	}
 	return 0;
 }
@@ -73,6 +86,11 @@ struct store *cli_open(const struct cli_opts *o, int create)
 	return s;
 }
 
+char *cli_sign_key_path(const struct cli_opts *o)
+{
+	return o->sign_key ? xstrdup(o->sign_key) : sign_key_default(o->db, o->key);
+}
+
 int cmd_init(struct cli_opts *o)
 {
 	if (access(o->db, F_OK) == 0) {
@@ -83,9 +101,17 @@ int cmd_init(struct cli_opts *o)
 		fprintf(stderr, "qingdan init: --kind needs --root\n");
 		return 2;
 	}
-	struct store *s = cli_open(o, 1);
-	if (!s)
+	char *sk = cli_sign_key_path(o);
+	if (access(sk, F_OK) == 0) {
+		fprintf(stderr, "qingdan init: 签名密钥 %s 已存在 (the signing key %s already exists)\n", sk, sk);
+		free(sk);
 		return 1;
+	}
+	struct store *s = cli_open(o, 1);
+	if (!s) {
+		free(sk);
+		return 1;
+	}
 	struct qd_err err;
 	struct store_write *w = store_write_new(SW_ORG_SEED, 0, NULL, 0);
 	w->console = 1;
@@ -103,6 +129,8 @@ int cmd_init(struct cli_opts *o)
 		store_write_free(w);
 	}
 	store_close(s);
+	if (!rc)
+		rc = sign_key_create(sk, &err);
 	if (rc) {
 		/* What init made goes again: a half-made database is not left for the next try. */
 		int named = !err.field[0] || !strncmp(err.en, err.field, strlen(err.field)); /* "name: …" already */
@@ -119,12 +147,19 @@ int cmd_init(struct cli_opts *o)
 		buf_init(&k);
 		buf_printf(&k, "%s%s", o->key ? o->key : o->db, o->key ? "" : ".key");
 		unlink(k.p);
+		buf_reset(&k);
+		buf_printf(&k, "%s.pub", sk);
+		unlink(k.p);
+		unlink(sk);
 		buf_free(&k);
+		free(sk);
 		return 1;
 	}
 	char *shown = pg_uri_shown(o->db); /* never a password on the terminal */
-	printf("created %s (key %s%s)\n", shown, o->key ? o->key : o->db, o->key ? "" : ".key");
+	printf("created %s (key %s%s, signing key %s, public key %s.pub)\n", shown, o->key ? o->key : o->db,
+	       o->key ? "" : ".key", sk, sk);
 	free(shown);
+	free(sk);
 	if (root)
 		printf("root unit %lld: %s (%s)\n", (long long)root, o->root, o->kind ? o->kind : "county");
 	return 0;
@@ -159,9 +194,31 @@ int cmd_check(struct cli_opts *o)
 	struct check_report r;
 	struct qd_err err;
 	int rc = store_check(o->db, o->key, &r, stdout, &err);
-	printf("%s\n", rc ? "check FAILED" : "check passed");
 	if (rc && (err.code == QD_ENOTFOUND || !strcmp(err.field, "key")))
 		fprintf(stderr, "qingdan check: %s\n", err.en);
+	if (o->heads) { /* the log against the signed heads kept elsewhere (store/heads.h) */
+		struct heads_report hr;
+		struct qd_err he;
+		char *pub = NULL;
+		if (!o->sign_pub) {
+			char *sk = cli_sign_key_path(o);
+			struct buf b;
+			buf_init(&b);
+			buf_printf(&b, "%s.pub", sk);
+			pub = b.p;
+			free(sk);
+		}
+		if (store_check_heads(o->db, o->heads, o->sign_pub ? o->sign_pub : pub, &hr, stdout, &he)) {
+			rc = -1;
+			if (strcmp(he.field, "heads") != 0 || !hr.heads)
+				fprintf(stderr, "qingdan check: %s\n", he.en);
+		}
+		free(pub);
+	} else if (o->sign_pub) {
+		fprintf(stderr, "qingdan check: --sign-pub 须与 --heads 同用 (--sign-pub goes with --heads)\n");
+		return 2;
+	}
+	printf("%s\n", rc ? "check FAILED" : "check passed");
 	return rc ? 1 : 0;
 }
 

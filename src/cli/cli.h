@@ -19,6 +19,10 @@ struct cli_opts {
 	const char *root, *kind;
 	const char *today; /* --today YYYY-MM-DD (serve, demo): the clock shifted so that today is that day */
 	const char *clock_at; /* --clock YYYY-MM-DDTHH:MM:SS (serve): the clock frozen at that China time */
+	/* the signed record (issue 9 §7): the signing key (init, serve; default beside the key),
+	 * what serve writes signed heads to, how often, and what check verifies against */
+	const char *sign_key, *sign_pub, *heads, *heads_file, *heads_webhook;
+	int sign_every;
 	int help;
 	int quiet;
 	/* time: read once per command (main.c), passed to everything the command writes */
@@ -30,6 +34,16 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed);
 /* Open the store named by --db (and --key); prints the error and returns NULL. */
 struct store *cli_open(const struct cli_opts *o, int create);
+
+/* The signing key's path: --sign-key, else beside the personal-data key (sign_key_default).
+ * Caller frees. */
+char *cli_sign_key_path(const struct cli_opts *o);
+
+/* serve's signed record (serve_sign.c): start the signer and the webhook sender the options ask
+ * for (*wh NULL when none); prints the error and returns -1.  Stop them after the writer. */
+struct webhook;
+int serve_sign_start(const struct cli_opts *o, struct store *s, struct webhook **wh);
+void serve_sign_stop(struct store *s, struct webhook *wh);
 
 int cmd_init(struct cli_opts *o);
 int cmd_serve(struct cli_opts *o);

@@ -51,8 +51,14 @@ int cmd_serve(struct cli_opts *o)
 	struct store *s = cli_open(o, 0);
 	if (!s)
 		return 1;
+	struct webhook *wh = NULL;
+	if (serve_sign_start(o, s, &wh)) { /* the signed record: serve_sign.c */
+		store_close(s);
+		return 1;
+	}
 	if (store_writer_start(s)) {
 		fprintf(stderr, "qingdan serve: cannot start the writer thread\n");
+		serve_sign_stop(s, wh);
 		store_close(s);
 		return 1;
 	}
@@ -62,6 +68,7 @@ int cmd_serve(struct cli_opts *o)
 	struct qd_err err;
 	if (server_start(&srv, s, &so, &err)) {
 		fprintf(stderr, "qingdan serve: %s\n", err.en);
+		serve_sign_stop(s, wh);
 		store_close(s);
 		return 1;
 	}
@@ -74,6 +81,7 @@ int cmd_serve(struct cli_opts *o)
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
 	server_stop(srv);
+	serve_sign_stop(s, wh);
 	store_close(s);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "cli/cli.h"
+#include "store/sign.h"
 #include "cli/demo_data.h"
 #include "core/unit.h"
 #include "store/write.h"
@@ -451,6 +452,10 @@ int cmd_demo(struct cli_opts *o)
 		return 1;
 	struct qd_err err;
 	int rc = demo_build(s, o->now, o->quiet, &err);
+	char *sk = cli_sign_key_path(o); /* a demo server signs its chain heads like any other */
+	if (!rc && access(sk, F_OK) != 0)
+		rc = sign_key_create(sk, &err);
+	free(sk);
 	if (rc)
 		fprintf(stderr, "qingdan demo: %s (field %s)\n", err.en, err.field);
 	else if (!o->quiet)

@@ -95,6 +95,7 @@ struct store {
 	int nids;
 	pthread_key_t reader_key;
 	unsigned char key[crypto_secretbox_KEYBYTES];
+	struct signer *signer; /* the chain-head signer of a serving process, or NULL (store/signer.c) */
 };
 
 /* The plaintext behind a sealed value this command made (text_seal): applying the command's own

@@ -258,7 +258,18 @@ static const char *const migrations[] = {
 	 * effects, replayed by check like every task column (old events carry none: NULL, '' and 0). */
 	"ALTER TABLE task ADD COLUMN verdict_by INTEGER REFERENCES user(id);\n"
 	"ALTER TABLE task ADD COLUMN verdict_channel TEXT NOT NULL DEFAULT '';\n"
-	"ALTER TABLE task ADD COLUMN follow_up_attempts INTEGER NOT NULL DEFAULT 0;\n",
+	"ALTER TABLE task ADD COLUMN follow_up_attempts INTEGER NOT NULL DEFAULT 0;\n"
+	/* 9 (issue 9, signed record): the chain heads the signer signed (store/signer.c), one row
+	 * per (seq, key): the head's hash, when it was signed (ms) and the Ed25519 signature.  An
+	 * operational table — not replayed by check, whose --heads verifies the copies kept
+	 * elsewhere: a copy inside the database is rewritten by whoever rewrites the log. */
+	"CREATE TABLE chain_sig(\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  key_id TEXT NOT NULL,\n"
+	"  hash BLOB NOT NULL,\n"
+	"  at INTEGER NOT NULL,\n"
+	"  sig BLOB NOT NULL,\n"
+	"  PRIMARY KEY (seq, key_id));\n",
 };
 
 int schema_count(void)

@@ -194,7 +194,16 @@ static const char *const migrations[] = {
 	 * (SQLite migration 9). */
 	"ALTER TABLE task ADD COLUMN verdict_by bigint REFERENCES \"user\"(id);\n"
 	"ALTER TABLE task ADD COLUMN verdict_channel text COLLATE \"C\" NOT NULL DEFAULT '';\n"
-	"ALTER TABLE task ADD COLUMN follow_up_attempts bigint NOT NULL DEFAULT 0;\n",
+	"ALTER TABLE task ADD COLUMN follow_up_attempts bigint NOT NULL DEFAULT 0;\n"
+	/* 3 (issue 9, signed record): SQLite's migration 9 — the signed chain heads, shared by
+	 * every server (the elected signer writes them, store/signer.c). */
+	"CREATE TABLE chain_sig(\n"
+	"  seq bigint NOT NULL,\n"
+	"  key_id text COLLATE \"C\" NOT NULL,\n"
+	"  hash bytea NOT NULL,\n"
+	"  at bigint NOT NULL,\n"
+	"  sig bytea NOT NULL,\n"
+	"  PRIMARY KEY (seq, key_id));\n",
 };
 
 int schema_pg_count(void)

@@ -314,3 +314,25 @@ for label, text in {
     "big": "SELECT ?32768",
 }.items():
     put(Q, label, text.encode("utf-8"))
+
+# ---- fuzz_head: lines of a heads file and of a public key file (store/sign.h), valid and broken --
+H = "fuzz_head"
+head = {"v": 1, "seq": 2146, "hash": "f7e41b8d0f07cab139ab60a48818bc43a4deb6cb8ec8f133a44dd97a1d99304a",
+        "at": 1796213963411, "key": "407736ede49f30b2", "sig": "ad" * 64}
+put(H, "ok-head", j(head))
+put(H, "ok-head-spaced", json.dumps(head))
+for label, change in {"seq-0": {"seq": 0}, "seq-str": {"seq": "1"}, "v2": {"v": 2}, "at-neg": {"at": -1},
+                      "hash-upper": {"hash": head["hash"].upper()}, "hash-short": {"hash": head["hash"][:-1]},
+                      "sig-short": {"sig": "ad" * 63}, "key-long": {"key": "407736ede49f30b200"},
+                      "extra": {"extra": True}, "seq-huge": {"seq": 2 ** 63}}.items():
+    put(H, "bad-" + label, j(dict(head, **change)))
+put(H, "bad-missing", j({k: v for k, v in head.items() if k != "sig"}))
+put(H, "bad-dup", j(head)[:-1] + ',"seq":1}')
+put(H, "bad-array", "[1,2,3]")
+put(H, "bad-nul", j(head)[:20] + "\u0000" + j(head)[20:])
+put(H, "bad-long", '{"v":1,"pad":"' + "x" * 1100 + '"}')
+put(H, "ok-pub", "407736ede49f30b2" * 4)
+put(H, "ok-pub-spaces", "  " + "0123456789abcdef" * 4 + " \r")
+put(H, "ok-pub-comment", "# the key before the rotation")
+put(H, "bad-pub-upper", "407736EDE49F30B2" * 4)
+put(H, "bad-pub-65", "407736ede49f30b2" * 4 + "0")
