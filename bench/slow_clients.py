@@ -12,7 +12,7 @@ reaped and reconnect during it).
 Usage: BUILD=build bench/slow_clients.py [SECS]"""
 import http.client, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
-BIN = os.path.join(os.environ.get("BUILD", "build"), "qingdan")
+BIN = os.environ.get("QD_BIN") or os.path.join(os.environ.get("BUILD", "build"), "qingdan")
 SECS = float(sys.argv[1]) if len(sys.argv) > 1 else 25
 tmp = tempfile.mkdtemp(prefix="qd-bench-slow-")
 db = os.path.join(tmp, "demo.db")
