@@ -58,7 +58,8 @@ static void *reaper(void *arg)
 		int64_t now = mono_ms();
 		for (struct conn *c = cs->head; c && !cs->stop; c = c->next) {
 			int ph = atomic_load(&c->phase);
-			if ((ph != CONN_HEAD && ph != CONN_IDLE && ph != CONN_BODY) || now < atomic_load(&c->deadline_ms))
+			if ((ph != CONN_HEAD && ph != CONN_IDLE && ph != CONN_BODY) ||
+			    now < atomic_load(&c->deadline_ms))
 				continue;
 			if (!atomic_compare_exchange_strong(&c->phase, &ph, CONN_REAPED))
 				continue; /* its thread moved it on meanwhile */

@@ -26,7 +26,7 @@ enum conn_phase { CONN_HEAD, CONN_IDLE, CONN_BODY, CONN_RUN, CONN_REAPED };
 struct conn {
 	struct conn *prev, *next;
 	int fd;
-	int counted;              /* holds one of its peer's connections (conns_open) */
+	int counted; /* holds one of its peer's connections (conns_open) */
 	atomic_int phase;
 	atomic_llong deadline_ms; /* monotonic ms */
 	int64_t started_ms;       /* the current request's start (monotonic ms) */

@@ -86,11 +86,13 @@ int proxy_list_add(struct proxy_list *l, const char *text, struct qd_err *err)
 		if (parse_net(a, (size_t)(b - a), &net)) {
 			l->n = n0;
 			int shown = (int)(b - a > 60 ? 60 : b - a);
-			return qd_fail(err, QD_EINVAL, "trusted-proxy",
-				       "受信任代理须为 IPv4 或 IPv6 地址或网段（如 10.0.0.0/8、fd00::/8，主机位为零）：“%.*s”",
-				       "a trusted proxy must be an IPv4 or IPv6 address or network (e.g. 10.0.0.0/8, "
-				       "fd00::/8, host bits zero): '%.*s'",
-				       shown, a, shown, a);
+			return qd_fail(
+			    err, QD_EINVAL, "trusted-proxy",
+			    "受信任代理须为 IPv4 或 IPv6 地址或网段（如 "
+			    "10.0.0.0/8、fd00::/8，主机位为零）：“%.*s”",
+			    "a trusted proxy must be an IPv4 or IPv6 address or network (e.g. 10.0.0.0/8, "
+			    "fd00::/8, host bits zero): '%.*s'",
+			    shown, a, shown, a);
 		}
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 4;
@@ -141,7 +143,7 @@ static void trim(const char **s, size_t *n)
 }
 
 int proxy_client(const struct proxy_list *l, const char *peer, const char *xff, const char *xrip, char *out,
-		 size_t n)
+                 size_t n)
 {
 	snprintf(out, n, "%s", peer ? peer : "");
 	if (!proxy_trusted(l, peer))

@@ -33,6 +33,6 @@ int proxy_trusted(const struct proxy_list *l, const char *addr);
  * to out (canonical text, at most n bytes, n >= 46).  Returns 1 when it came from a header, 0 when
  * it is the peer itself. */
 int proxy_client(const struct proxy_list *l, const char *peer, const char *xff, const char *xrip, char *out,
-		 size_t n);
+                 size_t n);
 
 #endif

@@ -38,7 +38,8 @@ static void test_cidr_good(void **st)
 	assert_false(proxy_trusted(&l, "garbage"));
 	assert_false(proxy_trusted(&l, ""));
 	proxy_list_free(&l);
-	assert_int_equal(proxy_list_add(&l, "0.0.0.0/0", &err), 0); /* everything: allowed, the operator's choice */
+	assert_int_equal(proxy_list_add(&l, "0.0.0.0/0", &err),
+	                 0); /* everything: allowed, the operator's choice */
 	assert_true(proxy_trusted(&l, "8.8.8.8"));
 	assert_false(proxy_trusted(&l, "2001:db8::1")); /* an IPv4 /0 is not IPv6 */
 	proxy_list_free(&l);
@@ -47,9 +48,25 @@ static void test_cidr_good(void **st)
 static void test_cidr_bad(void **st)
 {
 	(void)st;
-	const char *bad[] = {"", ",", "10.0.0.0/8,,", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/08",
-			     "10.0.0/8", "300.0.0.0", "10.0.0.0/8x", "::/129", "fe80::1/64", "1.2.3.4 5", "10.0.0.0 /8",
-			     "[::1]", "localhost", "1.2.3.4/1000", NULL};
+	const char *bad[] = {"",
+	                     ",",
+	                     "10.0.0.0/8,,",
+	                     "10.0.0.1/8",
+	                     "10.0.0.0/33",
+	                     "10.0.0.0/",
+	                     "10.0.0.0/-1",
+	                     "10.0.0.0/08",
+	                     "10.0.0/8",
+	                     "300.0.0.0",
+	                     "10.0.0.0/8x",
+	                     "::/129",
+	                     "fe80::1/64",
+	                     "1.2.3.4 5",
+	                     "10.0.0.0 /8",
+	                     "[::1]",
+	                     "localhost",
+	                     "1.2.3.4/1000",
+	                     NULL};
 	for (int i = 0; bad[i]; i++) {
 		struct proxy_list l = {0};
 		struct qd_err err;
@@ -76,7 +93,8 @@ static void test_client(void **st)
 	/* trusted: the right-most untrusted hop */
 	assert_int_equal(proxy_client(&l, "127.0.0.1", "1.1.1.1, 198.51.100.7", NULL, out, sizeof out), 1);
 	assert_string_equal(out, "198.51.100.7");
-	assert_int_equal(proxy_client(&l, "127.0.0.1", "1.1.1.1, 198.51.100.7, 10.0.0.3", NULL, out, sizeof out), 1);
+	assert_int_equal(
+	    proxy_client(&l, "127.0.0.1", "1.1.1.1, 198.51.100.7, 10.0.0.3", NULL, out, sizeof out), 1);
 	assert_string_equal(out, "198.51.100.7");
 	/* a client's own spoofed entry on the left is never reached */
 	assert_int_equal(proxy_client(&l, "127.0.0.1", "10.0.0.9,198.51.100.7", NULL, out, sizeof out), 1);
@@ -113,14 +131,43 @@ static void test_target(void **st)
 {
 	(void)st;
 	struct qd_err err;
-	const char *good[] = {"/", "/api/v1/tasks/1", "/api/v1/tasks?state=assigned&q=%E5%AD%97%00", "/api/v1/tasks/%31",
-			      "/a/..b/c.d", "/a/.../b", "/healthz", NULL};
+	const char *good[] = {"/",
+	                      "/api/v1/tasks/1",
+	                      "/api/v1/tasks?state=assigned&q=%E5%AD%97%00",
+	                      "/api/v1/tasks/%31",
+	                      "/a/..b/c.d",
+	                      "/a/.../b",
+	                      "/healthz",
+	                      NULL};
 	for (int i = 0; good[i]; i++)
 		if (router_target_check(good[i], &err))
 			fail_msg("refused: '%s'", good[i]);
-	const char *bad[] = {"", "api", "/api/v1/tasks/1%00", "/api/v1/tasks/1/assign%00garbage", "/api/../x", "/api/./x", "/..",
-			     "/.", "/a/%2e%2e/b", "/a/%2E/b", "/a%2fb", "/a%2Fb", "/a%5cb", "/a\\b", "/a b", "/a\tb", "/a%",
-			     "/a%4", "/a%zz", "/a%25", "/a%7f", "/a%80", "/\xe5\xad\x97", "/a/..?x=1", "/a\x01", NULL};
+	const char *bad[] = {"",
+	                     "api",
+	                     "/api/v1/tasks/1%00",
+	                     "/api/v1/tasks/1/assign%00garbage",
+	                     "/api/../x",
+	                     "/api/./x",
+	                     "/..",
+	                     "/.",
+	                     "/a/%2e%2e/b",
+	                     "/a/%2E/b",
+	                     "/a%2fb",
+	                     "/a%2Fb",
+	                     "/a%5cb",
+	                     "/a\\b",
+	                     "/a b",
+	                     "/a\tb",
+	                     "/a%",
+	                     "/a%4",
+	                     "/a%zz",
+	                     "/a%25",
+	                     "/a%7f",
+	                     "/a%80",
+	                     "/\xe5\xad\x97",
+	                     "/a/..?x=1",
+	                     "/a\x01",
+	                     NULL};
 	for (int i = 0; bad[i]; i++) {
 		if (router_target_check(bad[i], &err) != -1)
 			fail_msg("accepted: '%s'", bad[i]);
@@ -187,7 +234,7 @@ static void test_reaper(void **st)
 	assert_false(closed_within(d[1], 100));
 	assert_true(closed_within(d[1], 1500));
 	assert_false(closed_within(b[1], 300)); /* RUN: untouched */
-	conn_idle(cs, cb);                       /* idle after its answer: the keep-alive wait */
+	conn_idle(cs, cb);                      /* idle after its answer: the keep-alive wait */
 	assert_true(closed_within(b[1], 1500));
 	assert_true(conns_reaped(cs) >= 3);
 	assert_true(conns_refused(cs) >= 2);
@@ -205,8 +252,8 @@ int main(void)
 {
 	mem_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cidr_good), cmocka_unit_test(test_cidr_bad), cmocka_unit_test(test_client),
-		cmocka_unit_test(test_target),    cmocka_unit_test(test_tally),    cmocka_unit_test(test_reaper),
+	    cmocka_unit_test(test_cidr_good), cmocka_unit_test(test_cidr_bad), cmocka_unit_test(test_client),
+	    cmocka_unit_test(test_target),    cmocka_unit_test(test_tally),    cmocka_unit_test(test_reaper),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
