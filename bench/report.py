@@ -131,6 +131,12 @@ def main():
         left_out(f"start-up to /healthz ({tasks:,} tasks)", "startup")
     else:
         row(f"start-up to /healthz ({tasks:,} tasks)", f"{st:.1f} ms", "target <= 100 ms", f"{st / 100:.2f}x target", st <= 100)
+    sq, sl = num("slow_quiet_p99_ms"), num("slow_slow300_p99_ms")
+    if sq is None or sl is None:
+        left_out("GET /tasks p99 beside 300 slow clients (demo db)", "slow")
+    else:
+        row("GET /tasks p99 beside 300 slow clients (demo db)", f"{sl:.2f} ms", f"quiet {sq:.2f} ms (same run)",
+            f"{sl / sq:.2f}x quiet", None)
     gen = num("gen_seconds")
     if gen:
         row(f"generation of {tasks:,} tasks (once, cached)", f"{gen:.0f} s", "-", f"{tasks / gen:,.0f} tasks/s", None)

@@ -81,6 +81,7 @@ const char *qd_code_name(enum qd_code code)
 	case QD_EURILONG: return "uri_too_long";
 	case QD_ELOCKED: return "locked";
 	case QD_EBUSY: return "busy";
+	case QD_ETOOMANY: return "too_many_requests";
 	case QD_EINTERNAL: return "internal";
 	}
 	return "internal";

@@ -16,6 +16,7 @@ enum qd_code {
 	QD_EURILONG,   /* request target longer than the server reads                 → 414 */
 	QD_ELOCKED,    /* account locked after repeated failures                      → 429 */
 	QD_EBUSY,      /* write queue full; retry later                               → 503 */
+	QD_ETOOMANY,   /* this client has too many requests in flight; retry later    → 429 */
 	QD_EINTERNAL,  /* a bug or an I/O failure; never caused by input              → 500 */
 };
 

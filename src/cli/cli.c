@@ -1,5 +1,6 @@
 /* cli.c — option parsing and store opening shared by the commands; init, schema, migrate, check, remask, log, backup. */
 #include "cli/cli.h"
+#include "base/mem.h"
 #include "store/pg.h"
 #include "store/check.h"
 #include "store/org.h"
@@ -50,6 +51,16 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "from")) o->from = v;
 		else if (!strcmp(name, "threads")) o->threads = atoi(v);
 		else if (!strcmp(name, "max-per-ip")) o->max_per_ip = atoi(v);
+		else if (!strcmp(name, "max-per-client")) o->max_per_client = atoi(v);
+		else if (!strcmp(name, "head-timeout")) o->head_timeout = atoi(v);
+		else if (!strcmp(name, "request-timeout")) o->request_timeout = atoi(v);
+		else if (!strcmp(name, "trusted-proxy")) { /* repeatable: the lists are joined */
+			size_t had = o->trusted_proxy ? strlen(o->trusted_proxy) : 0, vn = strlen(v);
+			o->trusted_proxy = xrealloc(o->trusted_proxy, had + vn + 2);
+			if (had)
+				o->trusted_proxy[had++] = ',';
+			memcpy(o->trusted_proxy + had, v, vn + 1);
+		}
 		else if (!strcmp(name, "queue")) o->queue = atoi(v);
 		else if (!strcmp(name, "username")) o->username = v;
 		else if (!strcmp(name, "name")) o->name = v;

@@ -12,6 +12,9 @@ struct cli_opts {
 	const char *from; /* migrate: the SQLite file */
 	int threads;
 	int max_per_ip;
+	/* serve: limits that hold behind a proxy (web/server.h) */
+	int max_per_client, head_timeout, request_timeout;
+	char *trusted_proxy; /* every --trusted-proxy joined with ","; owned (cmd_serve frees it) */
 	int queue;
 	/* user add */
 	const char *username, *name, *unit, *role, *password;

@@ -22,7 +22,17 @@
 #define SERVE_TRIM_BYTES (4 << 20)
 #define SERVE_MMAP_BYTES (1 << 20)
 
+static int serve(struct cli_opts *o);
+
 int cmd_serve(struct cli_opts *o)
+{
+	int rc = serve(o);
+	free(o->trusted_proxy);
+	o->trusted_proxy = NULL;
+	return rc;
+}
+
+static int serve(struct cli_opts *o)
 {
 	mallopt(M_TRIM_THRESHOLD, SERVE_TRIM_BYTES);
 	mallopt(M_MMAP_THRESHOLD, SERVE_MMAP_BYTES);
@@ -63,11 +73,13 @@ int cmd_serve(struct cli_opts *o)
 		return 1;
 	}
 	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip,
+				 .max_per_client = o->max_per_client, .head_timeout_s = o->head_timeout,
+				 .request_timeout_s = o->request_timeout, .trusted_proxies = o->trusted_proxy,
 				 .clock = o->clock};
 	struct server *srv = NULL;
 	struct qd_err err;
 	if (server_start(&srv, s, &so, &err)) {
-		fprintf(stderr, "qingdan serve: %s\n", err.en);
+		fprintf(stderr, "qingdan serve: %s (%s)\n", err.zh, err.en);
 		serve_sign_stop(s, wh);
 		store_close(s);
 		return 1;

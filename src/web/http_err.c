@@ -15,6 +15,7 @@ unsigned http_status(enum qd_code code)
 	case QD_EURILONG: return 414;
 	case QD_ELOCKED: return 429;
 	case QD_EBUSY: return 503;
+	case QD_ETOOMANY: return 429;
 	case QD_EINTERNAL: return 500;
 	}
 	return 500;

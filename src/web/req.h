@@ -28,8 +28,13 @@ struct req {
 	char path[256];
 	int64_t t0_ns;
 	int64_t now;             /* the request's time (ms, the server's clock, read at its start) */
-	char client[48];         /* the client's address as text (server.c, client_address): what
-				  * per-client limits, login back-off and the audit log key on */
+	char client[48];         /* the client's address as text: the socket's peer, or behind a
+				  * trusted proxy the forwarded client (web/proxy.h) — what per-client
+				  * limits, login back-off and the audit log key on */
+	int inflight;            /* holds one of its client's requests in flight (server.c) */
+	int close;               /* answered before its body was read: close the connection after */
+	int target_bad;          /* the raw request target failed router_target_check */
+	struct qd_err target_err;
 	/* input */
 	struct buf body;
 	int body_too_big;

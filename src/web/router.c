@@ -50,6 +50,43 @@ static int match(const char *pat, const char *path, int64_t *id, char *word, siz
 	return *pat == 0 && *path == 0;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int router_target_check(const char *uri, struct qd_err *err)
+{
+	static const char zh[] = "请求路径含有不允许的字符或片段（%00、编码的 / 或 .、..）";
+	static const char en[] = "the request path contains a character or segment that is not allowed (%00, an encoded / or ., ..)";
+	if (!uri || uri[0] != '/')
+		return qd_fail(err, QD_EINVAL, "path", "请求路径须以 / 开头", "the request path must start with /");
+	const char *seg = uri;
+	for (const char *p = uri;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '/' || c == '?' || c == 0) {
+			size_t n = (size_t)(p - seg);
+			if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				return qd_fail(err, QD_EINVAL, "path", "%s", "%s", zh, en);
+			if (c != '/')
+				return 0; /* the query is checked, decoded, by router_validate */
+			seg = p + 1;
+			continue;
+		}
+		if (c <= 0x20 || c >= 0x7f || c == '\\')
+			return qd_fail(err, QD_EINVAL, "path", "%s", "%s", zh, en);
+		if (c == '%') {
+			int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+			if (lo < 0)
+				return qd_fail(err, QD_EINVAL, "path", "%s", "%s", zh, en);
+			int v = hi * 16 + lo;
+			if (v <= 0x20 || v >= 0x7f || v == '/' || v == '\\' || v == '.' || v == '%')
+				return qd_fail(err, QD_EINVAL, "path", "%s", "%s", zh, en);
+			p += 2;
+		}
+	}
+}
+
 const struct route *router_match(struct req *r, const char *method, const char *path, int *path_found)
 {
 	int n;

@@ -32,5 +32,11 @@ const struct route *router_match(struct req *r, const char *method, const char *
  * against that action's spec for names, types and bounds (its required fields are the machine's
  * to check, after state and rights: machine_act). */
 int router_validate(struct req *r, struct qd_err *err);
+/* Check the request target as it came on the wire, before libmicrohttpd decodes it: its path
+ * (up to '?') is printable ASCII without spaces or backslashes, every %XX is well formed and none
+ * decodes to a byte the routes could be fooled by (NUL and other control bytes, '/', '\\', '.',
+ * '%', bytes >= 0x80), and no segment is "." or "..".  0, or -1 with err (field "path").  So
+ * /tasks/1%00 and /tasks/ID/assign%00garbage never reach the router as /tasks/1 and .../assign. */
+int router_target_check(const char *uri, struct qd_err *err);
 
 #endif

@@ -3,14 +3,28 @@
  * HTTP keep-alive working); body bytes accumulate up to max_body; on the final call the
  * dispatcher authenticates, checks the route's right, validates parameters and runs the
  * handler.  A handler that writes queues a store command and the connection is suspended
- * until the writer thread has committed it; then finish() builds the answer. */
+ * until the writer thread has committed it; then finish() builds the answer.
+ *
+ * Before any of that, on the wire (issue 9): the raw request target is checked before
+ * libmicrohttpd decodes it (router_target_check: no %00, encoded / or ., no ..); when the headers
+ * are in, the request is refused at once — 400, or 413 for a declared body over the limit, or 429
+ * for a client with too many requests in flight — and the connection closed after the answer, so
+ * nothing beyond the head is read: conflicting Content-Length headers, Content-Length with
+ * Transfer-Encoding, a Transfer-Encoding other than chunked, a header name that is no token or
+ * a header holding NUL, a second Host or none on HTTP/1.1.  The client is the socket's peer or,
+ * behind a trusted proxy, the forwarded client (proxy.c).  Deadlines per connection and the
+ * per-peer connection limit are conns.c's. */
 #include "web/server.h"
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "web/auth.h"
+#include "web/conns.h"
 #include "web/http_err.h"
+#include "web/proxy.h"
 #include "web/router.h"
+#include "web/tally.h"
+#include <strings.h>
 #include <arpa/inet.h>
 #include <assert.h>
 #include <stdatomic.h>
@@ -33,6 +47,11 @@ struct server {
 	atomic_llong sum_us;
 	atomic_int waiting;        /* connections suspended for the writer, not yet answered */
 	int64_t started_ms;
+	struct proxy_list proxies; /* trusted proxies (serve --trusted-proxy) */
+	struct conns *conns;       /* open connections, deadlines, the reaper, per-peer counts */
+	struct tally *inflight;    /* requests in flight per client address */
+	atomic_llong too_many;     /* 429: a client over its requests in flight */
+	atomic_llong refused;      /* 400/413 answered from the head, before any body byte */
 };
 
 static void unwait(struct server *s, struct req *r)
@@ -194,8 +213,10 @@ static enum MHD_Result send_json(struct req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+	if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE || r->status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(resp, "Retry-After", "1");
+	if (r->close) /* answered from the head: what may follow it on the socket is never read */
+		MHD_add_response_header(resp, "Connection", "close");
 	if (r->cookie[0])
 		MHD_add_response_header(resp, "Set-Cookie", r->cookie);
 	double ms = (double)(now_ns() - r->t0_ns) / 1e6;
@@ -268,17 +289,126 @@ static void dispatch(struct req *r)
 }
 
 /* The client's address: the socket's peer (IPv4 or IPv6) as text; "" when libmicrohttpd has none. */
+static void addr_text(const struct sockaddr *sa, char *out, size_t n);
 static void client_address(struct MHD_Connection *conn, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	out[0] = 0;
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+	addr_text(ci ? ci->client_addr : NULL, out, n);
+}
+
+/* --- the head, before any body byte ------------------------------------------------------------ */
+
+struct head_scan {
+	int bad;                /* a header name that is no token, or a NUL in a name or value */
+	int ncl, cl_differ, nte, nhost;
+	const char *cl, *te, *xrip;
+	struct buf xff;         /* every X-Forwarded-For line, joined with "," in order */
+};
+
+static int is_token(const char *k, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)k[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", c)))
+			return 0;
+	}
+	return 1;
+}
+
+static enum MHD_Result head_one(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				const char *value, size_t value_size)
+{
+	struct head_scan *h = cls;
+	(void)kind;
+	if (!key || strlen(key) != key_size || !is_token(key, key_size) || (value && strlen(value) != value_size)) {
+		h->bad = 1;
+		return MHD_YES;
+	}
+	const char *v = value ? value : "";
+	if (!strcasecmp(key, "Content-Length")) {
+		if (h->ncl++ && strcmp(h->cl, v) != 0)
+			h->cl_differ = 1;
+		h->cl = v;
+	} else if (!strcasecmp(key, "Transfer-Encoding")) {
+		h->nte++;
+		h->te = v;
+	} else if (!strcasecmp(key, "Host")) {
+		h->nhost++;
+	} else if (!strcasecmp(key, "X-Forwarded-For")) {
+		if (h->xff.len)
+			buf_puts(&h->xff, ",");
+		buf_puts(&h->xff, v);
+	} else if (!strcasecmp(key, "X-Real-IP") && !h->xrip) {
+		h->xrip = v;
+	}
+	return MHD_YES;
+}
+
+/* Refuse a request from its head alone, or note its client; 0 to go on, -1 answered (r->close). */
+static int head_check(struct server *s, struct req *r, const char *version, const char *peer)
+{
+	struct head_scan h = {0};
+	buf_init(&h.xff);
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, head_one, &h);
+	proxy_client(&s->proxies, peer, h.xff.len ? h.xff.p : NULL, h.xrip, r->client, sizeof r->client);
+	buf_free(&h.xff);
+	r->close = 1; /* every refusal below closes: its body, if any, is never read */
+	struct qd_err err;
+	int bad = 1;
+	if (r->target_bad)
+		err = r->target_err;
+	else if (h.bad)
+		qd_fail(&err, QD_EINVAL, "header", "请求头名称无效或含有空字符", "a header name is invalid or a header holds a NUL byte");
+	else if (h.cl_differ)
+		qd_fail(&err, QD_EINVAL, "Content-Length", "请求含有多个不同的 Content-Length",
+			"the request has several different Content-Length headers");
+	else if (h.ncl && h.nte)
+		qd_fail(&err, QD_EINVAL, "Transfer-Encoding", "Content-Length 与 Transfer-Encoding 不能同时出现",
+			"Content-Length and Transfer-Encoding cannot both be given");
+	else if (h.nte && (h.nte > 1 || strcasecmp(h.te, "chunked") != 0))
+		qd_fail(&err, QD_EINVAL, "Transfer-Encoding", "只接受 Transfer-Encoding: chunked",
+			"only Transfer-Encoding: chunked is accepted");
+	else if (h.nhost > 1 || (!h.nhost && version && !strcmp(version, MHD_HTTP_VERSION_1_1)))
+		qd_fail(&err, QD_EINVAL, "Host", "HTTP/1.1 请求须有且只有一个 Host", "an HTTP/1.1 request needs exactly one Host header");
+	else if (h.ncl && (strlen(h.cl) > 18 || strtoll(h.cl, NULL, 10) > s->o.max_body))
+		qd_fail(&err, QD_ETOOBIG, "body", "请求体过大", "request body too large");
+	else
+		bad = 0;
+	if (bad) {
+		atomic_fetch_add(&s->refused, 1);
+		req_error(r, &err);
+		return -1;
+	}
+	if (tally_take(s->inflight, r->client, s->o.max_per_client)) {
+		atomic_fetch_add(&s->too_many, 1);
+		req_fail(r, QD_ETOOMANY, "", "同一来源的请求过多，请稍后重试", "too many requests from this client in flight, retry later");
+		return -1;
+	}
+	r->inflight = 1;
+	r->close = 0;
+	return 0;
+}
+
+static struct conn *conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* libmicrohttpd's URI callback: the request line is in, the target still as sent.  Makes the
+ * request's context (libmicrohttpd passes it to on_request as *con_cls). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *s = cls;
+	struct req *r = xcalloc(1, sizeof *r);
+	r->phase = PHASE_NEW;
+	if (router_target_check(uri, &r->target_err))
+		r->target_bad = 1;
+	conn_request_line(s->conns, conn_of(conn));
+	return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -287,19 +417,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct server *s = cls;
 	struct req *r = *con_cls;
-	(void)version;
-	if (!r) {
-		r = xcalloc(1, sizeof *r);
+	if (!r || r->phase == PHASE_NEW) {
+		if (!r)
+			r = xcalloc(1, sizeof *r);
 		r->srv = s;
 		r->conn = conn;
 		r->method = method;
 		r->t0_ns = now_ns();
 		r->now = clock_now(&s->o.clock); /* the request's time, read once */
 		r->phase = PHASE_BODY;
-		client_address(conn, r->client, sizeof r->client);
+		char peer[48];
+		client_address(conn, peer, sizeof peer);
 		buf_init(&r->body);
 		snprintf(r->path, sizeof r->path, "%s", url);
 		*con_cls = r;
+		if (conn_body(s->conns, conn_of(conn)))
+			return MHD_NO; /* the reaper ended it meanwhile */
+		if (head_check(s, r, version, peer))
+			return send_json(r); /* at once, before any body byte: the connection closes after */
 		return MHD_YES; /* answer on a later call: keeps keep-alive */
 	}
 	if (r->phase == PHASE_BODY && *upload_size) {
@@ -311,6 +446,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->phase == PHASE_BODY) {
+		if (conn_run(conn_of(conn)))
+			return MHD_NO; /* past its deadline: the reaper ended it */
 		if (strlen(url) >= sizeof r->path) {
 			req_fail(r, QD_EURILONG, "path", "地址过长", "URI too long");
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
@@ -358,10 +495,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *con_cls;
-	(void)conn, (void)toe;
+	struct server *s = cls;
+	(void)toe;
+	conn_idle(s->conns, conn_of(conn));
 	if (!r)
 		return;
 	unwait(cls, r);
+	if (r->inflight)
+		tally_give(s->inflight, r->client);
 	buf_free(&r->body);
 	json_decref(r->json);
 	json_decref(r->out);
@@ -385,6 +526,43 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", msg);
 }
 
+/* Text of a socket address (IPv4 or IPv6); "" for another family. */
+static void addr_text(const struct sockaddr *sa, char *out, size_t n)
+{
+	out[0] = 0;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+/* libmicrohttpd's accept policy: a peer at its connection limit is refused before anything is
+ * allocated for it (a trusted proxy only by the total). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct server *s = cls;
+	char peer[48];
+	(void)addrlen;
+	addr_text(addr, peer, sizeof peer);
+	return conns_admit(s->conns, peer, proxy_trusted(&s->proxies, peer)) ? MHD_YES : MHD_NO;
+}
+
+/* libmicrohttpd's connection notices: a connection's record (conns.c) from its start to its close. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		char peer[48];
+		client_address(conn, peer, sizeof peer);
+		*socket_context = ci ? conns_open(s->conns, ci->connect_fd, peer, proxy_trusted(&s->proxies, peer)) : NULL;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_close(s->conns, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
 int server_start(struct server **out, struct store *st, const struct server_opts *o, struct qd_err *err)
 {
 	struct server *s = xcalloc(1, sizeof *s);
@@ -403,25 +581,54 @@ int server_start(struct server **out, struct store *st, const struct server_opts
 		s->o.max_body = 64 * 1024;
 	if (s->o.timeout_s <= 0)
 		s->o.timeout_s = 30;
+	if (s->o.head_timeout_s <= 0)
+		s->o.head_timeout_s = 10;
+	if (s->o.request_timeout_s <= 0)
+		s->o.request_timeout_s = 30;
+	if (s->o.max_per_client <= 0)
+		s->o.max_per_client = 128;
+	if (o->trusted_proxies && proxy_list_add(&s->proxies, o->trusted_proxies, err)) {
+		free(s);
+		return -1;
+	}
 	struct sockaddr_in addr;
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)o->port);
 	if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &addr.sin_addr) != 1) {
+		proxy_list_free(&s->proxies);
 		free(s);
 		return qd_fail(err, QD_EINVAL, "listen", "监听地址无效", "invalid listen address");
 	}
 	s->started_ms = clock_now_ms();
+	struct conns_opts co = {.head_ms = s->o.head_timeout_s * 1000, .request_ms = s->o.request_timeout_s * 1000,
+				.idle_ms = s->o.timeout_s * 1000, .max_per_peer = s->o.max_per_ip};
+	s->conns = conns_new(&co);
+	s->inflight = tally_new();
+	if (conns_start(s->conns)) {
+		conns_free(s->conns);
+		tally_free(s->inflight);
+		proxy_list_free(&s->proxies);
+		free(s);
+		return qd_fail(err, QD_EINTERNAL, "", "无法启动连接回收线程", "cannot start the connection reaper");
+	}
+	/* The per-peer connection limit is conns.c's (on_accept), not libmicrohttpd's: a trusted
+	 * proxy carries many clients and is held only by the total; libmicrohttpd's own per-IP limit
+	 * is set to the total, so it never refuses first. */
 	s->d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 					MHD_USE_ERROR_LOG,
-				0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-				MHD_OPTION_SOCK_ADDR, &addr,
+				0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+				MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_CONNECTION_LIMIT,
 				(unsigned)s->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				(unsigned)s->o.max_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				(unsigned)s->o.max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 				(size_t)s->o.conn_memory, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (!s->d) {
+		conns_free(s->conns);
+		tally_free(s->inflight);
+		proxy_list_free(&s->proxies);
 		free(s);
 		return qd_fail(err, QD_EINTERNAL, "listen", "无法在 %s:%d 上监听", "cannot listen on %s:%d",
 			       o->host ? o->host : "127.0.0.1", o->port, o->host ? o->host : "127.0.0.1", o->port);
@@ -443,6 +650,9 @@ void server_stop(struct server *s)
 	for (int i = 0; i < 1000 && atomic_load(&s->waiting) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(s->d);
+	conns_free(s->conns);
+	tally_free(s->inflight);
+	proxy_list_free(&s->proxies);
 	free(s);
 }
 
@@ -500,6 +710,16 @@ char *server_metrics(struct server *s)
 		       "# TYPE qingdan_wal_pages_max gauge\nqingdan_wal_pages_max %lld\n",
 		   (long long)st.checkpoints, (long long)st.restarts, st.checkpoint_us / 1e6, (long long)st.wal_pages,
 		   (long long)st.wal_pages_max);
+	buf_printf(&b, "# HELP qingdan_http_reaped_total Connections ended by the reaper: past the deadline of their head, body or keep-alive wait.\n"
+		       "# TYPE qingdan_http_reaped_total counter\nqingdan_http_reaped_total %lld\n"
+		       "# HELP qingdan_http_refused_connections_total Connections refused: their peer address was at --max-per-ip.\n"
+		       "# TYPE qingdan_http_refused_connections_total counter\nqingdan_http_refused_connections_total %lld\n"
+		       "# HELP qingdan_http_too_many_total Requests answered 429: their client was at --max-per-client requests in flight.\n"
+		       "# TYPE qingdan_http_too_many_total counter\nqingdan_http_too_many_total %lld\n"
+		       "# HELP qingdan_http_refused_heads_total Requests refused from their head alone (strict HTTP, a declared body over the limit).\n"
+		       "# TYPE qingdan_http_refused_heads_total counter\nqingdan_http_refused_heads_total %lld\n",
+		   conns_reaped(s->conns), conns_refused(s->conns), (long long)atomic_load(&s->too_many),
+		   (long long)atomic_load(&s->refused));
 	buf_printf(&b, "# HELP qingdan_uptime_seconds Seconds since the server started.\n"
 		       "# TYPE qingdan_uptime_seconds gauge\nqingdan_uptime_seconds %lld\n",
 		   (long long)((clock_now_ms() - s->started_ms) / 1000));

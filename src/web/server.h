@@ -16,7 +16,12 @@ struct server_opts {
 	int max_per_ip;         /* per client IP (default 256) */
 	int conn_memory;        /* per-connection memory for headers, bytes (default 32 KiB) */
 	int max_body;           /* request body limit, bytes (default 64 KiB) */
-	int timeout_s;          /* idle connection timeout (default 30) */
+	int timeout_s;          /* idle connection timeout (default 30); also the longest a kept-alive
+				 * connection waits between requests before the reaper ends it */
+	int head_timeout_s;     /* the request line and headers must arrive within (default 10) */
+	int request_timeout_s;  /* the whole request, body included, within (default 30) */
+	int max_per_client;     /* requests in flight per client address (default 128) */
+	const char *trusted_proxies; /* comma-separated CIDRs whose X-Forwarded-For is believed, or NULL */
 	struct clock clock;     /* the server's clock, read once per request (zero: the real clock) */
 };
 
