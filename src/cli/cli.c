@@ -35,6 +35,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			o->quiet = 1;
 			continue;
 		}
+		if (!strcmp(name, "csv")) {
+			o->csv = 1;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "qingdan: option '%s' needs a value\n", a);
 			return -1;
@@ -57,6 +61,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "clock")) o->clock_at = v;
 		else if (!strcmp(name, "root")) o->root = v;
 		else if (!strcmp(name, "kind")) o->kind = v;
+		else if (!strcmp(name, "outcome")) o->outcome = v;
+		else if (!strcmp(name, "client")) o->client = v;
+		else if (!strcmp(name, "limit")) o->limit = atoi(v);
 	}
 	return 0;
 }
@@ -102,6 +109,8 @@ int cmd_init(struct cli_opts *o)
 		root = w->id;
 		store_write_free(w);
 	}
+	if (!rc && root) /* the three administrators, one per duty (cmd_admin.c) */
+		rc = cli_first_admins(s, o->now, root, &err);
 	store_close(s);
 	if (rc) {
 		/* What init made goes again: a half-made database is not left for the next try. */

@@ -16,13 +16,17 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", "db key root kind", "qingdan init --db FILE [--key FILE] [--root 名称 [--kind county]]",
-	 "Create a new database and its personal-data key file (FILE.key unless --key).  --root names the top of the unit tree (a county by default, --kind another unit kind) and prints its id, so the first administrator can be added: qingdan user add --db FILE --username admin --name 系统管理员 --unit ID --role admin.  If any of it fails, nothing is left behind."},
+	 "Create a new database and its personal-data key file (FILE.key unless --key).  --root names the top of the unit tree (a county by default, --kind another unit kind), prints its id, and makes on it the three administrators whose duties are kept apart (等保2.0): sysadmin (系统管理员: units, users, settings), secadmin (安全管理员: grants, the personal-data right, unlocking) and auditadmin (审计管理员: the audit log), printing each one's initial password.  If any of it fails, nothing is left behind."},
 	{"serve", "db key listen threads max-per-ip queue today clock", "qingdan serve --db FILE [--listen 127.0.0.1:8080] [--threads N] [--max-per-ip N] [--queue N] [--today YYYY-MM-DD | --clock YYYY-MM-DDTHH:MM:SS]",
 	 "Serve the JSON API (and /healthz, /metrics) until SIGINT/SIGTERM.  --today YYYY-MM-DD runs the server's clock shifted by whole days so that today (China time) is that day, time still flowing: what is written is dated from it, and overdue is judged against it (for tests and demos).  --clock YYYY-MM-DDTHH:MM:SS freezes the server's clock at that instant, China time (UTC+8): every request reads exactly that time, so two servers given the same requests write the same times (for tests: the differential test runs two backends on one frozen clock)."},
 	{"demo", "db key quiet today", "qingdan demo --db FILE [--today YYYY-MM-DD]",
 	 "Create FILE (if absent) and fill it with the demo: the seed's units, 第八巡回指导组, one user per role, a few hundred problems walked through the loop over the 70 days before today (or before --today YYYY-MM-DD)."},
 	{"user", "db key username name unit role password", "qingdan user add --db FILE --username U --name 姓名 --unit UNIT_ID --role ROLE [--password P]\n       qingdan user grant --db FILE --username U --role ROLE --unit UNIT_ID\n       qingdan user passwd --db FILE --username U [--password P]",
 	 "Manage users from the command line (the password is read from QD_PASSWORD or --password)."},
+	{"admin", "db key username role unit password", "qingdan admin restore --db FILE --username U [--role ROLE [--unit UNIT_ID]] [--password P]",
+	 "Restore a locked-out or lost administrator from the host: a new password (QD_PASSWORD, --password, or a random one printed), every login lock cleared, and --role granted again on --unit (default: the user's own unit) when the user no longer holds it.  Recorded as an event by the system (user.restore) and as a host row of the audit log."},
+	{"audit", "db key from to username kind outcome client limit csv", "qingdan audit --db FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--username U] [--kind KIND] [--outcome ok|denied|failed] [--client ADDR] [--limit N] [--csv]",
+	 "Print the audit log, newest first (--limit, default 100): one JSON object a line, or CSV with --csv.  Kinds: login, denied, write, grant, pii, audit, host, dropped."},
 	{"check", "db key", "qingdan check --db FILE [--key FILE]",
 	 "Verify the database: SQLite integrity, full-text indexes, the event hash chain, and that the current-state tables equal a replay of the event log (free text masked under this program's rules; the key opens the sealed originals)."},
 	{"remask", "db key", "qingdan remask --db FILE [--key FILE]",
@@ -63,7 +67,7 @@ int main(int argc, char **argv)
 	}
 	int first = 2;
 	const char *sub = NULL;
-	if (!strcmp(c->name, "user") && argc > 2 && argv[2][0] != '-') {
+	if ((!strcmp(c->name, "user") || !strcmp(c->name, "admin")) && argc > 2 && argv[2][0] != '-') {
 		sub = argv[2];
 		first = 3;
 	}
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
 	 * rest read SQLite files themselves. */
 	int either = !strcmp(c->name, "init") || !strcmp(c->name, "serve") || !strcmp(c->name, "demo") ||
 		     !strcmp(c->name, "user") || !strcmp(c->name, "check") || !strcmp(c->name, "remask") ||
-		     !strcmp(c->name, "log");
+		     !strcmp(c->name, "log") || !strcmp(c->name, "admin") || !strcmp(c->name, "audit");
 	if (!pg_is_uri(o.db) && !strcmp(c->name, "schema")) {
 		fprintf(stderr, "qingdan schema: --db 须为 postgres:// 地址；SQLite 数据库在打开时自动迁移 "
 				"(--db must be a postgres:// URI; a SQLite database is migrated when it is opened)\n");
@@ -143,6 +147,10 @@ int main(int argc, char **argv)
 		rc = cmd_log(&o);
 	else if (!strcmp(c->name, "schema"))
 		rc = cmd_schema(&o);
+	else if (!strcmp(c->name, "admin"))
+		rc = cmd_admin(&o, sub);
+	else if (!strcmp(c->name, "audit"))
+		rc = cmd_audit(&o);
 	else
 		rc = cmd_backup(&o);
 	return rc;

@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "web/api.h"
 #include "web/auth.h"
 #include "web/http_err.h"
 #include "web/router.h"
@@ -189,7 +190,7 @@ static enum MHD_Result send_json(struct req *r)
 	text = xrealloc(text, len + 2);
 	text[len++] = '\n';
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -362,6 +363,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	unwait(cls, r);
+	api_audit_request(r); /* the audit log keeps what it must of every answered request */
 	buf_free(&r->body);
 	json_decref(r->json);
 	json_decref(r->out);
