@@ -63,8 +63,10 @@ int audit_kind_of(const char *method, unsigned status, unsigned route_rights, in
 	return -1;
 }
 
-enum audit_outcome audit_outcome_of(unsigned status)
+enum audit_outcome audit_outcome_of(unsigned status, int login)
 {
+	if (login && status >= 400)
+		return AUDIT_FAILED;
 	if (status == 401 || status == 403)
 		return AUDIT_REFUSED;
 	return status && status < 400 ? AUDIT_OK : AUDIT_FAILED;

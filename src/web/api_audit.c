@@ -34,7 +34,7 @@ void api_audit_request(struct req *r)
 				.route = r->path,
 				.entity_id = r->path_id,
 				.kind = kind,
-				.outcome = (int)audit_outcome_of(r->status),
+				.outcome = (int)audit_outcome_of(r->status, login),
 				.status = r->status};
 	if (login) { /* the name submitted: the failed attempt's too */
 		e.username = req_str(r, "username");
