@@ -64,13 +64,15 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "outcome")) o->outcome = v;
 		else if (!strcmp(name, "client")) o->client = v;
 		else if (!strcmp(name, "limit")) o->limit = atoi(v);
+		else if (!strcmp(name, "audit-days")) o->audit_days = atoi(v);
 	}
 	return 0;
 }
 
 struct store *cli_open(const struct cli_opts *o, int create)
 {
-	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue, .now = o->now};
+	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue, .now = o->now,
+				.audit_days = o->audit_days};
 	struct store *s = NULL;
 	struct qd_err err;
 	if (store_open(&s, &so, &err)) {

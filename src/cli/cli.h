@@ -23,6 +23,7 @@ struct cli_opts {
 	const char *outcome, *client;
 	int limit;
 	int csv;
+	int audit_days; /* serve: the audit log's retention (store_opts.audit_days) */
 	int help;
 	int quiet;
 	/* time: read once per command (main.c), passed to everything the command writes */
