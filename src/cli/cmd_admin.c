@@ -21,9 +21,9 @@ static const struct {
 	const char *username, *name;
 	enum role role;
 } first_admins[] = {
-	{"sysadmin", "系统管理员", ROLE_ADMIN},
-	{"secadmin", "安全管理员", ROLE_SECURITY_ADMIN},
-	{"auditadmin", "审计管理员", ROLE_AUDIT_ADMIN},
+    {"sysadmin", "系统管理员", ROLE_ADMIN},
+    {"secadmin", "安全管理员", ROLE_SECURITY_ADMIN},
+    {"auditadmin", "审计管理员", ROLE_AUDIT_ADMIN},
 };
 
 /* A new random password: 16 bytes, base64url (22 characters). */
@@ -52,8 +52,8 @@ int cli_first_admins(struct store *s, int64_t now, int64_t root, struct qd_err *
 			return -1;
 	}
 	for (size_t i = 0; i < sizeof first_admins / sizeof first_admins[0]; i++)
-		printf("administrator %s (%s, %s): initial password %s\n", first_admins[i].username, first_admins[i].name,
-		       role_name(first_admins[i].role), pw[i]);
+		printf("administrator %s (%s, %s): initial password %s\n", first_admins[i].username,
+		       first_admins[i].name, role_name(first_admins[i].role), pw[i]);
 	return 0;
 }
 
@@ -61,8 +61,9 @@ static int restore(struct cli_opts *o)
 {
 	int role = o->role ? role_parse(o->role) : -1;
 	if (!o->username || (o->role && role < 0)) {
-		fprintf(stderr, "qingdan admin restore: --username is required; --role must be a role (admin, "
-				"security_admin, audit_admin …)\n");
+		fprintf(stderr,
+		        "qingdan admin restore: --username is required; --role must be a role (admin, "
+		        "security_admin, audit_admin …)\n");
 		return 2;
 	}
 	const char *given = o->password ? o->password : getenv("QD_PASSWORD");
@@ -89,13 +90,21 @@ static int restore(struct cli_opts *o)
 	int rc = store_write_run(s, o->now, w, &err);
 	if (!rc) { /* the host's act, in the audit log beside the event */
 		char detail[160];
-		snprintf(detail, sizeof detail, "restore %s%s%s", o->username, w->u.restore.regranted ? ", granted again " : "",
-			 w->u.restore.regranted ? o->role : "");
-		struct audit_entry e = {.at = o->now, .username = "host", .method = "CLI", .route = "qingdan admin restore",
-					.entity_id = w->id, .kind = AUDIT_HOST, .outcome = AUDIT_OK, .detail = detail};
+		snprintf(detail, sizeof detail, "restore %s%s%s", o->username,
+		         w->u.restore.regranted ? ", granted again " : "",
+		         w->u.restore.regranted ? o->role : "");
+		struct audit_entry e = {.at = o->now,
+		                        .username = "host",
+		                        .method = "CLI",
+		                        .route = "qingdan admin restore",
+		                        .entity_id = w->id,
+		                        .kind = AUDIT_HOST,
+		                        .outcome = AUDIT_OK,
+		                        .detail = detail};
 		store_audit_add(s, &e);
-		printf("admin restore: %s (id %lld): password %s, lock cleared%s%s\n", o->username, (long long)w->id,
-		       given ? "set" : made, w->u.restore.regranted ? ", role granted again: " : "",
+		printf("admin restore: %s (id %lld): password %s, lock cleared%s%s\n", o->username,
+		       (long long)w->id, given ? "set" : made,
+		       w->u.restore.regranted ? ", role granted again: " : "",
 		       w->u.restore.regranted ? o->role : "");
 	} else {
 		fprintf(stderr, "qingdan admin restore: %s\n", err.en);
@@ -166,8 +175,9 @@ int cmd_audit(struct cli_opts *o)
 		store_close(s);
 		return 1;
 	}
-	static const char *const cols[] = {"id", "at", "user_id", "username", "client", "method", "route",
-					   "entity_id", "kind", "outcome", "status", "detail", NULL};
+	static const char *const cols[] = {"id",     "at",     "user_id",   "username", "client",
+	                                   "method", "route",  "entity_id", "kind",     "outcome",
+	                                   "status", "detail", NULL};
 	if (o->csv)
 		for (int i = 0; cols[i]; i++)
 			printf("%s%s", i ? "," : "", cols[i]);
@@ -175,7 +185,8 @@ int cmd_audit(struct cli_opts *o)
 		printf("\r\n");
 	size_t k;
 	json_t *r;
-	json_array_foreach(rows, k, r) {
+	json_array_foreach(rows, k, r)
+	{
 		if (!o->csv) {
 			char *line = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
 			puts(line);

@@ -6,21 +6,21 @@
 #include <string.h>
 
 const char *const audit_kind_names[AUDIT_KIND__COUNT + 1] = {
-	[AUDIT_LOGIN] = "login", [AUDIT_DENIED] = "denied", [AUDIT_WRITE] = "write", [AUDIT_GRANT] = "grant",
-	[AUDIT_PII] = "pii",     [AUDIT_READ] = "audit",    [AUDIT_HOST] = "host",   [AUDIT_DROPPED] = "dropped",
-	[AUDIT_KIND__COUNT] = NULL,
+    [AUDIT_LOGIN] = "login", [AUDIT_DENIED] = "denied",   [AUDIT_WRITE] = "write",
+    [AUDIT_GRANT] = "grant", [AUDIT_PII] = "pii",         [AUDIT_READ] = "audit",
+    [AUDIT_HOST] = "host",   [AUDIT_DROPPED] = "dropped", [AUDIT_KIND__COUNT] = NULL,
 };
 
 const char *const audit_kind_names_zh[AUDIT_KIND__COUNT + 1] = {
-	[AUDIT_LOGIN] = "登录",         [AUDIT_DENIED] = "拒绝访问", [AUDIT_WRITE] = "状态变更",
-	[AUDIT_GRANT] = "授权变更",     [AUDIT_PII] = "个人信息查阅", [AUDIT_READ] = "审计日志查阅",
-	[AUDIT_HOST] = "主机操作",      [AUDIT_DROPPED] = "丢弃汇总", [AUDIT_KIND__COUNT] = NULL,
+    [AUDIT_LOGIN] = "登录",     [AUDIT_DENIED] = "拒绝访问",  [AUDIT_WRITE] = "状态变更",
+    [AUDIT_GRANT] = "授权变更", [AUDIT_PII] = "个人信息查阅", [AUDIT_READ] = "审计日志查阅",
+    [AUDIT_HOST] = "主机操作",  [AUDIT_DROPPED] = "丢弃汇总", [AUDIT_KIND__COUNT] = NULL,
 };
 
 const char *const audit_outcome_names[AUDIT_OUTCOME__COUNT + 1] = {
-	[AUDIT_OK] = "ok", [AUDIT_REFUSED] = "denied", [AUDIT_FAILED] = "failed", [AUDIT_OUTCOME__COUNT] = NULL};
+    [AUDIT_OK] = "ok", [AUDIT_REFUSED] = "denied", [AUDIT_FAILED] = "failed", [AUDIT_OUTCOME__COUNT] = NULL};
 const char *const audit_outcome_names_zh[AUDIT_OUTCOME__COUNT + 1] = {
-	[AUDIT_OK] = "成功", [AUDIT_REFUSED] = "拒绝", [AUDIT_FAILED] = "失败", [AUDIT_OUTCOME__COUNT] = NULL};
+    [AUDIT_OK] = "成功", [AUDIT_REFUSED] = "拒绝", [AUDIT_FAILED] = "失败", [AUDIT_OUTCOME__COUNT] = NULL};
 
 const char *const audit_format_names[3] = {"json", "csv", NULL};
 
@@ -44,7 +44,8 @@ const char *audit_outcome_name(enum audit_outcome o)
 	return names_at(audit_outcome_names, (int)o);
 }
 
-int audit_kind_of(const char *method, unsigned status, unsigned route_rights, int login, int grant, int pii_query)
+int audit_kind_of(const char *method, unsigned status, unsigned route_rights, int login, int grant,
+                  int pii_query)
 {
 	if (!status)
 		return -1; /* never answered (the connection went away first) */

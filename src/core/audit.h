@@ -37,7 +37,8 @@ const char *audit_outcome_name(enum audit_outcome o);
 /* What an answered request is, for the log: route_rights are the rights its route needs
  * (core/role.h), login/grant say the route is the login or one of the grant routes, pii_query
  * that it asked by personal data (reporter_phone).  -1: not recorded. */
-int audit_kind_of(const char *method, unsigned status, unsigned route_rights, int login, int grant, int pii_query);
+int audit_kind_of(const char *method, unsigned status, unsigned route_rights, int login, int grant,
+                  int pii_query);
 /* ok (< 400), denied (401, 403), failed (any other status) — and a login refused is failed,
  * whatever its status (a wrong password answers 401). */
 enum audit_outcome audit_outcome_of(unsigned status, int login);

@@ -10,19 +10,19 @@ static unsigned audit_audience(struct pctx *c)
 }
 
 static const struct pfield audit_fields[] = {
-	PF_ID("id", AUD_STAFF),
-	PF_TIME("at", AUD_STAFF),
-	PF_ID("user_id", AUD_STAFF),
-	PF_STR("username", AUD_STAFF),
-	PF_STR("client", AUD_STAFF),
-	PF_STR("method", AUD_STAFF),
-	PF_STR("route", AUD_STAFF),
-	PF_ID("entity_id", AUD_STAFF),
-	PF_STR("kind", AUD_STAFF),
-	PF_STR("outcome", AUD_STAFF),
-	PF_INT("status", AUD_STAFF),
-	PF_STR("detail", AUD_STAFF),
-	PF_END,
+    PF_ID("id", AUD_STAFF),
+    PF_TIME("at", AUD_STAFF),
+    PF_ID("user_id", AUD_STAFF),
+    PF_STR("username", AUD_STAFF),
+    PF_STR("client", AUD_STAFF),
+    PF_STR("method", AUD_STAFF),
+    PF_STR("route", AUD_STAFF),
+    PF_ID("entity_id", AUD_STAFF),
+    PF_STR("kind", AUD_STAFF),
+    PF_STR("outcome", AUD_STAFF),
+    PF_INT("status", AUD_STAFF),
+    PF_STR("detail", AUD_STAFF),
+    PF_END,
 };
 
 const struct presenter present_audit = {"audit", audit_fields, audit_audience, NULL};

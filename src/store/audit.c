@@ -62,8 +62,9 @@ static struct qentry *entry_copy(const struct audit_entry *e)
 
 static int insert(db_conn *db, const struct audit_entry *e)
 {
-	db_stmt *st = db_prepare(db, "INSERT INTO audit(at, user_id, username, client, method, route, entity_id, kind, "
-				     "outcome, status, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+	db_stmt *st =
+	    db_prepare(db, "INSERT INTO audit(at, user_id, username, client, method, route, entity_id, kind, "
+	                   "outcome, status, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
 	db_bind_int(st, 1, e->at);
@@ -73,8 +74,13 @@ static int insert(db_conn *db, const struct audit_entry *e)
 	db_bind_text(st, 5, e->method ? e->method : "");
 	db_bind_text(st, 6, e->route ? e->route : "");
 	db_bind_int(st, 7, e->entity_id);
-	db_bind_text(st, 8, audit_kind_name((enum audit_kind)e->kind) ? audit_kind_name((enum audit_kind)e->kind) : "");
-	db_bind_text(st, 9, audit_outcome_name((enum audit_outcome)e->outcome) ? audit_outcome_name((enum audit_outcome)e->outcome) : "");
+	db_bind_text(st, 8,
+	             audit_kind_name((enum audit_kind)e->kind) ? audit_kind_name((enum audit_kind)e->kind)
+	                                                       : "");
+	db_bind_text(st, 9,
+	             audit_outcome_name((enum audit_outcome)e->outcome)
+	                 ? audit_outcome_name((enum audit_outcome)e->outcome)
+	                 : "");
 	db_bind_int(st, 10, e->status);
 	db_bind_text(st, 11, e->detail ? e->detail : "");
 	int rc = db_step(st) == DB_DONE ? 0 : -1;
@@ -99,8 +105,10 @@ static int flush(struct audit_log *a, struct qentry **batch, int n, int64_t drop
 		bad = insert(a->db, &batch[i]->e);
 	if (!bad && dropped) {
 		char detail[96];
-		snprintf(detail, sizeof detail, "%lld entries dropped: the audit queue was full", (long long)dropped);
-		struct audit_entry d = {.at = last_at, .kind = AUDIT_DROPPED, .outcome = AUDIT_FAILED, .detail = detail};
+		snprintf(detail, sizeof detail, "%lld entries dropped: the audit queue was full",
+		         (long long)dropped);
+		struct audit_entry d = {
+		    .at = last_at, .kind = AUDIT_DROPPED, .outcome = AUDIT_FAILED, .detail = detail};
 		bad = insert(a->db, &d);
 	}
 	if (!bad && last_at && (!a->purged_at || last_at - a->purged_at >= PURGE_EVERY_MS)) {
@@ -130,7 +138,7 @@ static int flush(struct audit_log *a, struct qentry **batch, int n, int64_t drop
 static void *audit_main(void *arg)
 {
 	struct audit_log *a = arg;
-	struct qentry **batch = xmalloc(sizeof *batch * AUDIT_QUEUE_MAX);
+	struct qentry **batch = xmalloc(sizeof(struct qentry *) * AUDIT_QUEUE_MAX);
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
 		if (!a->stopping && a->n < AUDIT_BATCH) {
@@ -143,7 +151,7 @@ static void *audit_main(void *arg)
 		}
 		int n = a->n;
 		int64_t dropped = a->dropped_pending;
-		memcpy(batch, a->q, sizeof *batch * (size_t)n);
+		memcpy(batch, a->q, sizeof(struct qentry *) * (size_t)n);
 		a->n = 0;
 		a->dropped_pending = 0;
 		int stop = a->stopping;
@@ -170,7 +178,7 @@ struct audit_log *audit_start(struct store *s, int days)
 	struct qd_err err;
 	a->s = s;
 	a->retention_ms = (int64_t)(days < AUDIT_MIN_DAYS ? AUDIT_MIN_DAYS : days) * DAY_MS;
-	a->q = xmalloc(sizeof *a->q * AUDIT_QUEUE_MAX);
+	a->q = xmalloc(sizeof(struct qentry *) * AUDIT_QUEUE_MAX);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	if (s->pg ? db_pg_open(s->path, &a->db, &err) : store_connect(s->path, 0, 0, &a->db, &err)) {
@@ -270,7 +278,7 @@ void store_audit_counts(struct store *s, int64_t *queued, int64_t *dropped)
 #define WHO "(CASE WHEN a.username <> '' THEN a.username ELSE coalesce(u.username, '') END)"
 #define FROM " FROM audit a LEFT JOIN \"user\" u ON u.id = a.user_id"
 
-/* The WHERE of f, its parameters bound from index 1 by bind(). */
+/* The WHERE of f, its parameters bound from index 1 by bind_filter(). */
 static void where(struct buf *q, const struct audit_filter *f)
 {
 	buf_puts(q, " WHERE 1=1");
@@ -290,7 +298,7 @@ static void where(struct buf *q, const struct audit_filter *f)
 		buf_puts(q, " AND a.outcome = ?");
 }
 
-static int bind(db_stmt *st, const struct audit_filter *f)
+static int bind_filter(db_stmt *st, const struct audit_filter *f)
 {
 	int i = 1;
 	if (f->from_ms)
@@ -315,15 +323,16 @@ json_t *store_audit_list(struct store_rd *rd, const struct audit_filter *f, int6
 	db_conn *db = rd->db;
 	struct buf q;
 	buf_init(&q);
-	buf_puts(&q, "SELECT a.id, a.at, a.user_id, " WHO " AS username, a.client, a.method, a.route, a.entity_id, a.kind, "
-		     "a.outcome, a.status, a.detail" FROM);
+	buf_puts(&q, "SELECT a.id, a.at, a.user_id, " WHO
+	             " AS username, a.client, a.method, a.route, a.entity_id, a.kind, "
+	             "a.outcome, a.status, a.detail" FROM);
 	where(&q, f);
 	buf_puts(&q, " ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?");
 	db_stmt *st = db_prepare(db, q.p);
 	buf_free(&q);
 	if (!st)
 		return NULL;
-	int i = bind(st, f);
+	int i = bind_filter(st, f);
 	db_bind_int(st, i++, f->limit > 0 ? f->limit : 50);
 	db_bind_int(st, i, f->offset);
 	json_t *rows = json_array();
@@ -341,7 +350,7 @@ json_t *store_audit_list(struct store_rd *rd, const struct audit_filter *f, int6
 		buf_free(&q);
 		*total = -1;
 		if (st) {
-			bind(st, f);
+			(void)bind_filter(st, f);
 			if (db_step(st) == DB_ROW)
 				*total = db_col_int64(st, 0);
 			if (db_done(st))

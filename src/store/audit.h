@@ -23,16 +23,16 @@
 
 /* One entry; strings are copied by store_audit_add (NULL = ""), never cut: each grows as needed. */
 struct audit_entry {
-	int64_t at;        /* ms since the epoch (the request's time) */
-	int64_t user_id;   /* 0: nobody logged in, or the host */
+	int64_t at;      /* ms since the epoch (the request's time) */
+	int64_t user_id; /* 0: nobody logged in, or the host */
 	const char *username;
 	const char *client;
 	const char *method;
 	const char *route;
 	int64_t entity_id;
-	int kind;          /* enum audit_kind (core/audit.h) */
-	int outcome;       /* enum audit_outcome */
-	unsigned status;   /* HTTP status, 0 for the host */
+	int kind;        /* enum audit_kind (core/audit.h) */
+	int outcome;     /* enum audit_outcome */
+	unsigned status; /* HTTP status, 0 for the host */
 	const char *detail;
 };
 
@@ -46,7 +46,7 @@ struct audit_filter {
 	int64_t from_ms, to_ms; /* at in [from_ms, to_ms) */
 	int64_t user_id;
 	const char *username, *client;
-	int kind, outcome;      /* -1: any */
+	int kind, outcome; /* -1: any */
 	int limit, offset;
 };
 /* The rows matching f, newest first, as a new array of objects with the table's columns, or

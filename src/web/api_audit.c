@@ -22,20 +22,21 @@ void api_audit_request(struct req *r)
 	const struct route *rt = r->route;
 	const struct store_write *w = r->warg; /* set only by req_write: always a store_write */
 	int login = rt && rt->handler == api_login;
-	int grant = rt && (rt->handler == api_user_grant || rt->handler == api_user_revoke || rt->handler == api_user_unlock);
+	int grant = rt && (rt->handler == api_user_grant || rt->handler == api_user_revoke ||
+	                   rt->handler == api_user_unlock);
 	int pii = w && (w->kind == SW_PII_READ || w->kind == SW_PHONE_LOOKUP);
 	int kind = audit_kind_of(r->method, r->status, rt ? rt->rights : 0, login, grant, pii);
 	if (kind < 0)
 		return;
 	struct audit_entry e = {.at = r->now,
-				.user_id = r->user_id,
-				.client = r->client,
-				.method = r->method,
-				.route = r->path,
-				.entity_id = r->path_id,
-				.kind = kind,
-				.outcome = (int)audit_outcome_of(r->status, login),
-				.status = r->status};
+	                        .user_id = r->user_id,
+	                        .client = r->client,
+	                        .method = r->method,
+	                        .route = r->path,
+	                        .entity_id = r->path_id,
+	                        .kind = kind,
+	                        .outcome = (int)audit_outcome_of(r->status, login),
+	                        .status = r->status};
 	if (login) { /* the name submitted: the failed attempt's too */
 		e.username = req_str(r, "username");
 		if (w && w->kind == SW_LOGIN && w->u.login.ok)
@@ -107,7 +108,8 @@ static char *csv_of(json_t *items)
 	buf_puts(&b, "\r\n");
 	size_t k;
 	json_t *o;
-	json_array_foreach(items, k, o) {
+	json_array_foreach(items, k, o)
+	{
 		for (int i = 0; i < n; i++) {
 			if (i)
 				buf_putc(&b, ',');
