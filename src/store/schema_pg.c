@@ -203,7 +203,7 @@ static const char *const migrations[] = {
 	"  entity_id bigint NOT NULL DEFAULT 0,\n"
 	"  kind text NOT NULL,\n"
 	"  outcome text NOT NULL,\n"
-	"  status integer NOT NULL DEFAULT 0,\n"
+	"  status bigint NOT NULL DEFAULT 0,\n"
 	"  detail text NOT NULL DEFAULT '');\n"
 	"CREATE INDEX audit_at ON audit(at);\n"
 	"CREATE INDEX audit_user_at ON audit(user_id, at);\n",
