@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "store/audit.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/http_err.h"
@@ -502,6 +503,12 @@ char *server_metrics(struct server *s)
 		       "# TYPE qingdan_wal_pages_max gauge\nqingdan_wal_pages_max %lld\n",
 		   (long long)st.checkpoints, (long long)st.restarts, st.checkpoint_us / 1e6, (long long)st.wal_pages,
 		   (long long)st.wal_pages_max);
+	int64_t aq, ad;
+	store_audit_counts(s->store, &aq, &ad);
+	buf_printf(&b, "# HELP qingdan_audit_entries_total Audit log entries queued, and dropped because its queue was full.\n"
+		       "# TYPE qingdan_audit_entries_total counter\nqingdan_audit_entries_total %lld\n"
+		       "# TYPE qingdan_audit_dropped_total counter\nqingdan_audit_dropped_total %lld\n",
+		   (long long)aq, (long long)ad);
 	buf_printf(&b, "# HELP qingdan_uptime_seconds Seconds since the server started.\n"
 		       "# TYPE qingdan_uptime_seconds gauge\nqingdan_uptime_seconds %lld\n",
 		   (long long)((clock_now_ms() - s->started_ms) / 1000));

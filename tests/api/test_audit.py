@@ -169,6 +169,12 @@ denied = c.execute("SELECT count(*) FROM audit WHERE kind='denied' AND status=40
 drops = c.execute("SELECT detail FROM audit WHERE kind='dropped'").fetchall()
 dropped = sum(int(d[0].split()[0]) for d in drops)
 c.close()
+c2 = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+c2.request("GET", "/metrics")
+metrics = c2.getresponse().read().decode()
+c2.close()
+m_dropped = [int(l.split()[-1]) for l in metrics.splitlines() if l.startswith("qingdan_audit_dropped_total ")]
+qd.ok(m_dropped == [dropped], "/metrics counts the dropped entries as the log's summary rows do", (m_dropped, dropped))
 qd.ok(denied + dropped >= FLOOD, f"every refused request is in the log ({denied}) or counted as dropped ({dropped})", (denied, dropped))
 # failed logins (argon2 each: a smaller burst, same path)
 for i in range(50):
