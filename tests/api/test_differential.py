@@ -933,6 +933,7 @@ try:
     seq_log.clear()
     sides[0].tokens, sides[1].tokens = {}, {}
     call(None, "POST", "/api/v1/login", {"username": "admin", "password": qd.PASSWORD}, op="login")
+    call(None, "POST", "/api/v1/login", {"username": "security", "password": qd.PASSWORD}, op="login")
     build(w)
     login_everyone()
 except Mismatch as m:
