@@ -100,9 +100,10 @@ qd.ok(f == [], "client filters", len(f))
 today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
 qd.ok(len(rows(f"&from={today}&to={today}")) >= len(all_rows) - 2 and rows("&to=2001-01-01") == [],
       "from/to filter by China day")
-st, b = aud.get("/api/v1/audit?limit=2&offset=1&count=1")
-qd.ok(st == 200 and len(b["items"]) == 2 and b["count"] >= len(all_rows) and b["items"][0]["id"] < all_rows[0]["id"],
-      "paging with limit/offset and a count", (st, b.get("count"), len(all_rows)))
+logins = rows("&kind=login")  # no login happens meanwhile: a stable set to page through
+st, b = aud.get("/api/v1/audit?kind=login&limit=2&offset=1&count=1")
+qd.ok(st == 200 and [r["id"] for r in b["items"]] == [r["id"] for r in logins[1:3]] and b["count"] == len(logins),
+      "paging with limit/offset and a count", (st, b.get("count"), len(logins)))
 st, b = aud.get("/api/v1/audit?kind=bogus")
 qd.ok(st == 400 and b.get("field") == "kind", "a bad filter is refused naming the field", (st, b))
 
