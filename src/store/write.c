@@ -92,15 +92,15 @@ static int64_t user_named(struct store_tx *tx, int64_t id, const char *username,
 	return id;
 }
 
-/* The unit path of user uid's own unit into path[128]; 0, or -1 (no such user). */
-static int user_unit_path(struct store_tx *tx, int64_t uid, char *path, struct qd_err *err)
+/* The unit path of user uid's own unit into path[128]; 0, or -1 (no such user: 404 naming field). */
+static int user_unit_path(struct store_tx *tx, int64_t uid, char *path, const char *field, struct qd_err *err)
 {
 	json_t *u = store_user_get(store_tx_rd(tx), uid);
 	int64_t unit_id = json_integer_value(json_object_get(u, "unit_id"));
 	json_decref(u);
 	struct unit un;
 	if (!unit_id || store_unit_get(store_tx_rd(tx), unit_id, &un, err))
-		return qd_fail(err, QD_ENOTFOUND, "id", "用户不存在", "no such user");
+		return qd_fail(err, QD_ENOTFOUND, field, "用户不存在", "no such user");
 	snprintf(path, 128, "%s", un.path);
 	return 0;
 }
@@ -112,7 +112,7 @@ static int grant_allowed(struct store_tx *tx, const struct store_write *w, int64
 		return 0;
 	char upath[128];
 	struct unit u;
-	if (user_unit_path(tx, uid, upath, err))
+	if (user_unit_path(tx, uid, upath, "user_id", err))
 		return -1;
 	if (store_unit_get(store_tx_rd(tx), w->u.grant.unit_id, &u, err)) {
 		snprintf(err->field, sizeof err->field, "unit_id");
@@ -153,7 +153,7 @@ static int unlock_write(struct store_tx *tx, struct store_write *w, struct qd_er
 {
 	int64_t uid = w->u.grant.user_id;
 	char upath[128];
-	if (user_unit_path(tx, uid, upath, err))
+	if (user_unit_path(tx, uid, upath, "id", err))
 		return -1;
 	struct scope s = who(w);
 	if (!w->console && uid == w->actor)

@@ -46,6 +46,10 @@ qd.ok(sec.post("/api/v1/users", {"username": "dut_x", "display_name": "某某", 
                                  "password": qd.PASSWORD})[0] == 403, "the security administrator cannot create users")
 qd.ok(sec.get("/api/v1/audit")[0] == 403, "the security administrator cannot read the audit log")
 qd.ok(sec.get("/api/v1/users")[0] == 200, "the security administrator lists users (to grant)")
+st, b = sec.post("/api/v1/users/999999/grants", {"role": "analyst", "unit_id": ZLZ["id"]})
+qd.ok(st == 404 and b.get("field") == "user_id", "a grant to no such user: 404 naming user_id", (st, b))
+st, b = sec.post("/api/v1/users/999999/unlock")
+qd.ok(st == 404 and b.get("field") == "id", "unlocking no such user: 404", (st, b))
 
 # nobody changes their own grants: not the security administrator, not anyone
 st, me = sec.get("/api/v1/me")
