@@ -39,6 +39,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			o->quiet = 1;
 			continue;
 		}
+		if (!strcmp(name, "csv")) {
+			o->csv = 1;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "qingdan: option '%s' needs a value\n", a);
 			return -1;
@@ -81,13 +85,18 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			long every = strtol(v, &end, 10);
 			o->sign_every = *v && end && !*end && every >= 1 && every <= 60 ? (int)every : -1; /* -1: refused by serve */
 		}
+		else if (!strcmp(name, "outcome")) o->outcome = v;
+		else if (!strcmp(name, "client")) o->client = v;
+		else if (!strcmp(name, "limit")) o->limit = atoi(v);
+		else if (!strcmp(name, "audit-days")) o->audit_days = atoi(v);
 	}
 	return 0;
 }
 
 struct store *cli_open(const struct cli_opts *o, int create)
 {
-	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue, .now = o->now};
+	struct store_opts so = {.path = o->db, .key_path = o->key, .create = create, .queue_max = o->queue, .now = o->now,
+				.audit_days = o->audit_days};
 	struct store *s = NULL;
 	struct qd_err err;
 	if (store_open(&s, &so, &err)) {
@@ -139,6 +148,8 @@ int cmd_init(struct cli_opts *o)
 		root = w->id;
 		store_write_free(w);
 	}
+	if (!rc && root) /* the three administrators, one per duty (cmd_admin.c) */
+		rc = cli_first_admins(s, o->now, root, &err);
 	store_close(s);
 	if (!rc)
 		rc = sign_key_create(sk, &err);

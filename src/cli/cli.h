@@ -26,6 +26,11 @@ struct cli_opts {
 	 * what serve writes signed heads to, how often, and what check verifies against */
 	const char *sign_key, *sign_pub, *heads, *heads_file, *heads_webhook;
 	int sign_every;
+	/* audit: its filters (from, to, username and kind above too) */
+	const char *outcome, *client;
+	int limit;
+	int csv;
+	int audit_days; /* serve: the audit log's retention (store_opts.audit_days) */
 	int help;
 	int quiet;
 	/* time: read once per command (main.c), passed to everything the command writes */
@@ -58,6 +63,11 @@ int cmd_backup(struct cli_opts *o);
 int cmd_log(struct cli_opts *o);
 int cmd_schema(struct cli_opts *o);
 int cmd_migrate(struct cli_opts *o);
+int cmd_admin(struct cli_opts *o, const char *sub);
+int cmd_audit(struct cli_opts *o);
+/* init: the first system, security and audit administrators on the root unit, their initial
+ * passwords printed (cmd_admin.c).  0 or -1 with err. */
+int cli_first_admins(struct store *s, int64_t now, int64_t root, struct qd_err *err);
 
 /* Build the demo (units, users, problems across the loop) into an initialised store: the loop
  * walked over the 70 days before the day of now (ms), each step at its own past time. */

@@ -212,6 +212,8 @@ static int build_users(struct store_tx *tx, int64_t t, struct demo *d, struct qd
 	int64_t root = d->unit_id[0], id;
 	int xhk = unit_index("新河口村"), zlz = unit_index("周老嘴镇");
 	if (user(tx, t, d, "admin", "系统管理员", root, ROLE_ADMIN, &d->admin, err) ||
+	    user(tx, t, d, "security", "安全管理员", root, ROLE_SECURITY_ADMIN, &id, err) ||
+	    user(tx, t, d, "auditor", "审计管理员", root, ROLE_AUDIT_ADMIN, &id, err) ||
 	    user(tx, t, d, "dispatch", staff_name(d), root, ROLE_DISPATCHER, &d->dispatcher, err) ||
 	    grant(tx, t, d->dispatcher, ROLE_PII, root, err) ||
 	    user(tx, t, d, "leader", staff_name(d), root, ROLE_LEADER, &d->leaders[0], err) ||
@@ -461,7 +463,7 @@ int cmd_demo(struct cli_opts *o)
 	else if (!o->quiet)
 	{
 		char *shown = pg_uri_shown(o->db); /* never a password on the terminal */
-		printf("demo database %s ready: users admin, dispatch, grid, handler, unithead, leader, supervisor, "
+		printf("demo database %s ready: users admin, security, auditor, dispatch, grid, handler, unithead, leader, supervisor, "
 		       "analyst, resident — password %s\n", shown, DEMO_PASSWORD);
 		free(shown);
 	}

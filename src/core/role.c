@@ -9,6 +9,7 @@ const char *const role_names[ROLE__COUNT + 1] = {
 	[ROLE_RESIDENT] = "resident",     [ROLE_GRID] = "grid",     [ROLE_HANDLER] = "handler",
 	[ROLE_UNIT_HEAD] = "unit_head",   [ROLE_DISPATCHER] = "dispatcher", [ROLE_LEADER] = "leader",
 	[ROLE_SUPERVISOR] = "supervisor", [ROLE_ANALYST] = "analyst", [ROLE_ADMIN] = "admin",
+	[ROLE_SECURITY_ADMIN] = "security_admin", [ROLE_AUDIT_ADMIN] = "audit_admin",
 	[ROLE_PII] = "pii",               [ROLE__COUNT] = NULL,
 };
 
@@ -16,6 +17,7 @@ const char *const role_names_zh[ROLE__COUNT + 1] = {
 	[ROLE_RESIDENT] = "群众",         [ROLE_GRID] = "网格员/村干部", [ROLE_HANDLER] = "承办人",
 	[ROLE_UNIT_HEAD] = "第一责任人",  [ROLE_DISPATCHER] = "研判交办员", [ROLE_LEADER] = "包保领导",
 	[ROLE_SUPERVISOR] = "督导组成员", [ROLE_ANALYST] = "数据分析员",  [ROLE_ADMIN] = "系统管理员",
+	[ROLE_SECURITY_ADMIN] = "安全管理员", [ROLE_AUDIT_ADMIN] = "审计管理员",
 	[ROLE_PII] = "个人信息查阅权",    [ROLE__COUNT] = NULL,
 };
 
@@ -29,7 +31,10 @@ static const unsigned rights_of[ROLE__COUNT] = {
 	[ROLE_LEADER] = RIGHT_READ | RIGHT_EXTENSION,
 	[ROLE_SUPERVISOR] = RIGHT_READ | RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN | RIGHT_EXCEPTION,
 	[ROLE_ANALYST] = RIGHT_READ,
-	[ROLE_ADMIN] = RIGHT_READ | RIGHT_ADMIN | RIGHT_AUDIT,
+	/* The three administrators: no right in common (等保2.0 separation of duties). */
+	[ROLE_ADMIN] = RIGHT_READ | RIGHT_ADMIN,
+	[ROLE_SECURITY_ADMIN] = RIGHT_GRANT,
+	[ROLE_AUDIT_ADMIN] = RIGHT_AUDIT,
 	[ROLE_PII] = RIGHT_PII,
 };
 
@@ -70,6 +75,7 @@ const char *right_name(unsigned bit)
 	case RIGHT_ADMIN: return "admin";
 	case RIGHT_AUDIT: return "audit";
 	case RIGHT_OWN: return "own";
+	case RIGHT_GRANT: return "grant";
 	}
 	return "none";
 }

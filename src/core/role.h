@@ -2,7 +2,12 @@
  *
  * A user holds grants: (role, unit).  A grant gives the role's rights over the unit's subtree.
  * The personal-data right is never part of a role: it is its own grant, "pii", given explicitly
- * by an administrator, and every read it allows is audited. */
+ * by a security administrator, and every read it allows is audited.
+ *
+ * The three administrators of 等保2.0 level 3 hold disjoint rights (separation of duties):
+ * the system administrator (admin: units, users, categories, calendar, settings), the security
+ * administrator (security_admin: roles and grants, the personal-data right, unlocking accounts)
+ * and the audit administrator (audit_admin: reads the audit log, changes nothing). */
 #ifndef QD_ROLE_H
 #define QD_ROLE_H
 
@@ -16,6 +21,8 @@ enum role {
 	ROLE_SUPERVISOR, /* 巡回指导组成员 */
 	ROLE_ANALYST,    /* 只读统计 */
 	ROLE_ADMIN,      /* 系统管理员 */
+	ROLE_SECURITY_ADMIN, /* 安全管理员 */
+	ROLE_AUDIT_ADMIN,    /* 审计管理员 */
 	ROLE_PII,        /* not a role: the explicit personal-data right, granted on its own */
 	ROLE__COUNT
 };
@@ -33,8 +40,10 @@ enum right {
 	RIGHT_REOPEN = 1u << 9,         /* reopen (重办) */
 	RIGHT_EXCEPTION = 1u << 10,     /* sign off on a documented exception */
 	RIGHT_ADMIN = 1u << 11,         /* users, units, categories, calendar, settings */
-	RIGHT_AUDIT = 1u << 12,         /* read the event log */
+	RIGHT_AUDIT = 1u << 12,         /* read the audit log (and nothing else) */
 	RIGHT_OWN = 1u << 13,           /* resident: submit and follow own items only */
+	RIGHT_GRANT = 1u << 14,         /* grant and revoke roles and the personal-data right, unlock accounts */
+	RIGHT__LAST = RIGHT_GRANT,      /* the highest bit: loops over every right stop here */
 };
 
 /* One grant of a user: a role over a unit's subtree. */

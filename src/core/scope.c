@@ -140,3 +140,35 @@ int scope_may_assign(const struct scope *s, const char *target_path, const char 
 			return 1;
 	return 0;
 }
+/* --- the rules of the security administrator's grants (scope.h: scope_grant_check) ---------- */
+
+/* 1 when a grant carrying right lies on a strict ancestor of path (its path a shorter prefix). */
+static int right_above(const struct scope *s, unsigned right, const char *path)
+{
+	size_t pl = strlen(path);
+	for (int i = 0; i < s->ngrants; i++) {
+		size_t l = strlen(s->grants[i].path);
+		if ((role_rights(s->grants[i].role) & right) && l && l < pl && strncmp(s->grants[i].path, path, l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum grant_verdict scope_grant_check(const struct scope *s, int64_t target_user, const char *target_unit_path,
+				     enum role role, const char *unit_path)
+{
+	if (s->user_id && target_user == s->user_id)
+		return GRANT_SELF;
+	if (!unit_path || !*unit_path || !(scope_rights_on(s, unit_path) & RIGHT_GRANT))
+		return GRANT_UNIT_OUTSIDE;
+	if (!target_unit_path || !*target_unit_path || !(scope_rights_on(s, target_unit_path) & RIGHT_GRANT))
+		return GRANT_USER_OUTSIDE;
+	if ((role_rights(role) & RIGHT_GRANT) && !right_above(s, RIGHT_GRANT, unit_path))
+		return GRANT_PEER;
+	return GRANT_OK;
+}
+
+int scope_user_managed(const struct scope *s, unsigned right, const char *user_unit_path)
+{
+	return user_unit_path && *user_unit_path && (scope_rights_on(s, user_unit_path) & right) != 0;
+}

@@ -64,5 +64,25 @@ int scope_handoff_default(int unit_kind, const char *path);
  * handoff[0..n) — so a township dispatcher reaches their township and the county departments,
  * never another township. */
 int scope_may_assign(const struct scope *s, const char *target_path, const char *const *handoff, int n);
+/* The rules of a grant or a revocation (the security administrator's, SPEC §2), asked by the web
+ * layer's callers and again on the writer (store/write.c) against the users as they are now:
+ *   GRANT_SELF          no one changes their own grants (s->user_id == target_user);
+ *   GRANT_UNIT_OUTSIDE  the grant's unit must lie in a subtree where s holds RIGHT_GRANT;
+ *   GRANT_USER_OUTSIDE  so must the target user's own unit: a township's security administrator
+ *                       touches only the township's people, whatever unit the grant names;
+ *   GRANT_PEER          a role carrying RIGHT_GRANT itself (security_admin) only on a unit
+ *                       strictly inside the granter's subtree: no one makes an equal of
+ *                       themselves over the web (a county's second security administrator is
+ *                       made on the host: qingdan user grant / qingdan admin restore).
+ * Every other role (the personal-data right and the system and audit administrators included)
+ * is covered by RIGHT_GRANT over the unit: conferring roles within a subtree is that right's
+ * whole meaning, and the subtree, not the role, is its limit. */
+enum grant_verdict { GRANT_OK, GRANT_SELF, GRANT_UNIT_OUTSIDE, GRANT_USER_OUTSIDE, GRANT_PEER };
+enum grant_verdict scope_grant_check(const struct scope *s, int64_t target_user, const char *target_unit_path,
+				     enum role role, const char *unit_path);
+/* 1 when s holds right over the unit a user belongs to (user_unit_path): a township's system
+ * administrator (RIGHT_ADMIN) or security administrator (RIGHT_GRANT: unlock) touches only the
+ * township's users. */
+int scope_user_managed(const struct scope *s, unsigned right, const char *user_unit_path);
 
 #endif

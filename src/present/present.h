@@ -154,5 +154,7 @@ extern const struct presenter present_user;
 extern const struct presenter present_grant;
 extern const struct presenter present_calendar_day;
 extern const struct presenter present_token;
+/* A row of the audit log (present_audit.c): seen only with the audit right. */
+extern const struct presenter present_audit;
 
 #endif

@@ -77,13 +77,14 @@ static void c_display_name(struct pctx *c, struct buf *out)
 	free(m);
 }
 
-/* Yourself; an administrator; everyone else sees the official. */
+/* Yourself; a system or security administrator (who manage users and their grants); everyone
+ * else sees the official. */
 static unsigned user_audience(struct pctx *c)
 {
 	const struct viewer *v = c->v;
 	if (v->user_id && row_int(c->row, "id", 0) == v->user_id)
 		return AUD_OWNER;
-	if (v->rights & RIGHT_ADMIN)
+	if (v->rights & (RIGHT_ADMIN | RIGHT_GRANT))
 		return AUD_STAFF;
 	return AUD_PUBLIC;
 }

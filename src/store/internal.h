@@ -93,6 +93,8 @@ struct store {
 		int64_t next;
 	} ids[STORE_MAX_IDGEN];
 	int nids;
+	struct audit_log *audit; /* the audit writer of a running server (store/audit.h), NULL in the CLI */
+	int audit_days;          /* its retention (store_opts.audit_days) */
 	pthread_key_t reader_key;
 	unsigned char key[crypto_secretbox_KEYBYTES];
 	struct signer *signer; /* the chain-head signer of a serving process, or NULL (store/signer.c) */

@@ -34,7 +34,7 @@
 /* The tables in the order their foreign keys need; any other SQLite table is refused. */
 static const char *const order[] = {"unit",        "user",     "user_grant", "category", "calendar_day",
 				    "setting",     "visit",    "task",       "problem",  "problem_pii",
-				    "phone_index", "credential", "session",  "event",    "chain_sig", NULL};
+				    "phone_index", "credential", "session",  "audit",    "event",    "chain_sig", NULL};
 
 #define COPY_CHUNK (1u << 20) /* bytes of COPY data handed to libpq at a time */
 #define VERIFY_FETCH 5000     /* events read back per FETCH (spelled in its SQL too) */
@@ -556,6 +556,10 @@ int pg_migrate(const struct pg_migrate_opts *o, struct qd_err *err)
 		m.secs[i] = mono() - ts;
 		m.total += m.rows[i];
 	}
+	/* the audit log's rows came with their ids: its identity goes on after them */
+	if (pg_run(&m, "SELECT setval(pg_get_serial_sequence('audit', 'id'), coalesce(max(id), 0) + 1, false) FROM audit",
+		   "audit (setval)", err))
+		goto out;
 	{
 		const char *vals[2];
 		char seq[32];

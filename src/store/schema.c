@@ -269,7 +269,26 @@ static const char *const migrations[] = {
 	"  hash BLOB NOT NULL,\n"
 	"  at INTEGER NOT NULL,\n"
 	"  sig BLOB NOT NULL,\n"
-	"  PRIMARY KEY (seq, key_id));\n",
+	"  PRIMARY KEY (seq, key_id));\n"
+	/* 9 (issue 9, admin): the audit log (store/audit.c) — an operational table, not part of the
+	 * replayed record (check leaves it alone): written by the audit writer's own thread and
+	 * connection in batches, purged past the retention (≥ 180 days).  Who (id and name; for a
+	 * failed login the name submitted), from where, what (method, route, entity), how it ended. */
+	"CREATE TABLE audit(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at INTEGER NOT NULL,               -- ms since the epoch\n"
+	"  user_id INTEGER NOT NULL DEFAULT 0, -- 0: nobody logged in (or the host)\n"
+	"  username TEXT NOT NULL DEFAULT '',\n"
+	"  client TEXT NOT NULL DEFAULT '',    -- the client's address\n"
+	"  method TEXT NOT NULL DEFAULT '',\n"
+	"  route TEXT NOT NULL DEFAULT '',     -- the path asked\n"
+	"  entity_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  kind TEXT NOT NULL,                 -- core/audit.h audit_kind_names\n"
+	"  outcome TEXT NOT NULL,              -- ok | denied | failed\n"
+	"  status INTEGER NOT NULL DEFAULT 0,  -- the HTTP status\n"
+	"  detail TEXT NOT NULL DEFAULT '');\n"
+	"CREATE INDEX audit_at ON audit(at);\n"
+	"CREATE INDEX audit_user_at ON audit(user_id, at);\n",
 };
 
 int schema_count(void)

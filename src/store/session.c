@@ -64,6 +64,16 @@ int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash
 	return step_done(db, st, err);
 }
 
+int store_credential_clear(struct store_tx *tx, int64_t user_id, struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	db_stmt *st = db_prepare(db, "UPDATE credential SET failed=0, locked_until=0 WHERE user_id=?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, user_id);
+	return step_done(db, st, err);
+}
+
 int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
 			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err)
 {

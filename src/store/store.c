@@ -3,6 +3,7 @@
  * writer's commit path while it runs: the answerer (on_done after each commit), the indexer
  * (search indexing in slices) and the checkpointer (WAL checkpoints). */
 #include "store/internal.h"
+#include "store/audit.h"
 #include "store/payload.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -188,6 +189,13 @@ int store_open(struct store **out, const struct store_opts *o, struct qd_err *er
 	s->path = xstrdup(o->path);
 	s->queue_max = o->queue_max > 0 ? o->queue_max : 4096;
 	s->batch_max = o->batch_max > 0 ? o->batch_max : 2048;
+	s->audit_days = o->audit_days > 0 ? o->audit_days : AUDIT_DEFAULT_DAYS;
+	if (s->audit_days < AUDIT_MIN_DAYS) {
+		free(s->path);
+		free(s);
+		return qd_fail(err, QD_EINVAL, "audit-days", "审计日志至少保存 %d 天", "the audit log is kept at least %d days",
+			       AUDIT_MIN_DAYS, AUDIT_MIN_DAYS);
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv_work, NULL);
 	pthread_cond_init(&s->cv_bg, NULL);
@@ -222,6 +230,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	store_writer_stop(s);
+	audit_free(s->audit);
 	struct store_rd *r = pthread_getspecific(s->reader_key);
 	if (r) {
 		reader_free(r);
@@ -865,6 +874,8 @@ int store_writer_start(struct store *s)
 	/* Named, to be found in top, perf and bench/run (which reads the writer's CPU by name). */
 	pthread_setname_np(s->writer, "qd-writer");
 	s->writer_running = 1;
+	audit_free(s->audit); /* the audit log's own writer, beside the event writer (store/audit.h) */
+	s->audit = audit_start(s, s->audit_days);
 	return 0;
 }
 
@@ -880,6 +891,7 @@ void store_writer_stop(struct store *s)
 	s->writer_running = 0;
 	answerer_stop(s);
 	bg_stop(s);
+	audit_stop(s->audit); /* what is queued is written; entries after this are counted as dropped */
 }
 
 void store_stats(struct store *s, struct store_stats *out, int reset)

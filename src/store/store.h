@@ -39,6 +39,7 @@ struct store_opts {
 	int queue_max;         /* max commands waiting for the writer (0 = 4096) */
 	int batch_max;         /* max commands per transaction (0 = 2048) */
 	int64_t now;           /* the time of this opening (ms): the `at` of events a migration writes */
+	int audit_days;        /* the audit log's retention in days (0 = 365; less than 180 is refused) */
 };
 
 int store_open(struct store **out, const struct store_opts *o, struct qd_err *err);

@@ -132,6 +132,9 @@ int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_fai
 		       int64_t lock_until_ms, struct qd_err *err);
 
 int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err);
+/* Unlock user_id: every login back-off and lock held for them cleared (today credential.failed
+ * and locked_until; the per-name back-off, when it exists, clears here too).  0 or -1. */
+int store_credential_clear(struct store_tx *tx, int64_t user_id, struct qd_err *err);
 
 int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
 			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err);

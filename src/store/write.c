@@ -93,15 +93,114 @@ static int64_t user_named(struct store_tx *tx, int64_t id, const char *username,
 	return id;
 }
 
+/* The unit path of user uid's own unit into path[128]; 0, or -1 (no such user: 404 naming field). */
+static int user_unit_path(struct store_tx *tx, int64_t uid, char *path, const char *field, struct qd_err *err)
+{
+	json_t *u = store_user_get(store_tx_rd(tx), uid);
+	int64_t unit_id = json_integer_value(json_object_get(u, "unit_id"));
+	json_decref(u);
+	struct unit un;
+	if (!unit_id || store_unit_get(store_tx_rd(tx), unit_id, &un, err))
+		return qd_fail(err, QD_ENOTFOUND, field, "用户不存在", "no such user");
+	snprintf(path, 128, "%s", un.path);
+	return 0;
+}
+
+/* The grant rules (core/scope.h scope_grant_check) against the users and units as they are now. */
+static int grant_allowed(struct store_tx *tx, const struct store_write *w, int64_t uid, struct qd_err *err)
+{
+	if (w->console)
+		return 0;
+	char upath[128];
+	struct unit u;
+	if (user_unit_path(tx, uid, upath, "user_id", err))
+		return -1;
+	if (store_unit_get(store_tx_rd(tx), w->u.grant.unit_id, &u, err)) {
+		snprintf(err->field, sizeof err->field, "unit_id");
+		return -1;
+	}
+	struct scope s = who(w);
+	switch (scope_grant_check(&s, uid, upath, w->u.grant.role, u.path)) {
+	case GRANT_OK:
+		return 0;
+	case GRANT_SELF:
+		return qd_fail(err, QD_EPERM, "id", "不能修改自己的授权", "no one may change their own grants");
+	case GRANT_UNIT_OUTSIDE:
+		return qd_fail(err, QD_EPERM, "unit_id", "该单位不在您的授权管理范围内",
+			       "this unit is outside the subtree where you may grant");
+	case GRANT_USER_OUTSIDE:
+		return qd_fail(err, QD_EPERM, "id", "该用户不在您的授权管理范围内",
+			       "this user belongs to a unit outside the subtree where you may grant");
+	case GRANT_PEER:
+		return qd_fail(err, QD_EPERM, "role", "安全管理员只能授予您管辖范围以内的下级单位",
+			       "a security administrator may be appointed only on a unit strictly inside your subtree");
+	}
+	return qd_fail(err, QD_EPERM, "id", "无权授权", "you may not grant");
+}
+
 static int grant_write(struct store_tx *tx, struct store_write *w, int revoke, struct qd_err *err)
 {
 	int64_t uid = user_named(tx, w->u.grant.user_id, w->u.grant.username, err);
-	if (uid <= 0 || admin_over(tx, w, w->u.grant.unit_id, "unit_id", err))
+	if (uid <= 0 || grant_allowed(tx, w, uid, err))
 		return -1;
 	w->id = uid;
 	if (revoke)
 		return store_grant_revoke(tx, w->actor, uid, w->u.grant.role, w->u.grant.unit_id, err);
 	return store_grant_add(tx, w->actor, uid, w->u.grant.role, w->u.grant.unit_id, err);
+}
+
+/* Unlock: the grant right over the user's own unit, never oneself. */
+static int unlock_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	int64_t uid = w->u.grant.user_id;
+	char upath[128];
+	if (user_unit_path(tx, uid, upath, "id", err))
+		return -1;
+	struct scope s = who(w);
+	if (!w->console && uid == w->actor)
+		return qd_fail(err, QD_EPERM, "id", "不能为自己解锁", "no one may unlock themselves");
+	if (!w->console && !scope_user_managed(&s, RIGHT_GRANT, upath))
+		return qd_fail(err, QD_EPERM, "id", "该用户不在您的管理范围内", "this user is outside your subtree");
+	w->id = uid;
+	return store_credential_clear(tx, uid, err);
+}
+
+/* The host restores an administrator: a new password, every lock cleared, the role granted again
+ * when it was lost, and an event by the system (actor 0) saying so. */
+static int restore_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	if (!w->console)
+		return qd_fail(err, QD_EPERM, "", "只能在主机上恢复管理员", "an administrator is restored only on the host");
+	int64_t uid = user_named(tx, 0, w->u.restore.username, err);
+	if (uid <= 0)
+		return -1;
+	w->id = uid;
+	int64_t unit_id = w->u.restore.unit_id;
+	if (!unit_id) {
+		json_t *u = store_user_get(store_tx_rd(tx), uid);
+		unit_id = json_integer_value(json_object_get(u, "unit_id"));
+		json_decref(u);
+	}
+	struct grant *g = NULL;
+	int ng = store_user_grants(store_tx_rd(tx), uid, &g);
+	int held = w->u.restore.role < 0; /* no role named: nothing to grant again */
+	for (int i = 0; i < ng; i++)
+		if ((int)g[i].role == w->u.restore.role && g[i].unit_id == unit_id)
+			held = 1;
+	free(g);
+	if (ng < 0)
+		return qd_fail(err, QD_EINTERNAL, "", "无法读取用户授权", "cannot read the user's grants");
+	if (store_password_set(tx, uid, w->u.restore.pw_hash, err) || store_credential_clear(tx, uid, err))
+		return -1;
+	if (!held && store_grant_add(tx, 0, uid, (enum role)w->u.restore.role, unit_id, err))
+		return -1;
+	w->u.restore.regranted = !held;
+	const char *rn = w->u.restore.role < 0 ? "" : role_name((enum role)w->u.restore.role);
+	json_t *p = json_pack("{ss ss sI sb}", "username", w->u.restore.username, "role", rn ? rn : "",
+			      "unit_id", (json_int_t)unit_id, "regranted", !held);
+	int64_t seq = store_emit(tx, 0, "user.restore", "user", uid, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
 }
 
 static int limits_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
@@ -368,6 +467,10 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return login_write(tx, w, err);
 	case SW_LOGOUT:
 		return store_session_revoke(tx, w->u.session.hash, err);
+	case SW_USER_UNLOCK:
+		return unlock_write(tx, w, err);
+	case SW_USER_RESTORE:
+		return restore_write(tx, w, err);
 	case SW_TOKEN_CREATE:
 		return store_session_create(tx, w->actor, "token", w->u.session.label ? w->u.session.label : "",
 					    w->u.session.hash, store_tx_now(tx) + w->u.session.days * 86400000LL, err);

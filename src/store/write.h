@@ -9,7 +9,11 @@
  * from the request, which outlives its write).  The one owned result is out (store_write_clear).
  *
  * What each write checks on the writer (besides what its store function validates):
- *   SW_UNIT_CREATE, SW_USER_CREATE, SW_GRANT_ADD, SW_GRANT_REVOKE   admin right over the unit
+ *   SW_UNIT_CREATE, SW_USER_CREATE                                  admin right over the unit
+ *   SW_GRANT_ADD, SW_GRANT_REVOKE   the grant rules (core/scope.h scope_grant_check): not one's
+ *                                   own, grant right over the unit and over the user's unit
+ *   SW_USER_UNLOCK                  grant right over the user's unit, not oneself
+ *   SW_USER_RESTORE                 the console only (qingdan admin restore)
  *   SW_CATEGORY_CREATE, SW_CALENDAR_SET, SW_LIMITS_SET              county administrator
  *   SW_VISIT_CREATE                                                 visit right over the unit
  *   SW_PROBLEM_INTAKE          problem-create right over the unit (a resident: a village,
@@ -58,6 +62,8 @@ enum store_write_kind {
 	SW_LOGIN,           /* u.login: the attempt recorded; ok → a session with hash */
 	SW_LOGOUT,          /* u.session.hash revoked */
 	SW_TOKEN_CREATE,    /* u.session: an API token for the actor */
+	SW_USER_UNLOCK,     /* u.grant.user_id: the user's login back-off and lock cleared → id */
+	SW_USER_RESTORE,    /* u.restore: an administrator restored from the host → id */
 };
 
 struct store_write {
@@ -148,6 +154,14 @@ struct store_write {
 			int max_failures;        /* failures that lock the account */
 			int64_t lock_ms, session_ms; /* how long a lock and a session last */
 		} login;
+		struct {
+			const char *username;
+			char pw_hash[256]; /* the new password */
+			int role;          /* enum role re-granted on unit_id when the user no longer
+					    * holds it; -1: none */
+			int64_t unit_id;   /* 0: the user's own unit */
+			int regranted;     /* result: 1 when the grant had to be made again */
+		} restore;
 		struct {
 			unsigned char hash[32];
 			const char *label;

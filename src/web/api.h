@@ -13,6 +13,7 @@ void api_users(struct req *r);
 void api_user_create(struct req *r);
 void api_user_grant(struct req *r);
 void api_user_revoke(struct req *r);
+void api_user_unlock(struct req *r);
 void api_calendar(struct req *r);
 void api_calendar_set(struct req *r);
 void api_limits(struct req *r);
@@ -50,5 +51,10 @@ void api_pii(struct req *r, const char *entity, int64_t id, const char *origin_p
 int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *unit_path_buf);
 /* Common answer after a write: the command's error, or run ok(r). */
 void api_created(struct req *r, const char *kind, int64_t id);
+
+/* The audit log (api_audit.c): GET /audit, and the hook the server calls once per answered
+ * request (on completion) to record what the log keeps (core/audit.h). */
+void api_audit(struct req *r);
+void api_audit_request(struct req *r);
 
 #endif

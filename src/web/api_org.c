@@ -136,6 +136,18 @@ void api_user_revoke(struct req *r)
 	grant(r, SW_GRANT_REVOKE);
 }
 
+static void unlock_finish(struct req *r)
+{
+	req_json(r, 200, json_pack("{sb sI}", "unlocked", 1, "id", (json_int_t)r->path_id));
+}
+
+void api_user_unlock(struct req *r)
+{
+	struct store_write *w = req_write_new(r, SW_USER_UNLOCK);
+	w->u.grant.user_id = r->path_id;
+	req_write(r, w, unlock_finish);
+}
+
 void api_calendar(struct req *r)
 {
 	struct store_rd *rd = req_rd(r);
@@ -283,7 +295,7 @@ void api_routes(struct req *r)
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++) {
 		json_t *rights = json_array();
-		for (unsigned bit = 1; bit <= RIGHT_OWN; bit <<= 1)
+		for (unsigned bit = 1; bit <= RIGHT__LAST; bit <<= 1)
 			if (t[i].rights & bit)
 				json_array_append_new(rights, json_string(right_name(bit)));
 		json_array_append_new(a, json_pack("{ss ss ss so so so ss}", "method", t[i].method, "path", t[i].pattern,

@@ -177,7 +177,7 @@ void api_me(struct req *r)
 		return;
 	json_t *me = store_user_get(rd, r->user_id);
 	json_t *rights = json_array();
-	for (unsigned bit = 1; bit <= RIGHT_OWN; bit <<= 1)
+	for (unsigned bit = 1; bit <= RIGHT__LAST; bit <<= 1)
 		if (r->rights & bit)
 			json_array_append_new(rights, json_string(right_name(bit)));
 	json_object_set_new(me, "rights", rights);

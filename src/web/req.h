@@ -52,6 +52,7 @@ struct req {
 	unsigned status;
 	json_t *out;
 	char *raw;               /* JSON text answer, instead of out */
+	const char *ctype;       /* the answer's Content-Type when not JSON (raw holds it: the audit CSV) */
 	char cookie[320];        /* Set-Cookie value, if any */
 	/* an asynchronous write */
 	struct store_cmd cmd;

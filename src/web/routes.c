@@ -3,6 +3,7 @@
  * the path names (core/machine.h).  The dispatcher (server.c) enforces all of it before a
  * handler runs; docs/openapi.yaml describes the same routes and GET /api/v1/routes serves this
  * table. */
+#include "core/audit.h"
 #include "core/calendar.h"
 #include "core/problem.h"
 #include "core/role.h"
@@ -44,6 +45,18 @@ static const struct param b_user[] = {
 static const struct param b_grant[] = {
 	{"role", P_ENUM, 1, 0, 0, role_names, NULL, "role (or pii: the personal-data right)"},
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "root of the subtree the grant covers"}, END};
+static const struct param q_audit[] = {
+	{"from", P_DATE, 0, 0, 0, NULL, NULL, "from this day (China time)"},
+	{"to", P_DATE, 0, 0, 0, NULL, NULL, "up to this day, inclusive"},
+	{"user_id", P_ID, 0, 0, 0, NULL, NULL, "the user"},
+	{"username", P_STR, 0, 0, 64, NULL, NULL, "the user name (for a failed login: the name submitted)"},
+	{"kind", P_ENUM, 0, 0, 0, audit_kind_names, NULL, "kind of entry"},
+	{"outcome", P_ENUM, 0, 0, 0, audit_outcome_names, NULL, "ok, denied or failed"},
+	{"client", P_STR, 0, 0, 47, NULL, NULL, "the client's address"},
+	{"format", P_ENUM, 0, 0, 0, audit_format_names, NULL, "json (default) or csv"},
+	{"limit", P_INT, 0, 1, 10000, NULL, NULL, "page size (default 50)"},
+	{"offset", P_INT, 0, 0, 1000000000, NULL, NULL, "rows to skip"},
+	{"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches"}, END};
 static const struct param q_calendar[] = {{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"}, END};
 static const struct param b_calendar[] = {
 	{"date", P_DATE, 1, 0, 0, NULL, NULL, "the day"},
@@ -116,10 +129,12 @@ static const struct route table[] = {
 	{"POST", "/api/v1/units", api_unit_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_unit, "add a unit"},
 	{"GET", "/api/v1/categories", api_categories, AUTH_LOGIN, 0, q_none, NULL, "the category tree"},
 	{"POST", "/api/v1/categories", api_category_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_category, "add a category"},
-	{"GET", "/api/v1/users", api_users, AUTH_LOGIN, RIGHT_ADMIN, q_none, NULL, "users and their grants"},
+	{"GET", "/api/v1/users", api_users, AUTH_LOGIN, RIGHT_ADMIN | RIGHT_GRANT, q_none, NULL, "users and their grants"},
 	{"POST", "/api/v1/users", api_user_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_user, "add a user"},
-	{"POST", "/api/v1/users/{id}/grants", api_user_grant, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_grant, "grant a role over a unit subtree"},
-	{"POST", "/api/v1/users/{id}/revoke", api_user_revoke, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_grant, "revoke a grant"},
+	{"POST", "/api/v1/users/{id}/grants", api_user_grant, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "grant a role over a unit subtree (security administrator)"},
+	{"POST", "/api/v1/users/{id}/revoke", api_user_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "revoke a grant (security administrator)"},
+	{"POST", "/api/v1/users/{id}/unlock", api_user_unlock, AUTH_LOGIN, RIGHT_GRANT, q_none, NULL, "clear a user's login back-off and lock (security administrator)"},
+	{"GET", "/api/v1/audit", api_audit, AUTH_LOGIN, RIGHT_AUDIT, q_audit, NULL, "the audit log, newest first; format=csv exports it (audit administrator)"},
 	{"GET", "/api/v1/calendar", api_calendar, AUTH_LOGIN, 0, q_calendar, NULL, "holidays and worked weekend days of a year"},
 	{"POST", "/api/v1/calendar", api_calendar_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_calendar, "change one calendar day"},
 	{"GET", "/api/v1/settings/limits", api_limits, AUTH_LOGIN, 0, q_none, NULL, "time limits per urgency (working days)"},

@@ -18,6 +18,8 @@
 #include "base/date.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "store/audit.h"
+#include "web/api.h"
 #include "web/auth.h"
 #include "web/conns.h"
 #include "web/http_err.h"
@@ -208,7 +210,7 @@ static enum MHD_Result send_json(struct req *r)
 	text = xrealloc(text, len + 2);
 	text[len++] = '\n';
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -503,6 +505,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	unwait(cls, r);
 	if (r->inflight)
 		tally_give(s->inflight, r->client);
+	api_audit_request(r); /* the audit log keeps what it must of every answered request */
 	buf_free(&r->body);
 	json_decref(r->json);
 	json_decref(r->out);
@@ -720,6 +723,12 @@ char *server_metrics(struct server *s)
 		       "# TYPE qingdan_http_refused_heads_total counter\nqingdan_http_refused_heads_total %lld\n",
 		   conns_reaped(s->conns), conns_refused(s->conns), (long long)atomic_load(&s->too_many),
 		   (long long)atomic_load(&s->refused));
+	int64_t aq, ad;
+	store_audit_counts(s->store, &aq, &ad);
+	buf_printf(&b, "# HELP qingdan_audit_entries_total Audit log entries queued, and dropped because its queue was full.\n"
+		       "# TYPE qingdan_audit_entries_total counter\nqingdan_audit_entries_total %lld\n"
+		       "# TYPE qingdan_audit_dropped_total counter\nqingdan_audit_dropped_total %lld\n",
+		   (long long)aq, (long long)ad);
 	buf_printf(&b, "# HELP qingdan_uptime_seconds Seconds since the server started.\n"
 		       "# TYPE qingdan_uptime_seconds gauge\nqingdan_uptime_seconds %lld\n",
 		   (long long)((clock_now_ms() - s->started_ms) / 1000));

@@ -36,7 +36,10 @@ RIGHTS = {  # SPEC §2 / src/core/role.c
     "leader": {"read", "extension"},
     "supervisor": {"read", "follow_up", "sign_off", "reopen", "exception"},
     "analyst": {"read"},
-    "admin": {"read", "admin", "audit"},
+    # the three administrators share no right (等保2.0 separation of duties)
+    "admin": {"read", "admin"},
+    "security_admin": {"grant"},
+    "audit_admin": {"audit"},
     "pii": {"pii"},
 }
 
@@ -51,10 +54,12 @@ ROUTES = {
     ("POST", "/api/v1/units"): ("login", {"admin"}, 201),
     ("GET", "/api/v1/categories"): ("login", set(), 200),
     ("POST", "/api/v1/categories"): ("login", {"admin"}, 201),
-    ("GET", "/api/v1/users"): ("login", {"admin"}, 200),
+    ("GET", "/api/v1/users"): ("login", {"admin", "grant"}, 200),
     ("POST", "/api/v1/users"): ("login", {"admin"}, 201),
-    ("POST", "/api/v1/users/{id}/grants"): ("login", {"admin"}, 200),
-    ("POST", "/api/v1/users/{id}/revoke"): ("login", {"admin"}, 200),
+    ("POST", "/api/v1/users/{id}/grants"): ("login", {"grant"}, 200),
+    ("POST", "/api/v1/users/{id}/revoke"): ("login", {"grant"}, 200),
+    ("POST", "/api/v1/users/{id}/unlock"): ("login", {"grant"}, 200),
+    ("GET", "/api/v1/audit"): ("login", {"audit"}, 200),
     ("GET", "/api/v1/calendar"): ("login", set(), 200),
     ("POST", "/api/v1/calendar"): ("login", {"admin"}, 200),
     ("GET", "/api/v1/settings/limits"): ("login", set(), 200),
@@ -99,6 +104,7 @@ ACTIONS = {
 # The demo county, and the sessions that build fixtures.
 
 admin = srv.login("admin")
+sec = srv.login("security")  # the security administrator makes the grants
 disp = srv.login("dispatch")
 st, units = admin.get("/api/v1/units")
 U = {u["id"]: u for u in units["items"]}
@@ -167,7 +173,8 @@ P_SCW_CG = Place("上车湾镇 item handled by 市城管局", SCW_GROUP, CG)
 # ------------------------------------------------------------------------------------------------
 # Twins: the county-wide roles scoped to 周老嘴镇, so that their foreign cells exist.
 
-TWINS = {"tw_dispatch": ["dispatcher", "pii"], "tw_leader": ["leader"], "tw_analyst": ["analyst"], "tw_admin": ["admin"]}
+TWINS = {"tw_dispatch": ["dispatcher", "pii"], "tw_leader": ["leader"], "tw_analyst": ["analyst"], "tw_admin": ["admin"],
+         "tw_security": ["security_admin"]}
 for name, roles in TWINS.items():
     st, b = admin.post("/api/v1/users", {"username": name, "display_name": "周老嘴镇" + name[3:], "unit_id": ZLZ["id"],
                                          "password": qd.PASSWORD})
@@ -175,7 +182,7 @@ for name, roles in TWINS.items():
         raise RuntimeError(f"twin {name}: {st} {b}")
     UID[name] = b["id"]
     for role in roles:
-        st, b = admin.post(f"/api/v1/users/{UID[name]}/grants", {"role": role, "unit_id": ZLZ["id"]})
+        st, b = sec.post(f"/api/v1/users/{UID[name]}/grants", {"role": role, "unit_id": ZLZ["id"]})
         if st != 200:
             raise RuntimeError(f"twin grant {name}: {st} {b}")
 
@@ -210,6 +217,8 @@ COUNTY = "county-wide scope: no unit outside 监利市 (see the tw_* twin)"
 ROWS = [
     Row("anonymous", None, [], P_XHK, P_BL),
     Row("admin", "admin", grants_at("admin", "监利市"), P_XHK, None, skip_foreign=COUNTY),
+    Row("security", "security", grants_at("security_admin", "监利市"), P_XHK, None, skip_foreign=COUNTY),
+    Row("auditor", "auditor", grants_at("audit_admin", "监利市"), P_XHK, None, skip_foreign=COUNTY),
     Row("dispatch", "dispatch", grants_at("dispatcher", "监利市") + grants_at("pii", "监利市"), P_XHK, None, skip_foreign=COUNTY),
     Row("grid", "grid", grants_at("grid", "新河口村"), P_XHK, P_BL),
     Row("handler", "handler", grants_at("handler", "周老嘴镇"), P_XHK, P_BL_CG, extra={"own-origin, foreign-handling": P_XHK_CG}),
@@ -223,6 +232,7 @@ ROWS = [
     Row("tw_leader", "tw_leader", grants_at("leader", "周老嘴镇"), P_XHK, P_BL),
     Row("tw_analyst", "tw_analyst", grants_at("analyst", "周老嘴镇"), P_XHK, P_BL),
     Row("tw_admin", "tw_admin", grants_at("admin", "周老嘴镇"), P_XHK, P_BL),
+    Row("tw_security", "tw_security", grants_at("security_admin", "周老嘴镇"), P_XHK, P_BL),
 ]
 
 # The grants the server holds are the documented ones (a sanity check of the literal table).
@@ -425,6 +435,7 @@ SIMPLE = {
     ("GET", "/api/v1/calendar"): None,
     ("GET", "/api/v1/settings/limits"): None,
     ("GET", "/api/v1/users"): None,
+    ("GET", "/api/v1/audit"): None,
     ("POST", "/api/v1/tokens"): lambda: {"label": "authz", "days": 1},
     ("POST", "/api/v1/categories"): lambda: {"name": f"授权测试类别{seq()}"},
     ("POST", "/api/v1/calendar"): lambda: {"date": "2040-03-06", "kind": "ordinary"},
@@ -522,7 +533,7 @@ def run_unit_writes(row):
 
     def grants_(scope, place):
         g = gate(row, route_g)
-        exp = {g} if g else {200} if row.can("admin", place.village["path"]) else {403}
+        exp = {g} if g else {200} if row.can("grant", place.village["path"]) else {403}
 
         def do():
             tgt = must(admin.post("/api/v1/users", {"username": f"authz_t{seq()}", "display_name": "授权对象",
@@ -532,16 +543,29 @@ def run_unit_writes(row):
 
     def revoke_(scope, place):
         g = gate(row, route_r)
-        exp = {g} if g else {200} if row.can("admin", place.village["path"]) else {403}
+        exp = {g} if g else {200} if row.can("grant", place.village["path"]) else {403}
 
         def do():
             tgt = must(admin.post("/api/v1/users", {"username": f"authz_t{seq()}", "display_name": "授权对象",
                                                     "unit_id": place.village["id"], "password": "authz-pass-1234"}), 201, "user")
-            must(admin.post(f"/api/v1/users/{tgt['id']}/grants", {"role": "analyst", "unit_id": place.village["id"]}), 200, "grant")
+            must(sec.post(f"/api/v1/users/{tgt['id']}/grants", {"role": "analyst", "unit_id": place.village["id"]}), 200, "grant")
             return row.sess.post(f"/api/v1/users/{tgt['id']}/revoke", {"role": "analyst", "unit_id": place.village["id"]})
         cell(row, *route_r, scope, exp, do)
+
+    route_k = ("POST", "/api/v1/users/{id}/unlock")
+
+    def unlock_(scope, place):  # the user's own unit decides (a township's security administrator: its people)
+        g = gate(row, route_k)
+        exp = {g} if g else {200} if row.can("grant", place.village["path"]) else {403}
+
+        def do():
+            tgt = must(admin.post("/api/v1/users", {"username": f"authz_k{seq()}", "display_name": "解锁对象",
+                                                    "unit_id": place.village["id"], "password": "authz-pass-1234"}), 201, "user")
+            return row.sess.post(f"/api/v1/users/{tgt['id']}/unlock")
+        cell(row, *route_k, scope, exp, do)
     scoped(row, route_g, grants_, units=True)
     scoped(row, route_r, revoke_, units=True)
+    scoped(row, route_k, unlock_, units=True)
 
 
 # --- lists -------------------------------------------------------------------------------------------

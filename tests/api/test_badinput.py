@@ -26,6 +26,7 @@ def _recording(self, method, path, *a, **kw):
 qd.Session.request = _recording
 
 disp, grid, admin, handler = srv.login("dispatch"), srv.login("grid"), srv.login("admin"), srv.login("handler")
+sec = srv.login("security")  # grants are the security administrator's
 anon = srv.session()
 
 # --- fixtures from the demo data (read only) ----------------------------------------------------
@@ -417,8 +418,8 @@ bad("limits: complete 0", admin, "POST", "/api/v1/settings/limits", 400, "comple
     body={"urgency": "urgent", "respond": 0, "complete": 0, "max_extensions": 0})
 bad("units: a parent that does not exist", admin, "POST", "/api/v1/units", 404, "parent_id", body={"parent_id": NOPE, "name": "十组", "kind": "group"})
 bad("units: a kind not in the list", admin, "POST", "/api/v1/units", 400, "kind", body={"parent_id": XHK["id"], "name": "十组", "kind": "city"})
-bad("grants: a role not in the list", admin, "POST", f"/api/v1/users/{UID['grid']}/grants", 400, "role", body={"role": "emperor", "unit_id": XHK["id"]})
-bad("revoke: a grant the user does not hold", admin, "POST", f"/api/v1/users/{UID['grid']}/revoke", 404, "role", body={"role": "admin", "unit_id": XHK["id"]})
+bad("grants: a role not in the list", sec, "POST", f"/api/v1/users/{UID['grid']}/grants", 400, "role", body={"role": "emperor", "unit_id": XHK["id"]})
+bad("revoke: a grant the user does not hold", sec, "POST", f"/api/v1/users/{UID['grid']}/revoke", 404, "role", body={"role": "admin", "unit_id": XHK["id"]})
 bad("tokens: days 0", disp, "POST", "/api/v1/tokens", 400, "days", body={"days": 0})
 bad("tokens: days 367", disp, "POST", "/api/v1/tokens", 400, "days", body={"days": 367})
 

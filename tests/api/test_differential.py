@@ -68,6 +68,10 @@ def base_database():
                "--role", "admin", env={"QD_PASSWORD": qd.PASSWORD})
     if r.returncode:
         raise RuntimeError("user add: " + r.stdout + r.stderr)
+    r = qd.run("user", "add", "--db", db, "--username", "security", "--name", "安全管理员", "--unit", m.group(1),
+               "--role", "security_admin", env={"QD_PASSWORD": qd.PASSWORD})
+    if r.returncode:
+        raise RuntimeError("user add: " + r.stdout + r.stderr)
     return db, int(m.group(1))
 
 
@@ -280,10 +284,11 @@ USERS = [("dispatch", "研判交办员", "root", [("dispatcher", "root"), ("pii"
          ("locked", "锁定", "root", [])]  # never logs in: wrong passwords go to it
 CATEGORIES = [("基础设施", ["道路交通", "供水供电"]), ("产业发展", []), ("综合治理", ["矛盾纠纷"]),
               ("民生保障", ["社会保障", "医疗教育"]), ("逐人逐项", [])]
-LOGIN = ["admin"] + [u[0] for u in USERS if u[0] != "locked"]
+LOGIN = ["admin", "security"] + [u[0] for u in USERS if u[0] != "locked"]
 HANDLERS = {"zlz": ["handler1", "unithead1"], "xhk": ["handler1"], "csq": ["handler1", "unithead1"],
             "scw": ["handler2"], "wd": ["handler2"], "cgj": ["handler3"]}
-ROLES = ["resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin", "pii"]
+ROLES = ["resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin",
+         "audit_admin", "pii"]
 ACTIONS = ["assign", "accept", "return", "progress", "request_extension", "approve_extension", "deny_extension",
            "complete", "follow_up", "sign_off", "reopen"]
 TASK_STATES = ["pending", "assigned", "in_progress", "extension_requested", "completed", "signed_off"]
@@ -356,7 +361,7 @@ def build(w):
         assert st == 201, (st, b)
         w.user[username] = b["id"]
         for role, gu in grants:
-            st, b = call("admin", "POST", f"/api/v1/users/{w.user[username]}/grants",
+            st, b = call("security", "POST", f"/api/v1/users/{w.user[username]}/grants",
                          {"role": role, "unit_id": w.unit[gu]}, op="grant.add")
             assert st == 200, (st, b)
     for top, children in CATEGORIES:
@@ -723,7 +728,7 @@ def op_triage(w, r):
 
 
 def op_grant(w, r):
-    who = r.choices(["admin", "admin2", "dispatch", "float1"], [75, 15, 5, 5])[0]
+    who = r.choices(["security", "admin", "admin2", "dispatch", "float1"], [70, 5, 15, 5, 5])[0]
     if r.random() < 0.55 or not w.granted:  # add
         target = r.choices(["float1", "float2", "locked", "res1", "handler1", "admin", "admin2"],
                            [35, 35, 5, 5, 5, 5, 10])[0]
@@ -928,6 +933,7 @@ try:
     seq_log.clear()
     sides[0].tokens, sides[1].tokens = {}, {}
     call(None, "POST", "/api/v1/login", {"username": "admin", "password": qd.PASSWORD}, op="login")
+    call(None, "POST", "/api/v1/login", {"username": "security", "password": qd.PASSWORD}, op="login")
     build(w)
     login_everyone()
 except Mismatch as m:

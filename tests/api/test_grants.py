@@ -9,6 +9,7 @@ import qd
 
 srv = qd.Server.demo()
 admin = srv.login("admin")
+sec = srv.login("security")  # grants are the security administrator's
 county = srv.login("analyst")  # read over the whole county
 st, units = admin.get("/api/v1/units")
 U = {u["id"]: u for u in units["items"]}
@@ -27,7 +28,7 @@ if len(groups) < 70:  # the demo has enough; make more if it ever has fewer
 st, b = admin.post("/api/v1/users", {"username": "tg_grid", "display_name": "走访员", "unit_id": root["id"],
                                      "password": qd.PASSWORD})
 assert st == 201, (st, b)
-st, b2 = admin.post(f"/api/v1/users/{b['id']}/grants", {"role": "grid", "unit_id": root["id"]})
+st, b2 = sec.post(f"/api/v1/users/{b['id']}/grants", {"role": "grid", "unit_id": root["id"]})
 assert st == 200, (st, b2)
 grid = srv.login("tg_grid")
 for g in groups[:70]:
@@ -42,7 +43,7 @@ def reader(name, unit_ids):
                                          "password": qd.PASSWORD})
     assert st == 201, (st, b)
     for uid in unit_ids:
-        st, g = admin.post(f"/api/v1/users/{b['id']}/grants", {"role": "analyst", "unit_id": uid})
+        st, g = sec.post(f"/api/v1/users/{b['id']}/grants", {"role": "analyst", "unit_id": uid})
         assert st == 200, (st, g)
     return srv.login(name)
 

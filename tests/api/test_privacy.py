@@ -194,6 +194,7 @@ analyse.cache_clear()
 
 srv = qd.Server.demo()
 admin = srv.login("admin")
+sec = srv.login("security")  # grants are the security administrator's
 DEMO_USERS = ["admin", "dispatch", "grid", "handler", "unithead", "leader", "supervisor", "analyst", "resident"]
 S = {u: srv.login(u) if u != "admin" else admin for u in DEMO_USERS}
 
@@ -223,7 +224,7 @@ ME = {u: must(S[u].get("/api/v1/me"), 200, f"me {u}", posted=False) for u in DEM
 # the second resident, in the same village
 r2 = must(admin.post("/api/v1/users", {"username": "resident2", "display_name": "居民乙", "unit_id": XHK["id"],
                                        "password": qd.PASSWORD}), 201, "create resident2")
-must(admin.post(f"/api/v1/users/{r2['id']}/grants", {"role": "resident", "unit_id": XHK["id"]}), 200, "grant resident2")
+must(sec.post(f"/api/v1/users/{r2['id']}/grants", {"role": "resident", "unit_id": XHK["id"]}), 200, "grant resident2")
 S["resident2"] = srv.login("resident2")
 ME["resident2"] = must(S["resident2"].get("/api/v1/me"), 200, "me resident2", posted=False)
 RESIDENTS = ("resident", "resident2")

@@ -73,7 +73,7 @@ srv = qd.Server(db)
 srv.stop()
 qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "9",
       "after: schema 9 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format, "
-      "7 stores payloads deflated, 8 text indexes without positions and payloads in zstd, 9 the verdict's recorder and channel, the signed chain heads)")
+      "7 stores payloads deflated, 8 text indexes without positions and payloads in zstd, 9 the verdict's recorder and channel, the signed chain heads, the audit log)")
 log1, rows1 = verbatim()
 qd.ok(not log1, "no planted datum is left verbatim in the event log",
       [f"{p['n']} {p['kind']} {p['string']}" for p in log1[:20]])

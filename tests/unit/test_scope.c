@@ -201,6 +201,39 @@ static void test_sees_visit(void **state)
 	assert_false(scope_sees_visit(&s, "/1/6/2/")); /* the own right is not the read right */
 }
 
+/* The security administrator's grant rules (scope_grant_check): not oneself, inside the subtree
+ * (the grant's unit and the user's own unit), a peer security administrator only strictly below. */
+static void test_grant_rules(void **state)
+{
+	(void)state;
+	struct grant county[] = {G(ROLE_SECURITY_ADMIN, "/1/")};
+	struct grant town[] = {G(ROLE_SECURITY_ADMIN, "/1/5/")};
+	struct grant sys[] = {G(ROLE_ADMIN, "/1/")};
+	struct scope c = {7, county, 1}, t = {8, town, 1}, a = {9, sys, 1};
+	assert_int_equal(scope_grant_check(&c, 20, "/1/5/", ROLE_ANALYST, "/1/5/"), GRANT_OK);
+	assert_int_equal(scope_grant_check(&c, 20, "/1/5/", ROLE_PII, "/1/"), GRANT_OK);
+	assert_int_equal(scope_grant_check(&c, 7, "/1/", ROLE_PII, "/1/"), GRANT_SELF);
+	assert_int_equal(scope_grant_check(&t, 8, "/1/5/", ROLE_ANALYST, "/1/5/23/"), GRANT_SELF);
+	assert_int_equal(scope_grant_check(&t, 20, "/1/5/", ROLE_HANDLER, "/1/6/"), GRANT_UNIT_OUTSIDE);
+	assert_int_equal(scope_grant_check(&t, 20, "/1/5/", ROLE_HANDLER, "/1/"), GRANT_UNIT_OUTSIDE);
+	assert_int_equal(scope_grant_check(&t, 20, "/1/50/", ROLE_HANDLER, "/1/5/"), GRANT_USER_OUTSIDE);
+	assert_int_equal(scope_grant_check(&t, 20, "", ROLE_HANDLER, "/1/5/"), GRANT_USER_OUTSIDE);
+	assert_int_equal(scope_grant_check(&c, 20, "/1/", ROLE_SECURITY_ADMIN, "/1/"), GRANT_PEER);
+	assert_int_equal(scope_grant_check(&c, 20, "/1/5/", ROLE_SECURITY_ADMIN, "/1/5/"), GRANT_OK);
+	assert_int_equal(scope_grant_check(&t, 20, "/1/5/", ROLE_SECURITY_ADMIN, "/1/5/"), GRANT_PEER);
+	assert_int_equal(scope_grant_check(&t, 20, "/1/5/23/", ROLE_SECURITY_ADMIN, "/1/5/23/"), GRANT_OK);
+	/* the system administrator holds no grant right anywhere */
+	assert_int_equal(scope_grant_check(&a, 20, "/1/5/", ROLE_ANALYST, "/1/5/"), GRANT_UNIT_OUTSIDE);
+	assert_true(scope_user_managed(&a, RIGHT_ADMIN, "/1/5/"));
+	assert_false(scope_user_managed(&t, RIGHT_GRANT, "/1/6/"));
+	assert_true(scope_user_managed(&t, RIGHT_GRANT, "/1/5/9/"));
+	assert_false(scope_user_managed(&t, RIGHT_GRANT, NULL));
+	/* the three administrators share no right */
+	assert_int_equal(role_rights(ROLE_ADMIN) & role_rights(ROLE_SECURITY_ADMIN), 0);
+	assert_int_equal(role_rights(ROLE_ADMIN) & role_rights(ROLE_AUDIT_ADMIN), 0);
+	assert_int_equal(role_rights(ROLE_SECURITY_ADMIN) & role_rights(ROLE_AUDIT_ADMIN), 0);
+}
+
 int main(void)
 {
 	mem_init();
@@ -217,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_resident_files_for),
 		cmocka_unit_test(test_handoff_units),
 		cmocka_unit_test(test_may_assign),
+		cmocka_unit_test(test_grant_rules),
 	};
 	return cmocka_run_group_tests_name("scope", tests, NULL, NULL);
 }

@@ -65,12 +65,15 @@ static const unsigned want_role_rights[ROLE__COUNT] = {
 	[ROLE_LEADER] = RIGHT_READ | RIGHT_EXTENSION,
 	[ROLE_SUPERVISOR] = RIGHT_READ | RIGHT_FOLLOW_UP | RIGHT_SIGN_OFF | RIGHT_REOPEN | RIGHT_EXCEPTION,
 	[ROLE_ANALYST] = RIGHT_READ,
-	[ROLE_ADMIN] = RIGHT_READ | RIGHT_ADMIN | RIGHT_AUDIT,
+	[ROLE_ADMIN] = RIGHT_READ | RIGHT_ADMIN,
+	[ROLE_SECURITY_ADMIN] = RIGHT_GRANT,
+	[ROLE_AUDIT_ADMIN] = RIGHT_AUDIT,
 	[ROLE_PII] = RIGHT_PII,
 };
 
 static const char *const want_role_names[ROLE__COUNT] = {
-	"resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin", "pii"};
+	"resident", "grid", "handler", "unit_head", "dispatcher", "leader", "supervisor", "analyst", "admin", "security_admin",
+	"audit_admin", "pii"};
 
 /* (state, action) → right needed; 0 = the action does not exist in that state.
  *   dispatcher assigns; approves/denies extensions (also leader); follows up (also grid,

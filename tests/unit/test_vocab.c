@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "core/calendar.h"
 #include "core/problem.h"
+#include "core/audit.h"
 #include "core/role.h"
 #include "core/task.h"
 #include "core/unit.h"
@@ -68,6 +69,8 @@ static void test_tables(void **state)
 	check_table("day kinds", cal_kind_names, cal_kind_zh, CAL_KIND__COUNT, 0, cal_kind_parse);
 	check_table("problem states", problem_states, problem_states_zh, PS__COUNT, 0, problem_state_parse);
 	check_table("problem sources", problem_sources, problem_sources_zh, PSRC__COUNT, 0, problem_source_parse);
+	check_table("audit kinds", audit_kind_names, audit_kind_names_zh, AUDIT_KIND__COUNT, 0, audit_kind_parse);
+	check_table("audit outcomes", audit_outcome_names, audit_outcome_names_zh, AUDIT_OUTCOME__COUNT, 0, audit_outcome_parse);
 	check_table("task states", task_state_names, task_state_names_zh, TS__COUNT, 0, task_state_parse);
 	check_table("task actions", task_action_names, task_action_names_zh, TA__COUNT, 0, task_action_parse);
 	check_table("tiers", tier_names, tier_names_zh, TIER__COUNT, 0, tier_parse);
@@ -153,7 +156,7 @@ static int from_core(const char *const *e)
 	const char *const *const core[] = {
 		role_names, unit_kind_names, cal_kind_names, problem_states, problem_sources,
 		task_state_names, task_action_names, tier_names, urgency_names, outcome_names,
-		satisfaction_names, tier_immediate_names,
+		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names,
 	};
 	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
 		int n = count(core[i]);

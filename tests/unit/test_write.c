@@ -29,7 +29,7 @@ struct fx {
 	struct tmpdb db;
 	struct store *s;
 	int64_t county, town_a, town_b, village_a, village_b;
-	int64_t county_admin, admin_a, grid_a, disp_a, disp_b, resident;
+	int64_t county_admin, admin_a, grid_a, disp_a, disp_b, resident, sec_a;
 	int64_t problem_a;
 };
 
@@ -126,6 +126,7 @@ static int setup(void **state)
 	f->village_b = unit(f, f->town_b, "毛市村", "village");
 	f->county_admin = user(f, "admin", f->county, ROLE_ADMIN);
 	f->admin_a = user(f, "admin_a", f->town_a, ROLE_ADMIN);
+	f->sec_a = user(f, "sec_a", f->town_a, ROLE_SECURITY_ADMIN);
 	f->grid_a = user(f, "grid_a", f->village_a, ROLE_GRID);
 	f->disp_a = user(f, "disp_a", f->town_a, ROLE_DISPATCHER);
 	f->disp_b = user(f, "disp_b", f->town_b, ROLE_DISPATCHER);
@@ -189,6 +190,43 @@ static void test_admin_over_unit(void **state)
 	w->u.unit.name = "新河口二村";
 	w->u.unit.kind = "village";
 	assert_true(ok_run(f, w) > 0);
+}
+
+/* The grant rules on the writer: a township's security administrator grants inside the township
+ * to the township's people only, never to themself, and unlocks only the township's users. */
+static void test_grant_rules_on_writer(void **state)
+{
+	struct fx *f = *state;
+	struct store_write *w = by(f, f->sec_a, SW_GRANT_ADD);
+	w->u.grant.user_id = f->resident; /* lives in 毛市村, the other township */
+	w->u.grant.role = ROLE_ANALYST;
+	w->u.grant.unit_id = f->village_a;
+	refused(f, w, QD_EPERM, "id");
+	w = by(f, f->sec_a, SW_GRANT_ADD);
+	w->u.grant.user_id = f->sec_a;
+	w->u.grant.role = ROLE_PII;
+	w->u.grant.unit_id = f->town_a;
+	refused(f, w, QD_EPERM, "id");
+	w = by(f, f->sec_a, SW_GRANT_ADD);
+	w->u.grant.user_id = f->grid_a;
+	w->u.grant.role = ROLE_SECURITY_ADMIN;
+	w->u.grant.unit_id = f->town_a;
+	refused(f, w, QD_EPERM, "role");
+	w = by(f, f->sec_a, SW_USER_UNLOCK);
+	w->u.grant.user_id = f->resident;
+	refused(f, w, QD_EPERM, "id");
+	w = by(f, f->sec_a, SW_GRANT_ADD);
+	w->u.grant.user_id = f->grid_a;
+	w->u.grant.role = ROLE_PII;
+	w->u.grant.unit_id = f->village_a;
+	assert_true(ok_run(f, w) > 0);
+	w = by(f, f->sec_a, SW_USER_UNLOCK);
+	w->u.grant.user_id = f->grid_a;
+	assert_true(ok_run(f, w) > 0);
+	w = by(f, f->sec_a, SW_USER_RESTORE); /* the host's alone */
+	w->u.restore.username = "grid_a";
+	w->u.restore.role = -1;
+	refused(f, w, QD_EPERM, "");
 }
 
 static void test_intake_scope(void **state)
@@ -262,6 +300,7 @@ int main(void)
 	mem_init();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_county_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grant_rules_on_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_over_unit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intake_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decline_scope, setup, teardown),
