@@ -300,7 +300,7 @@ def caller():
         root = [u for u in units["items"] if not u["parent_id"]][0]
         u = must(admin.post("/api/v1/users", {"username": "fixture_caller", "display_name": "回访员",
                                               "unit_id": root["id"], "password": qd.PASSWORD}), 201, "caller")
-        must(admin.post(f"/api/v1/users/{u['id']}/grants", {"role": "grid", "unit_id": root["id"]}), 200, "caller grant")
+        must(sec.post(f"/api/v1/users/{u['id']}/grants", {"role": "grid", "unit_id": root["id"]}), 200, "caller grant")
         CALLER = srv.login("fixture_caller")
     return CALLER
 
