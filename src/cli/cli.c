@@ -35,6 +35,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			o->quiet = 1;
 			continue;
 		}
+		if (!strcmp(name, "secure-cookie")) {
+			o->secure_cookie = 1;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "qingdan: option '%s' needs a value\n", a);
 			return -1;
@@ -48,6 +52,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 		else if (!strcmp(name, "threads")) o->threads = atoi(v);
 		else if (!strcmp(name, "max-per-ip")) o->max_per_ip = atoi(v);
 		else if (!strcmp(name, "queue")) o->queue = atoi(v);
+		else if (!strcmp(name, "session-idle")) o->session_idle_s = atoll(v);
+		else if (!strcmp(name, "session-max")) o->session_max_s = atoll(v);
+		else if (!strcmp(name, "login-rows")) o->login_rows = atoll(v);
 		else if (!strcmp(name, "username")) o->username = v;
 		else if (!strcmp(name, "name")) o->name = v;
 		else if (!strcmp(name, "unit")) o->unit = v;

@@ -13,6 +13,9 @@ struct cli_opts {
 	int threads;
 	int max_per_ip;
 	int queue;
+	/* serve: logins and sessions (web/auth.c) */
+	int secure_cookie;
+	int64_t session_idle_s, session_max_s, login_rows;
 	/* user add */
 	const char *username, *name, *unit, *role, *password;
 	/* init: the root unit */

@@ -57,7 +57,9 @@ int cmd_serve(struct cli_opts *o)
 		return 1;
 	}
 	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip,
-				 .clock = o->clock};
+				 .clock = o->clock, .secure_cookie = o->secure_cookie,
+				 .session_idle_ms = o->session_idle_s * 1000, .session_max_ms = o->session_max_s * 1000,
+				 .login_rows = o->login_rows};
 	struct server *srv = NULL;
 	struct qd_err err;
 	if (server_start(&srv, s, &so, &err)) {

@@ -154,5 +154,6 @@ extern const struct presenter present_user;
 extern const struct presenter present_grant;
 extern const struct presenter present_calendar_day;
 extern const struct presenter present_token;
+extern const struct presenter present_token_row; /* GET /tokens: never the token */
 
 #endif

@@ -71,7 +71,7 @@ qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3" and le
 # --- the upgrade: any command that opens the store migrates (here: serve) -----------------------
 srv = qd.Server(db)
 srv.stop()
-qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "8",
+qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "9",
       "after: schema 8 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format, "
       "7 stores payloads deflated, 8 text indexes without positions and payloads in zstd)")
 log1, rows1 = verbatim()
