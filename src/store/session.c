@@ -141,7 +141,7 @@ int store_session_create(struct store_tx *tx, const struct session_new *n, int64
 	db_conn *db = store_tx_db(tx);
 	/* Ids are given by the one writer (on PostgreSQL: the batch holds chain_head, store_emit, so
 	 * two servers never give the same one). */
-	*id = db_int(db, "SELECT coalesce(max(id), 0) + 1 FROM session", 0, -1);
+	*id = db_int(db, "SELECT coalesce(max(id), 0) + 1 FROM session WHERE id > 0", 0, -1);
 	if (*id <= 0)
 		return db_fail(db, err);
 	db_stmt *st = db_prepare(db, "INSERT INTO session(id, token_hash, user_id, kind, scope, label, created_at, "
