@@ -43,6 +43,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			o->csv = 1;
 			continue;
 		}
+		if (!strcmp(name, "secure-cookie")) {
+			o->secure_cookie = 1;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			fprintf(stderr, "qingdan: option '%s' needs a value\n", a);
 			return -1;
@@ -66,6 +70,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, const char *allowed)
 			memcpy(o->trusted_proxy + had, v, vn + 1);
 		}
 		else if (!strcmp(name, "queue")) o->queue = atoi(v);
+		else if (!strcmp(name, "session-idle")) o->session_idle_s = atoll(v);
+		else if (!strcmp(name, "session-max")) o->session_max_s = atoll(v);
+		else if (!strcmp(name, "login-rows")) o->login_rows = atoll(v);
 		else if (!strcmp(name, "username")) o->username = v;
 		else if (!strcmp(name, "name")) o->name = v;
 		else if (!strcmp(name, "unit")) o->unit = v;

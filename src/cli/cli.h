@@ -16,6 +16,9 @@ struct cli_opts {
 	int max_per_client, head_timeout, request_timeout;
 	char *trusted_proxy; /* every --trusted-proxy joined with ","; owned (cmd_serve frees it) */
 	int queue;
+	/* serve: logins and sessions (web/auth.c) */
+	int secure_cookie;
+	int64_t session_idle_s, session_max_s, login_rows;
 	/* user add */
 	const char *username, *name, *unit, *role, *password;
 	/* init: the root unit */

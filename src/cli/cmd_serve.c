@@ -75,7 +75,9 @@ static int serve(struct cli_opts *o)
 	struct server_opts so = {.host = host, .port = port, .threads = o->threads, .max_per_ip = o->max_per_ip,
 				 .max_per_client = o->max_per_client, .head_timeout_s = o->head_timeout,
 				 .request_timeout_s = o->request_timeout, .trusted_proxies = o->trusted_proxy,
-				 .clock = o->clock};
+				 .clock = o->clock, .secure_cookie = o->secure_cookie,
+				 .session_idle_ms = o->session_idle_s * 1000, .session_max_ms = o->session_max_s * 1000,
+				 .login_rows = o->login_rows};
 	struct server *srv = NULL;
 	struct qd_err err;
 	if (server_start(&srv, s, &so, &err)) {

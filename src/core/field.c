@@ -10,6 +10,7 @@ struct label {
 /* Keep sorted by name (strcmp order): test_field checks it. */
 static const struct label labels[] = {
 	{"address", "详细地址"},
+	{"all", "全部用户"},
 	{"anonymous", "匿名"},
 	{"category_id", "问题类别"},
 	{"channel", "回访方式"},
@@ -57,6 +58,7 @@ static const struct label labels[] = {
 	{"respond", "签收时限"},
 	{"role", "角色"},
 	{"satisfaction", "满意度"},
+	{"scope", "令牌权限"},
 	{"solved", "是否解决"},
 	{"source", "来源"},
 	{"state", "状态"},

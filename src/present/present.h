@@ -156,5 +156,6 @@ extern const struct presenter present_calendar_day;
 extern const struct presenter present_token;
 /* A row of the audit log (present_audit.c): seen only with the audit right. */
 extern const struct presenter present_audit;
+extern const struct presenter present_token_row; /* GET /tokens: never the token */
 
 #endif

@@ -112,9 +112,38 @@ static unsigned token_audience(struct pctx *c)
 
 static const struct pfield token_fields[] = {
 	PF_STR("token", AUD_OWNER),
+	PF_ID("id", AUD_OWNER),
 	PF_STR("label", AUD_OWNER),
+	PF_STR("scope", AUD_OWNER),
 	PF_INT("days", AUD_OWNER),
 	PF_END,
 };
 
 const struct presenter present_token = {"token", token_fields, token_audience, NULL};
+
+/* An API token as listed (GET /tokens): to its owner and to the security administrator — what
+ * it is for, what it may do and when it was used; never the token or its hash (the store does
+ * not have the one and this table has no field for the other). */
+static unsigned token_row_audience(struct pctx *c)
+{
+	const struct viewer *v = c->v;
+	if (v->user_id && row_int(c->row, "user_id", 0) == v->user_id)
+		return AUD_OWNER;
+	if (v->rights & RIGHT_GRANT) /* the security administrator (the list is scoped by auth.c) */
+		return AUD_STAFF;
+	return 0;
+}
+
+static const struct pfield token_row_fields[] = {
+	PF_ID("id", AUD_KNOWN),
+	PF_ID("user_id", AUD_KNOWN),
+	PF_STR("label", AUD_KNOWN),
+	PF_STR("scope", AUD_KNOWN),
+	PF_TIME("created_at", AUD_KNOWN),
+	PF_TIME("expires_at", AUD_KNOWN),
+	PF_TIME("last_used_at", AUD_KNOWN),
+	PF_B("revoked", AUD_KNOWN),
+	PF_END,
+};
+
+const struct presenter present_token_row = {"token", token_row_fields, token_row_audience, NULL};

@@ -4,6 +4,7 @@
  * (linear probing) that doubles as it fills; at CACHE_MAX entries it is emptied and refilled —
  * a cache, not a limit: a miss only queries. */
 #include "store/cache.h"
+#include "store/session.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "store/db.h"
@@ -26,8 +27,7 @@ struct map {
 
 struct session_val {
 	unsigned char hash[32];
-	int64_t user_id, expires_at;
-	char kind[8];
+	struct session_info s;
 };
 
 struct grants_val {
@@ -182,27 +182,28 @@ static uint64_t key_of_hash(const unsigned char h[32])
 	return k ? k : 1;
 }
 
-int cache_session_get(struct store_rd *rd, const unsigned char hash[32], int64_t *user_id, char kind[8],
-		      int64_t *expires_at)
+int cache_session_get(struct store_rd *rd, const unsigned char hash[32], struct session_info *out)
 {
 	const struct session_val *v = map_get(&rd->cache->sessions, key_of_hash(hash));
 	if (!v || memcmp(v->hash, hash, 32) != 0)
 		return 0;
-	*user_id = v->user_id;
-	memcpy(kind, v->kind, 8);
-	*expires_at = v->expires_at;
+	*out = v->s;
 	return 1;
 }
 
-void cache_session_put(struct store_rd *rd, const unsigned char hash[32], int64_t user_id, const char *kind,
-		       int64_t expires_at)
+void cache_session_put(struct store_rd *rd, const unsigned char hash[32], const struct session_info *in)
 {
 	struct session_val *v = xcalloc(1, sizeof *v);
 	memcpy(v->hash, hash, 32);
-	v->user_id = user_id;
-	v->expires_at = expires_at;
-	snprintf(v->kind, sizeof v->kind, "%s", kind ? kind : "");
+	v->s = *in;
 	map_put(&rd->cache->sessions, key_of_hash(hash), v);
+}
+
+void cache_session_touch(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms)
+{
+	struct session_val *v = map_get(&rd->cache->sessions, key_of_hash(hash));
+	if (v && memcmp(v->hash, hash, 32) == 0 && v->s.last_used < now_ms)
+		v->s.last_used = now_ms;
 }
 
 int cache_grants_get(struct store_rd *rd, int64_t user_id, struct grant **out, int *n)

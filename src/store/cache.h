@@ -9,8 +9,8 @@
  * transaction as any change to the unit, user, user_grant, category or session tables.  When the
  * counter moved, everything cached is dropped.  So a logout, a revoked grant, a deactivated user
  * or a change made by the CLI is seen by the next lookup after its commit.  Negative answers
- * (no such session) are never cached; a session's expiry is checked against the caller's now
- * from the cached expiry. */
+ * (no such session) are never cached; a session's expiry and idle limit are checked against the
+ * caller's now from the cached times. */
 #ifndef QD_STORE_CACHE_H
 #define QD_STORE_CACHE_H
 #include "core/role.h"
@@ -19,6 +19,7 @@
 struct store_rd;
 struct unit;
 struct rd_cache;
+struct session_info;
 
 /* A new, empty cache (for store_reader). */
 struct rd_cache *cache_new(void);
@@ -30,11 +31,13 @@ int cache_fresh(struct store_rd *rd);
  * use (store_request_begin). */
 void cache_request(struct rd_cache *c);
 
-/* Sessions: a found session's user, kind ("session"/"token") and expiry (ms). */
-int cache_session_get(struct store_rd *rd, const unsigned char hash[32], int64_t *user_id, char kind[8],
-		      int64_t *expires_at);
-void cache_session_put(struct store_rd *rd, const unsigned char hash[32], int64_t user_id, const char *kind,
-		       int64_t expires_at);
+/* Sessions: a found session as the store read it (store/session.h), its last use as this
+ * reader last knew it (a touch changes no cached column's trigger: migration 9), so an idle-looking
+ * cached session is read again before it is refused (store_session_find). */
+int cache_session_get(struct store_rd *rd, const unsigned char hash[32], struct session_info *out);
+void cache_session_put(struct store_rd *rd, const unsigned char hash[32], const struct session_info *in);
+/* The cached copy of hash, if any, was used at now_ms. */
+void cache_session_touch(struct store_rd *rd, const unsigned char hash[32], int64_t now_ms);
 /* A user's grants: 1 and a copy in *out (caller frees; NULL when none) with the count in *n. */
 int cache_grants_get(struct store_rd *rd, int64_t user_id, struct grant **out, int *n);
 void cache_grants_put(struct store_rd *rd, int64_t user_id, const struct grant *g, int n);

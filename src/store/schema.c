@@ -288,7 +288,31 @@ static const char *const migrations[] = {
 	"  status INTEGER NOT NULL DEFAULT 0,  -- the HTTP status\n"
 	"  detail TEXT NOT NULL DEFAULT '');\n"
 	"CREATE INDEX audit_at ON audit(at);\n"
-	"CREATE INDEX audit_user_at ON audit(user_id, at);\n",
+	"CREATE INDEX audit_user_at ON audit(user_id, at);\n"
+	/* 9 (issue 9, logins and tokens): failed logins are counted per submitted name and per client
+	 * address in login_throttle (operational, bounded: store/session.c evicts the oldest rows
+	 * beyond LOGIN_THROTTLE_ROWS), keyed by a SHA-256 so no typed name is kept; the old
+	 * credential.failed / locked_until are no longer read.  A session gets an id (what
+	 * GET /tokens lists and /tokens/{id}/revoke names; rows from before 9 get minus their rowid:
+	 * they were made before login events named their session, and check knows them by it), a
+	 * scope (read | write, core/token.h) and the coarse time of its last use (written at most
+	 * once a minute, web/auth.c), which must not drop every reader's cache: the update trigger
+	 * of migration 5 now fires only for the columns a cache holds. */
+	"CREATE TABLE login_throttle(\n"
+	"  key BLOB PRIMARY KEY,         -- SHA-256 of 'name:' + the lower-cased name, or 'addr:' + address\n"
+	"  failures INTEGER NOT NULL,\n"
+	"  last_at INTEGER NOT NULL,     -- ms: the last counted failure\n"
+	"  until_at INTEGER NOT NULL);   -- ms: backed off until\n"
+	"CREATE INDEX login_throttle_last ON login_throttle(last_at);\n"
+	"ALTER TABLE session ADD COLUMN id INTEGER;\n"
+	"ALTER TABLE session ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';\n"
+	"ALTER TABLE session ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE session SET id = -rowid, last_used = created_at;\n"
+	"CREATE UNIQUE INDEX session_id ON session(id);\n"
+	"CREATE INDEX session_by_user ON session(user_id);\n"
+	"DROP TRIGGER session_update_org;\n"
+	"CREATE TRIGGER session_update_org AFTER UPDATE OF token_hash, user_id, kind, scope, expires_at, revoked\n"
+	"  ON session BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'org_version'; END;\n",
 };
 
 int schema_count(void)

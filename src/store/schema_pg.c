@@ -220,7 +220,26 @@ static const char *const migrations[] = {
 	"  status bigint NOT NULL DEFAULT 0,\n"
 	"  detail text NOT NULL DEFAULT '');\n"
 	"CREATE INDEX audit_at ON audit(at);\n"
-	"CREATE INDEX audit_user_at ON audit(user_id, at);\n",
+	"CREATE INDEX audit_user_at ON audit(user_id, at);\n"
+	/* 3 (issue 9, logins and tokens): SQLite's migration 9 — login_throttle, a session's id,
+	 * scope and last use, and the session trigger fired only by the columns a cache holds. */
+	"CREATE TABLE login_throttle(\n"
+	"  key bytea PRIMARY KEY,\n"
+	"  failures bigint NOT NULL,\n"
+	"  last_at bigint NOT NULL,\n"
+	"  until_at bigint NOT NULL);\n"
+	"CREATE INDEX login_throttle_last ON login_throttle(last_at);\n"
+	"ALTER TABLE session ADD COLUMN id bigint;\n"
+	"ALTER TABLE session ADD COLUMN scope text COLLATE \"C\" NOT NULL DEFAULT 'write';\n"
+	"ALTER TABLE session ADD COLUMN last_used bigint NOT NULL DEFAULT 0;\n"
+	"UPDATE session SET id = -s.n, last_used = session.created_at FROM\n"
+	"  (SELECT token_hash, row_number() OVER (ORDER BY created_at, token_hash) AS n FROM session) s\n"
+	"  WHERE session.token_hash = s.token_hash;\n"
+	"CREATE UNIQUE INDEX session_id ON session(id);\n"
+	"CREATE INDEX session_by_user ON session(user_id);\n"
+	"DROP TRIGGER session_org ON session;\n"
+	"CREATE TRIGGER session_org AFTER INSERT OR UPDATE OF token_hash, user_id, kind, scope, expires_at, revoked\n"
+	"  OR DELETE ON session FOR EACH STATEMENT EXECUTE FUNCTION qd_org_bump();\n",
 };
 
 int schema_pg_count(void)

@@ -126,20 +126,35 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o);
 
 /* --- sessions and logins (session.c) ------------------------------------------------------------- */
 
-/* Record a login attempt: ok resets the count; a failure increments it and, when it reaches
- * max_failures, locks the account until lock_until_ms. */
-int store_login_record(struct store_tx *tx, int64_t user_id, int ok, int max_failures,
-		       int64_t lock_until_ms, struct qd_err *err);
+/* A failed login counted under the throttle key (a name's or an address's, web/auth.c): the wait
+ * after it per core/backoff.h with free_failures tolerated; a new key evicts the oldest beyond
+ * max_rows. */
+int store_login_fail(struct store_tx *tx, const unsigned char key[32], int free_failures, int64_t max_rows,
+		     struct qd_err *err);
+/* A successful login clears its name's counter. */
+int store_login_clear(struct store_tx *tx, const unsigned char key[32], struct qd_err *err);
 
 int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err);
 /* Unlock user_id: every login back-off and lock held for them cleared (today credential.failed
  * and locked_until; the per-name back-off, when it exists, clears here too).  0 or -1. */
 int store_credential_clear(struct store_tx *tx, int64_t user_id, struct qd_err *err);
 
-int store_session_create(struct store_tx *tx, int64_t user_id, const char *kind, const char *label,
-			 const unsigned char hash[32], int64_t expires_ms, struct qd_err *err);
-
+struct session_new {
+	int64_t user_id;
+	const char *kind, *scope, *label; /* "session" | "token"; "read" | "write" */
+	unsigned char hash[32];
+	int64_t expires_at; /* ms */
+};
+/* A new session row; *id its id. */
+int store_session_create(struct store_tx *tx, const struct session_new *n, int64_t *id, struct qd_err *err);
+/* Logout: the session with this token hash ends (on every server: the trigger bumps org_version). */
 int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
+/* The token id ends; owner > 0: only when it is owner's (else 404, as for no such token). */
+/* The unit path of the owner of token id (404 "id" when there is no such token). */
+int store_token_owner_path(struct store_tx *tx, int64_t id, char *path, size_t n, struct qd_err *err);
+int store_token_revoke(struct store_tx *tx, int64_t id, int64_t owner, struct qd_err *err);
+/* The session was used now (coarse: the caller touches at most once a minute). */
+int store_session_touch(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
 
 
 /* --- tasks (task.c) ------------------------------------------------------------------------------ */

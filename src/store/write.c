@@ -8,6 +8,7 @@
 #include "core/unit.h"
 #include "store/org.h"
 #include "store/session.h"
+#include "core/backoff.h"
 #include "store/text.h"
 #include "store/visit.h"
 #include "store/tx.h"
@@ -366,21 +367,65 @@ static int task_write(struct store_tx *tx, struct store_write *w, struct qd_err 
 	return 0;
 }
 
+/* The event that names a new session (by session_ref, never the token): what `qingdan check`
+ * looks for behind every session row (store/check.c). */
+static int session_event(struct store_tx *tx, int64_t uid, const char *kind, const unsigned char hash[32],
+			 struct qd_err *err)
+{
+	char ref[65];
+	session_ref(hash, ref);
+	json_t *p = json_pack("{ss}", "session", ref);
+	int64_t seq = store_emit(tx, uid, kind, "user", uid, p, err);
+	json_decref(p);
+	return seq < 0 ? -1 : 0;
+}
+
 static int login_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
 {
 	int64_t uid = w->u.login.user_id;
-	if (store_login_record(tx, uid, w->u.login.ok, w->u.login.max_failures, store_tx_now(tx) + w->u.login.lock_ms,
-			       err))
+	if (!w->u.login.ok || !uid)
+		return store_login_fail(tx, w->u.login.name_key, BACKOFF_FREE_NAME, w->u.login.max_rows, err) ||
+			       store_login_fail(tx, w->u.login.addr_key, BACKOFF_FREE_ADDR, w->u.login.max_rows, err)
+			   ? -1
+			   : 0;
+	if (store_login_clear(tx, w->u.login.name_key, err))
 		return -1;
-	if (!w->u.login.ok)
-		return 0;
-	json_t *p = json_object();
-	int64_t seq = store_emit(tx, uid, "auth.login", "user", uid, p, err);
+	struct session_new n = {.user_id = uid, .kind = "session", .scope = "write", .label = "",
+				.expires_at = store_tx_now(tx) + w->u.login.session_ms};
+	memcpy(n.hash, w->u.login.hash, 32);
+	int64_t id = 0;
+	/* the event first: on PostgreSQL it takes chain_head, which orders the session ids */
+	if (session_event(tx, uid, "auth.login", n.hash, err))
+		return -1;
+	return store_session_create(tx, &n, &id, err);
+}
+
+static int token_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	struct session_new n = {.user_id = w->actor, .kind = "token", .scope = w->u.session.scope,
+				.label = w->u.session.label,
+				.expires_at = store_tx_now(tx) + w->u.session.days * 86400000LL};
+	memcpy(n.hash, w->u.session.hash, 32);
+	if (session_event(tx, w->actor, "auth.token", n.hash, err))
+		return -1;
+	return store_session_create(tx, &n, &w->id, err);
+}
+
+static int token_revoke_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	int any = 0;
+	if (w->u.session.any) { /* another user's token: only a security administrator over its owner */
+		char path[128];
+		if (store_token_owner_path(tx, w->u.session.id, path, sizeof path, err))
+			return -1;
+		any = (grants_rights_on(w->grants, w->ngrants, path) & RIGHT_GRANT) != 0;
+	}
+	if (store_token_revoke(tx, w->u.session.id, any ? 0 : w->actor, err))
+		return -1;
+	json_t *p = json_pack("{sI}", "token_id", (json_int_t)w->u.session.id);
+	int64_t seq = store_emit(tx, w->actor, "auth.token_revoke", "user", w->actor, p, err);
 	json_decref(p);
-	if (seq < 0)
-		return -1;
-	return store_session_create(tx, uid, "session", "", w->u.login.hash, store_tx_now(tx) + w->u.login.session_ms,
-				    err);
+	return seq < 0 ? -1 : 0;
 }
 
 static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
@@ -472,8 +517,11 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 	case SW_USER_RESTORE:
 		return restore_write(tx, w, err);
 	case SW_TOKEN_CREATE:
-		return store_session_create(tx, w->actor, "token", w->u.session.label ? w->u.session.label : "",
-					    w->u.session.hash, store_tx_now(tx) + w->u.session.days * 86400000LL, err);
+		return token_write(tx, w, err);
+	case SW_TOKEN_REVOKE:
+		return token_revoke_write(tx, w, err);
+	case SW_SESSION_TOUCH:
+		return store_session_touch(tx, w->u.session.hash, err);
 	}
 	return qd_fail(err, QD_EINTERNAL, "", "未知的写操作", "unknown write");
 }

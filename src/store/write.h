@@ -59,9 +59,11 @@ enum store_write_kind {
 	SW_PII_READ,        /* u.pii → out: the item's personal data and originals (audited) */
 	SW_TASK_CREATE,     /* u.task → id (and the assignment, when assign) */
 	SW_TASK_ACT,        /* u.act */
-	SW_LOGIN,           /* u.login: the attempt recorded; ok → a session with hash */
+	SW_LOGIN,           /* u.login: the attempt recorded; ok → a session with hash (id) */
 	SW_LOGOUT,          /* u.session.hash revoked */
-	SW_TOKEN_CREATE,    /* u.session: an API token for the actor */
+	SW_TOKEN_CREATE,    /* u.session: an API token for the actor → id */
+	SW_TOKEN_REVOKE,    /* u.session.id revoked (the actor's own, or any with u.session.any) */
+	SW_SESSION_TOUCH,   /* u.session.hash used now (its idle clock restarts) */
 	SW_USER_UNLOCK,     /* u.grant.user_id: the user's login back-off and lock cleared → id */
 	SW_USER_RESTORE,    /* u.restore: an administrator restored from the host → id */
 };
@@ -148,11 +150,12 @@ struct store_write {
 			struct task_input in; /* body NULL: the body made from in (the demo) */
 		} act;
 		struct {
-			int64_t user_id;
+			int64_t user_id;         /* 0: no such (active) user — only the failure is counted */
 			int ok;
 			unsigned char hash[32];  /* the new session's token hash (ok) */
-			int max_failures;        /* failures that lock the account */
-			int64_t lock_ms, session_ms; /* how long a lock and a session last */
+			unsigned char name_key[32], addr_key[32]; /* the throttle keys (web/auth.c) */
+			int64_t session_ms;      /* how long a session may last at most */
+			int64_t max_rows;        /* the bound of the throttle table */
 		} login;
 		struct {
 			const char *username;
@@ -164,8 +167,10 @@ struct store_write {
 		} restore;
 		struct {
 			unsigned char hash[32];
-			const char *label;
+			const char *label, *scope;
 			int64_t days; /* token lifetime */
+			int64_t id;   /* revoke: the token */
+			int any;      /* revoke: any user's (the security administrator) */
 		} session;
 	} u;
 	/* results */

@@ -1,23 +1,48 @@
-/* auth.c — sessions, tokens, passwords, lock-out.
+/* auth.c — sessions, tokens, passwords, the login back-off.
  * Passwords: argon2id via libsodium's crypto_pwhash_str with t=2, m=19 MiB (the OWASP
  * recommendation), so a login costs tens of milliseconds and memory stays within the server's
- * budget.  Tokens: 32 random bytes, base64url; the store keeps only their SHA-256. */
+ * budget.  Tokens: 32 random bytes, base64url; the store keeps only their SHA-256.
+ *
+ * Logins cannot be turned against the guards (issue 9; docs/security-login.md):
+ *   - no account is locked: failures are counted per submitted name (existing or not) and per
+ *     client address (r->client) in the store's bounded login_throttle table, shared by every
+ *     server; after a few failures each further one doubles a wait (core/backoff.h) during which
+ *     that name or address gets 429 with Retry-After — attempts while waiting are not counted, so
+ *     a flood cannot push the wait beyond what its few counted failures earned; a success
+ *     clears the name's counter;
+ *   - an unknown name and a wrong password take the same path: the same hash work (a verify
+ *     against a dummy hash), the same write of the failure, the same answer;
+ *   - hashing runs behind a semaphore of as many slots as cores, taken with a 20 ms wait at most:
+ *     a flood of logins gets 429 at once instead of queueing CPU and 19 MiB per attempt, and
+ *     the other routes keep their threads (bench/login_flood.py measures it).
+ * Sessions end after AUTH_IDLE_MS unused and AUTH_SESSION_MS at most; their last use is written
+ * at most once a minute per reader thread (a touch through the writer, not awaited). */
 #include "web/auth.h"
 #include "web/viewer.h"
 #include "base/date.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "core/token.h"
 #include "store/org.h"
 #include "store/session.h"
 #include "web/server.h"
 #include "web/router.h"
-#include <stdlib.h>
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define PW_OPS 2
 #define PW_MEM (19u << 20)
+#define HASH_WAIT_MS 20
+#define TOUCH_EVERY_MS 60000LL
 
 int auth_hash_password(const char *password, char *out, size_t n)
 {
@@ -36,6 +61,66 @@ int auth_password_ok(const char *password, const char *field, struct qd_err *err
 	return 0;
 }
 
+/* --- the options, with their defaults ------------------------------------------------------- */
+
+static int64_t opt_or(int64_t v, int64_t def)
+{
+	return v > 0 ? v : def;
+}
+
+static int64_t idle_ms(struct req *r)
+{
+	return opt_or(server_options(r->srv)->session_idle_ms, AUTH_IDLE_MS);
+}
+
+static int64_t session_ms(struct req *r)
+{
+	return opt_or(server_options(r->srv)->session_max_ms, AUTH_SESSION_MS);
+}
+
+/* --- the hashing limit ----------------------------------------------------------------------- */
+
+static sem_t hash_slots;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void hash_init(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	sem_init(&hash_slots, 0, (unsigned)(cores > 0 ? cores : 1));
+	/* What an unknown name's password is verified against: the same work as a real one. */
+	if (auth_hash_password("qingdan-no-such-user", dummy_hash, sizeof dummy_hash))
+		log_error("auth: cannot make the dummy password hash");
+}
+
+/* 0 with a slot taken, or -1 when every slot stayed busy for HASH_WAIT_MS. */
+static int hash_enter(void)
+{
+	pthread_once(&hash_once, hash_init);
+	if (sem_trywait(&hash_slots) == 0)
+		return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += HASH_WAIT_MS * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	while (sem_timedwait(&hash_slots, &ts) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+static int verify(const char *hash, const char *password)
+{
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	sem_post(&hash_slots);
+	return ok;
+}
+
+/* --- identifying the caller ------------------------------------------------------------------ */
+
 static void token_hash(const char *token, unsigned char out[32])
 {
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
@@ -44,6 +129,40 @@ static void token_hash(const char *token, unsigned char out[32])
 static const char *cookie_token(struct req *r)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_session");
+}
+
+struct touch {
+	struct store_cmd cmd;
+	struct store_write *w;
+};
+
+static void touch_done(struct store_cmd *c)
+{
+	struct touch *t = c->ctx;
+	store_write_free(t->w);
+	free(t);
+}
+
+/* Record the session's use, at most once a minute per reader: queued, not awaited (a full queue
+ * skips it: the next request a minute on tries again). */
+static void touch(struct req *r, struct store_rd *rd, const struct session_info *s)
+{
+	int64_t every = idle_ms(r) / 4 < TOUCH_EVERY_MS ? idle_ms(r) / 4 : TOUCH_EVERY_MS; /* a short test limit */
+	if (r->now - s->last_used < every)
+		return;
+	struct touch *t = xcalloc(1, sizeof *t);
+	t->w = store_write_new(SW_SESSION_TOUCH, s->user_id, NULL, 0);
+	memcpy(t->w->u.session.hash, r->token_hash, 32);
+	store_write_cmd(&t->cmd, t->w);
+	t->cmd.on_done = touch_done;
+	t->cmd.ctx = t;
+	t->cmd.now = r->now;
+	struct qd_err err;
+	if (store_submit(server_store(r->srv), &t->cmd, &err)) {
+		touch_done(&t->cmd);
+		return;
+	}
+	store_session_touched(rd, r->token_hash, r->now);
 }
 
 int auth_identify(struct req *r, struct qd_err *err)
@@ -65,18 +184,27 @@ int auth_identify(struct req *r, struct qd_err *err)
 	if (!rd)
 		return qd_fail(err, QD_EINTERNAL, "", "数据库不可用", "database unavailable");
 	token_hash(token, r->token_hash);
-	r->user_id = store_session_user(rd, r->token_hash, r->now, r->auth_kind);
-	if (r->user_id < 0) { /* (answered 503 while the database connection is lost: server.c) */
-		r->user_id = 0;
+	struct session_info s;
+	int found = store_session_find(rd, r->token_hash, r->now, idle_ms(r), &s);
+	if (found < 0) /* (answered 503 while the database connection is lost: server.c) */
 		return qd_fail(err, QD_EINTERNAL, "", "无法读取登录状态", "cannot read the session");
-	}
-	if (!r->user_id) {
+	if (found && strcmp(s.kind, "session") == 0 && r->now - s.created_at >= session_ms(r))
+		found = 0; /* the absolute limit, also when it was shortened after the login */
+	if (!found) {
 		/* A stale cookie on a public route is harmless; on others it is a 401 below. */
 		if (!authz && r->route && r->route->auth == AUTH_PUBLIC)
 			return 0;
 		return qd_fail(err, QD_EAUTH, authz ? "Authorization" : "qd_session", "登录已失效，请重新登录",
 			       "session expired or invalid; log in again");
 	}
+	/* A read-only token: GET routes only, whatever the user's rights (the route table's method). */
+	if (token_scope_parse(s.scope) == TOKEN_READ && r->route && strcmp(r->route->method, "GET") != 0)
+		return qd_fail(err, QD_EPERM, "Authorization", "只读令牌不能修改数据", "a read-only token cannot change anything");
+	r->user_id = s.user_id;
+	r->session_id = s.id;
+	snprintf(r->auth_kind, sizeof r->auth_kind, "%s", s.kind);
+	snprintf(r->auth_scope, sizeof r->auth_scope, "%s", s.scope);
+	touch(r, rd, &s);
 	r->ngrants = store_user_grants(rd, r->user_id, &r->grants);
 	if (r->ngrants < 0) {
 		r->ngrants = 0;
@@ -91,7 +219,7 @@ int auth_identify(struct req *r, struct qd_err *err)
 /* The token a login or token write hands out (only its hash goes to the store). */
 struct token_ctx {
 	char token[64];
-	const char *label; /* the request's */
+	const char *label, *scope; /* the request's */
 	int64_t days;
 };
 
@@ -103,16 +231,22 @@ static void new_token(char *out, size_t n, unsigned char hash[32])
 	token_hash(out, hash);
 }
 
+static void busy(struct req *r, int64_t seconds, const char *zh, const char *en)
+{
+	r->retry_after = seconds > 0 ? seconds : 1;
+	req_fail(r, QD_ELOCKED, "username", zh, en);
+}
+
 static void login_finish(struct req *r)
 {
 	struct store_write *w = r->warg;
 	struct token_ctx *t = r->fctx;
-	if (!w->u.login.ok) {
+	if (!w->u.login.ok || !w->u.login.user_id) {
 		req_fail(r, QD_EAUTH, "password", "用户名或密码错误", "wrong username or password");
 		return;
 	}
-	snprintf(r->cookie, sizeof r->cookie, "qd_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", t->token,
-		 (long long)(AUTH_SESSION_MS / 1000));
+	snprintf(r->cookie, sizeof r->cookie, "qd_session=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%lld", t->token,
+		 server_options(r->srv)->secure_cookie ? "; Secure" : "", (long long)(session_ms(r) / 1000));
 	struct store_rd *rd = req_rd(r);
 	if (!rd)
 		return;
@@ -129,28 +263,42 @@ void api_login(struct req *r)
 	struct store_rd *rd = req_rd(r);
 	if (!rd)
 		return;
-	struct credential c;
 	const char *username = req_str(r, "username"), *password = req_str(r, "password");
-	if (store_credential_get(rd, username, &c) || !c.active) {
-		/* Same work and answer as a wrong password: no user enumeration by timing. */
-		char dummy[crypto_pwhash_STRBYTES];
-		auth_hash_password(password, dummy, sizeof dummy);
-		req_fail(r, QD_EAUTH, "password", "用户名或密码错误", "wrong username or password");
+	unsigned char name_key[32], addr_key[32];
+	store_login_key("name:", username, 1, name_key);
+	store_login_key("addr:", r->client, 0, addr_key);
+	/* Backed off: the same answer whether the name exists or not, before any work. */
+	int64_t until_name = store_login_until(rd, name_key), until_addr = store_login_until(rd, addr_key);
+	if (until_name < 0 || until_addr < 0) {
+		req_db_error(r);
 		return;
 	}
-	if (c.locked_until > r->now) {
-		req_fail(r, QD_ELOCKED, "username", "登录失败次数过多，账号已暂时锁定，请15分钟后再试",
-			 "too many failed logins: the account is locked for 15 minutes");
+	int64_t until = until_name > until_addr ? until_name : until_addr;
+	if (until > r->now) {
+		int64_t s = (until - r->now + 999) / 1000;
+		char zh[96], en[96];
+		snprintf(zh, sizeof zh, "登录失败次数过多，请%lld秒后再试", (long long)s);
+		snprintf(en, sizeof en, "too many failed logins: try again in %lld s", (long long)s);
+		busy(r, s, zh, en);
 		return;
 	}
+	if (hash_enter()) {
+		busy(r, 1, "登录请求过多，请稍后再试", "too many logins at once: try again shortly");
+		return;
+	}
+	struct credential c;
+	int known = store_credential_get(rd, username, &c) == 0 && c.active;
+	/* An unknown name: the same verify against a dummy hash, the same write, the same answer. */
+	int ok = verify(known ? c.pw_hash : dummy_hash, password) && known;
 	struct store_write *w = req_write_new(r, SW_LOGIN);
 	struct token_ctx *t = xcalloc(1, sizeof *t);
-	w->u.login.user_id = c.user_id;
-	w->u.login.ok = crypto_pwhash_str_verify(c.pw_hash, password, strlen(password)) == 0;
-	w->u.login.max_failures = AUTH_MAX_FAILURES;
-	w->u.login.lock_ms = AUTH_LOCK_MS;
-	w->u.login.session_ms = AUTH_SESSION_MS;
-	if (w->u.login.ok)
+	w->u.login.user_id = known ? c.user_id : 0;
+	w->u.login.ok = ok;
+	memcpy(w->u.login.name_key, name_key, 32);
+	memcpy(w->u.login.addr_key, addr_key, 32);
+	w->u.login.session_ms = session_ms(r);
+	w->u.login.max_rows = opt_or(server_options(r->srv)->login_rows, AUTH_LOGIN_ROWS);
+	if (ok)
 		new_token(t->token, sizeof t->token, w->u.login.hash);
 	free(r->fctx);
 	r->fctx = t;
@@ -159,7 +307,8 @@ void api_login(struct req *r)
 
 static void logout_finish(struct req *r)
 {
-	snprintf(r->cookie, sizeof r->cookie, "qd_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	snprintf(r->cookie, sizeof r->cookie, "qd_session=; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=0",
+		 server_options(r->srv)->secure_cookie ? "; Secure" : "");
 	req_json(r, 200, json_pack("{sb}", "ok", 1));
 }
 
@@ -185,22 +334,85 @@ void api_me(struct req *r)
 	req_present(r, 200, &present_user, me);
 }
 
+/* --- tokens ----------------------------------------------------------------------------------- */
+
 static void token_finish(struct req *r)
 {
+	struct store_write *w = r->warg;
 	struct token_ctx *t = r->fctx;
-	req_present(r, 201, &present_token, json_pack("{ss ss sI}", "token", t->token, "label", t->label, "days", (json_int_t)t->days));
+	req_present(r, 201, &present_token,
+		    json_pack("{sI ss ss ss sI}", "id", (json_int_t)w->id, "token", t->token, "label", t->label, "scope",
+			      t->scope, "days", (json_int_t)t->days));
 }
 
 void api_token_create(struct req *r)
 {
+	/* A token cannot mint tokens: a stolen one must not outlive its own expiry or revocation. */
+	if (strcmp(r->auth_kind, "session") != 0) {
+		req_fail(r, QD_EPERM, "Authorization", "创建令牌须先登录（令牌不能创建令牌）",
+			 "creating a token needs a login session: a token cannot create tokens");
+		return;
+	}
 	struct store_write *w = req_write_new(r, SW_TOKEN_CREATE);
 	struct token_ctx *t = xcalloc(1, sizeof *t);
 	t->label = req_str(r, "label") ? req_str(r, "label") : ""; /* whole: the request outlives the write */
+	t->scope = req_str(r, "scope") ? req_str(r, "scope") : token_scope_names[TOKEN_WRITE];
 	t->days = req_int(r, "days", 90);
 	new_token(t->token, sizeof t->token, w->u.session.hash);
 	w->u.session.label = t->label;
+	w->u.session.scope = t->scope;
 	w->u.session.days = t->days;
 	free(r->fctx);
 	r->fctx = t;
 	req_write(r, w, token_finish);
+}
+
+/* The caller may see and end other users' tokens: a security administrator, over the users of the
+ * subtrees where they hold the grant right (each token's owner checked: below, and on the writer). */
+static int token_admin(struct req *r)
+{
+	return (r->rights & RIGHT_GRANT) != 0;
+}
+
+void api_tokens(struct req *r)
+{
+	struct store_rd *rd = req_rd(r);
+	if (!rd)
+		return;
+	const char *all = req_query(r, "all");
+	int every = all && (!strcmp(all, "true") || !strcmp(all, "1"));
+	json_t *rows = store_token_list(rd, token_admin(r) && every ? 0 : r->user_id);
+	if (!rows) {
+		req_db_error(r);
+		return;
+	}
+	if (token_admin(r) && every) { /* only the tokens of users in the caller's grant subtrees */
+		json_t *kept = json_array();
+		size_t i;
+		json_t *row;
+		json_array_foreach (rows, i, row) {
+			const char *path = json_string_value(json_object_get(row, "unit_path"));
+			if (req_rights_on(r, path) & RIGHT_GRANT)
+				json_array_append(kept, row);
+		}
+		json_decref(rows);
+		rows = kept;
+	}
+	struct viewer v = req_viewer(r);
+	json_t *a = present_json_list(&present_token_row, &v, rows);
+	json_decref(rows);
+	req_json(r, 200, json_pack("{so}", "items", a));
+}
+
+static void revoke_finish(struct req *r)
+{
+	req_json(r, 200, json_pack("{sb}", "ok", 1));
+}
+
+void api_token_revoke(struct req *r)
+{
+	struct store_write *w = req_write_new(r, SW_TOKEN_REVOKE);
+	w->u.session.id = r->path_id;
+	w->u.session.any = token_admin(r);
+	req_write(r, w, revoke_finish);
 }

@@ -1,13 +1,14 @@
-/* auth.h — who is calling: session cookies (HttpOnly, SameSite=Lax) and bearer API tokens,
- * argon2id password hashes (libsodium), lock-out after repeated failures; and the login,
- * logout, me and token endpoints. */
+/* auth.h — who is calling: session cookies (HttpOnly, SameSite=Lax, Secure behind TLS) and
+ * bearer API tokens (scope read or write), argon2id password hashes (libsodium) behind a
+ * concurrency limit, a back-off after repeated failures per name and per address (no lock-out);
+ * and the login, logout, me and token endpoints. */
 #ifndef QD_WEB_AUTH_H
 #define QD_WEB_AUTH_H
 #include "web/req.h"
 
-#define AUTH_MAX_FAILURES 5
-#define AUTH_LOCK_MS (15LL * 60 * 1000)
-#define AUTH_SESSION_MS (12LL * 3600 * 1000)
+#define AUTH_SESSION_MS (12LL * 3600 * 1000) /* the absolute limit of a session */
+#define AUTH_IDLE_MS (30LL * 60 * 1000)      /* a session unused this long ends */
+#define AUTH_LOGIN_ROWS 10000                /* the bound of the login back-off table */
 #define AUTH_PW_MIN 8
 
 /* Fill r->user_id, grants and rights from the cookie or bearer token (none → user_id 0).
@@ -22,5 +23,7 @@ void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);
 void api_token_create(struct req *r);
+void api_tokens(struct req *r);
+void api_token_revoke(struct req *r);
 
 #endif

@@ -44,6 +44,8 @@ struct req {
 	/* caller */
 	int64_t user_id;
 	char auth_kind[8];       /* "session" | "token" | "" */
+	char auth_scope[8];      /* "read" | "write" (a token's, core/token.h) | "" */
+	int64_t session_id;      /* the caller's session or token id */
 	unsigned char token_hash[32];
 	struct grant *grants;    /* all of them (owned, freed with the request) */
 	int ngrants;
@@ -54,6 +56,7 @@ struct req {
 	char *raw;               /* JSON text answer, instead of out */
 	const char *ctype;       /* the answer's Content-Type when not JSON (raw holds it: the audit CSV) */
 	char cookie[320];        /* Set-Cookie value, if any */
+	int64_t retry_after;     /* > 0: a Retry-After header, seconds (a 429 of web/auth.c) */
 	/* an asynchronous write */
 	struct store_cmd cmd;
 	void (*finish)(struct req *r);

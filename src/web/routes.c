@@ -8,6 +8,7 @@
 #include "core/problem.h"
 #include "core/role.h"
 #include "core/task.h"
+#include "core/token.h"
 #include "core/unit.h"
 #include "web/api.h"
 #include "web/auth.h"
@@ -23,11 +24,13 @@
 	     {"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches"}
 
 static const struct param q_none[] = {END};
+static const struct param q_tokens[] = {{"all", P_BOOL, 0, 0, 0, NULL, NULL, "every user's (security administrator)"}, END};
 static const struct param b_login[] = {
 	{"username", P_STR, 1, 0, 32, NULL, NULL, "user name"},
 	{"password", P_STR, 1, 0, 256, NULL, NULL, "password"}, END};
 static const struct param b_token[] = {
 	{"label", P_STR, 0, 0, 100, NULL, NULL, "what the token is for"},
+	{"scope", P_ENUM, 0, 0, 0, token_scope_names, NULL, "read: GET routes only; write (default): every route"},
 	{"days", P_INT, 0, 1, 366, NULL, NULL, "validity in days (default 90)"}, END};
 static const struct param b_unit[] = {
 	{"parent_id", P_ID, 1, 0, 0, NULL, NULL, "parent unit"},
@@ -123,7 +126,9 @@ static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token"},
 	{"POST", "/api/v1/logout", api_logout, AUTH_LOGIN, 0, q_none, NULL, "end this session"},
 	{"GET", "/api/v1/me", api_me, AUTH_LOGIN, 0, q_none, NULL, "who am I, my grants and rights"},
-	{"POST", "/api/v1/tokens", api_token_create, AUTH_LOGIN, 0, q_none, b_token, "create a bearer API token"},
+	{"POST", "/api/v1/tokens", api_token_create, AUTH_LOGIN, 0, q_none, b_token, "create a bearer API token (a login session only)"},
+	{"GET", "/api/v1/tokens", api_tokens, AUTH_LOGIN, 0, q_tokens, NULL, "my API tokens (never the token itself)"},
+	{"POST", "/api/v1/tokens/{id}/revoke", api_token_revoke, AUTH_LOGIN, 0, q_none, NULL, "revoke an API token (mine, or any: security administrator)"},
 	{"GET", "/api/v1/routes", api_routes, AUTH_LOGIN, 0, q_none, NULL, "this route table"},
 	{"GET", "/api/v1/units", api_units, AUTH_LOGIN, 0, q_none, NULL, "the unit tree"},
 	{"POST", "/api/v1/units", api_unit_create, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_unit, "add a unit"},

@@ -76,6 +76,11 @@ struct store *server_store(struct server *s)
 	return s->store;
 }
 
+const struct server_opts *server_options(const struct server *s)
+{
+	return &s->o;
+}
+
 int server_port(const struct server *s)
 {
 	return s->port;
@@ -215,7 +220,11 @@ static enum MHD_Result send_json(struct req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE || r->status == MHD_HTTP_TOO_MANY_REQUESTS)
+	if (r->retry_after > 0) { /* issue 9: a login back-off or the password-hashing limit (auth.c) */
+		char ra[24];
+		snprintf(ra, sizeof ra, "%lld", (long long)r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	} else if (r->status == MHD_HTTP_SERVICE_UNAVAILABLE || r->status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(resp, "Retry-After", "1");
 	if (r->close) /* answered from the head: what may follow it on the socket is never read */
 		MHD_add_response_header(resp, "Connection", "close");

@@ -23,6 +23,11 @@ struct server_opts {
 	int max_per_client;     /* requests in flight per client address (default 128) */
 	const char *trusted_proxies; /* comma-separated CIDRs whose X-Forwarded-For is believed, or NULL */
 	struct clock clock;     /* the server's clock, read once per request (zero: the real clock) */
+	/* logins and sessions (web/auth.c; 0 = its default) */
+	int secure_cookie;      /* 1: the session cookie is Secure (served behind TLS) */
+	int64_t session_idle_ms; /* a session unused this long ends (default 30 min) */
+	int64_t session_max_ms;  /* a session lasts at most this long (default 12 h) */
+	int64_t login_rows;     /* the bound of the login back-off table (default 10000 rows) */
 };
 
 struct server;
@@ -32,6 +37,8 @@ int server_start(struct server **out, struct store *st, const struct server_opts
 int server_port(const struct server *s);
 void server_stop(struct server *s);
 struct store *server_store(struct server *s);
+/* The options the server was started with (web/auth.c reads its own). */
+const struct server_opts *server_options(const struct server *s);
 /* Prometheus text exposition of the server's metrics (caller frees). */
 char *server_metrics(struct server *s);
 

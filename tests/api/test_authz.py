@@ -49,6 +49,8 @@ ROUTES = {
     ("POST", "/api/v1/logout"): ("login", set(), 200),
     ("GET", "/api/v1/me"): ("login", set(), 200),
     ("POST", "/api/v1/tokens"): ("login", set(), 201),
+    ("GET", "/api/v1/tokens"): ("login", set(), 200),
+    ("POST", "/api/v1/tokens/{id}/revoke"): ("login", set(), 200),
     ("GET", "/api/v1/routes"): ("login", set(), 200),
     ("GET", "/api/v1/units"): ("login", set(), 200),
     ("POST", "/api/v1/units"): ("login", {"admin"}, 201),
@@ -437,6 +439,7 @@ SIMPLE = {
     ("GET", "/api/v1/users"): None,
     ("GET", "/api/v1/audit"): None,
     ("POST", "/api/v1/tokens"): lambda: {"label": "authz", "days": 1},
+    ("GET", "/api/v1/tokens"): None,
     ("POST", "/api/v1/categories"): lambda: {"name": f"授权测试类别{seq()}"},
     ("POST", "/api/v1/calendar"): lambda: {"date": "2040-03-06", "kind": "ordinary"},
     ("POST", "/api/v1/settings/limits"): lambda: dict(urgency="urgent", **URGENT),  # unchanged values
@@ -469,6 +472,22 @@ def run_login(row):
     who = row.username or "analyst"
     cell(row, *route, "any", {200}, lambda: qd.Session(srv).post("/api/v1/login", {"username": who, "password": qd.PASSWORD}),
          check=lambda st, b: (b.get("token") and b.get("user", {}).get("username") == who, "no token / wrong user"))
+
+
+def run_token_revoke(row):
+    # the caller's own token: every logged-in user may end it
+    route = ("POST", "/api/v1/tokens/{id}/revoke")
+    g = gate(row, route)
+    if g:
+        cell(row, *route, "any", {g}, lambda: row.sess.post("/api/v1/tokens/1/revoke"))
+        return
+
+    def do():
+        st, t = row.sess.post("/api/v1/tokens", {"label": "authz-revoke", "days": 1})
+        if st != 201:
+            raise FixtureError(f"token not created: {st} {t}")
+        return row.sess.post(f"/api/v1/tokens/{t['id']}/revoke")
+    cell(row, *route, "own", {200}, do)
 
 
 def run_logout(row):
@@ -808,6 +827,7 @@ for row in ROWS:
     run_item_reads(row)
     run_triage(row)
     run_actions(row)
+    run_token_revoke(row)
     run_logout(row)
 
 # A list filter narrows within the scope: GET /visits?unit_id=<白螺镇 village> lists only visits there.

@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/role.h"
 #include "core/task.h"
+#include "core/token.h"
 #include "core/unit.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -66,6 +67,7 @@ static void test_tables(void **state)
 	(void)state;
 	check_table("roles", role_names, role_names_zh, ROLE__COUNT, 0, role_parse);
 	check_table("unit kinds", unit_kind_names, unit_kind_zh, UNIT_KIND__COUNT, 0, unit_kind_parse);
+	check_table("token scopes", token_scope_names, token_scope_zh, TOKEN_SCOPE__COUNT, 0, token_scope_parse);
 	check_table("day kinds", cal_kind_names, cal_kind_zh, CAL_KIND__COUNT, 0, cal_kind_parse);
 	check_table("problem states", problem_states, problem_states_zh, PS__COUNT, 0, problem_state_parse);
 	check_table("problem sources", problem_sources, problem_sources_zh, PSRC__COUNT, 0, problem_source_parse);
@@ -156,7 +158,7 @@ static int from_core(const char *const *e)
 	const char *const *const core[] = {
 		role_names, unit_kind_names, cal_kind_names, problem_states, problem_sources,
 		task_state_names, task_action_names, tier_names, urgency_names, outcome_names,
-		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names,
+		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names, token_scope_names,
 	};
 	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
 		int n = count(core[i]);
