@@ -4,6 +4,7 @@
  * since schema 7, so the sqlite3 shell no longer shows them; qd_payload() does, in this
  * program's connections). */
 #include "store/check.h"
+#include "store/check_auth.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include <stdlib.h>
@@ -242,12 +243,13 @@ static int store_check_pg(const char *uri, const char *key_path, struct check_re
 	}
 	db_done(st);
 	report_chain(out, r);
+	check_auth(db, r, out);
 	if (r->chain_ok && r->replay_ok) {
 		db_conn *both[2] = {db, replay};
 		compare(r, pg_diff, both);
 	}
 	report_projections(out, r);
-	rc = r->chain_ok && r->replay_ok ? 0 : -1;
+	rc = r->chain_ok && r->replay_ok && r->auth_ok ? 0 : -1;
 	if (rc)
 		qd_fail(err, QD_EINTERNAL, NULL, "数据库检查未通过", "database check failed");
 out:
@@ -306,6 +308,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 	if (verify_chain(db, replay, key, r, err))
 		goto out;
 	report_chain(out, r);
+	check_auth(db, r, out); /* in the same snapshot as the chain */
 	if (r->chain_ok && out)
 		fprintf(out, "replay: applied %lld events\n", (long long)r->events);
 	char attach[4300];
@@ -330,7 +333,7 @@ int store_check(const char *path, const char *key_path, struct check_report *r, 
 		compare(r, lite_diff, db); /* a partial replay (broken chain) says nothing about projections */
 	report_projections(out, r);
 	db_exec(db, "DETACH DATABASE r", NULL);
-	rc = (r->integrity_ok && r->fts_ok && r->chain_ok && r->replay_ok) ? 0 : -1;
+	rc = (r->integrity_ok && r->fts_ok && r->chain_ok && r->replay_ok && r->auth_ok) ? 0 : -1;
 	if (rc)
 		qd_fail(err, QD_EINTERNAL, NULL, "数据库检查未通过", "database check failed");
 out:

@@ -17,6 +17,9 @@ struct check_report {
 	int64_t mismatched_rows;
 	char mismatch_table[32];
 	int texts_only;         /* every mismatch is in masked free text (remask fixes it) */
+	int auth_ok;            /* every credential and session has the event that made it (check_auth.c) */
+	int64_t orphan_credentials, orphan_credential; /* how many without user.create; the first user id */
+	int64_t orphan_sessions, orphan_session;       /* how many without auth.login/auth.token; the first id */
 };
 
 /* `qingdan log`: every event of the database at path, oldest first, one JSON object a line
