@@ -68,7 +68,7 @@ static int mark_events(db_conn *db, struct ref *a, size_t n)
 		json_t *p = payload_json(st, 0, NULL);
 		const char *ref = json_string_value(json_object_get(p, "session"));
 		if (ref && strlen(ref) == 64) {
-			struct ref key;
+			struct ref key = {0};
 			memcpy(key.hex, ref, 65);
 			struct ref *hit = bsearch(&key, a, n, sizeof *a, ref_cmp);
 			if (hit)

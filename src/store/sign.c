@@ -54,8 +54,8 @@ int sign_key_create(const char *path, struct qd_err *err)
 	}
 	char hex[2 * crypto_sign_PUBLICKEYBYTES + 2];
 	sodium_bin2hex(hex, sizeof hex - 1, pk, sizeof pk);
-	hex[2 * crypto_sign_PUBLICKEYBYTES] = '\n';
-	hex[2 * crypto_sign_PUBLICKEYBYTES + 1] = 0;
+	hex[sizeof hex - 2] = '\n';
+	hex[sizeof hex - 1] = 0;
 	int pfd = open(pub.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (pfd < 0 || write_all(pfd, hex, strlen(hex)) || fsync(pfd)) {
 		qd_fail(err, QD_EINTERNAL, "sign-key", "无法写入公钥文件 %s",
