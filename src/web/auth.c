@@ -12,11 +12,11 @@
  *     clears the name's counter;
  *   - an unknown name and a wrong password take the same path: the same hash work (a verify
  *     against a dummy hash), the same write of the failure, the same answer;
- *   - hashing runs behind a semaphore of half as many slots as cores (at least one), taken with a
- *     20 ms wait at most: a flood of logins gets 429 at once instead of queueing CPU and 19 MiB
- *     per attempt, and the other routes keep their threads and half the cores (with a slot per
- *     core a flood of 20 failures from one address halved the intake of tests/api/test_audit.py;
- *     bench/login_flood.py measures it).
+ *   - hashing runs on workers of its own (web/hash_pool.h: half as many as cores, a bounded
+ *     queue), the connection suspended meanwhile: a flood of logins gets 429 at once when the
+ *     queue is full instead of queueing CPU and 19 MiB per attempt, and the daemon's threads —
+ *     every other route — never wait for a hash (computed on them, a flood stalled GET /tasks for
+ *     a second: bench/login_flood.py measures it).
  * Sessions end after AUTH_IDLE_MS unused and AUTH_SESSION_MS at most; their last use is written
  * at most once a minute per reader thread (a touch through the writer, not awaited). */
 #include "web/auth.h"
@@ -30,10 +30,10 @@
 #include "store/session.h"
 #include "web/server.h"
 #include "web/router.h"
+#include "web/hash_pool.h"
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,6 @@
 
 #define PW_OPS 2
 #define PW_MEM (19u << 20)
-#define HASH_WAIT_MS 20
 #define TOUCH_EVERY_MS 60000LL
 
 int auth_hash_password(const char *password, char *out, size_t n)
@@ -80,45 +79,16 @@ static int64_t session_ms(struct req *r)
 	return opt_or(server_options(r->srv)->session_max_ms, AUTH_SESSION_MS);
 }
 
-/* --- the hashing limit ----------------------------------------------------------------------- */
+/* --- the hashing pool (web/hash_pool.h) --------------------------------------------------- */
 
-static sem_t hash_slots;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 
 static void hash_init(void)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	sem_init(&hash_slots, 0, (unsigned)(cores > 1 ? cores / 2 : 1));
 	/* What an unknown name's password is verified against: the same work as a real one. */
 	if (auth_hash_password("qingdan-no-such-user", dummy_hash, sizeof dummy_hash))
 		log_error("auth: cannot make the dummy password hash");
-}
-
-/* 0 with a slot taken, or -1 when every slot stayed busy for HASH_WAIT_MS. */
-static int hash_enter(void)
-{
-	pthread_once(&hash_once, hash_init);
-	if (sem_trywait(&hash_slots) == 0)
-		return 0;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += HASH_WAIT_MS * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	while (sem_timedwait(&hash_slots, &ts) != 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
-}
-
-static int verify(const char *hash, const char *password)
-{
-	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	sem_post(&hash_slots);
-	return ok;
 }
 
 /* --- identifying the caller ------------------------------------------------------------------ */
@@ -223,6 +193,11 @@ struct token_ctx {
 	char token[64];
 	const char *label, *scope; /* the request's */
 	int64_t days;
+	/* a login, checked on a hashing worker (login_check) */
+	int known;
+	int64_t user_id;
+	char pw_hash[sizeof ((struct credential *)0)->pw_hash];
+	unsigned char name_key[32], addr_key[32];
 };
 
 static void new_token(char *out, size_t n, unsigned char hash[32])
@@ -260,12 +235,38 @@ static void login_finish(struct req *r)
 	req_json(r, 200, json_pack("{so ss}", "user", me ? me : json_null(), "token", t->token));
 }
 
+/* On a hashing worker: the password verified, the attempt queued as a write (login_finish
+ * answers after its commit). */
+static void login_check(void *arg)
+{
+	struct req *r = arg;
+	struct token_ctx *t = r->fctx;
+	const char *password = req_str(r, "password");
+	int ok = crypto_pwhash_str_verify(t->pw_hash, password, strlen(password)) == 0 && t->known;
+	struct store_write *w = req_write_new(r, SW_LOGIN);
+	w->u.login.user_id = t->user_id;
+	w->u.login.ok = ok;
+	memcpy(w->u.login.name_key, t->name_key, 32);
+	memcpy(w->u.login.addr_key, t->addr_key, 32);
+	w->u.login.session_ms = session_ms(r);
+	w->u.login.max_rows = opt_or(server_options(r->srv)->login_rows, AUTH_LOGIN_ROWS);
+	if (ok)
+		new_token(t->token, sizeof t->token, w->u.login.hash);
+	req_defer_write(r, w, login_finish);
+}
+
+/* On the daemon's thread, the connection suspended: to the worker, in the place reserved. */
+static void login_start(struct req *r)
+{
+	hash_pool_run(login_check, r);
+}
+
 void api_login(struct req *r)
 {
 	struct store_rd *rd = req_rd(r);
 	if (!rd)
 		return;
-	const char *username = req_str(r, "username"), *password = req_str(r, "password");
+	const char *username = req_str(r, "username");
 	unsigned char name_key[32], addr_key[32];
 	store_login_key("name:", username, 1, name_key);
 	store_login_key("addr:", r->client, 0, addr_key);
@@ -284,27 +285,22 @@ void api_login(struct req *r)
 		busy(r, s, zh, en);
 		return;
 	}
-	if (hash_enter()) {
+	if (hash_pool_reserve()) { /* every hashing worker busy and the queue full: at once */
 		busy(r, 1, "登录请求过多，请稍后再试", "too many logins at once: try again shortly");
 		return;
 	}
+	pthread_once(&hash_once, hash_init);
 	struct credential c;
-	int known = store_credential_get(rd, username, &c) == 0 && c.active;
-	/* An unknown name: the same verify against a dummy hash, the same write, the same answer. */
-	int ok = verify(known ? c.pw_hash : dummy_hash, password) && known;
-	struct store_write *w = req_write_new(r, SW_LOGIN);
 	struct token_ctx *t = xcalloc(1, sizeof *t);
-	w->u.login.user_id = known ? c.user_id : 0;
-	w->u.login.ok = ok;
-	memcpy(w->u.login.name_key, name_key, 32);
-	memcpy(w->u.login.addr_key, addr_key, 32);
-	w->u.login.session_ms = session_ms(r);
-	w->u.login.max_rows = opt_or(server_options(r->srv)->login_rows, AUTH_LOGIN_ROWS);
-	if (ok)
-		new_token(t->token, sizeof t->token, w->u.login.hash);
+	t->known = store_credential_get(rd, username, &c) == 0 && c.active;
+	t->user_id = t->known ? c.user_id : 0;
+	/* An unknown name: the same verify against a dummy hash, the same write, the same answer. */
+	snprintf(t->pw_hash, sizeof t->pw_hash, "%s", t->known ? c.pw_hash : dummy_hash);
+	memcpy(t->name_key, name_key, 32);
+	memcpy(t->addr_key, addr_key, 32);
 	free(r->fctx);
 	r->fctx = t;
-	req_write(r, w, login_finish);
+	req_defer(r, login_start);
 }
 
 static void logout_finish(struct req *r)

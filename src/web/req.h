@@ -63,6 +63,7 @@ struct req {
 	void *warg;              /* the struct store_write (results read by finish) */
 	void (*warg_free)(void *);
 	void *fctx;              /* what finish needs beside the write (freed with the request) */
+	void (*defer)(struct req *r); /* req_defer: started once the connection is suspended */
 };
 
 /* Answer with JSON text already written (takes ownership of text). */
@@ -82,6 +83,14 @@ struct store_write *req_write_new(struct req *r, enum store_write_kind kind);
  * its commit finish(r) builds the answer (r->cmd.rc / r->cmd.err say how it went, r->warg is w
  * with its results).  w's strings must live as long as the request. */
 void req_write(struct req *r, struct store_write *w, void (*finish)(struct req *r));
+/* Work off the daemon's thread (a password check: web/hash_pool.h): the connection is suspended
+ * once the handler returns, then start(r) runs (on the daemon's thread) and hands r to another
+ * thread, which ends with exactly one of req_defer_write (a write, answered after its commit by
+ * finish) or req_defer_done (an answer already made with req_json/req_fail).  Nothing else may
+ * touch r meanwhile. */
+void req_defer(struct req *r, void (*start)(struct req *r));
+void req_defer_write(struct req *r, struct store_write *w, void (*finish)(struct req *r));
+void req_defer_done(struct req *r);
 /* Typed access to the validated body / query (absent → def). */
 const char *req_str(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t def);

@@ -166,6 +166,34 @@ void req_write(struct req *r, struct store_write *w, void (*finish)(struct req *
 	r->phase = PHASE_WAIT;
 }
 
+void req_defer(struct req *r, void (*start)(struct req *r))
+{
+	assert(r->phase != PHASE_DONE && !r->warg && !r->defer);
+	r->defer = start;
+	r->phase = PHASE_WAIT;
+}
+
+void req_defer_write(struct req *r, struct store_write *w, void (*finish)(struct req *r))
+{
+	req_write(r, w, finish);
+	struct qd_err err;
+	if (store_submit(r->srv->store, &r->cmd, &err)) { /* a full queue: 503, as for any write */
+		atomic_fetch_add(&r->srv->busy, 1);
+		r->cmd.rc = -1;
+		r->cmd.err = err;
+		r->finish = NULL;
+		MHD_resume_connection(r->conn);
+	}
+}
+
+void req_defer_done(struct req *r)
+{
+	r->phase = PHASE_WAIT; /* the answer stands: the resumed call sends it (and counts the wait) */
+	r->finish = NULL;
+	r->cmd.rc = 0;
+	MHD_resume_connection(r->conn);
+}
+
 const char *req_str(struct req *r, const char *name)
 {
 	return json_string_value(json_object_get(r->json, name));
@@ -475,6 +503,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->suspended = 1;
 			atomic_fetch_add(&s->waiting, 1);
 			MHD_suspend_connection(conn);
+			if (r->defer) { /* req_defer: another thread answers, or queues the write */
+				void (*start)(struct req *) = r->defer;
+				r->defer = NULL;
+				start(r);
+				return MHD_YES;
+			}
 			struct qd_err err;
 			if (store_submit(s->store, &r->cmd, &err)) {
 				atomic_fetch_add(&s->busy, 1);
