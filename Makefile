@@ -9,7 +9,7 @@
 #   make lint        cppcheck, clang-tidy and the escaping check
 
 BUILD    ?= build
-PKGS     := libmicrohttpd sqlite3 jansson libsodium zlib libzstd libpq libcurl
+PKGS     := libmicrohttpd sqlite3 jansson libsodium zlib libzstd libpq libcurl liboath
 CC       ?= cc
 OPT      ?= -O2
 SAN      ?=

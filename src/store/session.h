@@ -11,6 +11,8 @@ struct credential {
 	int64_t user_id;
 	char pw_hash[256];
 	int active;
+	int totp_on;          /* one-time codes are asked at login (web/totp.c) */
+	char totp_sealed[256]; /* the TOTP secret (base32), sealed (store_open_sealed); "": none */
 };
 
 /* A live session or token, as the dispatcher needs it. */
@@ -23,6 +25,13 @@ struct session_info {
 
 /* 0 and *c filled, or -1 when no such user. */
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c);
+/* The same by the user's id. */
+int store_credential_of(struct store_rd *rd, int64_t user_id, struct credential *c);
+/* A new TOTP secret (base32, plain: sealed here) for user_id, not on until confirmed. */
+int store_totp_enrol(struct store_tx *tx, int64_t user_id, const char *secret, struct qd_err *err);
+/* Switch user_id's TOTP on, if its sealed secret is still sealed (the one a code was checked
+ * against: a new enrolment in between makes it a conflict). */
+int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, struct qd_err *err);
 /* The back-off of one throttle key (SHA-256, web/auth.c): until when (ms) its attempts wait, 0
  * when they do not, or -1 when the database could not be asked. */
 int64_t store_login_until(struct store_rd *rd, const unsigned char key[32]);

@@ -512,6 +512,10 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return login_write(tx, w, err);
 	case SW_LOGOUT:
 		return store_session_revoke(tx, w->u.session.hash, err);
+	case SW_TOTP_ENROL:
+		return store_totp_enrol(tx, w->actor, w->u.totp.secret, err);
+	case SW_TOTP_CONFIRM:
+		return store_totp_confirm(tx, w->actor, w->u.totp.sealed, err);
 	case SW_USER_UNLOCK:
 		return unlock_write(tx, w, err);
 	case SW_USER_RESTORE:
