@@ -34,7 +34,7 @@ static int session_only(struct req *r)
 	if (strcmp(r->auth_kind, "session") == 0)
 		return 0;
 	req_fail(r, QD_EPERM, "Authorization", "动态验证码须在登录会话中设置（令牌不能设置）",
-		 "one-time codes are set up in a login session: a token cannot");
+	         "one-time codes are set up in a login session: a token cannot");
 	return -1;
 }
 
@@ -76,7 +76,7 @@ void api_totp_enrol(struct req *r)
 	if (ok < 0) {
 		r->retry_after = until > r->now ? (until - r->now + 999) / 1000 : 1;
 		req_fail(r, QD_ELOCKED, "password", "密码错误次数过多或请求过多，请稍后再试",
-			 "too many failed or concurrent password checks: try again later");
+		         "too many failed or concurrent password checks: try again later");
 		return;
 	}
 	if (!ok) { /* counted like a failed login (store/write.c login_write with ok = 0) */
@@ -95,7 +95,8 @@ void api_totp_enrol(struct req *r)
 		return;
 	}
 	/* user names are a-z 0-9 _ . - (store/org.c): nothing in the URI to escape */
-	snprintf(t->uri, sizeof t->uri, "otpauth://totp/qingdan:%s?secret=%s&issuer=qingdan", username, t->secret);
+	snprintf(t->uri, sizeof t->uri, "otpauth://totp/qingdan:%s?secret=%s&issuer=qingdan", username,
+	         t->secret);
 	free(r->fctx);
 	r->fctx = t;
 	struct store_write *w = req_write_new(r, SW_TOTP_ENROL);
@@ -121,7 +122,7 @@ void api_totp_confirm(struct req *r)
 	}
 	if (!c.totp_sealed[0]) {
 		req_fail(r, QD_ECONFLICT, "code", "请先绑定动态验证码（POST /api/v1/me/totp）",
-			 "enrol first (POST /api/v1/me/totp)");
+		         "enrol first (POST /api/v1/me/totp)");
 		return;
 	}
 	char *secret = store_open_sealed(server_store(r->srv), c.totp_sealed);

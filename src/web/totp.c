@@ -51,7 +51,9 @@ int totp_code(const unsigned char *key, size_t keylen, int64_t t, unsigned digit
 {
 	if (ready())
 		return -1;
-	return oath_totp_generate((const char *)key, keylen, (time_t)t, TOTP_STEP, 0, digits, out) == OATH_OK ? 0 : -1;
+	return oath_totp_generate((const char *)key, keylen, (time_t)t, TOTP_STEP, 0, digits, out) == OATH_OK
+	           ? 0
+	           : -1;
 }
 
 int totp_check(const char *secret_b32, int64_t t, const char *code)
