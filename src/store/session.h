@@ -11,7 +11,7 @@ struct credential {
 	int64_t user_id;
 	char pw_hash[256];
 	int active;
-	int totp_on;          /* one-time codes are asked at login (web/totp.c) */
+	int totp_on;           /* one-time codes are asked at login (web/totp.c) */
 	char totp_sealed[256]; /* the TOTP secret (base32), sealed (store_open_sealed); "": none */
 };
 
