@@ -242,7 +242,8 @@ static const char *const migrations[] = {
 	"  OR DELETE ON session FOR EACH STATEMENT EXECUTE FUNCTION qd_org_bump();\n"
 	/* 3 (issue 9, totp): SQLite's migration 9 — the sealed one-time-code secret and its switch. */
 	"ALTER TABLE credential ADD COLUMN totp_secret text NOT NULL DEFAULT '';\n"
-	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n",
+	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE credential ADD COLUMN totp_step bigint NOT NULL DEFAULT 0;\n",
 };
 
 int schema_pg_count(void)

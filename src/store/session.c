@@ -25,6 +25,7 @@ static int credential_row(db_stmt *st, struct credential *c)
 		c->active = db_col_int(st, 2);
 		snprintf(c->totp_sealed, sizeof c->totp_sealed, "%s", db_col_text(st, 3));
 		c->totp_on = db_col_int(st, 4) && c->totp_sealed[0];
+		c->totp_step = db_col_int64(st, 5);
 		rc = 0;
 	}
 	db_done(st);
@@ -32,7 +33,7 @@ static int credential_row(db_stmt *st, struct credential *c)
 }
 
 #define CREDENTIAL_SELECT                                                                                      \
-	"SELECT u.id, c.pw_hash, u.active, c.totp_secret, c.totp_on FROM \"user\" u JOIN credential c ON "      \
+	"SELECT u.id, c.pw_hash, u.active, c.totp_secret, c.totp_on, c.totp_step FROM \"user\" u JOIN credential c ON "      \
 	"c.user_id=u.id "
 
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c)
@@ -381,18 +382,36 @@ int store_totp_enrol(struct store_tx *tx, int64_t user_id, const char *secret, s
 	return rc;
 }
 
-int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, struct qd_err *err)
+int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, int64_t step, struct qd_err *err)
 {
 	db_conn *db = store_tx_db(tx);
-	db_stmt *st = db_prepare(db, "UPDATE credential SET totp_on=1 WHERE user_id=? AND totp_secret=? AND totp_secret<>''");
+	db_stmt *st = db_prepare(
+		db, "UPDATE credential SET totp_on=1, totp_step=? WHERE user_id=? AND totp_secret=? AND totp_secret<>''");
 	if (!st)
 		return db_fail(db, err);
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, sealed);
+	db_bind_int(st, 1, step);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, sealed);
 	if (step_done(db, st, err))
 		return -1;
 	if (db_changes(db) != 1)
 		return qd_fail(err, QD_ECONFLICT, "code", "动态验证码密钥已更换，请重新绑定",
 			       "the one-time-code secret was replaced meanwhile: enrol again");
+	return 0;
+}
+
+int store_totp_used(struct store_tx *tx, int64_t user_id, int64_t step, struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	db_stmt *st = db_prepare(db, "UPDATE credential SET totp_step=? WHERE user_id=? AND totp_step<?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, step);
+	db_bind_int(st, 2, user_id);
+	db_bind_int(st, 3, step);
+	if (step_done(db, st, err))
+		return -1;
+	if (db_changes(db) != 1)
+		return qd_fail(err, QD_EAUTH, "totp", "动态验证码已使用过", "this one-time code was already used");
 	return 0;
 }

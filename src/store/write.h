@@ -158,6 +158,7 @@ struct store_write {
 			unsigned char name_key[32], addr_key[32]; /* the throttle keys (web/auth.c) */
 			int64_t session_ms;      /* how long a session may last at most */
 			int64_t max_rows;        /* the bound of the throttle table */
+			int64_t totp_step;       /* ok with a one-time code: its step, now used; 0: none */
 		} login;
 		struct {
 			const char *username;
@@ -170,6 +171,7 @@ struct store_write {
 		struct {
 			const char *secret; /* enrol: base32, plain */
 			const char *sealed; /* confirm: the sealed secret the code was checked against */
+			int64_t step;       /* confirm: the code's TOTP step (used: no replay) */
 		} totp;
 		struct {
 			unsigned char hash[32];

@@ -126,12 +126,12 @@ void api_totp_confirm(struct req *r)
 		return;
 	}
 	char *secret = store_open_sealed(server_store(r->srv), c.totp_sealed);
-	int ok = totp_check(secret, r->now / 1000, req_str(r, "code"));
+	int64_t step = totp_match(secret, r->now / 1000, req_str(r, "code"));
 	if (secret) {
 		sodium_memzero(secret, strlen(secret));
 		free(secret);
 	}
-	if (!ok) {
+	if (step < 0) {
 		req_fail(r, QD_EINVAL, "code", "动态验证码错误", "wrong one-time code");
 		return;
 	}
@@ -141,5 +141,6 @@ void api_totp_confirm(struct req *r)
 	r->fctx = t;
 	struct store_write *w = req_write_new(r, SW_TOTP_CONFIRM);
 	w->u.totp.sealed = t->sealed;
+	w->u.totp.step = step; /* the confirming code is used: it cannot log in */
 	req_write(r, w, confirm_finish);
 }

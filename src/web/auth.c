@@ -316,9 +316,13 @@ void api_login(struct req *r)
 	/* An unknown name: the same verify against a dummy hash, the same write, the same answer. */
 	int ok = verify(known ? c.pw_hash : dummy_hash, password) && known;
 	struct token_ctx *t = xcalloc(1, sizeof *t);
+	int64_t totp_step = 0;
 	if (ok && c.totp_on) { /* the second factor, only once the password is right */
 		char *secret = code ? store_open_sealed(server_store(r->srv), c.totp_sealed) : NULL;
-		t->totp = !code ? 1 : totp_check(secret, r->now / 1000, code) ? 0 : 2;
+		int64_t step = code ? totp_match(secret, r->now / 1000, code) : -1;
+		/* a code is good once: only a step after the last one used (RFC 6238 §5.2) */
+		t->totp = !code ? 1 : step > c.totp_step ? 0 : 2;
+		totp_step = t->totp ? 0 : step;
 		if (secret) {
 			sodium_memzero(secret, strlen(secret));
 			free(secret);
@@ -328,6 +332,7 @@ void api_login(struct req *r)
 	struct store_write *w = req_write_new(r, SW_LOGIN);
 	w->u.login.user_id = known ? c.user_id : 0;
 	w->u.login.ok = ok;
+	w->u.login.totp_step = totp_step;
 	memcpy(w->u.login.name_key, name_key, 32);
 	memcpy(w->u.login.addr_key, addr_key, 32);
 	w->u.login.session_ms = session_ms(r);

@@ -58,18 +58,24 @@ int totp_code(const unsigned char *key, size_t keylen, int64_t t, unsigned digit
 
 int totp_check(const char *secret_b32, int64_t t, const char *code)
 {
+	return totp_match(secret_b32, t, code) >= 0;
+}
+
+int64_t totp_match(const char *secret_b32, int64_t t, const char *code)
+{
 	if (ready() || !secret_b32 || !code || strlen(code) != TOTP_DIGITS)
-		return 0;
+		return -1;
 	for (const char *p = code; *p; p++)
 		if (*p < '0' || *p > '9')
-			return 0;
+			return -1;
 	char *key = NULL;
 	size_t n = 0;
 	if (oath_base32_decode(secret_b32, strlen(secret_b32), &key, &n) != OATH_OK || !key)
-		return 0;
-	/* oath_totp_validate: the matching step's distance from now (≥ 0), or a negative error */
-	int rc = oath_totp_validate(key, n, (time_t)t, TOTP_STEP, 0, TOTP_WINDOW, code);
+		return -1;
+	/* oath_totp_validate2: ≥ 0 on a match, with pos its step's offset from now's (-1, 0, 1) */
+	int pos = 0;
+	int rc = oath_totp_validate2(key, n, (time_t)t, TOTP_STEP, 0, TOTP_WINDOW, &pos, code);
 	sodium_memzero(key, n);
 	free(key);
-	return rc >= 0;
+	return rc >= 0 ? t / TOTP_STEP + pos : -1;
 }

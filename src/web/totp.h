@@ -15,8 +15,10 @@
 int totp_secret_new(char out[TOTP_B32_LEN]);
 /* The digits-long code of the raw key (not base32) at unix time t (s) into out (digits + 1): 0 or -1. */
 int totp_code(const unsigned char *key, size_t keylen, int64_t t, unsigned digits, char *out);
-/* 1 when code is the 6-digit code of the base32 secret at unix time t or one step either side,
- * 0 when not (or the secret is not base32). */
+/* The TOTP step (t / 30 ± 1: ≥ 1 for any t ≥ 30) whose 6-digit code of the base32 secret code
+ * is, or -1 when none in the window is (or the secret is not base32). */
+int64_t totp_match(const char *secret_b32, int64_t t, const char *code);
+/* totp_match(…) >= 0. */
 int totp_check(const char *secret_b32, int64_t t, const char *code);
 
 #endif

@@ -69,7 +69,9 @@ code = totp(e["secret"], now)
 wrong = str((int(code) + 1) % 10 ** 6).zfill(6)
 st, b = admin.post("/api/v1/me/totp/confirm", {"code": wrong})
 qd.ok(st == 400 and b["field"] == "code", "a wrong code does not switch codes on", (st, b))
-st, b = admin.post("/api/v1/me/totp/confirm", {"code": code})
+# the code confirming is used up (a code is good once): confirm with the previous step's, which
+# the ± 1 step window accepts, and log in with the current one below
+st, b = admin.post("/api/v1/me/totp/confirm", {"code": totp(e["secret"], now - 30)})
 qd.ok(st == 200 and b["totp_on"] is True, "a right code switches codes on", (st, b))
 
 st, b = login({"username": "admin", "password": qd.PASSWORD})
@@ -80,8 +82,12 @@ qd.ok(st == 401 and b["field"] == "totp", "a wrong code: 401 naming totp", (st, 
 # off, and the clock is frozen
 st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": code})
 qd.ok(st == 200 and b["user"]["username"] == "admin", "the right code logs in", (st, b))
+st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": code})
+qd.ok(st == 401 and b["field"] == "totp", "the same code again is refused: a code is good once", (st, b))
 st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": totp(e["secret"], now - 30)})
-qd.ok(st == 200, "a code one step old is still accepted (clock drift)", (st, b))
+qd.ok(st == 401 and b["field"] == "totp", "so is an earlier step's, once a later one was used", (st, b))
+st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": totp(e["secret"], now + 30)})
+qd.ok(st == 200, "the next step's code is accepted (clock drift)", (st, b))
 st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": totp(e["secret"], now - 300)})
 qd.ok(st == 401 and b["field"] == "totp", "a code ten steps old is not", (st, b))
 st, b = login({"username": "admin", "password": qd.PASSWORD, "totp": "12"})

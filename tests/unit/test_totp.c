@@ -51,6 +51,10 @@ static void test_window(void **state)
 	assert_true(totp_check(b32, t, now));
 	assert_true(totp_check(b32, t, prev));
 	assert_true(totp_check(b32, t, next));
+	/* the step each code is of: what the login remembers so a code is good once */
+	assert_int_equal(totp_match(b32, t, now), t / TOTP_STEP);
+	assert_int_equal(totp_match(b32, t, prev), t / TOTP_STEP - 1);
+	assert_int_equal(totp_match(b32, t, next), t / TOTP_STEP + 1);
 	if (strcmp(far, now) && strcmp(far, prev) && strcmp(far, next))
 		assert_false(totp_check(b32, t, far));
 	free(b32);
