@@ -137,6 +137,14 @@ def main():
     else:
         row("GET /tasks p99 beside 300 slow clients (demo db)", f"{sl:.2f} ms", f"quiet {sq:.2f} ms (same run)",
             f"{sl / sq:.2f}x quiet", None)
+    lq = num("login_quiet_p99_ms")
+    for who, k in (("one address", "login_one_p99_ms"), ("many addresses", "login_many_p99_ms")):
+        lv = num(k)
+        label = f"GET /tasks p99 under a 64-thread login flood from {who} (demo db)"
+        if lq is None or lv is None:
+            left_out(label, "login")
+        else:
+            row(label, f"{lv:.2f} ms", f"quiet {lq:.2f} ms (same run)", f"{lv / lq:.2f}x quiet", None)
     gen = num("gen_seconds")
     if gen:
         row(f"generation of {tasks:,} tasks (once, cached)", f"{gen:.0f} s", "-", f"{tasks / gen:,.0f} tasks/s", None)

@@ -34,7 +34,7 @@
 /* The tables in the order their foreign keys need; any other SQLite table is refused. */
 static const char *const order[] = {"unit",        "user",     "user_grant", "category", "calendar_day",
 				    "setting",     "visit",    "task",       "problem",  "problem_pii",
-				    "phone_index", "credential", "session",  "audit",    "event",    "chain_sig", NULL};
+				    "phone_index", "credential", "session",  "login_throttle", "audit", "event", "chain_sig", NULL};
 
 #define COPY_CHUNK (1u << 20) /* bytes of COPY data handed to libpq at a time */
 #define VERIFY_FETCH 5000     /* events read back per FETCH (spelled in its SQL too) */

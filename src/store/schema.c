@@ -312,7 +312,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX session_by_user ON session(user_id);\n"
 	"DROP TRIGGER session_update_org;\n"
 	"CREATE TRIGGER session_update_org AFTER UPDATE OF token_hash, user_id, kind, scope, expires_at, revoked\n"
-	"  ON session BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'org_version'; END;\n",
+	"  ON session BEGIN UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'org_version'; END;\n"
+	/* 9 (issue 9, totp): a user's optional one-time-code secret (RFC 6238, web/totp.c), sealed
+	 * with the database key (store/seal.c), whether it is on (set once a code confirmed it), and the
+	 * 30-s step of the last code accepted (a code is good once: RFC 6238 §5.2). */
+	"ALTER TABLE credential ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';  -- sealed base32; '': none\n"
+	"ALTER TABLE credential ADD COLUMN totp_on INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE credential ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;  -- the last step used: no replay\n",
 };
 
 int schema_count(void)

@@ -239,7 +239,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX session_by_user ON session(user_id);\n"
 	"DROP TRIGGER session_org ON session;\n"
 	"CREATE TRIGGER session_org AFTER INSERT OR UPDATE OF token_hash, user_id, kind, scope, expires_at, revoked\n"
-	"  OR DELETE ON session FOR EACH STATEMENT EXECUTE FUNCTION qd_org_bump();\n",
+	"  OR DELETE ON session FOR EACH STATEMENT EXECUTE FUNCTION qd_org_bump();\n"
+	/* 3 (issue 9, totp): SQLite's migration 9 — the sealed one-time-code secret and its switch. */
+	"ALTER TABLE credential ADD COLUMN totp_secret text NOT NULL DEFAULT '';\n"
+	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE credential ADD COLUMN totp_step bigint NOT NULL DEFAULT 0;\n",
 };
 
 int schema_pg_count(void)

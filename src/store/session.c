@@ -13,25 +13,45 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-int store_credential_get(struct store_rd *rd, const char *username, struct credential *c)
+static int credential_row(db_stmt *st, struct credential *c)
 {
-	db_conn *db = rd->db;
-	db_stmt *st = db_prepare(db, "SELECT u.id, c.pw_hash, u.active FROM \"user\" u "
-				     "JOIN credential c ON c.user_id=u.id WHERE u.username=?");
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, username);
 	int rc = -1;
 	if (db_step(st) == DB_ROW) {
 		c->user_id = db_col_int64(st, 0);
 		snprintf(c->pw_hash, sizeof c->pw_hash, "%s", db_col_text(st, 1));
 		c->active = db_col_int(st, 2);
+		snprintf(c->totp_sealed, sizeof c->totp_sealed, "%s", db_col_text(st, 3));
+		c->totp_on = db_col_int(st, 4) && c->totp_sealed[0];
+		c->totp_step = db_col_int64(st, 5);
 		rc = 0;
 	}
 	db_done(st);
 	return rc;
+}
+
+#define CREDENTIAL_SELECT                                                                                      \
+	"SELECT u.id, c.pw_hash, u.active, c.totp_secret, c.totp_on, c.totp_step FROM \"user\" u JOIN credential c ON "      \
+	"c.user_id=u.id "
+
+int store_credential_get(struct store_rd *rd, const char *username, struct credential *c)
+{
+	db_stmt *st = db_prepare(rd->db, CREDENTIAL_SELECT "WHERE u.username=?");
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, username);
+	return credential_row(st, c);
+}
+
+int store_credential_of(struct store_rd *rd, int64_t user_id, struct credential *c)
+{
+	db_stmt *st = db_prepare(rd->db, CREDENTIAL_SELECT "WHERE u.id=?");
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	return credential_row(st, c);
 }
 
 static int step_done(db_conn *db, db_stmt *st, struct qd_err *err)
@@ -342,4 +362,56 @@ json_t *store_token_list(struct store_rd *rd, int64_t user_id)
 		return NULL;
 	}
 	return a;
+}
+
+/* --- one-time codes (TOTP) ------------------------------------------------------------------- */
+
+int store_totp_enrol(struct store_tx *tx, int64_t user_id, const char *secret, struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	char *sealed = store_seal(store_tx_store(tx), secret);
+	db_stmt *st = db_prepare(db, "UPDATE credential SET totp_secret=?, totp_on=0 WHERE user_id=?");
+	if (!st) {
+		free(sealed);
+		return db_fail(db, err);
+	}
+	db_bind_text(st, 1, sealed);
+	db_bind_int(st, 2, user_id);
+	int rc = step_done(db, st, err);
+	free(sealed);
+	return rc;
+}
+
+int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, int64_t step, struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	db_stmt *st = db_prepare(
+		db, "UPDATE credential SET totp_on=1, totp_step=? WHERE user_id=? AND totp_secret=? AND totp_secret<>''");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, step);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, sealed);
+	if (step_done(db, st, err))
+		return -1;
+	if (db_changes(db) != 1)
+		return qd_fail(err, QD_ECONFLICT, "code", "动态验证码密钥已更换，请重新绑定",
+			       "the one-time-code secret was replaced meanwhile: enrol again");
+	return 0;
+}
+
+int store_totp_used(struct store_tx *tx, int64_t user_id, int64_t step, struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	db_stmt *st = db_prepare(db, "UPDATE credential SET totp_step=? WHERE user_id=? AND totp_step<?");
+	if (!st)
+		return db_fail(db, err);
+	db_bind_int(st, 1, step);
+	db_bind_int(st, 2, user_id);
+	db_bind_int(st, 3, step);
+	if (step_done(db, st, err))
+		return -1;
+	if (db_changes(db) != 1)
+		return qd_fail(err, QD_EAUTH, "totp", "动态验证码已使用过", "this one-time code was already used");
+	return 0;
 }

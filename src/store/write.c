@@ -388,6 +388,8 @@ static int login_write(struct store_tx *tx, struct store_write *w, struct qd_err
 			       store_login_fail(tx, w->u.login.addr_key, BACKOFF_FREE_ADDR, w->u.login.max_rows, err)
 			   ? -1
 			   : 0;
+	if (w->u.login.totp_step && store_totp_used(tx, uid, w->u.login.totp_step, err))
+		return -1;
 	if (store_login_clear(tx, w->u.login.name_key, err))
 		return -1;
 	struct session_new n = {.user_id = uid, .kind = "session", .scope = "write", .label = "",
@@ -512,6 +514,10 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 		return login_write(tx, w, err);
 	case SW_LOGOUT:
 		return store_session_revoke(tx, w->u.session.hash, err);
+	case SW_TOTP_ENROL:
+		return store_totp_enrol(tx, w->actor, w->u.totp.secret, err);
+	case SW_TOTP_CONFIRM:
+		return store_totp_confirm(tx, w->actor, w->u.totp.sealed, w->u.totp.step, err);
 	case SW_USER_UNLOCK:
 		return unlock_write(tx, w, err);
 	case SW_USER_RESTORE:

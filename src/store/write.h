@@ -61,6 +61,8 @@ enum store_write_kind {
 	SW_TASK_ACT,        /* u.act */
 	SW_LOGIN,           /* u.login: the attempt recorded; ok → a session with hash (id) */
 	SW_LOGOUT,          /* u.session.hash revoked */
+	SW_TOTP_ENROL,      /* u.totp.secret (plain base32): the actor's new TOTP secret, sealed, off */
+	SW_TOTP_CONFIRM,    /* u.totp.sealed: the actor's TOTP on, if that secret is still theirs */
 	SW_TOKEN_CREATE,    /* u.session: an API token for the actor → id */
 	SW_TOKEN_REVOKE,    /* u.session.id revoked (the actor's own, or any with u.session.any) */
 	SW_SESSION_TOUCH,   /* u.session.hash used now (its idle clock restarts) */
@@ -156,6 +158,7 @@ struct store_write {
 			unsigned char name_key[32], addr_key[32]; /* the throttle keys (web/auth.c) */
 			int64_t session_ms;      /* how long a session may last at most */
 			int64_t max_rows;        /* the bound of the throttle table */
+			int64_t totp_step;       /* ok with a one-time code: its step, now used; 0: none */
 		} login;
 		struct {
 			const char *username;
@@ -165,6 +168,11 @@ struct store_write {
 			int64_t unit_id;   /* 0: the user's own unit */
 			int regranted;     /* result: 1 when the grant had to be made again */
 		} restore;
+		struct {
+			const char *secret; /* enrol: base32, plain */
+			const char *sealed; /* confirm: the sealed secret the code was checked against */
+			int64_t step;       /* confirm: the code's TOTP step (used: no replay) */
+		} totp;
 		struct {
 			unsigned char hash[32];
 			const char *label, *scope;

@@ -17,6 +17,9 @@
  *     queue is full instead of queueing CPU and 19 MiB per attempt, and the daemon's threads —
  *     every other route — never wait for a hash (computed on them, a flood stalled GET /tasks for
  *     a second: bench/login_flood.py measures it).
+ *   - a user who switched one-time codes on (web/api_totp.c, RFC 6238: web/totp.c) must also send
+ *     `totp`: once the password is right, a missing or wrong code is a failure counted like a
+ *     wrong password (answered with field totp); an unknown name never gets that far.
  * Sessions end after AUTH_IDLE_MS unused and AUTH_SESSION_MS at most; their last use is written
  * at most once a minute per reader thread (a touch through the writer, not awaited). */
 #include "web/auth.h"
@@ -31,6 +34,7 @@
 #include "web/server.h"
 #include "web/router.h"
 #include "web/hash_pool.h"
+#include "web/totp.h"
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
@@ -89,6 +93,13 @@ static void hash_init(void)
 	/* What an unknown name's password is verified against: the same work as a real one. */
 	if (auth_hash_password("qingdan-no-such-user", dummy_hash, sizeof dummy_hash))
 		log_error("auth: cannot make the dummy password hash");
+}
+
+int auth_verify_password(const char *hash, const char *password)
+{
+	/* (re-checking a logged-in user's password — rare, and each failure counted in the name's
+	 * back-off by the caller — on the daemon's thread; logins go through the hashing pool) */
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
 /* --- identifying the caller ------------------------------------------------------------------ */
@@ -198,6 +209,10 @@ struct token_ctx {
 	int64_t user_id;
 	char pw_hash[sizeof ((struct credential *)0)->pw_hash];
 	unsigned char name_key[32], addr_key[32];
+	int totp; /* login: the password was right but the one-time code 1 missing, 2 wrong */
+	int totp_on;
+	int64_t totp_step;
+	char totp_sealed[sizeof ((struct credential *)0)->totp_sealed];
 };
 
 static void new_token(char *out, size_t n, unsigned char hash[32])
@@ -218,6 +233,14 @@ static void login_finish(struct req *r)
 {
 	struct store_write *w = r->warg;
 	struct token_ctx *t = r->fctx;
+	if (t->totp == 1) {
+		req_fail(r, QD_EAUTH, "totp", "需要动态验证码", "a one-time code is required");
+		return;
+	}
+	if (t->totp == 2) {
+		req_fail(r, QD_EAUTH, "totp", "动态验证码错误", "wrong one-time code");
+		return;
+	}
 	if (!w->u.login.ok || !w->u.login.user_id) {
 		req_fail(r, QD_EAUTH, "password", "用户名或密码错误", "wrong username or password");
 		return;
@@ -243,9 +266,24 @@ static void login_check(void *arg)
 	struct token_ctx *t = r->fctx;
 	const char *password = req_str(r, "password");
 	int ok = crypto_pwhash_str_verify(t->pw_hash, password, strlen(password)) == 0 && t->known;
+	int64_t totp_step = 0;
+	if (ok && t->totp_on) { /* the second factor, only once the password is right */
+		const char *code = req_str(r, "totp");
+		char *secret = code ? store_open_sealed(server_store(r->srv), t->totp_sealed) : NULL;
+		int64_t step = code ? totp_match(secret, r->now / 1000, code) : -1;
+		/* a code is good once: only a step after the last one used (RFC 6238 §5.2) */
+		t->totp = !code ? 1 : step > t->totp_step ? 0 : 2;
+		totp_step = t->totp ? 0 : step;
+		if (secret) {
+			sodium_memzero(secret, strlen(secret));
+			free(secret);
+		}
+		ok = t->totp == 0;
+	}
 	struct store_write *w = req_write_new(r, SW_LOGIN);
 	w->u.login.user_id = t->user_id;
 	w->u.login.ok = ok;
+	w->u.login.totp_step = totp_step;
 	memcpy(w->u.login.name_key, t->name_key, 32);
 	memcpy(w->u.login.addr_key, t->addr_key, 32);
 	w->u.login.session_ms = session_ms(r);
@@ -267,6 +305,11 @@ void api_login(struct req *r)
 	if (!rd)
 		return;
 	const char *username = req_str(r, "username");
+	const char *code = req_str(r, "totp");
+	if (code && utf8_count(code) < 6) { /* (the spec's maximum is 8) */
+		req_fail(r, QD_EINVAL, "totp", "动态验证码为6到8位", "a one-time code has 6 to 8 digits");
+		return;
+	}
 	unsigned char name_key[32], addr_key[32];
 	store_login_key("name:", username, 1, name_key);
 	store_login_key("addr:", r->client, 0, addr_key);
@@ -298,6 +341,10 @@ void api_login(struct req *r)
 	snprintf(t->pw_hash, sizeof t->pw_hash, "%s", t->known ? c.pw_hash : dummy_hash);
 	memcpy(t->name_key, name_key, 32);
 	memcpy(t->addr_key, addr_key, 32);
+	t->totp_on = t->known && c.totp_on;
+	t->totp_step = c.totp_step;
+	if (t->totp_on)
+		snprintf(t->totp_sealed, sizeof t->totp_sealed, "%s", c.totp_sealed);
 	free(r->fctx);
 	r->fctx = t;
 	req_defer(r, login_start);

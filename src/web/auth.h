@@ -19,11 +19,18 @@ int auth_hash_password(const char *password, char *out, size_t n);
 /* Check a new password's strength; 0 or -1 with err naming field. */
 int auth_password_ok(const char *password, const char *field, struct qd_err *err);
 
+/* Verify password against an argon2id hash behind the hashing limit: 1 right, 0 wrong, -1 when
+ * every hashing slot stayed busy (the caller answers 429). */
+int auth_verify_password(const char *hash, const char *password);
+
 void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);
 void api_token_create(struct req *r);
 void api_tokens(struct req *r);
 void api_token_revoke(struct req *r);
+/* web/api_totp.c: enrolment in one-time codes (a login session only) */
+void api_totp_enrol(struct req *r);
+void api_totp_confirm(struct req *r);
 
 #endif

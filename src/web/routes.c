@@ -27,7 +27,10 @@ static const struct param q_none[] = {END};
 static const struct param q_tokens[] = {{"all", P_BOOL, 0, 0, 0, NULL, NULL, "every user's (security administrator)"}, END};
 static const struct param b_login[] = {
 	{"username", P_STR, 1, 0, 32, NULL, NULL, "user name"},
-	{"password", P_STR, 1, 0, 256, NULL, NULL, "password"}, END};
+	{"password", P_STR, 1, 0, 256, NULL, NULL, "password"},
+	{"totp", P_STR, 0, 6, 8, NULL, NULL, "one-time code (users who switched TOTP on)"}, END};
+static const struct param b_totp[] = {{"password", P_STR, 1, 0, 256, NULL, NULL, "the current password"}, END};
+static const struct param b_totp_confirm[] = {{"code", P_STR, 1, 6, 8, NULL, NULL, "a code from the new secret"}, END};
 static const struct param b_token[] = {
 	{"label", P_STR, 0, 0, 100, NULL, NULL, "what the token is for"},
 	{"scope", P_ENUM, 0, 0, 0, token_scope_names, NULL, "read: GET routes only; write (default): every route"},
@@ -126,6 +129,8 @@ static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token"},
 	{"POST", "/api/v1/logout", api_logout, AUTH_LOGIN, 0, q_none, NULL, "end this session"},
 	{"GET", "/api/v1/me", api_me, AUTH_LOGIN, 0, q_none, NULL, "who am I, my grants and rights"},
+	{"POST", "/api/v1/me/totp", api_totp_enrol, AUTH_LOGIN, 0, q_none, b_totp, "a new one-time-code secret, shown once (a login session only)"},
+	{"POST", "/api/v1/me/totp/confirm", api_totp_confirm, AUTH_LOGIN, 0, q_none, b_totp_confirm, "switch one-time codes on with a code"},
 	{"POST", "/api/v1/tokens", api_token_create, AUTH_LOGIN, 0, q_none, b_token, "create a bearer API token (a login session only)"},
 	{"GET", "/api/v1/tokens", api_tokens, AUTH_LOGIN, 0, q_tokens, NULL, "my API tokens (never the token itself)"},
 	{"POST", "/api/v1/tokens/{id}/revoke", api_token_revoke, AUTH_LOGIN, 0, q_none, NULL, "revoke an API token (mine, or any: security administrator)"},

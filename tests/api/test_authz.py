@@ -48,6 +48,8 @@ ROUTES = {
     ("POST", "/api/v1/login"): ("public", set(), 200),
     ("POST", "/api/v1/logout"): ("login", set(), 200),
     ("GET", "/api/v1/me"): ("login", set(), 200),
+    ("POST", "/api/v1/me/totp"): ("login", set(), 200),
+    ("POST", "/api/v1/me/totp/confirm"): ("login", set(), 200),
     ("POST", "/api/v1/tokens"): ("login", set(), 201),
     ("GET", "/api/v1/tokens"): ("login", set(), 200),
     ("POST", "/api/v1/tokens/{id}/revoke"): ("login", set(), 200),
@@ -474,6 +476,19 @@ def run_login(row):
          check=lambda st, b: (b.get("token") and b.get("user", {}).get("username") == who, "no token / wrong user"))
 
 
+def run_totp(row):
+    # every logged-in user may enrol (optional for all, meant for administrators); the matrix
+    # never confirms, so the row's later logins need no code (tests/api/test_totp.py does)
+    route = ("POST", "/api/v1/me/totp")
+    g = gate(row, route)
+    cell(row, *route, "any", {g} if g else {200}, lambda: row.sess.post(route[1], {"password": qd.PASSWORD}),
+         check=None if g else lambda st, b: (len(b.get("secret", "")) == 32, "no secret"))
+    route = ("POST", "/api/v1/me/totp/confirm")
+    g = gate(row, route)
+    # past the gate: the handler itself answers (a code that cannot be right: 400 naming code)
+    cell(row, *route, "any", {g} if g else {400}, lambda: row.sess.post(route[1], {"code": "abcdef"}))
+
+
 def run_token_revoke(row):
     # the caller's own token: every logged-in user may end it
     route = ("POST", "/api/v1/tokens/{id}/revoke")
@@ -828,6 +843,7 @@ for row in ROWS:
     run_triage(row)
     run_actions(row)
     run_token_revoke(row)
+    run_totp(row)
     run_logout(row)
 
 # A list filter narrows within the scope: GET /visits?unit_id=<白螺镇 village> lists only visits there.
