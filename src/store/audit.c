@@ -236,6 +236,9 @@ int store_audit_add(struct store *s, const struct audit_entry *e)
 			log_error("audit: not written: %s", db_errmsg(s->wdb));
 		return rc;
 	}
+	/* the copy is made before the lock (the lock stays short): a slot reserved empty under the
+	 * lock and filled after it could be taken by the flusher in between (UBSan found that) */
+	struct qentry *q = entry_copy(e);
 	pthread_mutex_lock(&a->mu);
 	int rc = 0;
 	if (!a->running || a->stopping || a->n >= AUDIT_QUEUE_MAX) {
@@ -243,20 +246,15 @@ int store_audit_add(struct store *s, const struct audit_entry *e)
 		a->dropped_pending++;
 		rc = -1;
 	} else {
-		a->q[a->n++] = NULL; /* the slot, filled below without the copy under the lock */
+		a->q[a->n++] = q;
+		a->queued++;
+		if (a->n >= AUDIT_BATCH)
+			pthread_cond_signal(&a->cv);
 	}
-	int slot = rc ? -1 : a->n - 1;
 	pthread_mutex_unlock(&a->mu);
 	if (rc)
-		return -1;
-	struct qentry *q = entry_copy(e);
-	pthread_mutex_lock(&a->mu);
-	a->q[slot] = q;
-	a->queued++;
-	if (a->n >= AUDIT_BATCH)
-		pthread_cond_signal(&a->cv);
-	pthread_mutex_unlock(&a->mu);
-	return 0;
+		free(q);
+	return rc;
 }
 
 void store_audit_counts(struct store *s, int64_t *queued, int64_t *dropped)

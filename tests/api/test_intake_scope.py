@@ -8,6 +8,7 @@ import qd
 
 srv = qd.Server.demo()
 admin, disp, resident = srv.login("admin"), srv.login("dispatch"), srv.login("resident")
+sec = srv.login("security")  # the security administrator grants (issue 9: duties kept apart)
 leader = srv.login("leader")
 
 st, units = admin.get("/api/v1/units")
@@ -44,8 +45,8 @@ qd.ok(st == 201, "staff still log problems for a township they cover", (st, b))
 st, u = admin.post("/api/v1/users", {"username": "disp_a", "display_name": "周调度", "unit_id": town_a["id"],
                                       "password": "qingdan-demo"})
 qd.ok(st == 201, "the administrator adds a township dispatcher", (st, u))
-st, g = admin.post(f"/api/v1/users/{u['id']}/grants", {"role": "dispatcher", "unit_id": town_a["id"]})
-qd.ok(st in (200, 201), "…with the dispatcher role over township A", (st, g))
+st, g = sec.post(f"/api/v1/users/{u['id']}/grants", {"role": "dispatcher", "unit_id": town_a["id"]})
+qd.ok(st in (200, 201), "…granted the dispatcher role over township A by the security administrator", (st, g))
 disp_a = srv.login("disp_a")
 
 
