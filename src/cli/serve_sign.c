@@ -30,7 +30,7 @@ int serve_sign_start(const struct cli_opts *o, struct store *s, struct webhook *
 	int wanted = o->sign_key || o->heads_file || o->heads_webhook;
 	if (!wanted && access(sk, F_OK) != 0) {
 		log_warn(
-		    "no signing key %s: chain heads are not signed (create one: docs/security-record.md)",
+		    "no signing key %s: chain heads are not signed (create one: docs/security.md §5)",
 		    sk);
 		fprintf(stderr,
 		        "qingdan serve: 警告：没有签名密钥 %s，链头不签名 (warning: no signing key %s, chain "

@@ -1,5 +1,5 @@
 /* api_totp.c — a user's enrolment in one-time codes (TOTP, RFC 6238: web/totp.c), the optional
- * second factor meant for the three administrator roles (docs/security-login.md):
+ * second factor meant for the three administrator roles (docs/security.md §3):
  *   POST /api/v1/me/totp          password re-checked → a new secret, shown once as itself and
  *                                 as an otpauth:// URI; stored sealed, not yet asked at login;
  *   POST /api/v1/me/totp/confirm  a code from that secret switches it on.

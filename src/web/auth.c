@@ -3,7 +3,7 @@
  * recommendation), so a login costs tens of milliseconds and memory stays within the server's
  * budget.  Tokens: 32 random bytes, base64url; the store keeps only their SHA-256.
  *
- * Logins cannot be turned against the guards (issue 9; docs/security-login.md):
+ * Logins cannot be turned against the guards (issue 9; docs/security.md §3):
  *   - no account is locked: failures are counted per submitted name (existing or not) and per
  *     client address (r->client) in the store's bounded login_throttle table, shared by every
  *     server; after a few failures each further one doubles a wait (core/backoff.h) during which
