@@ -28,14 +28,6 @@ struct session_info {
 int store_credential_get(struct store_rd *rd, const char *username, struct credential *c);
 /* The same by the user's id. */
 int store_credential_of(struct store_rd *rd, int64_t user_id, struct credential *c);
-/* A new TOTP secret (base32, plain: sealed here) for user_id, not on until confirmed. */
-int store_totp_enrol(struct store_tx *tx, int64_t user_id, const char *secret, struct qd_err *err);
-/* Switch user_id's TOTP on, if its sealed secret is still sealed (the one a code was checked
- * against: a new enrolment in between makes it a conflict). */
-int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, int64_t step, struct qd_err *err);
-/* A code of TOTP step was used by user_id: 0, or 401 naming totp when that step or a later one
- * already was (two logins racing with one code: the second loses). */
-int store_totp_used(struct store_tx *tx, int64_t user_id, int64_t step, struct qd_err *err);
 /* The back-off of one throttle key (SHA-256, web/auth.c): until when (ms) its attempts wait, 0
  * when they do not, or -1 when the database could not be asked. */
 int64_t store_login_until(struct store_rd *rd, const unsigned char key[32]);

@@ -150,6 +150,14 @@ int store_session_create(struct store_tx *tx, const struct session_new *n, int64
 /* Logout: the session with this token hash ends (on every server: the trigger bumps org_version). */
 int store_session_revoke(struct store_tx *tx, const unsigned char hash[32], struct qd_err *err);
 /* The token id ends; owner > 0: only when it is owner's (else 404, as for no such token). */
+/* A new TOTP secret (base32, plain: sealed here) for user_id, not on until confirmed. */
+int store_totp_enrol(struct store_tx *tx, int64_t user_id, const char *secret, struct qd_err *err);
+/* Switch user_id's TOTP on, if its sealed secret is still sealed (the one a code was checked
+ * against: a new enrolment in between makes it a conflict). */
+int store_totp_confirm(struct store_tx *tx, int64_t user_id, const char *sealed, int64_t step, struct qd_err *err);
+/* A code of TOTP step was used by user_id: 0, or 401 naming totp when that step or a later one
+ * already was (two logins racing with one code: the second loses). */
+int store_totp_used(struct store_tx *tx, int64_t user_id, int64_t step, struct qd_err *err);
 /* The unit path of the owner of token id (404 "id" when there is no such token). */
 int store_token_owner_path(struct store_tx *tx, int64_t id, char *path, size_t n, struct qd_err *err);
 int store_token_revoke(struct store_tx *tx, int64_t id, int64_t owner, struct qd_err *err);
