@@ -156,7 +156,7 @@ int store_login_clear(struct store_tx *tx, const unsigned char key[32], struct q
 int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err)
 {
 	db_conn *db = store_tx_db(tx);
-	db_stmt *st = db_prepare(db, "UPDATE credential SET pw_hash=?, failed=0, locked_until=0 WHERE user_id=?");
+	db_stmt *st = db_prepare(db, "UPDATE credential SET pw_hash=? WHERE user_id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_text(st, 1, pw_hash);
@@ -166,15 +166,10 @@ int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash
 
 int store_credential_clear(struct store_tx *tx, int64_t user_id, struct qd_err *err)
 {
+	/* the back-off of the user's name: all a login counts since issue 9 (credential.failed and
+	 * locked_until, the lock-out before it, are no longer read, so not written either) */
 	db_conn *db = store_tx_db(tx);
-	db_stmt *st = db_prepare(db, "UPDATE credential SET failed=0, locked_until=0 WHERE user_id=?");
-	if (!st)
-		return db_fail(db, err);
-	db_bind_int(st, 1, user_id);
-	if (step_done(db, st, err))
-		return -1;
-	/* and the back-off of the user's name (what a login counts since issue 9) */
-	st = db_prepare(db, "SELECT username FROM \"user\" WHERE id=?");
+	db_stmt *st = db_prepare(db, "SELECT username FROM \"user\" WHERE id=?");
 	if (!st)
 		return db_fail(db, err);
 	db_bind_int(st, 1, user_id);

@@ -135,8 +135,7 @@ int store_login_fail(struct store_tx *tx, const unsigned char key[32], int free_
 int store_login_clear(struct store_tx *tx, const unsigned char key[32], struct qd_err *err);
 
 int store_password_set(struct store_tx *tx, int64_t user_id, const char *pw_hash, struct qd_err *err);
-/* Unlock user_id: every login back-off and lock held for them cleared (today credential.failed
- * and locked_until; the per-name back-off, when it exists, clears here too).  0 or -1. */
+/* Unlock user_id: the back-off of their name cleared (login_throttle).  0 or -1. */
 int store_credential_clear(struct store_tx *tx, int64_t user_id, struct qd_err *err);
 
 struct session_new {

@@ -36,7 +36,6 @@
 #include "web/hash_pool.h"
 #include "web/totp.h"
 #include <ctype.h>
-#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
