@@ -67,6 +67,12 @@ static int past(const struct timespec *t)
 	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
 }
 
+/* a before b */
+static int earlier(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 static void *webhook_main(void *arg)
 {
 	struct webhook *w = arg;
@@ -105,8 +111,12 @@ static void *webhook_main(void *arg)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
+		/* wait for the retry, or while stopping for whichever comes first: the retry or the
+		 * end of the drain (waiting for the drain's end alone let a stop skip its retries) */
 		while (!past(&until) && !(w->stopping && past(&w->drain_until)))
-			pthread_cond_timedwait(&w->cv, &w->mu, w->stopping ? &w->drain_until : &until);
+			pthread_cond_timedwait(
+			    &w->cv, &w->mu,
+			    w->stopping && earlier(&w->drain_until, &until) ? &w->drain_until : &until);
 	}
 	if (w->n)
 		log_error("heads webhook: stopping with %d heads not delivered to %s (the heads file and "

@@ -205,7 +205,8 @@ for args, what in ((["--sign-every", "0"], "--sign-every 0"), (["--sign-every", 
     qd.ok(r.returncode != 0 and "qingdan serve:" in r.stderr, f"serve refuses {what}", r.stderr[-300:])
 
 # --- tampering -----------------------------------------------------------------------------------
-log = [json.loads(l) for l in qd.run("log", "--db", srv.db).stdout.splitlines()]
+LOG_TEXT = qd.run("log", "--db", srv.db).stdout
+log = [json.loads(l) for l in LOG_TEXT.splitlines()]
 con = srv.connect()
 orig = [list(row) for row in con.execute("SELECT seq, at, actor, kind, entity, entity_id, payload FROM event ORDER BY seq")]
 con.close()
@@ -312,6 +313,7 @@ def run_one(i):
             apply_pg(uri, *change)
         r = qd.run("check", "--db", uri, "--key", srv.key, "--heads", HEADS)
         plain = qd.run("check", "--db", uri, "--key", srv.key) if kind == "rewrite" else None
+        same = r.returncode == 0 and kind == "payload byte" and qd.run("log", "--db", uri).stdout == LOG_TEXT
         pg.psql(f"DROP DATABASE {pg_name(uri)} WITH (FORCE)")
     else:
         w = os.path.join(d, f"w{i}")
@@ -323,7 +325,13 @@ def run_one(i):
             apply_lite(path, *change)
         r = qd.run("check", "--db", path, "--heads", HEADS, "--sign-pub", srv.db + ".sign.pub")
         plain = qd.run("check", "--db", path) if kind == "rewrite" and i < 200 else None
+        same = r.returncode == 0 and kind == "payload byte" and qd.run("log", "--db", path).stdout == LOG_TEXT
         shutil.rmtree(w)
+    # A flipped byte of a compressed payload can decode to the very same text (an unused header
+    # bit, an unused table entry: about 1 flip in 1,000): the record — the text the chain and the
+    # heads sign — is unchanged, so it is no tampering; the log read back shows it is the same.
+    if same:
+        kind = "payload byte, same text"
     return kind, r.returncode, r.stdout, plain.returncode if plain else None
 
 
@@ -331,12 +339,13 @@ t0 = time.time()
 with ThreadPoolExecutor(max_workers=1 if PG else 2) as ex:  # PostgreSQL copies one template at a time
     results = list(ex.map(run_one, range(len(plans))))
 dt = time.time() - t0
-missed = [(k, out[-300:]) for k, rc, out, _ in results if k != "untouched" and rc == 0]
+missed = [(k, out[-300:]) for k, rc, out, _ in results if k in KINDS and rc == 0]
+noop = sum(1 for x in results if x[0] == "payload byte, same text")
 false_pos = [(out[-300:]) for k, rc, out, _ in results if k == "untouched" and rc != 0]
 by_kind = {k: sum(1 for x in results if x[0] == k) for k in KINDS}
 where = "SQLite, each on a fresh copy of the file" if not PG else "PostgreSQL, each in a CREATE DATABASE … TEMPLATE copy"
 qd.ok(not missed, f"{N} random tamperings within the signed part all detected ({where}; {by_kind}; {dt:.0f} s with the "
-      f"untouched copies)", missed[:3])
+      f"untouched copies; {noop} flipped payload bytes decoded to the same text, the log read back unchanged)", missed[:3])
 qd.ok(not false_pos, f"0 false positives on {UNTOUCHED} untouched copies", false_pos[:2])
 trunc = [out for k, rc, out, _ in results if k == "truncation"]
 qd.ok(trunc and all("TRUNCATED" in o for o in trunc), "a truncation with the projections undone is reported TRUNCATED",
