@@ -16,6 +16,8 @@
 struct server;
 struct route;
 
+#define REQ_COOKIES 4 /* Set-Cookie headers beside the session's; a fifth is a programming error */
+
 enum req_phase { PHASE_NEW, PHASE_BODY, PHASE_WAIT, PHASE_DONE };
 
 struct req {
@@ -55,7 +57,21 @@ struct req {
 	json_t *out;
 	char *raw;               /* JSON text answer, instead of out */
 	const char *ctype;       /* the answer's Content-Type when not JSON (raw holds it: the audit CSV) */
-	char cookie[320];        /* Set-Cookie value, if any */
+	char cookie[320];        /* Set-Cookie value, if any (the session's: web/auth.c) */
+	char *cookies[REQ_COOKIES]; /* more Set-Cookie values (req_add_cookie; owned) */
+	char *location;          /* a redirect's Location (req_redirect; owned) */
+	/* pages (issue 10): the reader's language and 适老化 switch, read from their cookies by the
+	 * dispatcher before the handler; the submitted form (every field as text, for showing a
+	 * refused form again) */
+	int lang;                /* enum lang (web/i18n.h): 0 = zh_CN, the default */
+	int elder;               /* the elderly-friendly mode (larger type, plainer words) */
+	json_t *form;            /* a page route's submitted fields, name → text (owned), or NULL */
+	/* A page route that reuses an API handler sets answer_hook before calling it: the handler's
+	 * answer (req_json / req_error / req_fail, also from a write's finish) is handed to the hook
+	 * instead — status, the JSON (owned by the hook) or the error — and the hook makes the page's
+	 * answer (a redirect after success, the form again with the error summary).  Cleared before
+	 * it is called, so the hook's own req_html/req_redirect answer normally. */
+	void (*answer_hook)(struct req *r, unsigned status, json_t *out, const struct qd_err *err);
 	int64_t retry_after;     /* > 0: a Retry-After header, seconds (a 429 of web/auth.c) */
 	/* an asynchronous write */
 	struct store_cmd cmd;
@@ -66,6 +82,12 @@ struct req {
 	void (*defer)(struct req *r); /* req_defer: started once the connection is suspended */
 };
 
+/* Answer with an HTML page (takes ownership of html, written with web/html.h). */
+void req_html(struct req *r, unsigned status, char *html);
+/* Answer 303 See Other to location (a path on this server, copied): after a form's POST. */
+void req_redirect(struct req *r, const char *location);
+/* Send one more Set-Cookie header with the answer (copied); aborts past REQ_COOKIES. */
+void req_add_cookie(struct req *r, const char *cookie);
 /* Answer with JSON text already written (takes ownership of text). */
 void req_raw_json(struct req *r, unsigned status, char *text);
 /* Answer with a JSON body (takes ownership of out). */

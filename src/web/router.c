@@ -257,3 +257,8 @@ int router_validate(struct req *r, struct qd_err *err)
 	}
 	return -1;
 }
+
+int route_is_page(const struct route *rt)
+{
+	return strncmp(rt->pattern, "/api/", 5) != 0;
+}

@@ -18,7 +18,15 @@ struct route {
 	const struct param *query; /* NULL-name terminated, or NULL */
 	const struct param *body;  /* NULL-name terminated, or NULL (no body accepted) */
 	const char *help;
+	/* A page route's form shown again when the dispatcher refuses what was submitted (a field
+	 * out of its spec, a missing CSRF token …): it renders the form from r->form with the error
+	 * summary naming err's field, and answers.  NULL for the API's routes (they answer JSON). */
+	void (*invalid)(struct req *r, const struct qd_err *err);
 };
+
+/* A page (HTML for a browser) rather than the JSON API: every route whose path does not start
+ * with /api/.  Pages answer errors as pages, take form bodies, and carry the CSRF check. */
+int route_is_page(const struct route *rt);
 
 const struct route *routes_table(int *n);
 /* The machine whose actions route rt takes ({action} in the path names one; the body is that

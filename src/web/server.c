@@ -17,6 +17,7 @@
 #include "web/server.h"
 #include "base/date.h"
 #include "base/log.h"
+#include <stdlib.h>
 #include "base/mem.h"
 #include "store/audit.h"
 #include "web/api.h"
@@ -90,6 +91,12 @@ int server_port(const struct server *s)
 
 void req_json(struct req *r, unsigned status, json_t *out)
 {
+	if (r->answer_hook) { /* a page reusing an API handler: the page answers (req.h) */
+		void (*hook)(struct req *, unsigned, json_t *, const struct qd_err *) = r->answer_hook;
+		r->answer_hook = NULL;
+		hook(r, status, out, NULL);
+		return;
+	}
 	free(r->raw);
 	r->raw = NULL;
 	if (r->out)
@@ -97,6 +104,31 @@ void req_json(struct req *r, unsigned status, json_t *out)
 	r->status = status;
 	r->out = out;
 	r->phase = PHASE_DONE;
+}
+
+void req_html(struct req *r, unsigned status, char *html)
+{
+	req_raw_json(r, status, html);
+	r->ctype = "text/html; charset=utf-8";
+}
+
+void req_redirect(struct req *r, const char *location)
+{
+	free(r->location);
+	r->location = xstrdup(location);
+	req_raw_json(r, 303, xstrdup(""));
+	r->ctype = "text/plain; charset=utf-8";
+}
+
+void req_add_cookie(struct req *r, const char *cookie)
+{
+	for (int i = 0; i < REQ_COOKIES; i++)
+		if (!r->cookies[i]) {
+			r->cookies[i] = xstrdup(cookie);
+			return;
+		}
+	log_error("req_add_cookie: more than %d cookies in one answer", REQ_COOKIES);
+	abort();
 }
 
 void req_raw_json(struct req *r, unsigned status, char *text)
@@ -112,6 +144,12 @@ void req_raw_json(struct req *r, unsigned status, char *text)
 void req_error(struct req *r, const struct qd_err *err)
 {
 	struct qd_err lost;
+	if (r->answer_hook) { /* a page reusing an API handler: the page answers (req.h) */
+		void (*hook)(struct req *, unsigned, json_t *, const struct qd_err *) = r->answer_hook;
+		r->answer_hook = NULL;
+		hook(r, http_status(err->code), NULL, err);
+		return;
+	}
 	if (err->code == QD_EINTERNAL && r->srv && store_db_lost(server_store(r->srv))) {
 		/* not a bug: the database went away under the request (a failover) — retry later */
 		qd_fail(&lost, QD_EBUSY, "", "数据库连接中断，请稍后重试", "the database connection was lost, retry later");
@@ -258,6 +296,10 @@ static enum MHD_Result send_json(struct req *r)
 		MHD_add_response_header(resp, "Connection", "close");
 	if (r->cookie[0])
 		MHD_add_response_header(resp, "Set-Cookie", r->cookie);
+	for (int i = 0; i < REQ_COOKIES && r->cookies[i]; i++)
+		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
 	double ms = (double)(now_ns() - r->t0_ns) / 1e6;
 	char timing[64];
 	snprintf(timing, sizeof timing, "app;dur=%.3f", ms);
@@ -553,6 +595,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->json);
 	json_decref(r->out);
 	free(r->raw);
+	free(r->location);
+	for (int i = 0; i < REQ_COOKIES; i++)
+		free(r->cookies[i]);
+	json_decref(r->form);
 	free(r->grants);
 	if (r->warg_free)
 		r->warg_free(r->warg);
