@@ -1,7 +1,8 @@
 # qingdan — build, run, test, bench.  GNU Make + pkg-config; every dependency is a Debian package
 # installed by scripts/install-deps (idempotent).
 #
-#   make run         install deps, build, create the demo database if absent, serve :8080
+#   make run         install deps, build, create the demo database if absent, serve
+#                    127.0.0.1:8080 (PORT=… for another port)
 #   make test        install deps, build, run every test (unit + API/CLI on loopback)
 #   make test-asan   the same suite, built with ASan+UBSan, into build-asan/
 #   make test-slow   slow tier: 20 kill -9 cycles, 20 failovers
@@ -19,8 +20,11 @@ CFLAGS   := -std=c17 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread -lm
 LDFLAGS  := $(SAN)
 
+# build/gen/embed.c: web/ (stylesheet, script) and the message catalogs i18n/ as C data
+# (scripts/embed), so the binary serves them with nothing beside it.
+EMBED_C  := $(BUILD)/gen/embed.c
 LIB_SRC  := $(wildcard src/base/*.c src/core/*.c src/store/*.c src/present/*.c src/web/*.c) \
-            $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+            $(filter-out src/cli/main.c,$(wildcard src/cli/*.c)) $(EMBED_C)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -35,6 +39,10 @@ $(BUILD)/escaping-ok: $(wildcard src/*/*.c) scripts/check-escaping
 	@mkdir -p $(BUILD)
 	@scripts/check-escaping
 	@touch $@
+
+$(EMBED_C): scripts/embed $(wildcard web/*) $(wildcard i18n/*/*.txt) $(wildcard i18n/*)
+	@mkdir -p $(dir $@)
+	scripts/embed $@
 
 # Installs once per checkout; scripts/install-deps is idempotent, the stamp only saves time.
 $(DEPS_STAMP): scripts/install-deps
@@ -58,10 +66,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libqingdan.a $(wildcard tests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libqingdan.a $(LDLIBS) -lcmocka
 
+PORT ?= 8080
 run: deps
 	$(MAKE) $(BUILD)/qingdan
 	@test -f demo.db || $(BUILD)/qingdan demo --db demo.db
-	$(BUILD)/qingdan serve --db demo.db --listen 127.0.0.1:8080
+	$(BUILD)/qingdan serve --db demo.db --listen 127.0.0.1:$(PORT)
 
 test: deps
 	$(MAKE) all

@@ -60,6 +60,9 @@ struct req {
 	char cookie[320];        /* Set-Cookie value, if any (the session's: web/auth.c) */
 	char *cookies[REQ_COOKIES]; /* more Set-Cookie values (req_add_cookie; owned) */
 	char *location;          /* a redirect's Location (req_redirect; owned) */
+	const char *asset;       /* req_asset: bytes sent as they are (static, never freed) */
+	size_t asset_len;
+	const char *asset_hash;  /* … and their content hash: the ETag, and the ?v= of a cacheable URL */
 	/* pages (issue 10): the reader's language and 适老化 switch, read from their cookies by the
 	 * dispatcher before the handler; the submitted form (every field as text, for showing a
 	 * refused form again) */
@@ -84,6 +87,10 @@ struct req {
 
 /* Answer with an HTML page (takes ownership of html, written with web/html.h). */
 void req_html(struct req *r, unsigned status, char *html);
+/* Answer with static bytes (an embedded file, web/page.h; not copied) of type ctype whose content
+ * hash is hash: its ETag; cached for a year (immutable) when the request's ?v= is hash; 304 with
+ * no body when the request's If-None-Match names it. */
+void req_asset(struct req *r, const char *data, size_t len, const char *ctype, const char *hash);
 /* Answer 303 See Other to location (a path on this server, copied): after a form's POST. */
 void req_redirect(struct req *r, const char *location);
 /* Send one more Set-Cookie header with the answer (copied); aborts past REQ_COOKIES. */

@@ -12,6 +12,8 @@
 #include "core/unit.h"
 #include "web/api.h"
 #include "web/auth.h"
+#include "web/i18n.h"
+#include "web/page.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -124,6 +126,21 @@ static const struct param b_task[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: handling unit"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: responsible person"},
 	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: leader in charge"}, END};
+/* Pages (issue 10): form bodies take the same specs (the CSRF field is the dispatcher's). */
+static const struct param b_none[] = {END};
+static const struct param q_next[] = {{"next", P_STR, 0, 0, 200, NULL, NULL, "where to go after (a local path)"}, END};
+static const struct param b_login_page[] = {
+	{"username", P_STR, 1, 0, 32, NULL, NULL, "user name"},
+	{"password", P_STR, 1, 0, 256, NULL, NULL, "password"},
+	{"totp", P_STR, 0, 6, 8, NULL, NULL, "one-time code (users who switched TOTP on)"},
+	{"next", P_STR, 0, 0, 200, NULL, NULL, "where to go after (a local path)"}, END};
+static const struct param q_lang[] = {
+	{"to", P_ENUM, 1, 0, 0, lang_codes, NULL, "the language: zh (default) or en"},
+	{"next", P_STR, 0, 0, 200, NULL, NULL, "the page to go back to (a local path)"}, END};
+static const struct param q_elder[] = {
+	{"on", P_BOOL, 1, 0, 0, NULL, NULL, "1: the elderly-friendly mode (适老化) on; 0: off"},
+	{"next", P_STR, 0, 0, 200, NULL, NULL, "the page to go back to (a local path)"}, END};
+static const struct param q_static[] = {{"v", P_STR, 0, 0, 64, NULL, NULL, "the content hash (cache key)"}, END};
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -167,6 +184,15 @@ static const struct route table[] = {
 	{"GET", "/api/v1/tasks/{id}/history", api_task_history, AUTH_LOGIN, R_READ, q_none, NULL, "the task's events", NULL},
 	{"GET", "/api/v1/tasks/{id}/pii", api_task_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the task's original title, measures, notes and reasons (audited)", NULL},
 	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, NULL, "take an action of the state machine", NULL},
+	/* pages (issue 10; docs/architecture.md lists them) */
+	{"GET", "/", page_home, AUTH_PUBLIC, 0, q_none, NULL, "landing page with the login form (logged in: to /work)", NULL},
+	{"GET", "/login", page_login, AUTH_PUBLIC, 0, q_next, NULL, "the login form", NULL},
+	{"POST", "/login", page_login_post, AUTH_PUBLIC, 0, q_none, b_login_page, "log in (form): 303 to next or /work", page_login_invalid},
+	{"POST", "/logout", page_logout, AUTH_PUBLIC, 0, q_none, b_none, "log out (form): 303 to /", NULL},
+	{"GET", "/lang", page_lang, AUTH_PUBLIC, 0, q_lang, NULL, "switch the language (a one-year cookie), back to next", NULL},
+	{"GET", "/elder", page_elder, AUTH_PUBLIC, 0, q_elder, NULL, "switch the elderly-friendly mode (a one-year cookie), back to next", NULL},
+	{"GET", "/static/app.css", page_static, AUTH_PUBLIC, 0, q_static, NULL, "the stylesheet (embedded; cached under ?v=<hash>)", NULL},
+	{"GET", "/static/app.js", page_static, AUTH_PUBLIC, 0, q_static, NULL, "the progressive-enhancement script (embedded)", NULL},
 };
 
 const struct route *routes_table(int *n)

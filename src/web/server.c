@@ -24,6 +24,7 @@
 #include "web/auth.h"
 #include "web/conns.h"
 #include "web/http_err.h"
+#include "web/page.h"
 #include "web/proxy.h"
 #include "web/router.h"
 #include "web/tally.h"
@@ -118,6 +119,18 @@ void req_redirect(struct req *r, const char *location)
 	r->location = xstrdup(location);
 	req_raw_json(r, 303, xstrdup(""));
 	r->ctype = "text/plain; charset=utf-8";
+}
+
+void req_asset(struct req *r, const char *data, size_t len, const char *ctype, const char *hash)
+{
+	char etag[64];
+	snprintf(etag, sizeof etag, "\"%s\"", hash);
+	const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+	req_raw_json(r, inm && strstr(inm, etag) ? 304 : 200, NULL);
+	r->asset = data;
+	r->asset_len = len;
+	r->asset_hash = hash;
+	r->ctype = ctype;
 }
 
 void req_add_cookie(struct req *r, const char *cookie)
@@ -273,19 +286,54 @@ struct store_rd *req_rd(struct req *r)
 	return rd;
 }
 
-static enum MHD_Result send_json(struct req *r)
+/* The one send path of every answer: JSON (r->out or r->raw), HTML pages, redirects, CSV, the
+ * plain text of /metrics and the embedded assets.  Status, Content-Type, body, cache headers and
+ * a Content-Security-Policy by type: a page (HTML, or any answer of a page route) may load only
+ * this server's script, style and images and be framed by nobody; everything else may load
+ * nothing.  Pages and data are never stored by a cache (personal work lists); an asset under its
+ * hashed URL is cached for a year. */
+static enum MHD_Result send_answer(struct req *r)
 {
-	char *text = r->raw ? r->raw : r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
-	r->raw = NULL;
-	size_t len = strlen(text);
-	text = xrealloc(text, len + 2);
-	text[len++] = '\n';
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", r->ctype ? r->ctype : "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	const char *ctype = r->ctype ? r->ctype : "application/json; charset=utf-8";
+	int page = !strncmp(ctype, "text/html", 9) || (r->route && route_is_page(r->route) && !r->asset_hash);
+	struct MHD_Response *resp;
+	if (r->asset_hash) {
+		resp = MHD_create_response_from_buffer(r->status == 304 ? 0 : r->asset_len, (void *)r->asset,
+						       MHD_RESPMEM_PERSISTENT);
+	} else {
+		char *text = r->raw ? r->raw : r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
+		r->raw = NULL;
+		size_t len = strlen(text);
+		if (!r->ctype || !strncmp(r->ctype, "text/csv", 8)) { /* JSON and CSV end with a newline */
+			text = xrealloc(text, len + 2);
+			text[len++] = '\n';
+		}
+		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	}
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	if (r->asset_hash) {
+		const char *v = req_query(r, "v");
+		char etag[64];
+		snprintf(etag, sizeof etag, "\"%s\"", r->asset_hash);
+		MHD_add_response_header(resp, "ETag", etag);
+		/* only the URL naming this content may be kept: another ?v= is revalidated */
+		MHD_add_response_header(resp, "Cache-Control", v && !strcmp(v, r->asset_hash)
+								       ? "public, max-age=31536000, immutable"
+								       : "no-cache");
+	} else {
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (page) {
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+					"form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+		MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	} else {
+		MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	}
 	if (r->retry_after > 0) { /* issue 9: a login back-off or the password-hashing limit (auth.c) */
 		char ra[24];
 		snprintf(ra, sizeof ra, "%lld", (long long)r->retry_after);
@@ -318,15 +366,14 @@ static enum MHD_Result send_json(struct req *r)
 	return ret;
 }
 
-static enum MHD_Result send_text(struct req *r, const char *ctype, char *text)
+/* A refused request: a page for a page route, or for a path outside the API when no route took it
+ * (a browser at /nope); the JSON error for the API. */
+static void refuse(struct req *r, const struct qd_err *err)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(resp, "Content-Type", ctype);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	enum MHD_Result ret = MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
-	MHD_destroy_response(resp);
-	atomic_fetch_add(&r->srv->requests[2], 1);
-	return ret;
+	if (r->route ? route_is_page(r->route) : strncmp(r->path, "/api/", 5) != 0)
+		page_fail(r, err);
+	else
+		req_error(r, err);
 }
 
 /* --- the dispatcher ---------------------------------------------------------------------------- */
@@ -336,32 +383,42 @@ static void dispatch(struct req *r)
 	struct qd_err err;
 	qd_err_clear(&err);
 	if (r->body_too_big) {
-		req_fail(r, QD_ETOOBIG, "body", "请求体过大", "request body too large");
+		qd_fail(&err, QD_ETOOBIG, "body", "请求体过大", "request body too large");
+		refuse(r, &err);
 		return;
 	}
 	int path_found = 0;
-	r->route = router_match(r, r->method, r->path, &path_found);
+	/* HEAD is GET without the body (libmicrohttpd leaves the body out) */
+	r->route = router_match(r, strcmp(r->method, "HEAD") ? r->method : "GET", r->path, &path_found);
 	if (!r->route) {
 		if (path_found)
-			req_fail(r, QD_EMETHOD, "method", "不支持该请求方法", "method not allowed");
+			qd_fail(&err, QD_EMETHOD, "method", "不支持该请求方法", "method not allowed");
+		else if (strncmp(r->path, "/api/", 5) != 0)
+			qd_fail(&err, QD_ENOTFOUND, "path", "没有这个页面", "no such page");
 		else
-			req_fail(r, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
+			qd_fail(&err, QD_ENOTFOUND, "path", "没有这个接口", "no such endpoint");
+		struct qd_err ignored; /* a page's refusal knows its reader (the header): a bad cookie is no matter here */
+		if (strncmp(r->path, "/api/", 5) != 0 && auth_identify(r, &ignored))
+			r->user_id = 0;
+		refuse(r, &err);
 		return;
 	}
 	if (auth_identify(r, &err)) {
-		req_error(r, &err);
+		refuse(r, &err);
 		return;
 	}
 	if (r->route->auth == AUTH_LOGIN && !r->user_id) {
-		req_fail(r, QD_EAUTH, "", "请先登录", "login required");
+		qd_fail(&err, QD_EAUTH, "", "请先登录", "login required");
+		refuse(r, &err);
 		return;
 	}
 	if (r->route->rights && !(r->rights & r->route->rights)) {
-		req_fail(r, QD_EPERM, "", "您没有使用此功能的权限", "you do not have the right to use this endpoint");
+		qd_fail(&err, QD_EPERM, "", "您没有使用此功能的权限", "you do not have the right to use this endpoint");
+		refuse(r, &err);
 		return;
 	}
 	if (router_validate(r, &err)) {
-		req_error(r, &err);
+		refuse(r, &err);
 		return;
 	}
 	r->route->handler(r);
@@ -460,12 +517,13 @@ static int head_check(struct server *s, struct req *r, const char *version, cons
 		bad = 0;
 	if (bad) {
 		atomic_fetch_add(&s->refused, 1);
-		req_error(r, &err);
+		refuse(r, &err);
 		return -1;
 	}
 	if (tally_take(s->inflight, r->client, s->o.max_per_client)) {
 		atomic_fetch_add(&s->too_many, 1);
-		req_fail(r, QD_ETOOMANY, "", "同一来源的请求过多，请稍后重试", "too many requests from this client in flight, retry later");
+		qd_fail(&err, QD_ETOOMANY, "", "同一来源的请求过多，请稍后重试", "too many requests from this client in flight, retry later");
+		refuse(r, &err);
 		return -1;
 	}
 	r->inflight = 1;
@@ -515,7 +573,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (conn_body(s->conns, conn_of(conn)))
 			return MHD_NO; /* the reaper ended it meanwhile */
 		if (head_check(s, r, version, peer))
-			return send_json(r); /* at once, before any body byte: the connection closes after */
+			return send_answer(r); /* at once, before any body byte: the connection closes after */
 		return MHD_YES; /* answer on a later call: keeps keep-alive */
 	}
 	if (r->phase == PHASE_BODY && *upload_size) {
@@ -532,11 +590,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (strlen(url) >= sizeof r->path) {
 			req_fail(r, QD_EURILONG, "path", "地址过长", "URI too long");
 		} else if (strcmp(r->path, "/healthz") == 0 && strcmp(method, "GET") == 0) {
-			r->status = 200;
-			return send_text(r, "application/json", xstrdup("{\"status\":\"ok\"}\n"));
+			req_raw_json(r, 200, xstrdup("{\"status\":\"ok\"}\n"));
+			r->ctype = "application/json";
 		} else if (strcmp(r->path, "/metrics") == 0 && strcmp(method, "GET") == 0) {
-			r->status = 200;
-			return send_text(r, "text/plain; version=0.0.4", server_metrics(s));
+			req_raw_json(r, 200, server_metrics(s));
+			r->ctype = "text/plain; version=0.0.4";
 		} else {
 			store_request_begin(s->store);
 			dispatch(r);
@@ -574,7 +632,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			req_json(r, 200, json_object());
 	}
 	if (r->phase == PHASE_DONE)
-		return send_json(r);
+		return send_answer(r);
 	return MHD_YES;
 }
 

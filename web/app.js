@@ -1,0 +1,2 @@
+/* app.js — progressive enhancement only: every flow works without it. */
+"use strict";
