@@ -7,7 +7,7 @@
 #   make test-asan   the same suite, built with ASan+UBSan, into build-asan/
 #   make test-slow   slow tier: 20 kill -9 cycles, 20 failovers
 #   make bench       benchmarks (bench/README.md); figures go to docs/benchmarks.md
-#   make lint        cppcheck, clang-tidy and the escaping check
+#   make lint        cppcheck, clang-tidy and the format-string check
 
 BUILD    ?= build
 PKGS     := libmicrohttpd sqlite3 jansson libsodium zlib libzstd libpq libcurl liboath
@@ -32,12 +32,13 @@ DEPS_STAMP := .deps-installed
 
 .PHONY: all deps run test test-asan test-slow bench lint clean format
 
-all: $(BUILD)/escaping-ok $(BUILD)/qingdan $(UNIT_BIN)
+all: $(BUILD)/format-ok $(BUILD)/qingdan $(UNIT_BIN)
 
-# The escaping check runs on every build: no bare %s into SQL or HTML (scripts/check-escaping).
-$(BUILD)/escaping-ok: $(wildcard src/*/*.c) scripts/check-escaping
+# The format-string checker runs on every build: it parses the format and text arguments of every
+# call of the HTML, buffer and SQL writers (scripts/check-format says what it refuses and why).
+$(BUILD)/format-ok: $(wildcard src/*/*.c src/*/*.h) scripts/check-format
 	@mkdir -p $(BUILD)
-	@scripts/check-escaping
+	@scripts/check-format
 	@touch $@
 
 $(EMBED_C): scripts/embed $(wildcard web/*) $(wildcard i18n/*/*.txt) $(wildcard i18n/*)

@@ -113,7 +113,7 @@ void buf_url(struct buf *b, const char *s)
 			buf_putc(b, (char)*u);
 		} else {
 			char e[3] = {'%', hex[*u >> 4], hex[*u & 15]};
-			buf_put(b, e, 3);
+			buf_put(b, e, 3); /* fmt: a %XX escape made here */
 		}
 	}
 }
@@ -127,7 +127,7 @@ void buf_int(struct buf *b, long long v)
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+	buf_put(b, p, (size_t)(tmp + sizeof tmp - p)); /* fmt: the digits made here */
 }
 
 /* Bytes that need no escaping inside a JSON string (and none that would close a <script>). */
@@ -145,7 +145,7 @@ void buf_json_str(struct buf *b, const char *s)
 		while (json_plain(*u))
 			u++;
 		if (u > run)
-			buf_put(b, run, (size_t)(u - run));
+			buf_put(b, run, (size_t)(u - run)); /* fmt: bytes json_plain() passes */
 		if (!*u)
 			break;
 		switch (*u) {
@@ -158,7 +158,7 @@ void buf_json_str(struct buf *b, const char *s)
 		default:
 			if (*u < 0x20) {
 				char e[6] = {'\\', 'u', '0', '0', hex[*u >> 4], hex[*u & 15]};
-				buf_put(b, e, 6);
+				buf_put(b, e, 6); /* fmt: a JSON escape made here */
 			} else {
 				buf_putc(b, (char)*u);
 			}

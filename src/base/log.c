@@ -22,9 +22,11 @@ void log_msg(enum log_level l, const char *fmt, ...)
 	buf_init(&line);
 	va_list ap;
 	va_start(ap, fmt);
+	/* fmt: log_msg's format, checked by gcc's format attribute; JSON-escaped below */
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	char ts[32];
+	/* fmt: a timestamp of digits, a level name of names[] */
 	buf_printf(&line, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":", clock_format_ms(clock_now_ms(), ts),
 		   names[l]);
 	buf_json_str(&line, msg.p ? msg.p : "");

@@ -168,16 +168,17 @@ int cmd_init(struct cli_opts *o)
 		for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 			struct buf p;
 			buf_init(&p);
-			buf_printf(&p, "%s%s", o->db, suffix[i]);
+			buf_printf(&p, "%s%s", o->db, suffix[i]); /* fmt: a file name for unlink() */
 			unlink(p.p);
 			buf_free(&p);
 		}
 		struct buf k;
 		buf_init(&k);
+		/* fmt: a file name for unlink() */
 		buf_printf(&k, "%s%s", o->key ? o->key : o->db, o->key ? "" : ".key");
 		unlink(k.p);
 		buf_reset(&k);
-		buf_printf(&k, "%s.pub", sk);
+		buf_printf(&k, "%s.pub", sk); /* fmt: a file name for unlink() */
 		unlink(k.p);
 		unlink(sk);
 		buf_free(&k);
@@ -233,7 +234,7 @@ int cmd_check(struct cli_opts *o)
 			char *sk = cli_sign_key_path(o);
 			struct buf b;
 			buf_init(&b);
-			buf_printf(&b, "%s.pub", sk);
+			buf_printf(&b, "%s.pub", sk); /* fmt: a file name, not page text */
 			pub = b.p;
 			free(sk);
 		}

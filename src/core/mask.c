@@ -18,7 +18,10 @@
  * what no span took, and writes masked forms.  Forms that mask_text wrote earlier are recognised
  * (masked_at()) and copied as they are, which keeps mask_text idempotent.  Known names are
  * replaced in a pass before that scan (mask_known_names()); a household label's own name is
- * looked for after its numbers are masked (label_name()). */
+ * looked for after its numbers are masked (label_name()).
+ *
+ * fmt-file: the raw buf_put/buf_puts here copy pieces of the value into its masked copy, a new
+ * string the caller owns; whoever writes that copy out escapes it (scripts/check-format). */
 #include "core/mask.h"
 #include "base/buf.h"
 #include "base/mem.h"

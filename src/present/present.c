@@ -18,7 +18,7 @@ static void write_value(const struct row *row, int i, struct buf *out)
 	case ROW_TEXT: buf_json_str(out, row->ops->text(impl, i)); break;
 	case ROW_JSON: {
 		char *t = json_dumps(row->ops->json(impl, i), JSON_COMPACT | JSON_ENCODE_ANY);
-		buf_puts(out, t ? t : "null");
+		buf_puts(out, t ? t : "null"); /* fmt: JSON text written by json_dumps */
 		free(t);
 		break;
 	}
@@ -135,7 +135,7 @@ void present_member(struct pctx *c, struct buf *out, const char *name)
 	if (c->members++)
 		out->p[out->len++] = ',';
 	out->p[out->len++] = '"';
-	buf_put(out, name, n);
+	buf_put(out, name, n); /* fmt: a field name of the presenter's tables, an identifier */
 	out->p[out->len++] = '"';
 	out->p[out->len++] = ':';
 	out->p[out->len] = 0;

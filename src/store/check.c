@@ -87,6 +87,7 @@ static int64_t table_diff(db_conn *db, const struct schema_table *t, int without
 	buf_init(&sql);
 	for (int c = 0; t->cols[c]; c++)
 		if (!(without_text && schema_is_text(t, t->cols[c])))
+			/* sql-ident: the schema table's column names */
 			buf_printf(&cols, "%s%s", cols.len ? "," : "", t->cols[c]);
 	buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT %s FROM main.\"%s\" EXCEPT SELECT %s FROM r.\"%s\")) + " /* sql-ident */
 			 "(SELECT count(*) FROM (SELECT %s FROM r.\"%s\" EXCEPT SELECT %s FROM main.\"%s\"))", /* sql-ident */
@@ -156,10 +157,10 @@ static void replay_unlink(const char *rpath)
 	unlink(rpath);
 	struct buf side;
 	buf_init(&side);
-	buf_printf(&side, "%s-wal", rpath);
+	buf_printf(&side, "%s-wal", rpath); /* fmt: a file name for unlink() */
 	unlink(side.p);
 	buf_reset(&side);
-	buf_printf(&side, "%s-shm", rpath);
+	buf_printf(&side, "%s-shm", rpath); /* fmt: a file name for unlink() */
 	unlink(side.p);
 	buf_free(&side);
 }
@@ -178,6 +179,7 @@ static int64_t pg_table_diff(db_conn *pg, db_conn *replay, const struct schema_t
 	int nc = 0;
 	for (int c = 0; t->cols[c]; c++)
 		if (!(without_text && schema_is_text(t, t->cols[c])))
+			/* sql-ident: the schema table's column names */
 			buf_printf(&sql, "%s%s", nc++ ? "," : "", t->cols[c]);
 	buf_printf(&sql, " FROM \"%s\" ORDER BY %s", t->name, t->key); /* sql-ident: schema names */
 	db_stmt *a = db_prepare(pg, sql.p), *b = db_prepare(replay, sql.p);

@@ -42,6 +42,7 @@ static db_stmt *stmt_new(db_conn *db, const char *sql, uint64_t h)
 		size_t n = strlen(sql);
 		char *text = xmalloc(n + MARKLEN + 1);
 		snprintf(text, n + MARKLEN + 1, "%s%s", MARK, sql);
+		/* sql: db_prepare's statement, checked at its callers */
 		int rc = sqlite3_prepare_v3(db->lite, text, -1, SQLITE_PREPARE_PERSISTENT, &st->lite, NULL);
 		free(text);
 		if (rc != SQLITE_OK) {

@@ -227,6 +227,7 @@ static int prepare(db_stmt *st)
 	struct db_pg *p = st->db->pg;
 	if (q->gen == p->gen)
 		return 0;
+	/* sql: db_prepare's statement, checked at its callers */
 	PGresult *r = PQprepare(p->c, q->name, q->sql, q->nparams, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		fail(st, r);

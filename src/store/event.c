@@ -88,12 +88,14 @@ static char *row_sql_build(const struct schema_table *t, uint64_t mask, int upda
 		buf_printf(&b, "UPDATE \"%s\" SET ", t->name); /* sql-ident */
 		for (int c = 0; t->cols[c]; c++)
 			if ((mask >> c & 1) && strcmp(t->cols[c], t->key) != 0)
+				/* sql-ident: the schema table's column names */
 				buf_printf(&b, "%s%s=?", n++ ? "," : "", t->cols[c]);
 		buf_printf(&b, " WHERE %s=?", t->key); /* sql-ident */
 	} else {
 		buf_printf(&b, "INSERT INTO \"%s\"(", t->name); /* sql-ident */
 		for (int c = 0; t->cols[c]; c++)
 			if (mask >> c & 1)
+				/* sql-ident: the schema table's column names */
 				buf_printf(&b, "%s%s", n++ ? "," : "", t->cols[c]);
 		buf_puts(&b, ") VALUES(");
 		for (int c = 0; c < n; c++)

@@ -41,7 +41,7 @@ static struct where_val *where_push(struct where *w)
 void where_and(struct where *w, const char *frag)
 {
 	buf_puts(&w->sql, " AND (");
-	buf_puts(&w->sql, frag);
+	buf_puts(&w->sql, frag); /* sql: where_and's fragment, checked as SQL at its callers */
 	buf_puts(&w->sql, ")");
 }
 
@@ -92,6 +92,7 @@ static void subtree_terms(struct where *w, struct buf *b, const char *path, cons
 		const char *col = c ? col2 : col1;
 		if (!col)
 			continue;
+		/* sql-ident: a column name its callers pass as a literal */
 		buf_printf(b, "%s(%s >= ? AND %s < ?)", b->len ? " OR " : "", col, col);
 		where_str(w, path);
 		where_str(w, up);

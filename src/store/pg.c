@@ -34,9 +34,10 @@ char *pg_uri_shown(const char *db)
 		const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
 		const char *path = strpbrk(auth, "/?");
 		if (at && colon && colon < at && (!path || at < path)) { /* user:password@ */
+			/* fmt: the URI for a terminal message, its password left out */
 			buf_put(&b, db, (size_t)(colon + 1 - db));
 			buf_puts(&b, "…");
-			buf_puts(&b, at);
+			buf_puts(&b, at); /* fmt: the URI for a terminal message, its password left out */
 			return buf_take(&b);
 		}
 	} else if (pg_is_uri(db)) { /* key=value: password=… up to the next space (or 'quoted') */
@@ -60,7 +61,7 @@ char *pg_uri_shown(const char *db)
 		}
 		return buf_take(&b);
 	}
-	buf_puts(&b, db);
+	buf_puts(&b, db); /* fmt: the URI for a terminal message */
 	return buf_take(&b);
 }
 

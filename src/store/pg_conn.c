@@ -34,7 +34,7 @@ int pg_value_is(PGconn *c, const char *sql, const char *want)
 void pg_text(struct buf *out, const char *text)
 {
 	size_t start = out->len;
-	buf_puts(out, text);
+	buf_puts(out, text); /* fmt: libpq's message into a message buffer; whoever shows it escapes it */
 	while (out->len > start && (out->p[out->len - 1] == '\n' || out->p[out->len - 1] == ' '))
 		out->p[--out->len] = 0;
 }

@@ -116,11 +116,11 @@ static int copy_text(struct buf *b, const unsigned char *p, int n)
 		case '\r': esc = "\\r"; break;
 		default: continue;
 		}
-		buf_put(b, p + run, (size_t)(i - run));
+		buf_put(b, p + run, (size_t)(i - run)); /* fmt: COPY text between the escapes made here */
 		buf_put(b, esc, 2);
 		run = i + 1;
 	}
-	buf_put(b, p + run, (size_t)(n - run));
+	buf_put(b, p + run, (size_t)(n - run)); /* fmt: COPY text between the escapes made here */
 	return 0;
 }
 
@@ -244,6 +244,7 @@ static PGresult *indexes_drop(struct mig *m, const char *t, struct qd_err *err)
 		return NULL;
 	}
 	for (int i = 0; i < PQntuples(r); i++) {
+		/* sql: a statement PostgreSQL wrote (pg_get_indexdef) */
 		if (pg_run(m, PQgetvalue(r, i, 0), "DROP", err)) {
 			PQclear(r);
 			return NULL;
@@ -255,6 +256,7 @@ static PGresult *indexes_drop(struct mig *m, const char *t, struct qd_err *err)
 static int indexes_make(struct mig *m, PGresult *defs, struct qd_err *err)
 {
 	for (int i = 0; i < PQntuples(defs); i++)
+		/* sql: statements PostgreSQL wrote (pg_get_indexdef, pg_get_constraintdef) */
 		if (pg_run(m, PQgetvalue(defs, i, 1), "CREATE INDEX / ADD CONSTRAINT", err))
 			return -1;
 	return 0;

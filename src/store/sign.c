@@ -42,7 +42,7 @@ int sign_key_create(const char *path, struct qd_err *err)
 	crypto_sign_keypair(pk, sk);
 	struct buf pub;
 	buf_init(&pub);
-	buf_printf(&pub, "%s.pub", path);
+	buf_printf(&pub, "%s.pub", path); /* fmt: a file name */
 	int rc = -1;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, sk, sizeof sk) || fsync(fd)) {
@@ -105,7 +105,7 @@ char *sign_key_default(const char *db, const char *key_path)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s.sign", key_path ? key_path : db);
+	buf_printf(&b, "%s.sign", key_path ? key_path : db); /* fmt: a file name */
 	return b.p;
 }
 
@@ -226,6 +226,7 @@ char *sign_head_format(const struct signed_head *h)
 	struct buf b;
 	buf_init(&b);
 	/* every value is digits or hex: nothing to escape */
+	/* fmt: hex digests and a key id of hex digits */
 	buf_printf(&b, "{\"v\":1,\"seq\":%lld,\"hash\":\"%s\",\"at\":%lld,\"key\":\"%s\",\"sig\":\"%s\"}",
 	           (long long)h->seq, hash, (long long)h->at, h->key, sig);
 	return b.p;

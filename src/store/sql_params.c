@@ -1,6 +1,7 @@
 /* sql_params.c — SQLite's ? and ?N as PostgreSQL's $N, and LIKE as ILIKE (store/sql_params.h).  Written by hand: a
  * scanner of five states (SQL, 'string', "identifier", -- comment, block comment) is smaller
- * than any SQL parser library, and neither libpq nor SQLite offers this rewrite. */
+ * than any SQL parser library, and neither libpq nor SQLite offers this rewrite.
+ * fmt-file: the raw buf_put here copy the statement's own text around its parameters. */
 #include "store/sql_params.h"
 #include <ctype.h>
 #include <strings.h>

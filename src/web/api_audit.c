@@ -104,6 +104,7 @@ static char *csv_of(json_t *items)
 	struct buf b;
 	buf_init(&b);
 	for (int i = 0; i < n; i++)
+		/* fmt: field names of the presenter's table, identifiers */
 		buf_printf(&b, "%s%s", i ? "," : "", cols[i]);
 	buf_puts(&b, "\r\n");
 	size_t k;

@@ -19,11 +19,11 @@ void html_text_n(struct buf *b, const char *s, size_t n)
 		case '\'': rep = "&#39;"; break;
 		default: continue;
 		}
-		buf_put(b, run, (size_t)(s - run));
+		buf_put(b, run, (size_t)(s - run)); /* fmt: bytes with nothing to escape */
 		buf_puts(b, rep);
 		run = s + 1;
 	}
-	buf_put(b, run, (size_t)(end - run));
+	buf_put(b, run, (size_t)(end - run)); /* fmt: bytes with nothing to escape */
 }
 
 static void attr(struct buf *b, const char *s)
@@ -59,6 +59,16 @@ static void json_in_script(struct buf *b, const char *s)
 	buf_free(&t);
 }
 
+/* A size_t in decimal: buf_int takes a long long, which the upper half of size_t's range is not. */
+static void put_size(struct buf *b, size_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_put(b, p, (size_t)(tmp + sizeof tmp - p)); /* fmt: the digits made here */
+}
+
 static void bad_format(const char *fmt)
 {
 	log_error("html_printf: unknown conversion in format \"%s\" (web/html.h lists them)", fmt);
@@ -73,7 +83,7 @@ void html_vprintf(struct buf *b, const char *fmt, va_list ap)
 			p++;
 			continue;
 		}
-		buf_put(b, run, (size_t)(p - run));
+		buf_put(b, run, (size_t)(p - run)); /* fmt: a run of the format, a literal checked at build */
 		const char *s;
 		switch (p[1]) {
 		case '%': buf_putc(b, '%'); p += 2; break;
@@ -107,7 +117,7 @@ void html_vprintf(struct buf *b, const char *fmt, va_list ap)
 		case 'z':
 			if (p[2] != 'u')
 				bad_format(fmt);
-			buf_int(b, (long long)va_arg(ap, size_t));
+			put_size(b, va_arg(ap, size_t));
 			p += 3;
 			break;
 		case 'l':
@@ -124,7 +134,7 @@ void html_vprintf(struct buf *b, const char *fmt, va_list ap)
 		}
 		run = p;
 	}
-	buf_put(b, run, (size_t)(p - run));
+	buf_put(b, run, (size_t)(p - run)); /* fmt: a run of the format, a literal checked at build */
 }
 
 void html_printf(struct buf *b, const char *fmt, ...)

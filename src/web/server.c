@@ -478,6 +478,7 @@ static enum MHD_Result head_one(void *cls, enum MHD_ValueKind kind, const char *
 	} else if (!strcasecmp(key, "X-Forwarded-For")) {
 		if (h->xff.len)
 			buf_puts(&h->xff, ",");
+		/* fmt: header values for the proxy parser (web/proxy.c), not written out */
 		buf_puts(&h->xff, v);
 	} else if (!strcasecmp(key, "X-Real-IP") && !h->xrip) {
 		h->xrip = v;
@@ -580,6 +581,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (r->body.len + *upload_size > (size_t)s->o.max_body)
 			r->body_too_big = 1;
 		else
+			/* fmt: the request body, kept for its parser */
 			buf_put(&r->body, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
