@@ -9,8 +9,6 @@
 #include "web/req.h"
 #include <string.h>
 
-const char *const lang_codes[LANG__N + 1] = {[LANG_ZH] = "zh", [LANG_EN] = "en", [LANG__N] = NULL};
-
 /* Compare the key made of parts[0..n-1] joined (NULL parts skipped) with s, as strcmp would. */
 static int cmp_parts(const char *const *parts, int n, const char *s)
 {

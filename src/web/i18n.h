@@ -12,12 +12,9 @@
 #ifndef QD_WEB_I18N_H
 #define QD_WEB_I18N_H
 
+#include "core/lang.h" /* enum lang { LANG_ZH, LANG_EN, LANG__N } and their codes, lang_names */
+
 struct req;
-
-enum lang { LANG_ZH, LANG_EN, LANG__N };
-
-/* The codes of the language switch (/lang?to=…), indexed by enum lang, NULL-terminated. */
-extern const char *const lang_codes[LANG__N + 1];
 
 /* The reader's text for key: r->lang's catalog; in 适老化 mode (r->elder) the key
  * "<key>.elder" where the catalog has one.  A key missing from either catalog fails a test

@@ -93,6 +93,23 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* path with each segment percent-encoded (the slashes kept). */
+static void path_encoded(struct buf *b, const char *path)
+{
+	char seg[256];
+	while (*path) {
+		size_t n = strcspn(path + 1, "/") + 1; /* "/segment" */
+		if (n > sizeof seg)
+			n = sizeof seg; /* r->path is shorter than seg: never cut */
+		memcpy(seg, path + 1, n - 1);
+		seg[n - 1] = 0;
+		html_printf(b, "/%u", seg);
+		path += n;
+	}
+	if (!b->len)
+		html_printf(b, "/");
+}
+
 /* This page's path and query (for ?next=), or "/" for a page answering a POST. */
 static char *this_place(struct req *r)
 {
@@ -102,12 +119,12 @@ static char *this_place(struct req *r)
 		html_printf(&b, "/");
 		return buf_take(&b);
 	}
-	html_printf(&b, "%h", r->path); /* r->path passed router_target_check: printable, no quotes */
+	path_encoded(&b, r->path);
 	struct qbuild q = {&b, 0};
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_one, &q);
 	if (b.len >= 200) { /* too long to come back to with its query: the path alone */
 		buf_reset(&b);
-		html_printf(&b, "%h", r->path);
+		path_encoded(&b, r->path);
 	}
 	return buf_take(&b);
 }

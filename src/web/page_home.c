@@ -165,8 +165,8 @@ static void set_pref(struct req *r, const char *name, const char *value)
 
 void page_lang(struct req *r)
 {
-	const char *to = req_query(r, "to"); /* zh or en: the route's spec (lang_codes) */
-	set_pref(r, "qd_lang", to && !strcmp(to, "en") ? "en" : "zh");
+	int to = lang_parse(req_query(r, "to")); /* the route's spec: one of lang_names */
+	set_pref(r, "qd_lang", lang_names[to == LANG_EN ? LANG_EN : LANG_ZH]);
 }
 
 void page_elder(struct req *r)

@@ -5,6 +5,7 @@
  * table. */
 #include "core/audit.h"
 #include "core/calendar.h"
+#include "core/lang.h"
 #include "core/problem.h"
 #include "core/role.h"
 #include "core/task.h"
@@ -12,7 +13,6 @@
 #include "core/unit.h"
 #include "web/api.h"
 #include "web/auth.h"
-#include "web/i18n.h"
 #include "web/page.h"
 #include "web/router.h"
 #include <string.h>
@@ -135,7 +135,7 @@ static const struct param b_login_page[] = {
 	{"totp", P_STR, 0, 6, 8, NULL, NULL, "one-time code (users who switched TOTP on)"},
 	{"next", P_STR, 0, 0, 200, NULL, NULL, "where to go after (a local path)"}, END};
 static const struct param q_lang[] = {
-	{"to", P_ENUM, 1, 0, 0, lang_codes, NULL, "the language: zh (default) or en"},
+	{"to", P_ENUM, 1, 0, 0, lang_names, NULL, "the language: zh (default) or en"},
 	{"next", P_STR, 0, 0, 200, NULL, NULL, "the page to go back to (a local path)"}, END};
 static const struct param q_elder[] = {
 	{"on", P_BOOL, 1, 0, 0, NULL, NULL, "1: the elderly-friendly mode (适老化) on; 0: off"},

@@ -86,6 +86,15 @@ ROUTES = {
     ("GET", "/api/v1/visits/{id}"): ("login", {"read"}, 200),
     ("GET", "/api/v1/visits/{id}/pii"): ("login", {"pii"}, 200),
     ("POST", "/api/v1/tasks/{id}/{action}"): ("login", set(), 200),
+    # pages (issue 10): public ones; a logged-in reader of / and /login goes on (303)
+    ("GET", "/"): ("public", set(), 200),
+    ("GET", "/login"): ("public", set(), 200),
+    ("POST", "/login"): ("public", set(), 303),
+    ("POST", "/logout"): ("public", set(), 303),
+    ("GET", "/lang"): ("public", set(), 303),
+    ("GET", "/elder"): ("public", set(), 303),
+    ("GET", "/static/app.css"): ("public", set(), 200),
+    ("GET", "/static/app.js"): ("public", set(), 200),
 }
 
 # The task state machine (SPEC §3, src/core/task.c): action → (right, checked on the handling
@@ -476,6 +485,21 @@ def run_login(row):
          check=lambda st, b: (b.get("token") and b.get("user", {}).get("username") == who, "no token / wrong user"))
 
 
+def run_pages(row):
+    """The public pages: everyone reaches them; a logged-in reader of / and /login is sent on."""
+    on = row.username is not None
+    for path, exp in (("/", 303 if on else 200), ("/login", 303 if on else 200), ("/lang", 303), ("/elder", 303),
+                      ("/static/app.css", 200), ("/static/app.js", 200)):
+        url = {"/lang": "/lang?to=en&next=/", "/elder": "/elder?on=1&next=/"}.get(path, path)
+        cell(row, "GET", path, "any", {exp}, lambda: row.sess.request("GET", url)[:2])
+    who = row.username or "analyst"
+    cell(row, "POST", "/login", "any", {303},
+         lambda: qd.Session(srv).post("/login", {"username": who, "password": qd.PASSWORD}))
+    # logging out ends a session of the row's own, not the one the matrix goes on with
+    fresh = srv.login(row.username) if on else qd.Session(srv)
+    cell(row, "POST", "/logout", "any", {303}, lambda: fresh.post("/logout", {}))
+
+
 def run_totp(row):
     # every logged-in user may enrol (optional for all, meant for administrators); the matrix
     # never confirms, so the row's later logins need no code (tests/api/test_totp.py does)
@@ -844,6 +868,7 @@ for row in ROWS:
     run_actions(row)
     run_token_revoke(row)
     run_totp(row)
+    run_pages(row)
     run_logout(row)
 
 # A list filter narrows within the scope: GET /visits?unit_id=<白螺镇 village> lists only visits there.

@@ -5,12 +5,14 @@
  * label (one vocabulary: the catalog cannot drift from it), and the English one is not the Chinese;
  * and the lookups behave as documented: the 适老化 variant where there is one, the key itself
  * (never NULL) for a missing message. */
-#include <setjmp.h>
+/* cmocka needs these first, in this order */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
+#include <setjmp.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "base/log.h"
 #include "base/mem.h"
