@@ -335,6 +335,10 @@ static void dispatch(struct req *r)
 {
 	struct qd_err err;
 	qd_err_clear(&err);
+	if (req_cookies(r, &err)) { /* first: the reader's language for every answer after it */
+		req_error(r, &err);
+		return;
+	}
 	if (r->body_too_big) {
 		req_fail(r, QD_ETOOBIG, "body", "请求体过大", "request body too large");
 		return;
@@ -360,8 +364,11 @@ static void dispatch(struct req *r)
 		req_fail(r, QD_EPERM, "", "您没有使用此功能的权限", "you do not have the right to use this endpoint");
 		return;
 	}
-	if (router_validate(r, &err)) {
-		req_error(r, &err);
+	if (router_validate(r, &err)) { /* (the CSRF check is inside: it needs a page's form) */
+		if (route_is_page(r->route) && r->route->invalid)
+			r->route->invalid(r, &err); /* the form again, with what was typed and the error */
+		else
+			req_error(r, &err);
 		return;
 	}
 	r->route->handler(r);
