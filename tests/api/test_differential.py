@@ -156,8 +156,8 @@ def normalise(side, v, login=False):
     server handed out (so a wrong one still differs):
     - a session token (the "token" of a login answer): 32 bytes from the kernel's random source
       (web/auth.c new_token); the test keeps each side's to use it, and compares the rest;
-    - a CSRF token ("csrf" of a login or /me answer), derived from that session token: replaced
-      only when it is the one this side's login gave;
+    - a CSRF token ("csrf"), derived from that session token: replaced in a login answer, and
+      elsewhere (GET /me) only when it is the one this side's login gave;
     - a problem's tracking code ("code" next to the problem's "id"): 3 characters from the id and 7
       random ones (store/problem.c make_code, so that it cannot be guessed); the first 3 are kept
       and compared, the 7 random ones replaced — only when the code is the one this server gave
@@ -170,7 +170,7 @@ def normalise(side, v, login=False):
         for k, x in v.items():
             if login and k == "token" and isinstance(x, str) and x:
                 out[k] = "<session token>"
-            elif k == "csrf" and isinstance(x, str) and x in side.csrf.values():
+            elif k == "csrf" and isinstance(x, str) and x and (login or x in side.csrf.values()):
                 out[k] = "<csrf token>"
             elif (k == "code" and isinstance(x, str) and CODE_RE.match(x) and "id" in v
                   and side.codes.get(v["id"]) == x):
