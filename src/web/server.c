@@ -1,8 +1,9 @@
 /* server.c — libmicrohttpd set-up, limits, the dispatcher and request lifecycle.
  * Request life: first call allocates struct req (answered on a later call, which keeps
  * HTTP keep-alive working); body bytes accumulate up to max_body; on the final call the
- * dispatcher authenticates, checks the route's right, validates parameters and runs the
- * handler.  A handler that writes queues a store command and the connection is suspended
+ * dispatcher reads the cookies (strictly: web/cookie.h, req_csrf.c), authenticates, checks the
+ * route's right, validates parameters — a page's form body too, and the CSRF token of every
+ * state-changing page or cookie-carrying call (router_validate) — and runs the handler.  A handler that writes queues a store command and the connection is suspended
  * until the writer thread has committed it; then finish() builds the answer.
  *
  * Before any of that, on the wire (issue 9): the raw request target is checked before
