@@ -108,7 +108,8 @@ clean:
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_body fuzz_query fuzz_path fuzz_mask fuzz_payload fuzz_sql_params fuzz_head fuzz_proxy fuzz_totp
+FUZZ_TARGETS := fuzz_body fuzz_query fuzz_path fuzz_mask fuzz_payload fuzz_sql_params fuzz_head fuzz_proxy fuzz_totp \
+                fuzz_cookie fuzz_form fuzz_multipart
 FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
                 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

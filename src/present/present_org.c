@@ -99,6 +99,7 @@ static const struct pfield user_fields[] = {
 	PF_N("grants", AUD_KNOWN, &present_grant),
 	PF_V("rights", AUD_OWNER), /* GET /me */
 	PF_STR("auth", AUD_OWNER),   /* GET /me: session | token */
+	PF_STR("csrf", AUD_OWNER),   /* GET /me: the token of the caller's forms (web/csrf.h) */
 	PF_END,
 };
 

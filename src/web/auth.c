@@ -23,6 +23,7 @@
  * Sessions end after AUTH_IDLE_MS unused and AUTH_SESSION_MS at most; their last use is written
  * at most once a minute per reader thread (a touch through the writer, not awaited). */
 #include "web/auth.h"
+#include "web/csrf.h"
 #include "web/viewer.h"
 #include "base/date.h"
 #include "base/log.h"
@@ -108,9 +109,11 @@ static void token_hash(const char *token, unsigned char out[32])
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
 }
 
+/* The qd_session cookie's value, read strictly by the dispatcher (req_cookies, web/cookie.h:
+ * libmicrohttpd's own cookie parsing is lenient and would let a second qd_session shadow ours). */
 static const char *cookie_token(struct req *r)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_session");
+	return r->cookie_session[0] ? r->cookie_session : NULL;
 }
 
 struct touch {
@@ -184,6 +187,8 @@ int auth_identify(struct req *r, struct qd_err *err)
 		return qd_fail(err, QD_EPERM, "Authorization", "只读令牌不能修改数据", "a read-only token cannot change anything");
 	r->user_id = s.user_id;
 	r->session_id = s.id;
+	r->by_cookie = !authz;
+	r->credential = token; /* the header's or the cookie's: both live as long as r */
 	snprintf(r->auth_kind, sizeof r->auth_kind, "%s", s.kind);
 	snprintf(r->auth_scope, sizeof r->auth_scope, "%s", s.scope);
 	touch(r, rd, &s);
@@ -254,7 +259,9 @@ static void login_finish(struct req *r)
 	v.user_id = w->u.login.user_id; /* the user, seen by themself */
 	json_t *me = present_json(&present_user, &v, row);
 	json_decref(row);
-	req_json(r, 200, json_pack("{so ss}", "user", me ? me : json_null(), "token", t->token));
+	char csrf[CSRF_HEX + 1]; /* what the new session's forms and cookie-carrying calls send */
+	csrf_token(CSRF_SESSION, t->token, csrf);
+	req_json(r, 200, json_pack("{so ss ss}", "user", me ? me : json_null(), "token", t->token, "csrf", csrf));
 }
 
 /* On a hashing worker: the password verified, the attempt queued as a write (login_finish
@@ -375,6 +382,7 @@ void api_me(struct req *r)
 			json_array_append_new(rights, json_string(right_name(bit)));
 	json_object_set_new(me, "rights", rights);
 	json_object_set_new(me, "auth", json_string(r->auth_kind));
+	json_object_set_new(me, "csrf", json_string(req_csrf(r)));
 	req_present(r, 200, &present_user, me);
 }
 

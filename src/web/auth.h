@@ -11,7 +11,8 @@
 #define AUTH_LOGIN_ROWS 10000                /* the bound of the login back-off table */
 #define AUTH_PW_MIN 8
 
-/* Fill r->user_id, grants and rights from the cookie or bearer token (none → user_id 0).
+/* Fill r->user_id, grants and rights from the bearer token or else the qd_session cookie
+ * (r->cookie_session, read by req_cookies; none → user_id 0), and r->by_cookie / r->credential.
  * A presented but invalid/expired credential is an error (401). */
 int auth_identify(struct req *r, struct qd_err *err);
 /* argon2id hash of a password into out (≥ 128 bytes); 0 or -1 (out of memory). */

@@ -22,14 +22,7 @@
 
 void page_prefs(struct req *r)
 {
-	const char *l = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_lang");
-	const char *e = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_elder");
-	if (l && !strcmp(l, "en"))
-		r->lang = LANG_EN;
-	else if (l && !strcmp(l, "zh"))
-		r->lang = LANG_ZH;
-	if (e)
-		r->elder = !strcmp(e, "1");
+	(void)r; /* the dispatcher has read qd_lang and qd_elder already (req_cookies, web/req_csrf.c) */
 }
 
 const char *page_local_next(const char *next, const char *fallback)
@@ -47,35 +40,9 @@ const char *page_err_text(const struct req *r, const struct qd_err *err)
 	return r->lang == LANG_EN ? err->en : err->zh;
 }
 
-/* --- the token of this reader's forms (until req_csrf) ----------------------------------- */
-
-/* Until req_csrf (part input) is on main: the token bound to the session cookie once logged in,
- * else to the pre-session cookie qd_pre, set here when the reader has none. */
-static const char *csrf_until_req_csrf(struct page *p)
-{
-	struct req *r = p->r;
-	if (p->csrf[0])
-		return p->csrf;
-	const char *session = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_session");
-	const char *pre = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "qd_pre");
-	if (r->user_id && session && *session) {
-		csrf_token(CSRF_SESSION, session, p->csrf);
-	} else if (pre && strlen(pre) == CSRF_PRE_HEX) {
-		csrf_token(CSRF_PRE, pre, p->csrf);
-	} else {
-		char v[CSRF_PRE_HEX + 1], cookie[128];
-		csrf_new_pre(v);
-		snprintf(cookie, sizeof cookie, "qd_pre=%s; Path=/; HttpOnly; SameSite=Lax%s", v,
-		         server_options(r->srv)->secure_cookie ? "; Secure" : "");
-		req_add_cookie(r, cookie);
-		csrf_token(CSRF_PRE, v, p->csrf);
-	}
-	return p->csrf;
-}
-
 void page_csrf(struct page *p)
 {
-	html_printf(&p->b, "<input type=\"hidden\" name=\"csrf\" value=\"%a\">", csrf_until_req_csrf(p));
+	html_printf(&p->b, "<input type=\"hidden\" name=\"csrf\" value=\"%a\">", req_csrf(p->r));
 }
 
 /* --- where the switches come back to --------------------------------------------------------- */

@@ -40,9 +40,9 @@ void page_fail(struct req *r, const struct qd_err *err);
 /* The error's message in the reader's language (err->zh or err->en). */
 const char *page_err_text(const struct req *r, const struct qd_err *err);
 
-/* The reader's language and 适老化 switch from their cookies (qd_lang, qd_elder) into r->lang
- * and r->elder.  Idempotent; page_begin and page_fail call it.  (The dispatcher is to do this
- * for every page route — part input; until then the pages call it themselves.) */
+/* Nothing now: the dispatcher reads the reader's language and 适老化 switch (qd_lang, qd_elder)
+ * into r->lang and r->elder before any page (req_cookies).  Kept for the pages that call it;
+ * to be removed. */
 void page_prefs(struct req *r);
 /* next as a safe place to go back to: a local path (starts with one '/', not "//" or "/\",
  * printable ASCII, < 200 bytes), else fallback. */

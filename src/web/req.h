@@ -9,6 +9,7 @@
 #include "core/scope.h"
 #include "store/store.h"
 #include "store/write.h"
+#include "web/csrf.h"
 #include <jansson.h>
 #include <microhttpd.h>
 #include <stdint.h>
@@ -43,6 +44,10 @@ struct req {
 	json_t *json;            /* the validated body (object) or NULL */
 	int64_t path_id;         /* {id} in the path */
 	char path_word[40];      /* {action} / {word} in the path */
+	/* cookies (web/cookie.h), read from the one Cookie header by the dispatcher before it
+	 * authenticates (req_cookies) */
+	char cookie_session[256];          /* qd_session's value, or "" */
+	char cookie_pre[CSRF_PRE_HEX + 1]; /* qd_pre's (the pre-session secret, web/csrf.h), or "" */
 	/* caller */
 	int64_t user_id;
 	char auth_kind[8];       /* "session" | "token" | "" */
@@ -52,6 +57,10 @@ struct req {
 	struct grant *grants;    /* all of them (owned, freed with the request) */
 	int ngrants;
 	unsigned rights;         /* union of all grants' rights */
+	int by_cookie;           /* authenticated by the qd_session cookie (not an Authorization header) */
+	const char *credential;  /* the session or API token that authenticated the request (the
+				  * cookie's or the header's, living as long as r), or NULL */
+	char csrf[CSRF_HEX + 1]; /* req_csrf's token once made, else "" */
 	/* output */
 	unsigned status;
 	json_t *out;
@@ -95,6 +104,24 @@ void req_asset(struct req *r, const char *data, size_t len, const char *ctype, c
 void req_redirect(struct req *r, const char *location);
 /* Send one more Set-Cookie header with the answer (copied); aborts past REQ_COOKIES. */
 void req_add_cookie(struct req *r, const char *cookie);
+/* The CSRF token for this reader's forms (web/csrf.h; a page puts it in a hidden "csrf" field,
+ * a script sends it as X-CSRF-Token): bound to the credential when the request is authenticated
+ * (the session cookie, or a bearer token), else to the qd_pre cookie — which is created when the
+ * request has none (Set-Cookie qd_pre=…; Path=/; HttpOnly; SameSite=Lax, and Secure under
+ * --secure-cookie).  Owned by r; the same answer for every call on one request. */
+const char *req_csrf(struct req *r);
+/* The dispatcher's (web/req_csrf.c): read qd_session, qd_pre, qd_lang and qd_elder from the
+ * request's Cookie header (web/cookie.h) into r (r->lang = 1 for qd_lang "en", r->elder = 1 for
+ * qd_elder "1", else 0).  No header: nothing set, 0.  Two Cookie headers, a header that breaks
+ * RFC 6265's grammar, one of these names twice or a value too long: -1 with err (QD_EINVAL,
+ * field "Cookie"). */
+int req_cookies(struct req *r, struct qd_err *err);
+/* The dispatcher's CSRF check, after authentication, before any handler: a route other than GET
+ * must carry the token req_csrf gives — when it is a page route (always), or an API route
+ * reached with the session cookie (a bearer call needs none).  The token is form_token (a
+ * page's "csrf" field) or else the X-CSRF-Token header.  0, or -1 with err (QD_EPERM, field
+ * "csrf"). */
+int req_csrf_check(struct req *r, const char *form_token, struct qd_err *err);
 /* Answer with JSON text already written (takes ownership of text). */
 void req_raw_json(struct req *r, unsigned status, char *text);
 /* Answer with a JSON body (takes ownership of out). */

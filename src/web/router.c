@@ -1,11 +1,15 @@
 /* router.c — matching a request to the route table and validating its parameters (the checker
- * itself is core/param.c; a machine's action route takes the action's body spec). */
+ * itself is core/param.c; a machine's action route takes the action's body spec).  A page route
+ * takes a form body (web/form.h) checked by the same spec; the CSRF check (web/req_csrf.c) runs
+ * here, once a page's form has given its token. */
 #include "web/router.h"
+#include "web/form.h"
 #include "base/date.h"
 #include "base/utf8.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Match pattern segments; {id} takes a positive integer, {word} a short [a-z_0-9-] word. */
 static int match(const char *pat, const char *path, int64_t *id, char *word, size_t wn)
@@ -185,6 +189,8 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	return q->failed ? MHD_NO : MHD_YES;
 }
 
+static int spec_check(struct req *r, const struct param *spec, unsigned flags, struct qd_err *err);
+
 /* The body spec of the route, and the flags to check it with. */
 static int body_spec(struct req *r, const struct param **spec, unsigned *flags, struct qd_err *err)
 {
@@ -201,6 +207,38 @@ static int body_spec(struct req *r, const struct param **spec, unsigned *flags, 
 	return 0;
 }
 
+/* A page route's body: a form (urlencoded or multipart) typed by spec into r->json, every field
+ * as text into r->form, then the CSRF check with the form's token — before the form's own error,
+ * so a forged form learns nothing of its fields.  0, or -1 with err. */
+static int page_body(struct req *r, const struct param *spec, struct qd_err *err)
+{
+	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+	static const char urlenc[] = "application/x-www-form-urlencoded", multi[] = "multipart/form-data";
+	struct form f;
+	struct qd_err ferr;
+	int rc;
+	if (ct && strncasecmp(ct, urlenc, sizeof urlenc - 1) == 0 && strchr("; \t", ct[sizeof urlenc - 1]))
+		rc = form_parse_urlencoded(r->body.p, r->body.len, spec, &f, &ferr);
+	else if (ct && strncasecmp(ct, multi, sizeof multi - 1) == 0)
+		rc = form_parse_multipart(ct, r->body.p, r->body.len, spec, &f, &ferr);
+	else
+		return req_csrf_check(r, NULL, err) ? -1
+		       : qd_fail(err, QD_EINVAL, "Content-Type",
+				 "页面表单须为 application/x-www-form-urlencoded 或 multipart/form-data",
+				 "a page's form must be application/x-www-form-urlencoded or multipart/form-data");
+	json_decref(r->form);
+	r->form = f.text;
+	f.text = NULL;
+	r->json = f.json;
+	f.json = NULL;
+	if (req_csrf_check(r, f.csrf, err))
+		rc = -1;
+	else if (rc)
+		*err = ferr;
+	form_free(&f);
+	return rc;
+}
+
 int router_validate(struct req *r, struct qd_err *err)
 {
 	struct qctx q = {r, r->route->query, err, 0, json_object()};
@@ -211,6 +249,13 @@ int router_validate(struct req *r, struct qd_err *err)
 	const struct param *spec;
 	unsigned flags;
 	if (body_spec(r, &spec, &flags, err))
+		return -1;
+	if (route_is_page(r->route) && r->body.len) {
+		if (page_body(r, spec, err))
+			return -1;
+		return spec_check(r, spec, flags, err);
+	}
+	if (req_csrf_check(r, NULL, err)) /* a page without a body, an API call with a cookie */
 		return -1;
 	if (!spec) {
 		size_t i = 0; /* an empty body, or an empty object, is no body */
@@ -245,6 +290,13 @@ int router_validate(struct req *r, struct qd_err *err)
 			       je.column, je.text);
 	if (!json_is_object(r->json))
 		return qd_fail(err, QD_EINVAL, "body", "请求体须为 JSON 对象", "the body must be a JSON object");
+	return spec_check(r, spec, flags, err);
+}
+
+/* r->json (an object) against the body spec; on a machine's action route an unknown field names
+ * the action that does not take it. */
+static int spec_check(struct req *r, const struct param *spec, unsigned flags, struct qd_err *err)
+{
 	if (params_check(r->json, spec, "", flags, err) == 0)
 		return 0;
 	const struct machine *m = routes_machine(r->route);

@@ -1,8 +1,9 @@
 /* server.c — libmicrohttpd set-up, limits, the dispatcher and request lifecycle.
  * Request life: first call allocates struct req (answered on a later call, which keeps
  * HTTP keep-alive working); body bytes accumulate up to max_body; on the final call the
- * dispatcher authenticates, checks the route's right, validates parameters and runs the
- * handler.  A handler that writes queues a store command and the connection is suspended
+ * dispatcher reads the cookies (strictly: web/cookie.h, req_csrf.c), authenticates, checks the
+ * route's right, validates parameters — a page's form body too, and the CSRF token of every
+ * state-changing page or cookie-carrying call (router_validate) — and runs the handler.  A handler that writes queues a store command and the connection is suspended
  * until the writer thread has committed it; then finish() builds the answer.
  *
  * Before any of that, on the wire (issue 9): the raw request target is checked before
@@ -382,6 +383,10 @@ static void dispatch(struct req *r)
 {
 	struct qd_err err;
 	qd_err_clear(&err);
+	if (req_cookies(r, &err)) { /* first: the reader's language for every answer after it */
+		refuse(r, &err);
+		return;
+	}
 	if (r->body_too_big) {
 		qd_fail(&err, QD_ETOOBIG, "body", "请求体过大", "request body too large");
 		refuse(r, &err);
@@ -417,8 +422,11 @@ static void dispatch(struct req *r)
 		refuse(r, &err);
 		return;
 	}
-	if (router_validate(r, &err)) {
-		refuse(r, &err);
+	if (router_validate(r, &err)) { /* (the CSRF check is inside: it needs a page's form) */
+		if (route_is_page(r->route) && r->route->invalid)
+			r->route->invalid(r, &err); /* the form again, with what was typed and the error */
+		else
+			refuse(r, &err);
 		return;
 	}
 	r->route->handler(r);

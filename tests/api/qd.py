@@ -73,8 +73,12 @@ def run(*args, env=None, timeout=120):
 
 
 class Session:
-    def __init__(self, server, cookie=None, token=None):
-        self.server, self.cookie, self.token = server, cookie, token
+    """cookie: the qd_session cookie to send; csrf: its CSRF token (the login answer's "csrf"),
+    sent as X-CSRF-Token on every request but GET, as a browser's script would; token: a bearer
+    token (needs no CSRF token)."""
+
+    def __init__(self, server, cookie=None, token=None, csrf=None):
+        self.server, self.cookie, self.token, self.csrf = server, cookie, token, csrf
 
     def request(self, method, path, body=None, raw=None, headers=None, timeout=30):
         """Returns (status, parsed JSON or None, response headers dict)."""
@@ -84,6 +88,8 @@ class Session:
             h["Cookie"] = f"qd_session={self.cookie}"
         if self.token:
             h["Authorization"] = f"Bearer {self.token}"
+        if self.cookie and self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
         data = None
         if raw is not None:
             data = raw if isinstance(raw, bytes) else raw.encode()
@@ -261,7 +267,7 @@ class Server:
         st, body, hdrs = Session(self).request("POST", "/api/v1/login", {"username": username, "password": password})
         if st != 200:
             raise RuntimeError(f"login {username}: {st} {body}")
-        return Session(self, cookie=body["token"])
+        return Session(self, cookie=body["token"], csrf=body["csrf"])
 
 
 def _cleanup():

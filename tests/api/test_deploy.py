@@ -259,6 +259,7 @@ class Client:
         self.ngx = ngx
         self.conn = None
         self.cookie = None
+        self.csrf = None
 
     def request(self, method, path, body=None, raw=None):
         for attempt in (1, 2):
@@ -267,6 +268,8 @@ class Client:
             h = {"Host": "qingdan.example.gov.cn"}
             if self.cookie:
                 h["Cookie"] = f"qd_session={self.cookie}"
+                if method != "GET":
+                    h["X-CSRF-Token"] = self.csrf
             data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
             if data is not None:
                 h["Content-Type"] = "application/json"
@@ -293,6 +296,7 @@ class Client:
         st, b = self.request("POST", "/api/v1/login", {"username": user, "password": qd.PASSWORD})
         if st == 200:
             self.cookie = b["token"]
+            self.csrf = b["csrf"]
         return st
 
 

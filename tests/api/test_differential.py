@@ -147,6 +147,7 @@ class Side:
         self.name, self.srv = name, srv
         self.conn = Conn(srv.port)
         self.tokens = {}
+        self.csrf = {}  # user → the CSRF token of their session (the login answer's "csrf")
         self.codes = {}
 
 
@@ -155,6 +156,8 @@ def normalise(side, v, login=False):
     server handed out (so a wrong one still differs):
     - a session token (the "token" of a login answer): 32 bytes from the kernel's random source
       (web/auth.c new_token); the test keeps each side's to use it, and compares the rest;
+    - a CSRF token ("csrf"), derived from that session token: replaced in a login answer, and
+      elsewhere (GET /me) only when it is the one this side's login gave;
     - a problem's tracking code ("code" next to the problem's "id"): 3 characters from the id and 7
       random ones (store/problem.c make_code, so that it cannot be guessed); the first 3 are kept
       and compared, the 7 random ones replaced — only when the code is the one this server gave
@@ -167,6 +170,8 @@ def normalise(side, v, login=False):
         for k, x in v.items():
             if login and k == "token" and isinstance(x, str) and x:
                 out[k] = "<session token>"
+            elif k == "csrf" and isinstance(x, str) and x and (login or x in side.csrf.values()):
+                out[k] = "<csrf token>"
             elif (k == "code" and isinstance(x, str) and CODE_RE.match(x) and "id" in v
                   and side.codes.get(v["id"]) == x):
                 out[k] = x[:3] + "<random>"
@@ -231,6 +236,8 @@ def call(user, method, path, body=None, raw=None, op=None):
         h = {"Content-Type": "application/json"} if data is not None else {}
         if user is not None:
             h["Cookie"] = f"qd_session={s.tokens[user]}"
+            if method != "GET":
+                h["X-CSRF-Token"] = s.csrf[user]
         s.conn.send(method, path, data, h)
     answers = []
     for s in sides:
@@ -253,6 +260,7 @@ def call(user, method, path, body=None, raw=None, op=None):
     if login and sa == 200:
         for s, b in zip(sides, (ba, bb)):
             s.tokens[body["username"]] = b["token"]
+            s.csrf[body["username"]] = b["csrf"]
     stats[(op or f"{method} {path}", sa)] += 1
     return sa, ba
 

@@ -44,14 +44,14 @@ qd.ok(st == 200, "after that wait the administrator logs in", (st, b))
 st, b, h = anon.request("POST", "/api/v1/login", {"username": "grid", "password": qd.PASSWORD})
 qd.ok("Secure" in h.get("set-cookie", "") and "Max-Age=8" in h.get("set-cookie", ""),
       "--secure-cookie: the cookie is Secure; Max-Age is the absolute limit", h.get("set-cookie"))
-s = qd.Session(srv, cookie=b["token"])
+s = qd.Session(srv, cookie=b["token"], csrf=b["csrf"])
 st, _ = s.get("/api/v1/me")
 qd.ok(st == 200, "a new session works", st)
 time.sleep(4)
 st, b2 = s.get("/api/v1/me")
 qd.ok(st == 401, "a session unused longer than the idle limit ends", (st, b2))
 st, b, h = anon.request("POST", "/api/v1/login", {"username": "grid", "password": qd.PASSWORD})
-s = qd.Session(srv, cookie=b["token"])
+s = qd.Session(srv, cookie=b["token"], csrf=b["csrf"])
 ok = True
 for i in range(5):  # used every 1.5 s: never idle
     time.sleep(1.5)

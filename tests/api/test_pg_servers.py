@@ -74,16 +74,16 @@ qd.ok(st == 200 and body.get("id") == tids[0], "a task created through one serve
 
 # --- what readers cache, changed on one server, seen on the other --------------------------------
 s = a.login("handler")
-st, _ = qd.Session(b, cookie=s.cookie).get("/api/v1/me")
+st, _ = qd.Session(b, cookie=s.cookie, csrf=s.csrf).get("/api/v1/me")
 qd.ok(st == 200, "a session made on server A is valid on server B", st)
 st, _ = s.post("/api/v1/logout")
-st2, _ = qd.Session(b, cookie=s.cookie).get("/api/v1/me")
+st2, _ = qd.Session(b, cookie=s.cookie, csrf=s.csrf).get("/api/v1/me")
 qd.ok(st2 == 401, "a logout on server A is seen by server B at once", st2)
 g = a.login("grid")
 st, tok = g.post("/api/v1/tokens", {"label": "两台服务器", "days": 1})
 bearer = qd.Session(b, token=tok["token"]) if st == 201 else None
 qd.ok(st == 201 and bearer.get("/api/v1/me")[0] == 200, "a token made on server A works on server B", (st, tok))
-st, _ = qd.Session(b, cookie=g.cookie).post(f"/api/v1/tokens/{tok['id']}/revoke")
+st, _ = qd.Session(b, cookie=g.cookie, csrf=g.csrf).post(f"/api/v1/tokens/{tok['id']}/revoke")
 qd.ok(st == 200 and qd.Session(a, token=tok["token"]).get("/api/v1/me")[0] == 401,
       "revoked on server B, it is refused on server A at once", st)
 

@@ -206,7 +206,7 @@ S = {}
 for u in ROLES:
     st, body, _ = srv.session().request("POST", "/api/v1/login", {"username": u, "password": qd.PASSWORD})
     verify(u, "POST", "/api/v1/login", st, body)
-    S[u] = qd.Session(srv, cookie=body["token"])
+    S[u] = qd.Session(srv, cookie=body["token"], csrf=body["csrf"])
 S["anonymous"] = srv.session()
 disp, grid, admin = S["dispatch"], S["grid"], S["admin"]
 

@@ -336,3 +336,83 @@ put(H, "ok-pub-spaces", "  " + "0123456789abcdef" * 4 + " \r")
 put(H, "ok-pub-comment", "# the key before the rotation")
 put(H, "bad-pub-upper", "407736EDE49F30B2" * 4)
 put(H, "bad-pub-65", "407736ede49f30b2" * 4 + "0")
+
+# ---- fuzz_cookie: a size byte, the name asked for, NUL, a Cookie header (web/cookie.h) ----------
+C = "fuzz_cookie"
+for label, size, name, header in [
+        ("ok-session", 64, "qd_session", "qd_session=mAbc-DEF_123xyz; qd_lang=en"),
+        ("ok-among", 64, "qd_pre", "theme=dark; qd_pre=0123456789abcdef0123456789abcdef; x=1"),
+        ("ok-quoted", 16, "a", 'a="quoted"; b=2'),
+        ("ok-empty-value", 8, "a", "a=; b=1"),
+        ("ok-octets", 64, "u", "u=!#$%&'()*+-./:<=>?@[]^_`{|}~"),
+        ("ok-other-dup", 8, "qd_elder", "x=1; x=2; qd_elder=1"),
+        ("bad-dup", 64, "qd_session", "qd_session=mine; qd_session=planted"),
+        ("bad-no-space", 8, "a", "a=1;b=2"),
+        ("bad-trailing", 8, "a", "a=1; "),
+        ("bad-comma", 8, "a", "a=1, b=2"),
+        ("bad-space-value", 8, "a", "a=x y"),
+        ("bad-open-quote", 8, "a", 'a="x'),
+        ("bad-ctl", 8, "a", "a=x\x01"),
+        ("bad-utf8", 8, "a", "a=\u00e9"),
+        ("bad-name", 8, "a", "a(b)=1; a=2"),
+        ("long-exact", 8, "a", "a=1234567"),
+        ("long-over", 8, "a", "a=12345678"),
+        ("zero-size", 0, "a", "a=1"),
+        ("empty", 8, "a", ""),
+        ("many", 16, "c99", "; ".join(f"c{i}=v{i}" for i in range(200)))]:
+    put(C, label, bytes([size]) + name.encode() + b"\0" + header.encode("utf-8"))
+
+# ---- fuzz_form: urlencoded bodies (web/form.h) --------------------------------------------------
+F = "fuzz_form"
+for label, body in {
+        "ok-login": "username=grid&password=qingdan-demo&csrf=0123456789abcdef0123456789abcdef",
+        "ok-visit": "unit_id=7&visited_on=2025-03-14&household=%E5%BC%A0*%E5%AE%B6&note=%E5%B1%8B%E9%A1%B6+%E6%BC%8F%E9%9B%A8%0D%0A",
+        "ok-problem-reporter": "unit_id=7&description=x&reporter.name=%E6%9D%8E&reporter.phone=13800000000",
+        "ok-ids-repeated": "problem_ids=3&problem_ids=5&problem_ids=8,9",
+        "ok-bool": "solved=on&urgent=0&x=true",
+        "ok-empty-values": "unit_id=&note=&days=",
+        "ok-empty": "",
+        "bad-percent": "note=a%2",
+        "bad-percent-hex": "note=%zz",
+        "bad-nul": "note=a%00b",
+        "bad-utf8": "note=%C3%28",
+        "bad-raw-space": "note=a b",
+        "bad-raw-utf8": "note=\u8def",
+        "bad-no-eq": "note",
+        "bad-amp-amp": "a=1&&b=2",
+        "bad-trailing-amp": "a=1&",
+        "bad-name": "a[]=1",
+        "bad-int": "unit_id=7x&days=abc",
+        "bad-csrf-twice": "csrf=a&csrf=b",
+        "bad-repeated": "description=a&description=b",
+        "long-name": "n" * 64 + "=1",
+        "many-fields": "&".join(f"f{i}=1" for i in range(257)),
+}.items():
+    put(F, label, body)
+
+# ---- fuzz_multipart: a Content-Type, NUL, a multipart/form-data body (web/multipart.h) ----------
+M = "fuzz_multipart"
+CT = "multipart/form-data; boundary=----WebKitFormBoundaryA1b2"
+BD = "------WebKitFormBoundaryA1b2"
+def part(name, data, filename=None, ctype=None):
+    h = f'Content-Disposition: form-data; name="{name}"' + (f'; filename="{filename}"' if filename is not None else "")
+    return (f"{BD}\r\n{h}\r\n" + (f"Content-Type: {ctype}\r\n" if ctype else "") + "\r\n").encode() + data + b"\r\n"
+def mp(label, body, ct=CT):
+    put(M, label, ct.encode() + b"\0" + body)
+mp("ok-form", part("title", "路灯坏了".encode()) + part("problem_ids", b"3") + part("problem_ids", b"4") +
+   part("csrf", b"0123456789abcdef0123456789abcdef") + (BD + "--\r\n").encode())
+mp("ok-empty-file", part("note", b"x") + part("photo", b"", filename="", ctype="application/octet-stream") + (BD + "--").encode())
+mp("ok-file", part("photo", b"\xff\xd8\xff\xe0\0\x10JFIF", filename="路灯.jpg", ctype="image/jpeg") + (BD + "--").encode())
+mp("ok-quoted-boundary", b'--a b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n--a b--', ct='multipart/form-data; boundary="a b"')
+mp("ok-no-parts", (BD + "--").encode())
+mp("bad-preamble", b"junk\r\n" + part("a", b"1") + (BD + "--").encode())
+mp("bad-no-close", part("a", b"1"))
+mp("bad-epilogue", part("a", b"1") + (BD + "--garbage").encode())
+mp("bad-no-name", (BD + "\r\nContent-Disposition: form-data\r\n\r\n1\r\n" + BD + "--").encode())
+mp("bad-cte", (BD + '\r\nContent-Disposition: form-data; name="a"\r\nContent-Transfer-Encoding: base64\r\n\r\nMQ==\r\n' + BD + "--").encode())
+mp("bad-filename-star", (BD + "\r\nContent-Disposition: form-data; name=\"a\"; filename*=UTF-8''x\r\n\r\n1\r\n" + BD + "--").encode())
+mp("bad-header-long", (BD + '\r\nContent-Disposition: form-data; name="a"\r\nX: ' + "h" * 3000 + "\r\n\r\n1\r\n" + BD + "--").encode())
+mp("bad-boundary-71", b"--" + b"b" * 71 + b"\r\n", ct="multipart/form-data; boundary=" + "b" * 71)
+mp("bad-no-boundary", part("a", b"1"), ct="multipart/form-data")
+mp("bad-nul-text", part("title", b"a\0b") + (BD + "--").encode())
+mp("many-parts", b"".join(part(f"f{i}", b"1") for i in range(257)) + (BD + "--").encode())
