@@ -39,16 +39,11 @@
 
 /* --- names from the catalogs ------------------------------------------------------------------ */
 
-/* The reader's name of a code of one of core's vocabularies: the catalog's "<kind>.<code>"
- * (state.in_progress, action.accept, tier.scheduled, urgency.urgent, outcome.resolved,
- * satisfaction.basic, channel.phone: i18n/<lang>/vocab.txt).  "" for NULL. */
+/* The reader's name of a code of one of core's vocabularies (state, action, tier, urgency,
+ * outcome, satisfaction, channel: i18n/<lang>/vocab.txt); "" for NULL or "". */
 static const char *vocab(struct req *r, const char *kind, const char *code)
 {
-	if (!code || !*code)
-		return "";
-	char key[96];
-	snprintf(key, sizeof key, "%s.%s", kind, code);
-	return tr(r, key);
+	return code && *code ? tr_code(r, kind, code) : "";
 }
 
 /* The label of an action's body field: "task.field.<name>". */
@@ -443,6 +438,7 @@ void page_tasks_csv(struct req *r)
 {
 	struct list_filter f;
 	char up[128];
+	page_prefs(r); /* the headings in the reader's language (no page_begin here) */
 	if (page_filter(r, &f, up))
 		return;
 	/* The whole list view unless a page was asked for (limit or offset): in pages of 200, and
