@@ -159,6 +159,7 @@ static int from_core(const char *const *e)
 		role_names, unit_kind_names, cal_kind_names, problem_states, problem_sources,
 		task_state_names, task_action_names, tier_names, urgency_names, outcome_names,
 		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names, token_scope_names,
+		task_sort_names,
 	};
 	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
 		int n = count(core[i]);
