@@ -103,6 +103,18 @@ def main():
             # 2 s of CPU per second, so req/s <= 2e6 / (server + wrk us per request).
             row(f"list {shape} CPU ceiling: 2 cores / (server + wrk)", f"{2e6 / (su + wu):,.0f} req/s", "-",
                 f"server {su / (su + wu):.0%} of the CPU", None)
+        # issue 10: the handler's inbox page (HTML, the same 50 rows as list A) beside list A
+        ip = num("inbox_rps")
+        if ip is not None:
+            row("inbox page (HTML, list A's rows) req/s", f"{ip:,.0f}", f"list A {num('listA_rps'):,.0f}",
+                f"{ip / num('listA_rps'):.2f}x list A", None)
+            ip99 = num("inbox_server_p99_ms")
+            row("inbox page server time p99", f"{ip99:.2f} ms", "target <= 20 ms", f"{ip99 / 20:.2f}x target", ip99 <= 20)
+            ib = num("inbox_bytes")
+            if ib:
+                row("inbox page weight", f"{ib:,.0f} B", "target <= 60 KB", f"{ib / 61440:.2f}x target", ib <= 61440)
+        else:
+            left_out("inbox page", "list")
         row("hello-world req/s (baseline)", f"{hello:,.0f}", "-", "-", None)
         row("hello-world CPU per request: server / wrk",
             f"{num('hello_server_us_per_req'):.0f} / {num('hello_wrk_us_per_req'):.0f} us", "-", "-", None)

@@ -497,6 +497,7 @@ const char *const channel_names[CH__COUNT + 1] = {"", "online", "phone", "in_per
 const char *const channel_names_zh[CH__COUNT + 1] = {"", "群众网上评价", "电话回访", "当面回访", NULL};
 const char *const attempt_outcome_names[ATT__COUNT + 1] = {"verdict", "unreachable", NULL};
 const char *const attempt_outcome_names_zh[ATT__COUNT + 1] = {"已评价", "联系不上", NULL};
+const char *const task_sort_names[TSORT__COUNT + 1] = {"deadline", "updated", "state", NULL};
 #undef IMMEDIATE
 _Static_assert(TIER_IMMEDIATE == 0, "TIER_TASK_NAMES is tier_names without its first entry");
 _Static_assert(OUT_NONE == 0 && SAT_NONE == 0, "the unset outcome and verdict come first");
@@ -518,6 +519,7 @@ const char *satisfaction_name(enum satisfaction s) { return (unsigned)s < SAT__C
 int satisfaction_parse(const char *s) { return names_find(satisfaction_names, SAT__COUNT, s); }
 const char *channel_name(enum verdict_channel c) { return (unsigned)c < CH__COUNT ? channel_names[c] : ""; }
 const char *channel_zh(enum verdict_channel c) { return (unsigned)c < CH__COUNT ? channel_names_zh[c] : ""; }
+int task_sort_parse(const char *s) { return names_find(task_sort_names, TSORT__COUNT, s); }
 int channel_parse(const char *s) { return names_find(channel_names, CH__COUNT, s); }
 const char *attempt_outcome_name(enum attempt_outcome o) { return (unsigned)o < ATT__COUNT ? attempt_outcome_names[o] : "?"; }
 const char *attempt_outcome_zh(enum attempt_outcome o) { return (unsigned)o < ATT__COUNT ? attempt_outcome_names_zh[o] : "?"; }

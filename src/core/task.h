@@ -170,6 +170,13 @@ extern const char *const channel_names_zh[CH__COUNT + 1]; /* "", 群众网上评
 #define CHANNEL_GIVEN_NAMES (channel_names + CH_ONLINE)
 extern const char *const attempt_outcome_names[ATT__COUNT + 1];    /* verdict, unreachable */
 extern const char *const attempt_outcome_names_zh[ATT__COUNT + 1]; /* 已评价, 联系不上 */
+/* The orders a task list may be read in (GET /tasks?sort=): by deadline (the default: tasks
+ * without one first), by the last change (newest first), by state (in the machine's order, then
+ * deadline). */
+enum task_sort { TSORT_DEADLINE, TSORT_UPDATED, TSORT_STATE, TSORT__COUNT };
+extern const char *const task_sort_names[TSORT__COUNT + 1];
+/* The order called s, or -1 when unknown. */
+int task_sort_parse(const char *s);
 
 /* Code names and Chinese labels of one value; parse returns -1 if unknown (and for ""). */
 const char *task_state_name(enum task_state s);

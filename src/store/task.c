@@ -537,7 +537,7 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 	 * rows.  A scope the subtree lies in, or a county-wide one, adds no clause. */
 	const char *sub = NULL;
 	int all = 0, one = !f->own_user && list_subtree(rd, f, &sub, &all), halves = 0;
-	if (one && !all && f->state && path_depth(sub) == 2) {
+	if (one && !all && f->state && path_depth(sub) == 2 && f->sort == TSORT_DEADLINE) {
 		where_and(&w, "t.state = ?");
 		where_str(&w, f->state);
 		where_and(&w, db_is_pg(db) ? PG_PATH_L2("t.unit_path") " = ?" : PATH_L2("t.unit_path") " = ?");
@@ -577,8 +577,17 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 			where_subtree(&w, sub, U(db, "+t.unit_path"), U(db, "+t.origin_path"));
 		}
 		where_filters(&w, f, db_is_pg(db));
-		buf_printf(&sql, "%s%s ORDER BY t.deadline%s, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
-			   TASK_LIST_COLS, w.sql.p, NULLS_FIRST(db));
+		/* Fixed fragments only.  Other orders than the deadline's have no index of their own: the
+		 * scope's tasks are sorted (a county-wide list by its last change reads every task). */
+		if (f->sort == TSORT_UPDATED)
+			buf_printf(&sql, "%s%s ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?", TASK_LIST_COLS,
+				   w.sql.p);
+		else if (f->sort == TSORT_STATE)
+			buf_printf(&sql, "%s%s ORDER BY " SQL_TASK_STATE_RANK ", t.deadline%s, t.id LIMIT ? OFFSET ?",
+				   TASK_LIST_COLS, w.sql.p, NULLS_FIRST(db));
+		else
+			buf_printf(&sql, "%s%s ORDER BY t.deadline%s, t.unit_path, t.origin_path, t.id LIMIT ? OFFSET ?",
+				   TASK_LIST_COLS, w.sql.p, NULLS_FIRST(db));
 	}
 	db_stmt *st = db_prepare(db, sql.p);
 	*more = 0;

@@ -1,5 +1,6 @@
 /* vocab.c — the check that the names the store's SQL spells inline (store/vocab.h) are core's. */
 #include "store/vocab.h"
+#include "base/buf.h"
 #include "core/calendar.h"
 #include "core/role.h"
 #include "core/task.h"
@@ -27,6 +28,20 @@ int store_vocab_sql_names(const char *sql, const char *const *names, int n)
 	return *p == 0;
 }
 
+/* 1 when SQL_TASK_STATE_RANK ranks every state of core by its enum value, and nothing else. */
+static int state_rank_ok(void)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, "CASE t.state");
+	for (int s = 0; s < TS__COUNT; s++)
+		buf_printf(&b, " WHEN '%s' THEN %d", task_state_name((enum task_state)s), s);
+	buf_puts(&b, " END");
+	int ok = strcmp(b.p, SQL_TASK_STATE_RANK) == 0;
+	buf_free(&b);
+	return ok;
+}
+
 int store_vocab_check(struct qd_err *err)
 {
 	const char *open[TS__COUNT];
@@ -40,6 +55,7 @@ int store_vocab_check(struct qd_err *err)
 	const char *bad = !store_vocab_sql_names(SQL_TASK_OPEN_STATES, open, n) ? "SQL_TASK_OPEN_STATES"
 			  : !store_vocab_sql_names(SQL_ROLE_RESIDENT, &resident, 1) ? "SQL_ROLE_RESIDENT"
 			  : strcmp(SQL_CAL_ORDINARY, ordinary) != 0               ? "SQL_CAL_ORDINARY"
+			  : !state_rank_ok()                                      ? "SQL_TASK_STATE_RANK"
 										  : NULL;
 	if (bad)
 		return qd_fail(err, QD_EINTERNAL, "", "内部错误：存储层 SQL 中的 %s 与核心名称表不一致",

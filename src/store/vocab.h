@@ -13,6 +13,11 @@
 
 /* The open task states (core: task_is_open), in enum order, as an SQL list. */
 #define SQL_TASK_OPEN_STATES "('assigned','in_progress','extension_requested')"
+/* The rank of a task's state in enum order (core: task_state_names), for a list sorted by
+ * state: "CASE t.state WHEN 'pending' THEN 0 … END". */
+#define SQL_TASK_STATE_RANK                                                                        \
+	"CASE t.state WHEN 'pending' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 "        \
+	"WHEN 'extension_requested' THEN 3 WHEN 'completed' THEN 4 WHEN 'signed_off' THEN 5 END"
 /* The resident role (core: role_name(ROLE_RESIDENT)), as an SQL string. */
 #define SQL_ROLE_RESIDENT "'resident'"
 /* The ordinary day kind (core: CAL_ORDINARY), as stored in calendar_day.kind. */

@@ -1,5 +1,6 @@
 /* api_list.c — list query parameters → struct list_filter, confined to the caller's scope. */
 #include "base/date.h"
+#include "core/task.h"
 #include "store/org.h"
 #include "web/api.h"
 #include <stdio.h>
@@ -40,6 +41,7 @@ int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *
 	f->count = (v = req_query(r, "count")) && (!strcmp(v, "true") || !strcmp(v, "1"));
 	f->due_before = req_query(r, "due_before");
 	f->q = req_query(r, "q");
+	f->sort = (v = req_query(r, "sort")) && task_sort_parse(v) > 0 ? task_sort_parse(v) : TSORT_DEADLINE;
 	date_format(date_china_day(r->now), f->today);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/page.h"
+#include "web/page_task.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -115,7 +116,10 @@ static const struct param q_tasks[] = {
 	{"overdue", P_BOOL, 0, 0, 0, NULL, NULL, "only overdue open tasks"},
 	{"due_before", P_DATE, 0, 0, 0, NULL, NULL, "deadline on or before"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
-	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in title or measures"}, PAGE, END};
+	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in title or measures"},
+	{"sort", P_ENUM, 0, 0, 0, task_sort_names, NULL, "order: deadline (default), updated (newest change first), state"}, PAGE, END};
+/* The task page: the action just taken, for its banner. */
+static const struct param q_task_page[] = {{"done", P_ENUM, 0, 0, 0, task_action_names, NULL, "the action just taken"}, END};
 static const struct param b_task[] = {
 	{"problem_ids", P_IDS, 1, 0, 100, NULL, NULL, "problems the task gathers"},
 	{"title", P_STR, 1, 0, 100, NULL, NULL, "title"},
@@ -193,6 +197,11 @@ static const struct route table[] = {
 	{"GET", "/elder", page_elder, AUTH_PUBLIC, 0, q_elder, NULL, "switch the elderly-friendly mode (a one-year cookie), back to next", NULL},
 	{"GET", "/static/app.css", page_static, AUTH_PUBLIC, 0, q_static, NULL, "the stylesheet (embedded; cached under ?v=<hash>)", NULL},
 	{"GET", "/static/app.js", page_static, AUTH_PUBLIC, 0, q_static, NULL, "the progressive-enhancement script (embedded)", NULL},
+	/* --- the task pages (web/page_task.c): the API's rights and specs, answered as HTML --- */
+	{"GET", "/tasks", page_tasks, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list page", page_tasks_invalid},
+	{"GET", "/tasks.csv", page_tasks_csv, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list as CSV (UTF-8, for Excel)", page_task_invalid},
+	{"GET", "/tasks/{id}", page_task, AUTH_LOGIN, R_READ, q_task_page, NULL, "the task page", page_task_invalid},
+	{"POST", "/tasks/{id}/{action}", page_task_act, AUTH_LOGIN, 0, q_none, NULL, "an action of the state machine from its form", page_task_act_invalid},
 };
 
 const struct route *routes_table(int *n)
@@ -208,6 +217,7 @@ static const struct {
 	const struct machine *m;
 } machines[] = {
 	{"/api/v1/tasks/{id}/{action}", &task_machine},
+	{"/tasks/{id}/{action}", &task_machine},
 };
 
 const struct machine *routes_machine(const struct route *rt)
