@@ -22,6 +22,7 @@ struct list_filter {
 	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring (masked text only) */
 	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
 	int64_t handler_id;
+	int64_t leader_id;       /* tasks: the leader in charge (包保领导) */
 	char today[11];
 	int limit, offset;
 	int count;               /* 1: also count all matches */

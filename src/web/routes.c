@@ -12,6 +12,7 @@
 #include "core/unit.h"
 #include "web/api.h"
 #include "web/auth.h"
+#include "web/page_work.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -113,6 +114,7 @@ static const struct param q_tasks[] = {
 	{"overdue", P_BOOL, 0, 0, 0, NULL, NULL, "only overdue open tasks"},
 	{"due_before", P_DATE, 0, 0, 0, NULL, NULL, "deadline on or before"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
+	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "leader in charge"},
 	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in title or measures"}, PAGE, END};
 static const struct param b_task[] = {
 	{"problem_ids", P_IDS, 1, 0, 100, NULL, NULL, "problems the task gathers"},
@@ -124,6 +126,34 @@ static const struct param b_task[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: handling unit"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: responsible person"},
 	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "assign now: leader in charge"}, END};
+/* --- pages of part work (issue 10): the workbench, the visit form, the problem page --------- */
+static const struct param q_work[] = {
+	{"visit", P_ID, 0, 0, 0, NULL, NULL, "the visit just recorded (the banner)"},
+	{"p", P_STR, 0, 0, 240, NULL, NULL, "its problems' ids, comma-separated (the banner)"}, END};
+/* The visit form's fields, flat (a form has no nesting): the visit's as POST /api/v1/visits names
+ * them, each problem's as p<k>_<name> for block k = 1 … VISIT_PROBLEMS, with the bounds of
+ * b_visit and b_problem.  The unit and the date are checked by the page (an "add another
+ * problem" press may come before them). */
+#define VISIT_BLOCK(k) \
+	{"p" #k "_description", P_TEXT, 0, 0, 2000, NULL, NULL, "problem " #k ": what the resident raised"}, \
+	{"p" #k "_category_id", P_ID, 0, 0, 0, NULL, NULL, "problem " #k ": category"}, \
+	{"p" #k "_immediate", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": solved on the spot (即知即办)"}, \
+	{"p" #k "_measures", P_TEXT, 0, 0, 1000, NULL, NULL, "problem " #k ": what was done on the spot"}, \
+	{"p" #k "_name", P_STR, 0, 0, 50, NULL, NULL, "problem " #k ": resident's name (personal data)"}, \
+	{"p" #k "_phone", P_STR, 0, 0, 32, NULL, NULL, "problem " #k ": phone (personal data)"}, \
+	{"p" #k "_anonymous", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": the resident asked not to be named"}, \
+	{"p" #k "_no_disclose", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": never disclose publicly"}
+static const struct param b_visit_form[] = {
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "village or group visited"},
+	{"visited_on", P_DATE, 0, 0, 0, NULL, NULL, "date of the visit"},
+	{"household", P_STR, 0, 0, 50, NULL, NULL, "household label, masked (e.g. 张*家)"},
+	{"note", P_TEXT, 0, 0, 2000, NULL, NULL, "what was seen and heard"},
+	{"n", P_INT, 0, 1, VISIT_PROBLEMS, NULL, NULL, "problem blocks the form shows"},
+	{"more", P_STR, 0, 0, 8, NULL, NULL, "the add-another-problem button"},
+	VISIT_BLOCK(1), VISIT_BLOCK(2), VISIT_BLOCK(3), VISIT_BLOCK(4), VISIT_BLOCK(5),
+	VISIT_BLOCK(6), VISIT_BLOCK(7), VISIT_BLOCK(8), VISIT_BLOCK(9), VISIT_BLOCK(10), END};
+_Static_assert(VISIT_PROBLEMS == 10, "b_visit_form spells VISIT_PROBLEMS blocks");
+
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -167,6 +197,13 @@ static const struct route table[] = {
 	{"GET", "/api/v1/tasks/{id}/history", api_task_history, AUTH_LOGIN, R_READ, q_none, NULL, "the task's events", NULL},
 	{"GET", "/api/v1/tasks/{id}/pii", api_task_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the task's original title, measures, notes and reasons (audited)", NULL},
 	{"POST", "/api/v1/tasks/{id}/{action}", api_task_action, AUTH_LOGIN, 0, q_none, NULL, "take an action of the state machine", NULL},
+	/* pages of part work: the workbench, the visit form, the problem page and its triage forms */
+	{"GET", "/work", page_work, AUTH_LOGIN, 0, q_work, NULL, "the workbench: what my roles must do today", NULL},
+	{"GET", "/visits/new", page_visit_new, AUTH_LOGIN, RIGHT_VISIT, q_none, NULL, "the form recording a visit and its problems", NULL},
+	{"POST", "/visits", page_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit_form, "record a visit and the problems raised on it (即知即办 too)", page_visit_invalid},
+	{"GET", "/problems/{id}", page_problem, AUTH_LOGIN, R_READ, q_none, NULL, "one problem: its task, timeline and triage actions", NULL},
+	{"POST", "/problems/{id}/merge", page_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate (the form)", page_problem_invalid},
+	{"POST", "/problems/{id}/decline", page_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (the form)", page_problem_invalid},
 };
 
 const struct route *routes_table(int *n)
