@@ -292,7 +292,10 @@ static void done(struct req *r)
 	buf_init(&loc);
 	buf_printf(&loc, "/work?visit=%lld", (long long)w->id);
 	for (int i = 0; i < w->u.visit.nintakes; i++)
-		buf_printf(&loc, i ? ",%lld" : "&p=%lld", (long long)w->u.visit.intakes[i]->id);
+		if (i)
+			buf_printf(&loc, ",%lld", (long long)w->u.visit.intakes[i]->id);
+		else
+			buf_printf(&loc, "&p=%lld", (long long)w->u.visit.intakes[i]->id);
 	req_redirect(r, loc.p);
 	buf_free(&loc);
 }

@@ -164,6 +164,14 @@ st, _, text = raw(grid, "POST", "/visits", [("csrf", token), ("n", "2"), ("unit_
                                             ("p2_phone", "12345")])
 page = Page(text)
 qd.ok(st == 400 and "#f-p2_phone" in page.summary, "a bad phone in problem 2: the summary links to that field", (st, page.summary))
+# refused on the writer, after the visit and problem 1 were written in the command: an unknown
+# category in block 2 (the select offers none such; a crafted form can send it)
+st, _, text = raw(grid, "POST", "/visits", [("csrf", token), ("n", "2"), ("unit_id", units[0]), ("visited_on", today),
+                                            ("p1_description", "道路破损"), ("p2_description", "低保咨询"),
+                                            ("p2_category_id", "999999")])
+page = Page(text)
+qd.ok(st == 404 and "#f-p2_category_id" in page.summary, "an unknown category in problem 2: refused by the store, naming that field",
+      (st, page.summary))
 qd.ok(api_count(grid, "/api/v1/visits?count=1") == visits0 and api_count(grid, "/api/v1/problems?count=1") == problems0,
       "refused visits wrote nothing (no visit, no problem)")
 
