@@ -23,6 +23,7 @@ struct list_filter {
 	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
 	int64_t handler_id;
 	int sort;                /* tasks: enum task_sort (core/task.h), 0 = by deadline */
+	int64_t leader_id;       /* tasks: the leader in charge (包保领导) */
 	char today[11];
 	int limit, offset;
 	int count;               /* 1: also count all matches */

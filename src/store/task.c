@@ -460,6 +460,10 @@ static void where_filters(struct where *w, const struct list_filter *f, int pg)
 		where_and(w, "t.handler_id = ?");
 		where_int(w, f->handler_id);
 	}
+	if (f->leader_id) {
+		where_and(w, "t.leader_id = ?");
+		where_int(w, f->leader_id);
+	}
 	if (f->overdue) {
 		where_and(w, "t.state IN " SQL_TASK_OPEN_STATES " AND t.deadline < ?");
 		where_str(w, f->today);

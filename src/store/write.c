@@ -41,6 +41,11 @@ void store_write_free(struct store_write *w)
 	json_decref(w->out);
 	if (w->kind == SW_PROBLEM_INTAKE)
 		store_problem_prep_free(w->u.intake.prep);
+	if (w->kind == SW_VISIT_CREATE) {
+		for (int i = 0; i < w->u.visit.nintakes; i++)
+			store_write_free(w->u.visit.intakes[i]);
+		free(w->u.visit.intakes);
+	}
 	free(w->grants);
 	free(w);
 }
@@ -254,6 +259,30 @@ static int intake_write(struct store_tx *tx, struct store_write *w, struct qd_er
 			      .problem_ids = &w->id, .nproblems = 1};
 	struct actor a = {w->actor, w->grants, w->ngrants};
 	return store_task_create(tx, &a, &tn, &w->task_id, err);
+}
+
+/* A visit, then the problems raised on it (their intakes, each refused or written as SW_PROBLEM_INTAKE
+ * alone would be): a refusal fails the whole command, so nothing of it is written. */
+static int visit_write(struct store_tx *tx, struct store_write *w, struct qd_err *err)
+{
+	w->u.visit.failed = -1;
+	if (right_over(tx, w, w->u.visit.unit_id, RIGHT_VISIT, "unit_id", "您无权登记该单位的走访",
+		       "you may not log visits for this unit", err) ||
+	    store_visit_create(tx, w->actor, w->u.visit.unit_id, w->u.visit.visited_on, w->u.visit.household,
+			       w->u.visit.note, &w->id, err))
+		return -1;
+	for (int i = 0; i < w->u.visit.nintakes; i++) {
+		struct store_write *p = w->u.visit.intakes[i];
+		p->u.intake.p.visit_id = w->id;
+		/* prepared before the visit had its id: prepared again here, with it */
+		store_problem_prep_free(p->u.intake.prep);
+		p->u.intake.prep = NULL;
+		if (intake_write(tx, p, err)) {
+			w->u.visit.failed = i;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* The problem id if the writer may see it, else an error naming field. */
@@ -484,11 +513,7 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 			return -1;
 		return store_handoff_set(tx, w->actor, w->u.handoff.unit_ids, w->u.handoff.n, err);
 	case SW_VISIT_CREATE:
-		if (right_over(tx, w, w->u.visit.unit_id, RIGHT_VISIT, "unit_id", "您无权登记该单位的走访",
-			       "you may not log visits for this unit", err))
-			return -1;
-		return store_visit_create(tx, w->actor, w->u.visit.unit_id, w->u.visit.visited_on, w->u.visit.household,
-					  w->u.visit.note, &w->id, err);
+		return visit_write(tx, w, err);
 	case SW_PROBLEM_INTAKE:
 		return intake_write(tx, w, err);
 	case SW_PROBLEM_MERGE:

@@ -51,7 +51,7 @@ enum store_write_kind {
 	SW_CALENDAR_SET,    /* u.day */
 	SW_LIMITS_SET,      /* u.limit: one urgency's limits, the others kept */
 	SW_HANDOFF_SET,     /* u.handoff: the hand-off units, all of them */
-	SW_VISIT_CREATE,    /* u.visit → id */
+	SW_VISIT_CREATE,    /* u.visit → id; and the problems raised on it (u.visit.intakes) */
 	SW_PROBLEM_INTAKE,  /* u.intake → id, code, task_id (immediate) */
 	SW_PROBLEM_MERGE,   /* u.triage (id into) */
 	SW_PROBLEM_DECLINE, /* u.triage (id reason) */
@@ -121,6 +121,13 @@ struct store_write {
 		struct {
 			int64_t unit_id;
 			const char *visited_on, *household, *note;
+			/* The problems raised on the visit (the visit form, web/page_visit.c): SW_PROBLEM_INTAKE
+			 * writes (owned, freed with w) run after the visit in the same command, each with
+			 * visit_id set to the new visit — all of it written, or none.  failed (a result) is
+			 * the index of the intake that was refused, -1 when none was. */
+			struct store_write **intakes;
+			int nintakes;
+			int failed;
 		} visit;
 		struct {
 			struct problem_new p;

@@ -29,6 +29,13 @@ void api_visit_pii(struct req *r);
 
 void api_problems(struct req *r);
 void api_problem_create(struct req *r);
+/* The intake write of one problem from body (an object of POST /problems' spec, validated by it:
+ * web/routes.c b_problem) by r's caller, with the rules every intake follows — a valid phone and
+ * ID number, measures for a problem solved on the spot, which a resident may not claim — and its
+ * personal data sealed (store_write_prepare).  The write (caller owns; its strings are body's,
+ * which must outlive it), or NULL with err naming the field as the API names it ("reporter.phone",
+ * "measures", "tier").  POST /problems and the visit form (web/page_visit.c) both use it. */
+struct store_write *api_problem_intake(struct req *r, json_t *body, struct qd_err *err);
 void api_problem_get(struct req *r);
 void api_problem_pii(struct req *r);
 void api_problem_merge(struct req *r);

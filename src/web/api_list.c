@@ -37,6 +37,7 @@ int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *
 	f->tier = req_query(r, "tier");
 	f->category_id = (v = req_query(r, "category_id")) ? atoll(v) : 0;
 	f->handler_id = (v = req_query(r, "handler_id")) ? atoll(v) : 0;
+	f->leader_id = (v = req_query(r, "leader_id")) ? atoll(v) : 0;
 	f->overdue = (v = req_query(r, "overdue")) && (!strcmp(v, "true") || !strcmp(v, "1"));
 	f->count = (v = req_query(r, "count")) && (!strcmp(v, "true") || !strcmp(v, "1"));
 	f->due_before = req_query(r, "due_before");

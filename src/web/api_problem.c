@@ -3,6 +3,7 @@
 #include "base/date.h"
 #include "base/mem.h"
 #include "base/utf8.h"
+#include "core/param.h"
 #include "core/problem.h"
 #include "core/task.h"
 #include "store/org.h"
@@ -24,44 +25,47 @@ static void intake_finish(struct req *r)
 	req_json(r, 201, o);
 }
 
-void api_problem_create(struct req *r)
+struct store_write *api_problem_intake(struct req *r, json_t *body, struct qd_err *err)
 {
-	json_t *rep = json_object_get(r->json, "reporter");
+	json_t *rep = json_object_get(body, "reporter");
 	const char *phone = json_string_value(json_object_get(rep, "phone"));
 	const char *idno = json_string_value(json_object_get(rep, "id_no"));
 	if (phone && *phone && !problem_phone_valid(phone)) {
-		req_fail(r, QD_EINVAL, "reporter.phone", "联系电话格式不正确", "reporter.phone is not a valid phone number");
-		return;
+		qd_fail(err, QD_EINVAL, "reporter.phone", "联系电话格式不正确", "reporter.phone is not a valid phone number");
+		return NULL;
 	}
 	if (idno && *idno && !problem_idno_valid(idno)) {
-		req_fail(r, QD_EINVAL, "reporter.id_no", "身份证号码不正确（18位，校验位错误）",
-			 "reporter.id_no is not a valid 18-character ID number");
-		return;
+		qd_fail(err, QD_EINVAL, "reporter.id_no", "身份证号码不正确（18位，校验位错误）",
+			"reporter.id_no is not a valid 18-character ID number");
+		return NULL;
 	}
-	const char *tier = req_str(r, "tier");
-	int immediate = tier_parse(tier) == TIER_IMMEDIATE;
-	const char *measures = req_str(r, "measures");
+	const char *tier = param_str(body, "tier");
+	int immediate = tier && tier_parse(tier) == TIER_IMMEDIATE;
+	const char *measures = param_str(body, "measures");
 	if (immediate && (!measures || !*measures)) {
-		req_fail(r, QD_EINVAL, "measures", "即知即办须填写办理措施", "measures is required for an immediate (solved on the spot) problem");
-		return;
+		qd_fail(err, QD_EINVAL, "measures", "即知即办须填写办理措施",
+			"measures is required for an immediate (solved on the spot) problem");
+		return NULL;
 	}
 	struct scope sc = req_scope(r);
 	int own = scope_own_only(&sc);
 	if (immediate && own) {
-		req_fail(r, QD_EPERM, "tier", "群众提交的问题不能直接标为即知即办", "residents cannot mark a problem as solved on the spot");
-		return;
+		qd_fail(err, QD_EPERM, "tier", "群众提交的问题不能直接标为即知即办",
+			"residents cannot mark a problem as solved on the spot");
+		return NULL;
 	}
 	struct store_write *w = req_write_new(r, SW_PROBLEM_INTAKE);
 	struct problem_new *p = &w->u.intake.p;
 	w->u.intake.immediate = immediate;
 	w->u.intake.measures = measures;
-	p->unit_id = req_int(r, "unit_id", 0);
-	p->category_id = req_int(r, "category_id", 0);
-	p->source = req_str(r, "source") ? req_str(r, "source") : problem_source_name(own ? PSRC_WEB : PSRC_VISIT);
-	p->description = req_str(r, "description");
-	p->visit_id = req_int(r, "visit_id", 0);
-	p->anonymous = req_bool(r, "anonymous", 0);
-	p->no_disclose = req_bool(r, "no_disclose", 0);
+	p->unit_id = param_int(body, "unit_id", 0);
+	p->category_id = param_int(body, "category_id", 0);
+	p->source = param_str(body, "source") ? param_str(body, "source")
+					      : problem_source_name(own ? PSRC_WEB : PSRC_VISIT);
+	p->description = param_str(body, "description");
+	p->visit_id = param_int(body, "visit_id", 0);
+	p->anonymous = param_bool(body, "anonymous", 0);
+	p->no_disclose = param_bool(body, "no_disclose", 0);
 #define REP(k) (json_string_value(json_object_get(rep, k)) && *json_string_value(json_object_get(rep, k)) ? json_string_value(json_object_get(rep, k)) : NULL)
 	p->name = REP("name");
 	p->phone = REP("phone");
@@ -69,6 +73,17 @@ void api_problem_create(struct req *r)
 	p->address = REP("address");
 #undef REP
 	store_write_prepare(server_store(r->srv), w, r->now); /* sealing, masking, hashing: here, not on the writer */
+	return w;
+}
+
+void api_problem_create(struct req *r)
+{
+	struct qd_err err;
+	struct store_write *w = api_problem_intake(r, r->json, &err);
+	if (!w) {
+		req_error(r, &err);
+		return;
+	}
 	req_write(r, w, intake_finish);
 }
 

@@ -15,6 +15,7 @@
 #include "web/auth.h"
 #include "web/page.h"
 #include "web/page_task.h"
+#include "web/page_work.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -116,6 +117,7 @@ static const struct param q_tasks[] = {
 	{"overdue", P_BOOL, 0, 0, 0, NULL, NULL, "only overdue open tasks"},
 	{"due_before", P_DATE, 0, 0, 0, NULL, NULL, "deadline on or before"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
+	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "leader in charge"},
 	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in title or measures"},
 	{"sort", P_ENUM, 0, 0, 0, task_sort_names, NULL, "order: deadline (default), updated (newest change first), state"}, PAGE, END};
 /* The task page: the action just taken, for its banner. */
@@ -145,6 +147,34 @@ static const struct param q_elder[] = {
 	{"on", P_BOOL, 1, 0, 0, NULL, NULL, "1: the elderly-friendly mode (适老化) on; 0: off"},
 	{"next", P_STR, 0, 0, 200, NULL, NULL, "the page to go back to (a local path)"}, END};
 static const struct param q_static[] = {{"v", P_STR, 0, 0, 64, NULL, NULL, "the content hash (cache key)"}, END};
+/* --- pages of part work (issue 10): the workbench, the visit form, the problem page --------- */
+static const struct param q_work[] = {
+	{"visit", P_ID, 0, 0, 0, NULL, NULL, "the visit just recorded (the banner)"},
+	{"p", P_STR, 0, 0, 240, NULL, NULL, "its problems' ids, comma-separated (the banner)"}, END};
+/* The visit form's fields, flat (a form has no nesting): the visit's as POST /api/v1/visits names
+ * them, each problem's as p<k>_<name> for block k = 1 … VISIT_PROBLEMS, with the bounds of
+ * b_visit and b_problem.  The unit and the date are checked by the page (an "add another
+ * problem" press may come before them). */
+#define VISIT_BLOCK(k) \
+	{"p" #k "_description", P_TEXT, 0, 0, 2000, NULL, NULL, "problem " #k ": what the resident raised"}, \
+	{"p" #k "_category_id", P_ID, 0, 0, 0, NULL, NULL, "problem " #k ": category"}, \
+	{"p" #k "_immediate", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": solved on the spot (即知即办)"}, \
+	{"p" #k "_measures", P_TEXT, 0, 0, 1000, NULL, NULL, "problem " #k ": what was done on the spot"}, \
+	{"p" #k "_name", P_STR, 0, 0, 50, NULL, NULL, "problem " #k ": resident's name (personal data)"}, \
+	{"p" #k "_phone", P_STR, 0, 0, 32, NULL, NULL, "problem " #k ": phone (personal data)"}, \
+	{"p" #k "_anonymous", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": the resident asked not to be named"}, \
+	{"p" #k "_no_disclose", P_BOOL, 0, 0, 0, NULL, NULL, "problem " #k ": never disclose publicly"}
+static const struct param b_visit_form[] = {
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "village or group visited"},
+	{"visited_on", P_DATE, 0, 0, 0, NULL, NULL, "date of the visit"},
+	{"household", P_STR, 0, 0, 50, NULL, NULL, "household label, masked (e.g. 张*家)"},
+	{"note", P_TEXT, 0, 0, 2000, NULL, NULL, "what was seen and heard"},
+	{"n", P_INT, 0, 1, VISIT_PROBLEMS, NULL, NULL, "problem blocks the form shows"},
+	{"more", P_STR, 0, 0, 8, NULL, NULL, "the add-another-problem button"},
+	VISIT_BLOCK(1), VISIT_BLOCK(2), VISIT_BLOCK(3), VISIT_BLOCK(4), VISIT_BLOCK(5),
+	VISIT_BLOCK(6), VISIT_BLOCK(7), VISIT_BLOCK(8), VISIT_BLOCK(9), VISIT_BLOCK(10), END};
+_Static_assert(VISIT_PROBLEMS == 10, "b_visit_form spells VISIT_PROBLEMS blocks");
+
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -202,6 +232,13 @@ static const struct route table[] = {
 	{"GET", "/tasks.csv", page_tasks_csv, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list as CSV (UTF-8, for Excel)", page_task_invalid},
 	{"GET", "/tasks/{id}", page_task, AUTH_LOGIN, R_READ, q_task_page, NULL, "the task page", page_task_invalid},
 	{"POST", "/tasks/{id}/{action}", page_task_act, AUTH_LOGIN, 0, q_none, NULL, "an action of the state machine from its form", page_task_act_invalid},
+	/* pages of part work: the workbench, the visit form, the problem page and its triage forms */
+	{"GET", "/work", page_work, AUTH_LOGIN, 0, q_work, NULL, "the workbench: what my roles must do today", NULL},
+	{"GET", "/visits/new", page_visit_new, AUTH_LOGIN, RIGHT_VISIT, q_none, NULL, "the form recording a visit and its problems", NULL},
+	{"POST", "/visits", page_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit_form, "record a visit and the problems raised on it (即知即办 too)", page_visit_invalid},
+	{"GET", "/problems/{id}", page_problem, AUTH_LOGIN, R_READ, q_none, NULL, "one problem: its task, timeline and triage actions", NULL},
+	{"POST", "/problems/{id}/merge", page_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate (the form)", page_problem_invalid},
+	{"POST", "/problems/{id}/decline", page_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (the form)", page_problem_invalid},
 };
 
 const struct route *routes_table(int *n)
