@@ -1,11 +1,13 @@
 /* test_similar.c — unit tests for core/similar (the likely duplicates' measure): the demo's
  * problems retold in other words score at or above SIMILAR_THRESHOLD, different problems of one
  * village below it, and what the set leaves out (punctuation, masks, case, full-width forms). */
-#include <cmocka.h>
-#include <setjmp.h>
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
 
 #include "core/similar.h"
 
