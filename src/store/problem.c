@@ -1,5 +1,8 @@
-/* problem.c — the problem list in the store. */
+/* problem.c — the problem list in the store: intake, merge, decline, the lists, and the two reads
+ * of the dispatcher's triage queue (the queue itself, and the candidates for a problem's likely
+ * duplicates, which core/similar.h scores). */
 #include "store/problem.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/rand.h"
 #include "base/utf8.h"
@@ -404,5 +407,54 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 	}
 	buf_free(&sql);
 	where_free(&w);
+	return arr;
+}
+
+json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)
+{
+	db_conn *db = rd->db;
+	struct where w;
+	where_init(&w);
+	where_scope(&w, f, "p.unit_path", NULL);
+	if (f->unit_path)
+		where_subtree(&w, f->unit_path, "p.unit_path", NULL);
+	where_and(&w, "p.state = ?");
+	where_str(&w, problem_state_name(PS_NEW));
+	struct buf sql;
+	buf_init(&sql);
+	/* oldest first: the index problem_state(state, created_at) gives the order */
+	buf_printf(&sql, "%s%s ORDER BY p.created_at, p.id LIMIT ? OFFSET ?", PROBLEM_COLS, w.sql.p);
+	json_t *arr = where_page(db, sql.p, &w, f, more);
+	if (f->count && total) {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p); /* sql-ident: fixed fragments */
+		*total = where_count(db, sql.p, &w);
+	}
+	buf_free(&sql);
+	where_free(&w);
+	return arr;
+}
+
+json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to)
+{
+	db_conn *db = rd->db;
+	/* the index problem_list(unit_path, created_at) answers it */
+	db_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.unit_path = ? AND p.created_at >= ? AND "
+						  "p.created_at <= ? ORDER BY p.created_at, p.id");
+	if (!st)
+		return NULL;
+	db_bind_text(st, 1, unit_path);
+	db_bind_int(st, 2, from);
+	db_bind_int(st, 3, to);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(arr, db_row_json(st));
+	if (rc != DB_DONE) {
+		log_error("nearby problems query failed: %s", db_errmsg(db));
+		json_decref(arr);
+		arr = NULL;
+	}
+	db_done(st);
 	return arr;
 }

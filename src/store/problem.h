@@ -19,6 +19,16 @@ struct problem_new {
 json_t *store_problem_get(struct store_rd *rd, int64_t id);
 /* Page of problems (newest first) matching f; *more = 1 when more follow; *total when f->count. */
 json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);
+/* The dispatcher's triage queue: the new problems where f's grants carry f->right (and under
+ * f->unit_path when set), oldest first, a page of f->limit from f->offset; *more and *total as
+ * store_problem_list.  NULL when the query fails (logged). */
+json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);
+/* The problems raised at the unit whose path is unit_path (that unit, not its subtree) and
+ * created between from and to (milliseconds, inclusive), oldest first, in every state: the
+ * candidates for a problem's likely duplicates (core/similar.h scores their masked text).  Not
+ * confined to a scope: the caller sees the unit already.  A new array, or NULL when the query
+ * fails (logged). */
+json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to);
 /* Problems gathered by a task (a new array), or NULL when the query fails (logged). */
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id);
 

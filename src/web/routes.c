@@ -16,6 +16,7 @@
 #include "web/page.h"
 #include "web/page_task.h"
 #include "web/page_work.h"
+#include "web/page_triage.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -175,6 +176,19 @@ static const struct param b_visit_form[] = {
 	VISIT_BLOCK(6), VISIT_BLOCK(7), VISIT_BLOCK(8), VISIT_BLOCK(9), VISIT_BLOCK(10), END};
 _Static_assert(VISIT_PROBLEMS == 10, "b_visit_form spells VISIT_PROBLEMS blocks");
 
+/* --- the dispatcher's triage pages (page_triage.c) --- */
+static const struct param q_triage[] = {{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree"}, PAGE, END};
+static const struct param b_triage_task[] = {
+	{"problem_ids", P_IDS, 1, 0, 100, NULL, NULL, "problems the task gathers"},
+	{"go", P_ENUM, 0, 0, 0, triage_steps, NULL, "the step to show: details, people, check; confirm makes the task"},
+	{"title", P_STR, 0, 0, 100, NULL, NULL, "title"},
+	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "measures (办理措施)"},
+	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (default: the first problem's)"},
+	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "handling unit"},
+	{"tier", P_ENUM, 0, 0, 0, TIER_TASK_NAMES, NULL, "tier (default scheduled)"},
+	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "urgency (default normal)"},
+	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
+	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "leader in charge"}, END};
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -239,6 +253,12 @@ static const struct route table[] = {
 	{"GET", "/problems/{id}", page_problem, AUTH_LOGIN, R_READ, q_none, NULL, "one problem: its task, timeline and triage actions", NULL},
 	{"POST", "/problems/{id}/merge", page_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate (the form)", page_problem_invalid},
 	{"POST", "/problems/{id}/decline", page_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (the form)", page_problem_invalid},
+	/* the dispatcher's triage pages (page_triage.c) */
+	{"GET", "/triage", page_triage_queue, AUTH_LOGIN, RIGHT_TRIAGE, q_triage, NULL, "the triage queue: new problems, oldest first, with likely duplicates (page)", NULL},
+	{"GET", "/triage/{id}", page_triage_problem, AUTH_LOGIN, RIGHT_TRIAGE, q_none, NULL, "triage one problem: duplicates, merge, decline, make a task (page)", NULL},
+	{"POST", "/triage/{id}/merge", page_triage_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate of a master item (page form)", page_triage_problem_invalid},
+	{"POST", "/triage/{id}/decline", page_triage_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline with the reason shown to the resident (page form)", page_triage_problem_invalid},
+	{"POST", "/triage/task", page_triage_task, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_triage_task, "make a task in steps: details, people, check your answers, confirm (page form)", page_triage_task_invalid},
 };
 
 const struct route *routes_table(int *n)
