@@ -61,16 +61,6 @@ int admin_grab(struct req *r, void (*api)(struct req *r), json_t **out, struct q
 
 /* --- words and fields ------------------------------------------------------------------------- */
 
-const char *admin_word(const struct req *r, const char *area, const char *code, char *buf, size_t n)
-{
-	if (!code || !*code)
-		return "";
-	int k = snprintf(buf, n, "%s.%s", area, code);
-	if (k < 0 || (size_t)k >= n)
-		return code;
-	return tr(r, buf);
-}
-
 long long admin_id(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -94,11 +84,6 @@ static int names_field(const struct qd_err *err, const char *name)
 	return err && err->code && strcmp(err->field, name) == 0;
 }
 
-static const char *err_text(const struct req *r, const struct qd_err *err)
-{
-	return r->lang == LANG_EN ? err->en : err->zh;
-}
-
 /* The label, and the field's error when err names it. */
 static void label(struct page *p, const struct qd_err *err, const char *name, const char *text, int required)
 {
@@ -108,7 +93,7 @@ static void label(struct page *p, const struct qd_err *err, const char *name, co
 	html_printf(&p->b, "</label>");
 	if (names_field(err, name))
 		html_printf(&p->b, "<p class=\"field-error\" id=\"f-%a-error\">%h</p>", name,
-		            err_text(p->r, err));
+		            page_err_text(p->r, err));
 }
 
 static void described(struct page *p, const struct qd_err *err, const char *name, int required)
@@ -206,12 +191,11 @@ void admin_unit_select(struct page *p, const struct qd_err *err, const char *nam
 		json_t *u = json_object_get(o, "item");
 		long long id = admin_id(u, "id");
 		int depth = (int)admin_id(o, "depth");
-		char kind[64];
 		html_printf(&p->b, "<option value=\"%lld\"%a>", id, id == chosen ? " selected" : "");
 		for (int d = 0; d < depth; d++)
 			html_printf(&p->b, "　");
 		html_printf(&p->b, "%h（%h）</option>", admin_str(u, "name"),
-		            admin_word(p->r, "unit_kind", admin_str(u, "kind"), kind, sizeof kind));
+		            tr_code(p->r, "unit_kind", admin_str(u, "kind")));
 	}
 	json_decref(order);
 	admin_select_end(p);
@@ -229,7 +213,7 @@ void admin_begin(struct page *p, struct req *r, const char *title_key, const str
 	if (done && !(err && err->code)) {
 		char key[64];
 		html_printf(&p->b, "<div class=\"banner banner-ok\" role=\"status\"><p>%h</p></div>",
-		            admin_word(r, "admin.done", done, key, sizeof key));
+		            tr_code(r, "admin.done", done));
 	}
 	page_error_summary(p, err);
 }

@@ -62,10 +62,6 @@ void page_admin_refused(struct req *r, const struct qd_err *err);
 /* Run the API read handler api on r and capture its answer instead of sending it: 0 with *out
  * (the presented JSON, owned by the caller), or -1 with err filled (the handler's refusal). */
 int admin_grab(struct req *r, void (*api)(struct req *r), json_t **out, struct qd_err *err);
-/* The reader's word for a code of a core vocabulary: the catalog's "<area>.<code>" (vocab.txt,
- * e.g. area "role", "unit_kind"), written into buf (n bytes) and returned; the code itself when
- * the key is too long. */
-const char *admin_word(const struct req *r, const char *area, const char *code, char *buf, size_t n);
 /* Page head: page_begin with the catalog title key, the back link to /admin, the h1, the banner
  * of ?done= (role=status) and the error summary of err (NULL: none). */
 void admin_begin(struct page *p, struct req *r, const char *title_key, const struct qd_err *err);

@@ -50,9 +50,7 @@ static void filter_form(struct page *p, const struct qd_err *err)
 	admin_select(p, err, "kind", tr(r, "admin.audit.kind"), 0);
 	admin_option(p, "", tr(r, "admin.audit.any"), !kind || !*kind);
 	for (int k = 0; audit_kind_names[k]; k++) {
-		char w[64];
-		admin_option(p, audit_kind_names[k],
-		             admin_word(r, "audit_kind", audit_kind_names[k], w, sizeof w),
+		admin_option(p, audit_kind_names[k], tr_code(r, "audit_kind", audit_kind_names[k]),
 		             kind && !strcmp(kind, audit_kind_names[k]));
 	}
 	admin_select_end(p);
@@ -60,9 +58,7 @@ static void filter_form(struct page *p, const struct qd_err *err)
 	admin_select(p, err, "outcome", tr(r, "admin.audit.outcome"), 0);
 	admin_option(p, "", tr(r, "admin.audit.any"), !out || !*out);
 	for (int k = 0; audit_outcome_names[k]; k++) {
-		char w[64];
-		admin_option(p, audit_outcome_names[k],
-		             admin_word(r, "audit_outcome", audit_outcome_names[k], w, sizeof w),
+		admin_option(p, audit_outcome_names[k], tr_code(r, "audit_outcome", audit_outcome_names[k]),
 		             out && !strcmp(out, audit_outcome_names[k]));
 	}
 	admin_select_end(p);
@@ -95,7 +91,6 @@ static void rows(struct page *p, json_t *items, long long total, long long offse
 	json_t *e;
 	json_array_foreach(items, i, e)
 	{
-		char w1[64], w2[64];
 		html_printf(&p->b, "<tr data-id=\"%lld\"><td>%h</td><td>%h", admin_id(e, "id"),
 		            admin_str(e, "at"), admin_str(e, "username"));
 		if (admin_id(e, "user_id"))
@@ -105,9 +100,9 @@ static void rows(struct page *p, json_t *items, long long total, long long offse
 		if (admin_id(e, "entity_id"))
 			html_printf(&p->b, " <span class=\"entity\">#%lld</span>", admin_id(e, "entity_id"));
 		html_printf(&p->b, "</td><td>%h</td><td>%h</td><td>%lld</td><td>%h</td></tr>",
-		            admin_word(r, "audit_kind", admin_str(e, "kind"), w1, sizeof w1),
-		            admin_word(r, "audit_outcome", admin_str(e, "outcome"), w2, sizeof w2),
-		            admin_id(e, "status"), admin_str(e, "detail"));
+		            tr_code(r, "audit_kind", admin_str(e, "kind")),
+		            tr_code(r, "audit_outcome", admin_str(e, "outcome")), admin_id(e, "status"),
+		            admin_str(e, "detail"));
 	}
 	if (!json_array_size(items))
 		html_printf(&p->b, "<tr><td colspan=\"8\">%h</td></tr>", tr(r, "admin.audit.none"));

@@ -31,9 +31,7 @@ static void grants_text(struct page *p, json_t *grants)
 	json_t *g;
 	json_array_foreach(grants, k, g)
 	{
-		char w[64];
-		html_printf(&p->b, "%h%h（%h）", k ? "、" : "",
-		            admin_word(p->r, "role", admin_str(g, "role"), w, sizeof w),
+		html_printf(&p->b, "%h%h（%h）", k ? "、" : "", tr_code(p->r, "role", admin_str(g, "role")),
 		            admin_str(g, "unit_name"));
 	}
 }
@@ -115,8 +113,7 @@ static void user_page(struct req *r, const struct qd_err *err)
 	            bad ? " aria-describedby=\"f-id-error\"" : "", admin_str(u, "display_name"),
 	            admin_str(u, "username"));
 	if (bad)
-		html_printf(&p.b, "<p class=\"field-error\" id=\"f-id-error\">%h</p>",
-		            r->lang == LANG_EN ? err->en : err->zh);
+		html_printf(&p.b, "<p class=\"field-error\" id=\"f-id-error\">%h</p>", page_err_text(r, err));
 	html_printf(&p.b, "<p>%h：%h</p></section>", tr(r, "admin.users.unit"), admin_str(u, "unit_name"));
 
 	/* the grants, each with its revoke button */
@@ -133,8 +130,8 @@ static void user_page(struct req *r, const struct qd_err *err)
 	json_t *g;
 	json_array_foreach(grants, i, g)
 	{
-		char w[64], unit[24];
-		const char *role = admin_word(r, "role", admin_str(g, "role"), w, sizeof w);
+		char unit[24];
+		const char *role = tr_code(r, "role", admin_str(g, "role"));
 		snprintf(unit, sizeof unit, "%lld", admin_id(g, "unit_id"));
 		html_printf(&p.b, "<tr><td>%h</td><td>%h</td><td>", role, admin_str(g, "unit_name"));
 		admin_form(&p, action);
@@ -159,8 +156,7 @@ static void user_page(struct req *r, const struct qd_err *err)
 	const char *role = admin_value(r, "role", "");
 	admin_option(&p, "", tr(r, "admin.choose"), !*role);
 	for (int k = 0; role_names[k]; k++) {
-		char w[64];
-		admin_option(&p, role_names[k], admin_word(r, "role", role_names[k], w, sizeof w),
+		admin_option(&p, role_names[k], tr_code(r, "role", role_names[k]),
 		             !strcmp(role, role_names[k]));
 	}
 	admin_select_end(&p);
@@ -277,7 +273,7 @@ static void tokens_page(struct req *r, const struct qd_err *err)
 	json_array_foreach(json_object_get(tokens, "items"), i, t)
 	{
 		json_t *owner = user_in(users, admin_id(t, "user_id"));
-		char w[64], action[64];
+		char action[64];
 		int revoked = json_is_true(json_object_get(t, "revoked"));
 		int expired = !revoked && strcmp(admin_str(t, "expires_at"), now) <= 0;
 		html_printf(
@@ -285,7 +281,7 @@ static void tokens_page(struct req *r, const struct qd_err *err)
 		    "<tr><td>%h <span class=\"username\">%h</span></td><td>%h</td><td>%h</td><td>%h</td>"
 		    "<td>%h</td><td>%h</td><td>%h</td><td>",
 		    owner ? admin_str(owner, "display_name") : "", owner ? admin_str(owner, "username") : "",
-		    admin_str(t, "label"), admin_word(r, "token_scope", admin_str(t, "scope"), w, sizeof w),
+		    admin_str(t, "label"), tr_code(r, "token_scope", admin_str(t, "scope")),
 		    admin_str(t, "created_at"), admin_str(t, "expires_at"), admin_str(t, "last_used_at"),
 		    tr(r, revoked   ? "admin.tokens.revoked"
 		          : expired ? "admin.tokens.expired"

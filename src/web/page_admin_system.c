@@ -80,10 +80,8 @@ static void submit(struct page *p, const char *key)
 
 static void unit_label(struct page *p, json_t *u)
 {
-	char kind[64];
 	html_printf(&p->b, "<span class=\"name\">%h</span> <span class=\"kind\">%h</span>",
-	            admin_str(u, "name"),
-	            admin_word(p->r, "unit_kind", admin_str(u, "kind"), kind, sizeof kind));
+	            admin_str(u, "name"), tr_code(p->r, "unit_kind", admin_str(u, "kind")));
 	if (*admin_str(u, "peer_group"))
 		html_printf(&p->b, " <span class=\"peer\">%h</span>", admin_str(u, "peer_group"));
 }
@@ -106,9 +104,7 @@ static void units_page(struct req *r, const struct qd_err *err)
 	admin_select(&p, err, "kind", tr(r, "admin.units.kind"), 1);
 	const char *kind = admin_value(r, "kind", "village");
 	for (int k = 0; unit_kind_names[k]; k++) {
-		char w[64];
-		admin_option(&p, unit_kind_names[k],
-		             admin_word(r, "unit_kind", unit_kind_names[k], w, sizeof w),
+		admin_option(&p, unit_kind_names[k], tr_code(r, "unit_kind", unit_kind_names[k]),
 		             !strcmp(kind, unit_kind_names[k]));
 	}
 	admin_select_end(&p);
@@ -191,10 +187,8 @@ static void users_page(struct req *r, const struct qd_err *err)
 		json_t *g;
 		json_array_foreach(json_object_get(u, "grants"), k, g)
 		{
-			char w[64];
 			html_printf(&p.b, "%h%h（%h）", k ? "、" : "",
-			            admin_word(r, "role", admin_str(g, "role"), w, sizeof w),
-			            admin_str(g, "unit_name"));
+			            tr_code(r, "role", admin_str(g, "role")), admin_str(g, "unit_name"));
 		}
 		html_printf(&p.b, "</td><td>%h</td></tr>",
 		            tr(r, json_is_false(json_object_get(u, "active")) ? "admin.no" : "admin.yes"));
@@ -304,12 +298,6 @@ void page_admin_category_add(struct req *r)
 
 /* --- the calendar ------------------------------------------------------------------------------ */
 
-/* The day's kind ("holiday", "workday", "ordinary") in the reader's words. */
-static const char *day_kind(struct req *r, const char *kind, char *w, size_t n)
-{
-	return admin_word(r, "cal_kind", kind, w, n);
-}
-
 static void calendar_page(struct req *r, const struct qd_err *err)
 {
 	json_t *cal;
@@ -339,8 +327,7 @@ static void calendar_page(struct req *r, const struct qd_err *err)
 	const char *kind = admin_value(r, "kind", q ? q : cal_kind_names[CAL_HOLIDAY]);
 	admin_select(&p, err, "kind", tr(r, "admin.calendar.kind"), 1);
 	for (int k = 0; cal_kind_names[k]; k++) {
-		char w[64];
-		admin_option(&p, cal_kind_names[k], day_kind(r, cal_kind_names[k], w, sizeof w),
+		admin_option(&p, cal_kind_names[k], tr_code(r, "cal_kind", cal_kind_names[k]),
 		             !strcmp(kind, cal_kind_names[k]));
 	}
 	admin_select_end(&p);
@@ -363,12 +350,12 @@ static void calendar_page(struct req *r, const struct qd_err *err)
 	{
 		const char *date = admin_str(d, "date");
 		int32_t day;
-		char wd[32] = "", w1[64], w2[64];
+		char wd[32] = "";
 		if (!date_parse(date, &day))
 			snprintf(wd, sizeof wd, "%d", date_weekday(day));
 		html_printf(&p.b, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td>", date,
-		            admin_word(r, "admin.weekday", wd, w1, sizeof w1),
-		            day_kind(r, admin_str(d, "kind"), w2, sizeof w2), admin_str(d, "name"));
+		            tr_code(r, "admin.weekday", wd), tr_code(r, "cal_kind", admin_str(d, "kind")),
+		            admin_str(d, "name"));
 		admin_form(&p, action);
 		html_printf(
 		    &p.b,
@@ -463,8 +450,7 @@ static void limits_page(struct req *r, const struct qd_err *err)
 	            tr(r, "admin.limits.max_extensions"), tr(r, "admin.calendar.actions"));
 	for (int u = 0; urgency_names[u]; u++) {
 		json_t *l = json_object_get(lim, urgency_names[u]);
-		char w[64];
-		const char *word = admin_word(r, "urgency", urgency_names[u], w, sizeof w);
+		const char *word = tr_code(r, "urgency", urgency_names[u]);
 		html_printf(&p.b,
 		            "<tr><th scope=\"row\">%h</th><td>%lld</td><td>%lld</td><td>%lld</td><td><a "
 		            "href=\"/admin/limits?urgency=%u#f-respond\">%h<span class=\"visually-hidden\"> "
@@ -483,8 +469,7 @@ static void limits_page(struct req *r, const struct qd_err *err)
 	admin_form(&p, "/admin/limits");
 	admin_select(&p, err, "urgency", tr(r, "admin.limits.urgency"), 1);
 	for (int u = 0; urgency_names[u]; u++) {
-		char w[64];
-		admin_option(&p, urgency_names[u], admin_word(r, "urgency", urgency_names[u], w, sizeof w),
+		admin_option(&p, urgency_names[u], tr_code(r, "urgency", urgency_names[u]),
 		             !strcmp(urg, urgency_names[u]));
 	}
 	admin_select_end(&p);
@@ -580,7 +565,7 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 	html_printf(&p.b, "><legend>%h</legend>", tr(r, "admin.handoff.units"));
 	if (bad)
 		html_printf(&p.b, "<p class=\"field-error\" id=\"f-unit_ids-error\">%h</p>",
-		            r->lang == LANG_EN ? err->en : err->zh);
+		            page_err_text(r, err));
 	json_t *order = admin_preorder(items_of(units));
 	json_t *o;
 	json_array_foreach(order, i, o)
@@ -595,7 +580,7 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 		    "<div class=\"checkbox\"><input type=\"checkbox\" id=\"f-unit_ids-%a\" name=\"unit_ids\" "
 		    "value=\"%a\"%a><label for=\"f-unit_ids-%a\">%h（%h）</label></div>",
 		    id, id, json_object_get(set, id) ? " checked" : "", id, admin_str(u, "name"),
-		    admin_word(r, "unit_kind", admin_str(u, "kind"), w, sizeof w));
+		    tr_code(r, "unit_kind", admin_str(u, "kind")));
 	}
 	json_decref(order);
 	html_printf(&p.b, "</fieldset>");
