@@ -211,7 +211,6 @@ void admin_begin(struct page *p, struct req *r, const char *title_key, const str
 	            tr(r, "admin.index.back"), title);
 	const char *done = req_query(r, "done");
 	if (done && !(err && err->code)) {
-		char key[64];
 		html_printf(&p->b, "<div class=\"banner banner-ok\" role=\"status\"><p>%h</p></div>",
 		            tr_code(r, "admin.done", done));
 	}
