@@ -571,7 +571,7 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 	json_array_foreach(order, i, o)
 	{
 		u = json_object_get(o, "item");
-		char id[24], w[64];
+		char id[24];
 		snprintf(id, sizeof id, "%lld", admin_id(u, "id"));
 		if (!offered(u, set, id))
 			continue;
