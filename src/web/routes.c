@@ -140,7 +140,13 @@ static const struct param q_calendar_page[] = {
 static const struct param q_limits_page[] = {
 	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
 	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "the urgency the form changes"}, END};
-static const struct param q_audit_page[] = {AUDIT_FILTERS, END};
+/* (all and count: the page asks the API's handler for them — every token, the total — so the
+ * links the layout makes of this request's query carry them: accepted, and what the page does anyway) */
+static const struct param q_audit_page[] = {
+	AUDIT_FILTERS, {"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches (the page always does)"}, END};
+static const struct param q_tokens_page[] = {
+	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
+	{"all", P_BOOL, 0, 0, 0, NULL, NULL, "every user's (the page always lists them)"}, END};
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -204,7 +210,7 @@ static const struct route table[] = {
 	{"POST", "/admin/grants/{id}", page_admin_grant, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: grant a role or the personal-data right", page_admin_grant_invalid},
 	{"POST", "/admin/grants/{id}/revoke", page_admin_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: revoke a grant", page_admin_grant_invalid},
 	{"POST", "/admin/users/{id}/unlock", page_admin_unlock, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: clear a user's login back-off", page_admin_grant_invalid},
-	{"GET", "/admin/tokens", page_admin_tokens, AUTH_LOGIN, RIGHT_GRANT, q_done, NULL, "page: every token in the subtrees granted; revoke", page_admin_refused},
+	{"GET", "/admin/tokens", page_admin_tokens, AUTH_LOGIN, RIGHT_GRANT, q_tokens_page, NULL, "page: every token in the subtrees granted; revoke", page_admin_refused},
 	{"POST", "/admin/tokens/{id}/revoke", page_admin_token_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: revoke a token", page_admin_tokens_invalid},
 	{"GET", "/admin/audit", page_admin_audit, AUTH_LOGIN, RIGHT_AUDIT, q_audit_page, NULL, "page: the audit log, filtered; CSV export link", page_admin_audit_invalid},
 };
