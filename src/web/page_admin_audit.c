@@ -73,20 +73,21 @@ static void filter_form(struct page *p, const struct qd_err *err)
 	    tr(r, "admin.audit.apply"), tr(r, "admin.audit.reset"));
 }
 
-static void rows(struct page *p, json_t *items, long long total, long long offset)
+static void rows(struct page *p, json_t *items, long long total)
 {
 	struct req *r = p->r;
+	html_printf(&p->b, "<table class=\"list audit\"><caption>%h", tr(r, "admin.audit.caption"));
+	if (total >= 0)
+		html_printf(&p->b, " <span class=\"total\">%h %lld</span>", tr(r, "admin.audit.total"),
+		            total);
 	html_printf(
 	    &p->b,
-	    "<table class=\"list audit\"><caption>%h <span class=\"total\">%h "
-	    "%lld</span></caption><thead><tr><th scope=\"col\">%h</th>"
-	    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th><th "
-	    "scope=\"col\">%h</th>"
-	    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
-	    tr(r, "admin.audit.caption"), tr(r, "admin.audit.total"), total, tr(r, "admin.audit.at"),
-	    tr(r, "admin.audit.user"), tr(r, "admin.audit.client"), tr(r, "admin.audit.route"),
-	    tr(r, "admin.audit.kind"), tr(r, "admin.audit.outcome"), tr(r, "admin.audit.status"),
-	    tr(r, "admin.audit.detail"));
+	    "</caption><thead><tr><th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+	    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th scope=\"col\">%h</th>"
+	    "<th scope=\"col\">%h</th><th scope=\"col\">%h</th></tr></thead><tbody>",
+	    tr(r, "admin.audit.at"), tr(r, "admin.audit.user"), tr(r, "admin.audit.client"),
+	    tr(r, "admin.audit.route"), tr(r, "admin.audit.kind"), tr(r, "admin.audit.outcome"),
+	    tr(r, "admin.audit.status"), tr(r, "admin.audit.detail"));
 	size_t i;
 	json_t *e;
 	json_array_foreach(items, i, e)
@@ -107,7 +108,6 @@ static void rows(struct page *p, json_t *items, long long total, long long offse
 	if (!json_array_size(items))
 		html_printf(&p->b, "<tr><td colspan=\"8\">%h</td></tr>", tr(r, "admin.audit.none"));
 	html_printf(&p->b, "</tbody></table>");
-	(void)offset;
 }
 
 static void audit_page(struct req *r, const struct qd_err *err)
@@ -130,7 +130,10 @@ static void audit_page(struct req *r, const struct qd_err *err)
 		const char *v;
 		long long limit = (v = req_query(r, "limit")) ? atoll(v) : AUDIT_PAGE;
 		long long offset = (v = req_query(r, "offset")) ? atoll(v) : 0;
-		long long total = admin_id(log, "count");
+		/* the total; -1 when the reader's own count=0 came first (then: a next page when this one is
+		 * full) */
+		long long total =
+		    json_is_integer(json_object_get(log, "count")) ? admin_id(log, "count") : -1;
 		json_t *items = json_object_get(log, "items");
 		struct buf q;
 		buf_init(&q);
@@ -140,9 +143,9 @@ static void audit_page(struct req *r, const struct qd_err *err)
 		            AUDIT_EXPORT);
 		html_text_n(&p.b, fq, q.len); /* (each value percent-encoded: only & needs its entity) */
 		html_printf(&p.b, "\" download>%h</a></p>", tr(r, "admin.audit.export"));
-		rows(&p, items, total, offset);
+		rows(&p, items, total);
 		size_t n = json_array_size(items);
-		if (n)
+		if (n && total >= 0)
 			html_printf(&p.b, "<p class=\"range\">%lld–%lld / %lld</p>", offset + 1,
 			            offset + (long long)n, total);
 		html_printf(&p.b, "<nav class=\"pager\" aria-label=\"%a\">", tr(r, "admin.audit.pages"));
@@ -153,7 +156,7 @@ static void audit_page(struct req *r, const struct qd_err *err)
 			html_text_n(&p.b, fq, q.len);
 			html_printf(&p.b, "\">%h</a> ", tr(r, "admin.audit.prev"));
 		}
-		if (offset + (long long)n < total) {
+		if (total >= 0 ? offset + (long long)n < total : (long long)n == limit) {
 			html_printf(&p.b, "<a rel=\"next\" href=\"/admin/audit?offset=%lld&amp;limit=%lld",
 			            offset + limit, limit);
 			html_text_n(&p.b, fq, q.len);
