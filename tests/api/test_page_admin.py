@@ -111,7 +111,7 @@ class Doc(html.parser.HTMLParser):
         raise KeyError(f"no form posting to {action}: {[f['action'] for f in self.forms]}")
 
 
-def http(sess, method, path, body=None):
+def fetch(sess, method, path, body=None):
     c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
     h = {"Cookie": f"qd_session={sess.cookie}"} if sess.cookie else {}
     if body is not None:
@@ -126,7 +126,7 @@ def http(sess, method, path, body=None):
 
 def page(sess, path):
     """GET a page: (status, Doc, headers)."""
-    st, h, text = http(sess, "GET", path)
+    st, h, text = fetch(sess, "GET", path)
     return st, Doc(text), h
 
 
@@ -139,7 +139,7 @@ def submit(sess, form, **change):
             continue
         for one in (v if isinstance(v, list) else [v]):
             fields.append((k, str(one)))
-    st, h, text = http(sess, "POST", form["action"], urllib.parse.urlencode(fields))
+    st, h, text = fetch(sess, "POST", form["action"], urllib.parse.urlencode(fields))
     return st, h.get("location"), Doc(text)
 
 
@@ -174,11 +174,11 @@ for who, sess, mine in (("admin", admin, SYSTEM), ("security", sec, SECURITY), (
           f"{who}'s /admin lists their own part only", (st, sorted(listed)))
 st, doc, _ = page(srv.login("dispatch"), "/admin")
 qd.ok(st == 403, "a dispatcher gets the 403 page at /admin", st)
-st, h, _ = http(srv.session(), "GET", "/admin/units")
+st, h, _ = fetch(srv.session(), "GET", "/admin/units")
 qd.ok(st == 303 and "/login" in h.get("location", ""), "not logged in: /admin/units sends to the login", (st, h.get("location")))
 
 # --- units --------------------------------------------------------------------------------------------
-st, h, text = http(admin, "GET", "/admin/units")
+st, h, text = fetch(admin, "GET", "/admin/units")
 doc = Doc(text)
 qd.ok(st == 200 and root["name"] in text and ZLZ["name"] in text and "f-parent_id" in doc.ids,
       "the units page shows the tree and the form", st)
@@ -191,7 +191,7 @@ new = [u for u in after["items"] if u["name"] == "页面村"]
 qd.ok(len(new) == 1 and new[0]["parent_id"] == ZLZ["id"] and new[0]["kind"] == "village",
       "the unit added from the page shows through the API, under its parent", new)
 st, doc, _ = page(admin, loc)
-qd.ok(st == 200 and doc.banner.strip() and "页面村" in http(admin, "GET", "/admin/units")[2],
+qd.ok(st == 200 and doc.banner.strip() and "页面村" in fetch(admin, "GET", "/admin/units")[2],
       "the units page shows the banner and the new unit", doc.banner)
 n_units = len(after["items"])
 st, loc, doc = submit(admin, form, parent_id=ZLZ["id"], name="", kind="township", peer_group="测试组")
@@ -218,7 +218,7 @@ qd.ok(len(pu) == 1 and pu[0]["unit_id"] == ZLZ["id"] and pu[0]["display_name"] =
 qd.ok(srv.login("page_user").cookie, "and logs in with the password given")
 st, loc, doc = submit(admin, form, username="page_user2", display_name="某某", unit_id=ZLZ["id"], password="short")
 pw = doc.form("/admin/users")["values"].get("password")
-qd.ok(st == 400 and refused(doc, "password") and pw == "" and "short" not in http(admin, "GET", "/admin/users")[2],
+qd.ok(st == 400 and refused(doc, "password") and pw == "" and "short" not in fetch(admin, "GET", "/admin/users")[2],
       "a short password: the summary links to it, and the password is not shown again", (st, doc.summary, pw))
 st, loc, doc = submit(admin, form, username="Page User", display_name="某某", unit_id=ZLZ["id"], password=qd.PASSWORD)
 qd.ok(st == 400 and refused(doc, "username") and doc.form("/admin/users")["values"].get("username") == "Page User",
@@ -381,7 +381,7 @@ csv = [l for l in doc.links if l.startswith("/api/v1/audit?")]
 cq = urllib.parse.parse_qs(urllib.parse.urlparse(csv[0]).query) if csv else {}
 qd.ok(cq.get("format") == ["csv"] and cq.get("kind") == ["login"] and cq.get("outcome") == ["failed"] and
       cq.get("username") == ["page_nobody"], "the CSV link carries the same filter", csv)
-st, h, text = http(aud, "GET", csv[0]) if csv else (0, {}, "")
+st, h, text = fetch(aud, "GET", csv[0]) if csv else (0, {}, "")
 qd.ok(st == 200 and h.get("content-type", "").startswith("text/csv") and text.count("page_nobody") == 3,
       "and exports those rows", (st, text[:300]))
 st, doc, _ = page(aud, "/admin/audit?limit=2")
