@@ -7,8 +7,10 @@
  * Each read goes through the API's handler or its presenter, each form through the API's write
  * handler (r->answer_hook): success → 303 back with a banner, refusal → the form again. */
 #include "base/date.h"
+#include "base/mem.h"
 #include "core/calendar.h"
 #include "core/role.h"
+#include "core/scope.h"
 #include "core/task.h"
 #include "core/unit.h"
 #include "store/org.h"
@@ -516,18 +518,14 @@ void page_admin_limits_set(struct req *r)
 
 /* --- hand-off units ------------------------------------------------------------------------------ */
 
-/* Units a dispatcher hands tasks to are offices, not where residents live: villages, communities,
- * groups and grids are not offered (one already set is, to be cleared). */
-static int offered(json_t *u, json_t *set, const char *id)
+/* The units the writer accepts as hand-off units (store_handoff_set): a kind scope_handoff_kind
+ * allows (county departments and companies) with no township above it; and any unit set now, so
+ * that it can be cleared.  in_town: a township is among the unit's ancestors. */
+static int offered(json_t *u, json_t *set, const char *id, int in_town)
 {
-	const char *k = admin_str(u, "kind");
-	static const int homes[] = {UNIT_VILLAGE, UNIT_COMMUNITY, UNIT_GROUP, UNIT_GRID};
 	if (json_object_get(set, id))
 		return 1;
-	for (size_t i = 0; i < sizeof homes / sizeof homes[0]; i++)
-		if (!strcmp(k, unit_kind_names[homes[i]]))
-			return 0;
-	return 1;
+	return !in_town && scope_handoff_kind(unit_kind_parse(admin_str(u, "kind")));
 }
 
 static void handoff_page(struct req *r, const struct qd_err *err)
@@ -567,13 +565,18 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 		html_printf(&p.b, "<p class=\"field-error\" id=\"f-unit_ids-error\">%h</p>",
 		            page_err_text(r, err));
 	json_t *order = admin_preorder(items_of(units));
+	/* town[d]: the unit last seen at depth d is a township or lies inside one */
+	char *town = xcalloc(json_array_size(order) + 1, 1);
 	json_t *o;
 	json_array_foreach(order, i, o)
 	{
 		u = json_object_get(o, "item");
+		size_t d = (size_t)admin_id(o, "depth");
+		int in_town = d > 0 && town[d - 1];
+		town[d] = in_town || unit_kind_parse(admin_str(u, "kind")) == UNIT_TOWNSHIP;
 		char id[24];
 		snprintf(id, sizeof id, "%lld", admin_id(u, "id"));
-		if (!offered(u, set, id))
+		if (!offered(u, set, id, in_town))
 			continue;
 		html_printf(
 		    &p.b,
@@ -582,6 +585,7 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 		    id, id, json_object_get(set, id) ? " checked" : "", id, admin_str(u, "name"),
 		    tr_code(r, "unit_kind", admin_str(u, "kind")));
 	}
+	free(town);
 	json_decref(order);
 	html_printf(&p.b, "</fieldset>");
 	submit(&p, "admin.handoff.submit");
