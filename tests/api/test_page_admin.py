@@ -291,7 +291,13 @@ form = doc.form("/admin/handoff")
 before = sorted(u["id"] for u in admin.get("/api/v1/settings/handoff")[1]["units"])
 ticked = sorted(int(v) for k, v in form["fields"] if k == "unit_ids")
 qd.ok(ticked == before, "the hand-off form has the current units ticked", (ticked, before))
-pick = sorted(before[:2] + [ZLZ["id"]])
+offered = {int(i.rsplit("-", 1)[1]) for i in doc.ids if i.startswith("f-unit_ids-")}
+qd.ok(offered and ZLZ["id"] not in offered and set(before) <= offered,
+      "the hand-off form offers the county's departments and companies, no township", sorted(offered))
+st, loc, doc = submit(admin, form, unit_ids=before[:2] + [ZLZ["id"]])
+qd.ok(st == 400 and refused(doc, "unit_ids") and not admin.get("/api/v1/settings/handoff")[1]["configured"],
+      "a township as a hand-off unit: refused naming the field, nothing set", (st, doc.summary))
+pick = sorted(before[:3])
 st, loc, doc = submit(admin, form, unit_ids=pick)
 ho = admin.get("/api/v1/settings/handoff")[1]
 qd.ok(st == 303 and ho["configured"] and sorted(u["id"] for u in ho["units"]) == pick,
