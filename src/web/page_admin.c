@@ -144,17 +144,41 @@ void admin_form(struct page *p, const char *action)
 
 /* --- trees ------------------------------------------------------------------------------------ */
 
-static void preorder_from(json_t *items, long long parent, int depth, json_t *out, char *seen)
+/* The children of each parent: parent id as text → the indices of its items, in list order. */
+static json_t *children_of(json_t *items)
 {
+	json_t *kids = json_object();
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		if (seen[i] || admin_id(it, "parent_id") != parent)
+		char key[24];
+		snprintf(key, sizeof key, "%lld", admin_id(it, "parent_id"));
+		json_t *a = json_object_get(kids, key);
+		if (!a) {
+			a = json_array();
+			json_object_set_new(kids, key, a);
+		}
+		json_array_append_new(a, json_integer((json_int_t)i));
+	}
+	return kids;
+}
+
+static void preorder_from(json_t *items, json_t *kids, long long parent, int depth, json_t *out, char *seen)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%lld", parent);
+	size_t k;
+	json_t *ix;
+	json_array_foreach(json_object_get(kids, key), k, ix)
+	{
+		size_t i = (size_t)json_integer_value(ix);
+		if (seen[i]) /* (a cycle) */
 			continue;
 		seen[i] = 1;
+		json_t *it = json_array_get(items, i);
 		json_array_append_new(out, json_pack("{sO si}", "item", it, "depth", depth));
-		preorder_from(items, admin_id(it, "id"), depth + 1, out, seen);
+		preorder_from(items, kids, admin_id(it, "id"), depth + 1, out, seen);
 	}
 }
 
@@ -162,16 +186,18 @@ json_t *admin_preorder(json_t *items)
 {
 	size_t n = json_array_size(items);
 	char *seen = xcalloc(n + 1, 1);
+	json_t *kids = children_of(items);
 	json_t *out = json_array();
-	preorder_from(items, 0, 0, out, seen);
+	preorder_from(items, kids, 0, 0, out, seen);
 	/* a parent missing from the list (or a cycle): those items at the top, never dropped */
 	for (size_t i = 0; i < n; i++)
 		if (!seen[i]) {
 			json_t *it = json_array_get(items, i);
 			seen[i] = 1;
 			json_array_append_new(out, json_pack("{sO si}", "item", it, "depth", 0));
-			preorder_from(items, admin_id(it, "id"), 1, out, seen);
+			preorder_from(items, kids, admin_id(it, "id"), 1, out, seen);
 		}
+	json_decref(kids);
 	free(seen);
 	return out;
 }
