@@ -136,6 +136,11 @@ void admin_select_end(struct page *p)
 	html_printf(&p->b, "</select></div>");
 }
 
+void admin_td(struct page *p, const char *label)
+{
+	html_printf(&p->b, "<td data-label=\"%a\">", label);
+}
+
 void admin_form(struct page *p, const char *action)
 {
 	html_printf(&p->b, "<form method=\"post\" action=\"%a\" novalidate>", action);
@@ -237,7 +242,7 @@ void admin_begin(struct page *p, struct req *r, const char *title_key, const str
 	            tr(r, "admin.index.back"), title);
 	const char *done = req_query(r, "done");
 	if (done && !(err && err->code)) {
-		html_printf(&p->b, "<div class=\"banner banner-ok\" role=\"status\"><p>%h</p></div>",
+		html_printf(&p->b, "<div class=\"notice\" role=\"status\"><p>%h</p></div>",
 		            tr_code(r, "admin.done", done));
 	}
 	page_error_summary(p, err);

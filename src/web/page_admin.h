@@ -85,6 +85,8 @@ void admin_unit_select(struct page *p, const struct qd_err *err, const char *nam
 /* The items of a tree (each with "id" and "parent_id") in preorder: a new array of
  * {"item": …, "depth": n}; items whose parent is not in the list come at depth 0, never lost. */
 json_t *admin_preorder(json_t *items);
+/* A table cell's opening with its column's name (data-label: the phone's card layout shows it). */
+void admin_td(struct page *p, const char *label);
 /* The form's opening: <form method="post" action="action" novalidate> and the CSRF field. */
 void admin_form(struct page *p, const char *action);
 /* A long long from a presented field (0 when absent or null). */

@@ -92,18 +92,30 @@ static void rows(struct page *p, json_t *items, long long total)
 	json_t *e;
 	json_array_foreach(items, i, e)
 	{
-		html_printf(&p->b, "<tr data-id=\"%lld\"><td>%h</td><td>%h", admin_id(e, "id"),
-		            admin_str(e, "at"), admin_str(e, "username"));
+		html_printf(&p->b, "<tr data-id=\"%lld\">", admin_id(e, "id"));
+		admin_td(p, tr(r, "admin.audit.at"));
+		html_printf(&p->b, "%h</td>", admin_str(e, "at"));
+		admin_td(p, tr(r, "admin.audit.user"));
+		html_printf(&p->b, "%h", admin_str(e, "username"));
 		if (admin_id(e, "user_id"))
 			html_printf(&p->b, " <span class=\"user-id\">#%lld</span>", admin_id(e, "user_id"));
-		html_printf(&p->b, "</td><td>%h</td><td><span class=\"method\">%h</span> %h",
-		            admin_str(e, "client"), admin_str(e, "method"), admin_str(e, "route"));
+		html_printf(&p->b, "</td>");
+		admin_td(p, tr(r, "admin.audit.client"));
+		html_printf(&p->b, "%h</td>", admin_str(e, "client"));
+		admin_td(p, tr(r, "admin.audit.route"));
+		html_printf(&p->b, "<span class=\"method\">%h</span> %h", admin_str(e, "method"),
+		            admin_str(e, "route"));
 		if (admin_id(e, "entity_id"))
 			html_printf(&p->b, " <span class=\"entity\">#%lld</span>", admin_id(e, "entity_id"));
-		html_printf(&p->b, "</td><td>%h</td><td>%h</td><td>%lld</td><td>%h</td></tr>",
-		            tr_code(r, "audit_kind", admin_str(e, "kind")),
-		            tr_code(r, "audit_outcome", admin_str(e, "outcome")), admin_id(e, "status"),
-		            admin_str(e, "detail"));
+		html_printf(&p->b, "</td>");
+		admin_td(p, tr(r, "admin.audit.kind"));
+		html_printf(&p->b, "%h</td>", tr_code(r, "audit_kind", admin_str(e, "kind")));
+		admin_td(p, tr(r, "admin.audit.outcome"));
+		html_printf(&p->b, "%h</td>", tr_code(r, "audit_outcome", admin_str(e, "outcome")));
+		admin_td(p, tr(r, "admin.audit.status"));
+		html_printf(&p->b, "%lld</td>", admin_id(e, "status"));
+		admin_td(p, tr(r, "admin.audit.detail"));
+		html_printf(&p->b, "%h</td></tr>", admin_str(e, "detail"));
 	}
 	if (!json_array_size(items))
 		html_printf(&p->b, "<tr><td colspan=\"8\">%h</td></tr>", tr(r, "admin.audit.none"));

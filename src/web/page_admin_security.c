@@ -58,10 +58,15 @@ void page_admin_grants(struct req *r)
 	json_t *u;
 	json_array_foreach(json_object_get(users, "items"), i, u)
 	{
-		html_printf(&p.b,
-		            "<tr><td><a href=\"/admin/grants/%lld\">%h</a></td><td>%h</td><td>%h</td><td>",
-		            admin_id(u, "id"), admin_str(u, "display_name"), admin_str(u, "username"),
-		            admin_str(u, "unit_name"));
+		html_printf(&p.b, "<tr>");
+		admin_td(&p, tr(r, "admin.users.display_name"));
+		html_printf(&p.b, "<a href=\"/admin/grants/%lld\">%h</a></td>", admin_id(u, "id"),
+		            admin_str(u, "display_name"));
+		admin_td(&p, tr(r, "admin.users.username"));
+		html_printf(&p.b, "%h</td>", admin_str(u, "username"));
+		admin_td(&p, tr(r, "admin.users.unit"));
+		html_printf(&p.b, "%h</td>", admin_str(u, "unit_name"));
+		admin_td(&p, tr(r, "admin.users.roles"));
 		grants_text(&p, json_object_get(u, "grants"));
 		html_printf(&p.b, "</td></tr>");
 	}
@@ -133,12 +138,16 @@ static void user_page(struct req *r, const struct qd_err *err)
 		char unit[24];
 		const char *role = tr_code(r, "role", admin_str(g, "role"));
 		snprintf(unit, sizeof unit, "%lld", admin_id(g, "unit_id"));
-		html_printf(&p.b, "<tr><td>%h</td><td>%h</td><td>", role, admin_str(g, "unit_name"));
+		html_printf(&p.b, "<tr>");
+		admin_td(&p, tr(r, "admin.grant.role"));
+		html_printf(&p.b, "%h</td>", role);
+		admin_td(&p, tr(r, "admin.grant.unit"));
+		html_printf(&p.b, "%h</td><td>", admin_str(g, "unit_name"));
 		admin_form(&p, action);
 		html_printf(&p.b,
 		            "<input type=\"hidden\" name=\"role\" value=\"%a\"><input type=\"hidden\" "
 		            "name=\"unit_id\" "
-		            "value=\"%a\"><button type=\"submit\" class=\"btn btn-warning\">%h<span "
+		            "value=\"%a\"><button type=\"submit\" class=\"btn btn-danger\">%h<span "
 		            "class=\"visually-hidden\"> %h %h</span></button></form></td></tr>",
 		            admin_str(g, "role"), unit, tr(r, "admin.grant.revoke"), role,
 		            admin_str(g, "unit_name"));
@@ -276,21 +285,31 @@ static void tokens_page(struct req *r, const struct qd_err *err)
 		char action[64];
 		int revoked = json_is_true(json_object_get(t, "revoked"));
 		int expired = !revoked && strcmp(admin_str(t, "expires_at"), now) <= 0;
-		html_printf(
-		    &p.b,
-		    "<tr><td>%h <span class=\"username\">%h</span></td><td>%h</td><td>%h</td><td>%h</td>"
-		    "<td>%h</td><td>%h</td><td>%h</td><td>",
-		    owner ? admin_str(owner, "display_name") : "", owner ? admin_str(owner, "username") : "",
-		    admin_str(t, "label"), tr_code(r, "token_scope", admin_str(t, "scope")),
-		    admin_str(t, "created_at"), admin_str(t, "expires_at"), admin_str(t, "last_used_at"),
-		    tr(r, revoked   ? "admin.tokens.revoked"
-		          : expired ? "admin.tokens.expired"
-		                    : "admin.tokens.active"));
+		html_printf(&p.b, "<tr>");
+		admin_td(&p, tr(r, "admin.tokens.owner"));
+		html_printf(&p.b, "%h <span class=\"username\">%h</span></td>",
+		            owner ? admin_str(owner, "display_name") : "",
+		            owner ? admin_str(owner, "username") : "");
+		admin_td(&p, tr(r, "admin.tokens.label"));
+		html_printf(&p.b, "%h</td>", admin_str(t, "label"));
+		admin_td(&p, tr(r, "admin.tokens.scope"));
+		html_printf(&p.b, "%h</td>", tr_code(r, "token_scope", admin_str(t, "scope")));
+		admin_td(&p, tr(r, "admin.tokens.created"));
+		html_printf(&p.b, "%h</td>", admin_str(t, "created_at"));
+		admin_td(&p, tr(r, "admin.tokens.expires"));
+		html_printf(&p.b, "%h</td>", admin_str(t, "expires_at"));
+		admin_td(&p, tr(r, "admin.tokens.last_used"));
+		html_printf(&p.b, "%h</td>", admin_str(t, "last_used_at"));
+		admin_td(&p, tr(r, "admin.tokens.state"));
+		html_printf(&p.b, "%h</td><td>",
+		            tr(r, revoked   ? "admin.tokens.revoked"
+		                  : expired ? "admin.tokens.expired"
+		                            : "admin.tokens.active"));
 		if (!revoked && !expired) {
 			snprintf(action, sizeof action, "/admin/tokens/%lld/revoke", admin_id(t, "id"));
 			admin_form(&p, action);
 			html_printf(&p.b,
-			            "<button type=\"submit\" class=\"btn btn-warning\">%h<span "
+			            "<button type=\"submit\" class=\"btn btn-danger\">%h<span "
 			            "class=\"visually-hidden\"> "
 			            "%h %h</span></button></form>",
 			            tr(r, "admin.tokens.revoke"), owner ? admin_str(owner, "username") : "",

@@ -183,8 +183,14 @@ static void users_page(struct req *r, const struct qd_err *err)
 	json_t *u;
 	json_array_foreach(items_of(users), i, u)
 	{
-		html_printf(&p.b, "<tr><td>%h</td><td>%h</td><td>%h</td><td>", admin_str(u, "username"),
-		            admin_str(u, "display_name"), admin_str(u, "unit_name"));
+		html_printf(&p.b, "<tr>");
+		admin_td(&p, tr(r, "admin.users.username"));
+		html_printf(&p.b, "%h</td>", admin_str(u, "username"));
+		admin_td(&p, tr(r, "admin.users.display_name"));
+		html_printf(&p.b, "%h</td>", admin_str(u, "display_name"));
+		admin_td(&p, tr(r, "admin.users.unit"));
+		html_printf(&p.b, "%h</td>", admin_str(u, "unit_name"));
+		admin_td(&p, tr(r, "admin.users.roles"));
 		size_t k;
 		json_t *g;
 		json_array_foreach(json_object_get(u, "grants"), k, g)
@@ -192,7 +198,9 @@ static void users_page(struct req *r, const struct qd_err *err)
 			html_printf(&p.b, "%h%h（%h）", k ? "、" : "",
 			            tr_code(r, "role", admin_str(g, "role")), admin_str(g, "unit_name"));
 		}
-		html_printf(&p.b, "</td><td>%h</td></tr>",
+		html_printf(&p.b, "</td>");
+		admin_td(&p, tr(r, "admin.users.active"));
+		html_printf(&p.b, "%h</td></tr>",
 		            tr(r, json_is_false(json_object_get(u, "active")) ? "admin.no" : "admin.yes"));
 	}
 	html_printf(&p.b, "</tbody></table>");
@@ -355,9 +363,15 @@ static void calendar_page(struct req *r, const struct qd_err *err)
 		char wd[32] = "";
 		if (!date_parse(date, &day))
 			snprintf(wd, sizeof wd, "%d", date_weekday(day));
-		html_printf(&p.b, "<tr><td>%h</td><td>%h</td><td>%h</td><td>%h</td><td>", date,
-		            tr_code(r, "admin.weekday", wd), tr_code(r, "cal_kind", admin_str(d, "kind")),
-		            admin_str(d, "name"));
+		html_printf(&p.b, "<tr>");
+		admin_td(&p, tr(r, "admin.calendar.date"));
+		html_printf(&p.b, "%h</td>", date);
+		admin_td(&p, tr(r, "admin.calendar.weekday"));
+		html_printf(&p.b, "%h</td>", tr_code(r, "admin.weekday", wd));
+		admin_td(&p, tr(r, "admin.calendar.kind"));
+		html_printf(&p.b, "%h</td>", tr_code(r, "cal_kind", admin_str(d, "kind")));
+		admin_td(&p, tr(r, "admin.calendar.name"));
+		html_printf(&p.b, "%h</td><td>", admin_str(d, "name"));
 		admin_form(&p, action);
 		html_printf(
 		    &p.b,
@@ -453,14 +467,18 @@ static void limits_page(struct req *r, const struct qd_err *err)
 	for (int u = 0; urgency_names[u]; u++) {
 		json_t *l = json_object_get(lim, urgency_names[u]);
 		const char *word = tr_code(r, "urgency", urgency_names[u]);
-		html_printf(&p.b,
-		            "<tr><th scope=\"row\">%h</th><td>%lld</td><td>%lld</td><td>%lld</td><td><a "
-		            "href=\"/admin/limits?urgency=%u#f-respond\">%h<span class=\"visually-hidden\"> "
-		            "%h</span></a>"
-		            "</td></tr>",
-		            word, admin_id(l, "respond"), admin_id(l, "complete"),
-		            admin_id(l, "max_extensions"), urgency_names[u], tr(r, "admin.limits.edit"),
-		            word);
+		html_printf(&p.b, "<tr><th scope=\"row\">%h</th>", word);
+		admin_td(&p, tr(r, "admin.limits.respond"));
+		html_printf(&p.b, "%lld</td>", admin_id(l, "respond"));
+		admin_td(&p, tr(r, "admin.limits.complete"));
+		html_printf(&p.b, "%lld</td>", admin_id(l, "complete"));
+		admin_td(&p, tr(r, "admin.limits.max_extensions"));
+		html_printf(&p.b, "%lld</td>", admin_id(l, "max_extensions"));
+		html_printf(
+		    &p.b,
+		    "<td><a href=\"/admin/limits?urgency=%u#f-respond\">%h<span class=\"visually-hidden\"> "
+		    "%h</span></a></td></tr>",
+		    urgency_names[u], tr(r, "admin.limits.edit"), word);
 	}
 	html_printf(&p.b, "</tbody></table>");
 	const char *q = req_query(r, "urgency");
@@ -580,7 +598,7 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 			continue;
 		html_printf(
 		    &p.b,
-		    "<div class=\"checkbox\"><input type=\"checkbox\" id=\"f-unit_ids-%a\" name=\"unit_ids\" "
+		    "<div class=\"choice\"><input type=\"checkbox\" id=\"f-unit_ids-%a\" name=\"unit_ids\" "
 		    "value=\"%a\"%a><label for=\"f-unit_ids-%a\">%h（%h）</label></div>",
 		    id, id, json_object_get(set, id) ? " checked" : "", id, admin_str(u, "name"),
 		    tr_code(r, "unit_kind", admin_str(u, "kind")));

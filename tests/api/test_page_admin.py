@@ -48,7 +48,7 @@ class Doc(html.parser.HTMLParser):
                 self.summary.append(a.get("href", ""))
         if tag == "p" and "field-error" in cls:
             self.field_errors.append(a.get("id", ""))
-        if tag == "div" and "banner" in cls:
+        if tag == "div" and "notice" in cls:
             self._in.append("banner")
         if tag == "h1":
             self._in.append("h1")
