@@ -111,9 +111,9 @@ class Doc(html.parser.HTMLParser):
         raise KeyError(f"no form posting to {action}: {[f['action'] for f in self.forms]}")
 
 
-def fetch(sess, method, path, body=None):
+def fetch(sess, method, path, body=None, cookie=""):
     c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-    h = {"Cookie": f"qd_session={sess.cookie}"} if sess.cookie else {}
+    h = {"Cookie": "; ".join(x for x in (f"qd_session={sess.cookie}" if sess.cookie else "", cookie) if x)}
     if body is not None:
         h["Content-Type"] = "application/x-www-form-urlencoded"
     c.request(method, path, body=body, headers=h)
@@ -176,6 +176,14 @@ st, doc, _ = page(srv.login("dispatch"), "/admin")
 qd.ok(st == 403, "a dispatcher gets the 403 page at /admin", st)
 st, h, _ = fetch(srv.session(), "GET", "/admin/units")
 qd.ok(st == 303 and "/login" in h.get("location", ""), "not logged in: /admin/units sends to the login", (st, h.get("location")))
+
+# the reader's language: English by its cookie, the vocabulary's words too
+st, h, text = fetch(admin, "GET", "/admin/units", cookie="qd_lang=en")
+doc = Doc(text)
+qd.ok(st == 200 and doc.h1.strip() == "Units" and "Add a unit" in text and "（Township）" in text,
+      "in English: the page's words and the kinds of unit", (st, doc.h1))
+st, h, text = fetch(admin, "GET", "/admin/units")
+qd.ok("添加单位" in text and Doc(text).h1.strip() == "单位", "in Chinese by default", Doc(text).h1)
 
 # --- units --------------------------------------------------------------------------------------------
 st, h, text = fetch(admin, "GET", "/admin/units")
