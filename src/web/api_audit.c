@@ -22,8 +22,11 @@ void api_audit_request(struct req *r)
 	const struct route *rt = r->route;
 	const struct store_write *w = r->warg; /* set only by req_write: always a store_write */
 	int login = rt && rt->handler == api_login;
-	int grant = rt && (rt->handler == api_user_grant || rt->handler == api_user_revoke ||
-	                   rt->handler == api_user_unlock);
+	/* a grant, a revocation or an unlock — over the API, or through a page that runs the same
+	 * handler (web/page_admin_security.c: its write's kind says so) */
+	int grant = (rt && (rt->handler == api_user_grant || rt->handler == api_user_revoke ||
+	                    rt->handler == api_user_unlock)) ||
+	            (w && (w->kind == SW_GRANT_ADD || w->kind == SW_GRANT_REVOKE || w->kind == SW_USER_UNLOCK));
 	int pii = w && (w->kind == SW_PII_READ || w->kind == SW_PHONE_LOOKUP);
 	int kind = audit_kind_of(r->method, r->status, rt ? rt->rights : 0, login, grant, pii);
 	if (kind < 0)

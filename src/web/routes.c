@@ -17,6 +17,7 @@
 #include "web/page_task.h"
 #include "web/page_work.h"
 #include "web/page_triage.h"
+#include "web/page_admin.h"
 #include "web/router.h"
 #include <string.h>
 
@@ -56,17 +57,20 @@ static const struct param b_user[] = {
 static const struct param b_grant[] = {
 	{"role", P_ENUM, 1, 0, 0, role_names, NULL, "role (or pii: the personal-data right)"},
 	{"unit_id", P_ID, 1, 0, 0, NULL, NULL, "root of the subtree the grant covers"}, END};
+/* the audit log's filters and paging: the API's and its page's (/admin/audit) */
+#define AUDIT_FILTERS \
+	{"from", P_DATE, 0, 0, 0, NULL, NULL, "from this day (China time)"}, \
+	{"to", P_DATE, 0, 0, 0, NULL, NULL, "up to this day, inclusive"}, \
+	{"user_id", P_ID, 0, 0, 0, NULL, NULL, "the user"}, \
+	{"username", P_STR, 0, 0, 64, NULL, NULL, "the user name (for a failed login: the name submitted)"}, \
+	{"kind", P_ENUM, 0, 0, 0, audit_kind_names, NULL, "kind of entry"}, \
+	{"outcome", P_ENUM, 0, 0, 0, audit_outcome_names, NULL, "ok, denied or failed"}, \
+	{"client", P_STR, 0, 0, 47, NULL, NULL, "the client's address"}, \
+	{"limit", P_INT, 0, 1, 10000, NULL, NULL, "page size (default 50)"}, \
+	{"offset", P_INT, 0, 0, 1000000000, NULL, NULL, "rows to skip"}
 static const struct param q_audit[] = {
-	{"from", P_DATE, 0, 0, 0, NULL, NULL, "from this day (China time)"},
-	{"to", P_DATE, 0, 0, 0, NULL, NULL, "up to this day, inclusive"},
-	{"user_id", P_ID, 0, 0, 0, NULL, NULL, "the user"},
-	{"username", P_STR, 0, 0, 64, NULL, NULL, "the user name (for a failed login: the name submitted)"},
-	{"kind", P_ENUM, 0, 0, 0, audit_kind_names, NULL, "kind of entry"},
-	{"outcome", P_ENUM, 0, 0, 0, audit_outcome_names, NULL, "ok, denied or failed"},
-	{"client", P_STR, 0, 0, 47, NULL, NULL, "the client's address"},
+	AUDIT_FILTERS,
 	{"format", P_ENUM, 0, 0, 0, audit_format_names, NULL, "json (default) or csv"},
-	{"limit", P_INT, 0, 1, 10000, NULL, NULL, "page size (default 50)"},
-	{"offset", P_INT, 0, 0, 1000000000, NULL, NULL, "rows to skip"},
 	{"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches"}, END};
 static const struct param q_calendar[] = {{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"}, END};
 static const struct param b_calendar[] = {
@@ -189,6 +193,25 @@ static const struct param b_triage_task[] = {
 	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "urgency (default normal)"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
 	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "leader in charge"}, END};
+/* the administrators' pages (web/page_admin.h): the banner after a form, the forms without fields */
+static const struct param q_done[] = {{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"}, END};
+static const struct param b_form[] = {END};
+static const struct param q_calendar_page[] = {
+	{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"},
+	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
+	{"date", P_DATE, 0, 0, 0, NULL, NULL, "the form's day (the one after the day just set)"},
+	{"kind", P_ENUM, 0, 0, 0, cal_kind_names, NULL, "the form's kind of day"},
+	{"name", P_STR, 0, 0, 32, NULL, NULL, "the form's holiday name"}, END};
+static const struct param q_limits_page[] = {
+	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
+	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "the urgency the form changes"}, END};
+/* (all and count: the page asks the API's handler for them — every token, the total — so the
+ * links the layout makes of this request's query carry them: accepted, and what the page does anyway) */
+static const struct param q_audit_page[] = {
+	AUDIT_FILTERS, {"count", P_BOOL, 0, 0, 0, NULL, NULL, "also count all matches (the page always does)"}, END};
+static const struct param q_tokens_page[] = {
+	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
+	{"all", P_BOOL, 0, 0, 0, NULL, NULL, "every user's (the page always lists them)"}, END};
 #define R_READ (RIGHT_READ | RIGHT_OWN)
 static const struct route table[] = {
 	{"POST", "/api/v1/login", api_login, AUTH_PUBLIC, 0, q_none, b_login, "log in: session cookie and token", NULL},
@@ -259,6 +282,29 @@ static const struct route table[] = {
 	{"POST", "/triage/{id}/merge", page_triage_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate of a master item (page form)", page_triage_problem_invalid},
 	{"POST", "/triage/{id}/decline", page_triage_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline with the reason shown to the resident (page form)", page_triage_problem_invalid},
 	{"POST", "/triage/task", page_triage_task, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_triage_task, "make a task in steps: details, people, check your answers, confirm (page form)", page_triage_task_invalid},
+	/* --- the administrators' pages (web/page_admin.h): each with its API's right; a form runs the
+	 * API's handler (system RIGHT_ADMIN, security RIGHT_GRANT, audit RIGHT_AUDIT) --- */
+	{"GET", "/admin", page_admin_index, AUTH_LOGIN, 0, q_none, NULL, "the administrators' pages this user has (403 for others: the page checks, so that reading it is not logged as an audit read)", page_admin_refused},
+	{"GET", "/admin/units", page_admin_units, AUTH_LOGIN, RIGHT_ADMIN, q_done, NULL, "page: the unit tree, add a unit", page_admin_refused},
+	{"POST", "/admin/units", page_admin_unit_add, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_unit, "page form: add a unit", page_admin_units_invalid},
+	{"GET", "/admin/users", page_admin_users, AUTH_LOGIN, RIGHT_ADMIN, q_done, NULL, "page: users, add a user", page_admin_refused},
+	{"POST", "/admin/users", page_admin_user_add, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_user, "page form: add a user", page_admin_users_invalid},
+	{"GET", "/admin/categories", page_admin_categories, AUTH_LOGIN, RIGHT_ADMIN, q_done, NULL, "page: the category tree, add a category", page_admin_refused},
+	{"POST", "/admin/categories", page_admin_category_add, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_category, "page form: add a category", page_admin_categories_invalid},
+	{"GET", "/admin/calendar", page_admin_calendar, AUTH_LOGIN, RIGHT_ADMIN, q_calendar_page, NULL, "page: a year's holidays and worked weekend days, set a day", page_admin_refused},
+	{"POST", "/admin/calendar", page_admin_calendar_set, AUTH_LOGIN, RIGHT_ADMIN, q_calendar, b_calendar, "page form: set a calendar day", page_admin_calendar_invalid},
+	{"GET", "/admin/limits", page_admin_limits, AUTH_LOGIN, RIGHT_ADMIN, q_limits_page, NULL, "page: time limits per urgency", page_admin_refused},
+	{"POST", "/admin/limits", page_admin_limits_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_limits, "page form: change one urgency's limits", page_admin_limits_invalid},
+	{"GET", "/admin/handoff", page_admin_handoff, AUTH_LOGIN, RIGHT_ADMIN, q_done, NULL, "page: the hand-off units", page_admin_refused},
+	{"POST", "/admin/handoff", page_admin_handoff_set, AUTH_LOGIN, RIGHT_ADMIN, q_none, b_handoff, "page form: set the hand-off units", page_admin_handoff_invalid},
+	{"GET", "/admin/grants", page_admin_grants, AUTH_LOGIN, RIGHT_GRANT, q_none, NULL, "page: users and their grants", page_admin_refused},
+	{"GET", "/admin/grants/{id}", page_admin_user_grants, AUTH_LOGIN, RIGHT_GRANT, q_done, NULL, "page: one user's grants; grant, revoke, unlock", page_admin_refused},
+	{"POST", "/admin/grants/{id}", page_admin_grant, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: grant a role or the personal-data right", page_admin_grant_invalid},
+	{"POST", "/admin/grants/{id}/revoke", page_admin_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: revoke a grant", page_admin_grant_invalid},
+	{"POST", "/admin/users/{id}/unlock", page_admin_unlock, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: clear a user's login back-off", page_admin_grant_invalid},
+	{"GET", "/admin/tokens", page_admin_tokens, AUTH_LOGIN, RIGHT_GRANT, q_tokens_page, NULL, "page: every token in the subtrees granted; revoke", page_admin_refused},
+	{"POST", "/admin/tokens/{id}/revoke", page_admin_token_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: revoke a token", page_admin_tokens_invalid},
+	{"GET", "/admin/audit", page_admin_audit, AUTH_LOGIN, RIGHT_AUDIT, q_audit_page, NULL, "page: the audit log, filtered; CSV export link", page_admin_audit_invalid},
 };
 
 const struct route *routes_table(int *n)
