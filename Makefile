@@ -8,6 +8,7 @@
 #   make test-slow   slow tier: 20 kill -9 cycles, 20 failovers
 #   make bench       benchmarks (bench/README.md); figures go to docs/benchmarks.md
 #   make lint        cppcheck, clang-tidy and the format-string check
+#   make screenshots the README's pictures of the pages (Chromium) into docs/screenshots/
 
 BUILD    ?= build
 PKGS     := libmicrohttpd sqlite3 jansson libsodium zlib libzstd libpq libcurl liboath
@@ -30,7 +31,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := .deps-installed
 
-.PHONY: all deps run test test-asan test-slow bench lint clean format
+.PHONY: all deps run test test-asan test-slow bench lint clean format screenshots
 
 all: $(BUILD)/format-ok $(BUILD)/qingdan $(UNIT_BIN)
 
@@ -88,6 +89,11 @@ test-slow: deps
 bench: deps
 	$(MAKE) all
 	BUILD=$(BUILD) bench/run
+
+# Debian's Chromium through playwright-core (tests/e2e/screenshots.mjs), as the demo users.
+screenshots: deps
+	$(MAKE) $(BUILD)/qingdan
+	cd tests/e2e && QD_BIN=$(abspath $(BUILD))/qingdan node screenshots.mjs
 
 lint: deps
 	scripts/lint
