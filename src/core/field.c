@@ -22,13 +22,16 @@ static const struct label labels[] = {
 	{"days", "延期天数"},
 	{"description", "问题描述"},
 	{"display_name", "显示姓名"},
+	{"done", "刚完成的操作"},
 	{"due_before", "截止日期"},
 	{"exception", "特殊情况"},
 	{"format", "导出格式"},
 	{"from", "起始日期"},
+	{"go", "下一步"},
 	{"handler_id", "责任人"},
 	{"household", "走访农户"},
 	{"id_no", "身份证号"},
+	{"immediate", "即知即办"},
 	{"into", "合并到的问题"},
 	{"kind", "类型"},
 	{"label", "用途说明"},
@@ -36,6 +39,8 @@ static const struct label labels[] = {
 	{"limit", "每页条数"},
 	{"max_extensions", "可延期次数"},
 	{"measures", "办理措施"},
+	{"more", "再添一个问题"},
+	{"n", "问题块数"},
 	{"name", "名称"},
 	{"next", "返回页面"},
 	{"no_disclose", "不予公开"},
@@ -44,6 +49,7 @@ static const struct label labels[] = {
 	{"on", "长辈模式"},
 	{"outcome", "办结方式"},
 	{"overdue", "逾期"},
+	{"p", "刚登记的问题"},
 	{"parent_id", "上级"},
 	{"password", "密码"},
 	{"peer_group", "排名分组"},
@@ -63,6 +69,7 @@ static const struct label labels[] = {
 	{"satisfaction", "满意度"},
 	{"scope", "令牌权限"},
 	{"solved", "是否解决"},
+	{"sort", "排序"},
 	{"source", "来源"},
 	{"state", "状态"},
 	{"tier", "分类"},
@@ -75,6 +82,7 @@ static const struct label labels[] = {
 	{"user_id", "用户"},
 	{"username", "用户名"},
 	{"v", "版本"},
+	{"visit", "走访记录"},
 	{"visit_id", "走访记录"},
 	{"visited_on", "走访日期"},
 	{"year", "年份"},
@@ -90,6 +98,15 @@ const char *field_zh(const char *name)
 	if (!name)
 		return NULL;
 	const struct label *l = bsearch(name, labels, sizeof labels / sizeof labels[0], sizeof labels[0], cmp);
+	if (!l && name[0] == 'p' && name[1] >= '1' && name[1] <= '9') {
+		/* a numbered block of a form (the visit form's problems: p2_phone): the field's own label,
+		 * the page says which block */
+		const char *s = name + 1;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (*s == '_' && s[1])
+			return field_zh(s + 1);
+	}
 	return l ? l->zh : NULL;
 }
 

@@ -6,7 +6,8 @@
 #ifndef QD_CORE_FIELD_H
 #define QD_CORE_FIELD_H
 
-/* The label of a field by its full name as errors name it ("note", "reporter.phone"), or NULL
+/* The label of a field by its full name as errors name it ("note", "reporter.phone"; a numbered
+ * form block "p2_phone" has the label of "phone"), or NULL
  * when the table has none (static storage). */
 const char *field_zh(const char *name);
 /* The i-th entry of the table (its name; *zh its label), or NULL past the end: for the test of

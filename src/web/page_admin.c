@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const admin_done_names[] = {"unit",  "user",   "category", "day",   "limits", "handoff",
-                                        "grant", "revoke", "unlock",   "token", NULL};
-
 /* --- capturing an API handler's answer ------------------------------------------------------- */
 
 struct grab {

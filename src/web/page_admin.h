@@ -13,11 +13,9 @@
  * (web/routes.c) carry the same rights and parameter specs as the API's. */
 #ifndef QD_WEB_PAGE_ADMIN_H
 #define QD_WEB_PAGE_ADMIN_H
+#include "core/flow.h" /* admin_done_names: the banners after a form (?done=…) */
 #include "web/page.h"
 #include "web/req.h"
-
-/* The banners a page shows after a successful form (?done=…): the query's enum values. */
-extern const char *const admin_done_names[];
 
 /* --- handlers (web/routes.c): GET pages, POST forms, and each form's invalid() renderer ----- */
 void page_admin_index(struct req *r);

@@ -34,9 +34,6 @@
 
 #define DAY_MS 86400000LL
 
-/* The steps of making a task (the form's go field; the route's enum). */
-const char *const triage_steps[] = {"details", "people", "check", "confirm", NULL};
-enum step { ST_DETAILS, ST_PEOPLE, ST_CHECK, ST_CONFIRM };
 
 static const char *jstr(const json_t *o, const char *k)
 {

@@ -4,10 +4,9 @@
 #ifndef QD_WEB_PAGE_TRIAGE_H
 #define QD_WEB_PAGE_TRIAGE_H
 #include "base/err.h"
+#include "core/flow.h"
 #include "web/req.h"
 
-/* The steps of making a task, the form's go field (NULL-terminated; the route's enum). */
-extern const char *const triage_steps[];
 
 /* GET /triage: the new problems in the caller's triage scope, oldest first, a page at a time
  * (limit, offset, unit_id), each with its likely duplicates, checkboxes to make a task of many. */

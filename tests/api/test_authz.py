@@ -17,8 +17,11 @@ The county-wide demo users (dispatch, leader, analyst, admin) have no foreign sc
 demo county, so their foreign cells are SKIPped; "twins" with the same role scoped to 周老嘴镇
 (created by admin at start) fill those cells.
 """
+import http.client
+import re
 import sqlite3
 import time
+import urllib.parse
 import qd
 
 T0 = time.time()
@@ -95,6 +98,44 @@ ROUTES = {
     ("GET", "/elder"): ("public", set(), 303),
     ("GET", "/static/app.css"): ("public", set(), 200),
     ("GET", "/static/app.js"): ("public", set(), 200),
+    # the staff pages (issue 10): the API's rights; success is a page (200) or a form's 303, and
+    # the gate answers as a page — 303 to /login for a stranger, the 403 page without the right
+    ("GET", "/tasks"): ("login", {"read", "own"}, None),
+    ("GET", "/tasks.csv"): ("login", {"read", "own"}, None),
+    ("GET", "/tasks/{id}"): ("login", {"read", "own"}, None),
+    ("POST", "/tasks/{id}/{action}"): ("login", set(), None),
+    ("GET", "/work"): ("login", set(), None),
+    ("GET", "/visits/new"): ("login", {"visit"}, None),
+    ("POST", "/visits"): ("login", {"visit"}, None),
+    ("GET", "/problems/{id}"): ("login", {"read", "own"}, None),
+    ("POST", "/problems/{id}/merge"): ("login", {"triage"}, None),
+    ("POST", "/problems/{id}/decline"): ("login", {"triage"}, None),
+    ("GET", "/triage"): ("login", {"triage"}, None),
+    ("GET", "/triage/{id}"): ("login", {"triage"}, None),
+    ("POST", "/triage/{id}/merge"): ("login", {"triage"}, None),
+    ("POST", "/triage/{id}/decline"): ("login", {"triage"}, None),
+    ("POST", "/triage/task"): ("login", {"triage"}, None),
+    ("GET", "/admin"): ("login", set(), None),
+    ("GET", "/admin/units"): ("login", {"admin"}, None),
+    ("POST", "/admin/units"): ("login", {"admin"}, None),
+    ("GET", "/admin/users"): ("login", {"admin"}, None),
+    ("POST", "/admin/users"): ("login", {"admin"}, None),
+    ("GET", "/admin/categories"): ("login", {"admin"}, None),
+    ("POST", "/admin/categories"): ("login", {"admin"}, None),
+    ("GET", "/admin/calendar"): ("login", {"admin"}, None),
+    ("POST", "/admin/calendar"): ("login", {"admin"}, None),
+    ("GET", "/admin/limits"): ("login", {"admin"}, None),
+    ("POST", "/admin/limits"): ("login", {"admin"}, None),
+    ("GET", "/admin/handoff"): ("login", {"admin"}, None),
+    ("POST", "/admin/handoff"): ("login", {"admin"}, None),
+    ("GET", "/admin/grants"): ("login", {"grant"}, None),
+    ("GET", "/admin/grants/{id}"): ("login", {"grant"}, None),
+    ("POST", "/admin/grants/{id}"): ("login", {"grant"}, None),
+    ("POST", "/admin/grants/{id}/revoke"): ("login", {"grant"}, None),
+    ("POST", "/admin/users/{id}/unlock"): ("login", {"grant"}, None),
+    ("GET", "/admin/tokens"): ("login", {"grant"}, None),
+    ("POST", "/admin/tokens/{id}/revoke"): ("login", {"grant"}, None),
+    ("GET", "/admin/audit"): ("login", {"audit"}, None),
 }
 
 # The task state machine (SPEC §3, src/core/task.c): action → (right, checked on the handling
@@ -493,11 +534,87 @@ def run_pages(row):
         url = {"/lang": "/lang?to=en&next=/", "/elder": "/elder?on=1&next=/"}.get(path, path)
         cell(row, "GET", path, "any", {exp}, lambda: row.sess.request("GET", url)[:2])
     who = row.username or "analyst"
-    cell(row, "POST", "/login", "any", {303},
-         lambda: qd.Session(srv).post("/login", {"username": who, "password": qd.PASSWORD}))
+    cell(row, "POST", "/login", "any", {303}, lambda: login_form(who))
     # logging out ends a session of the row's own, not the one the matrix goes on with
-    fresh = srv.login(row.username) if on else qd.Session(srv)
-    cell(row, "POST", "/logout", "any", {303}, lambda: fresh.post("/logout", {}))
+    fresh = srv.login(row.username) if on else None
+    # (a stranger's POST without any cookie or token is a forgery: 403)
+    cell(row, "POST", "/logout", "any", {303} if on else {403}, lambda: logout_form(fresh))
+
+
+def form_post(sess, path, fields, cookie=None):
+    """A form as a browser sends it: urlencoded, the csrf field; (status, a page's refusal as
+    {code, message_zh} when it is HTML — the cells' error check — or the JSON)."""
+    h = {"Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        h["Cookie"] = cookie
+    st, body, hd = sess.request("POST", path, raw=urllib.parse.urlencode(fields), headers=h)
+    return st, page_answer(st, body, hd)
+
+
+def page_answer(st, body, hd):
+    ctype = {k.lower(): v for k, v in hd.items()}.get("content-type", "")
+    if st >= 400 and ctype.startswith("text/html"):
+        return {"code": "page", "message_zh": "页面"}  # the page's refusal (test_pages checks its text)
+    return body
+
+
+def login_form(who):
+    """GET /login for a pre-session cookie and the form's token, then POST the form."""
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    c.request("GET", "/login")
+    r = c.getresponse()
+    html = r.read().decode()
+    pre = [v.split(";")[0] for k, v in r.getheaders() if k.lower() == "set-cookie" and v.startswith("qd_pre=")]
+    c.close()
+    tok = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    if not pre or not tok:
+        raise FixtureError("GET /login gave no pre-session cookie or form token")
+    return form_post(qd.Session(srv), "/login", {"username": who, "password": qd.PASSWORD, "csrf": tok.group(1)},
+                     cookie=pre[0])
+
+
+def logout_form(sess):
+    if sess is None:  # a stranger logs out of nothing: the form from the landing page's pre-session
+        return form_post(qd.Session(srv), "/logout", {"csrf": ""})
+    return form_post(sess, "/logout", {"csrf": sess.csrf})
+
+
+# A path for each staff page route: its {id} an item the row may well see (the shared read items
+# of 新河口村), {action} accept.
+def page_path(path):
+    t, p = READ_TASK[P_XHK].id, READ_PROBLEM[P_XHK].id
+    ids = {"/tasks/": t, "/problems/": p, "/triage/": p, "/admin/grants/": UID["grid"], "/admin/users/": UID["grid"],
+           "/admin/tokens/": 1}
+    for prefix, i in ids.items():
+        if path.startswith(prefix):
+            path = path.replace("{id}", str(i))
+    return path.replace("{action}", "accept")
+
+
+def run_page_gates(row):
+    """Each staff page route's gate as a page: a stranger is sent to /login (303), a user without
+    the route's right gets the 403 page; past the gate a GET answers its page or the item's own
+    refusal, a POST (an empty form with the session's token) its form's refusal or its 303."""
+    for (method, path), (auth, need, _) in ROUTES.items():
+        if path.startswith("/api/") or auth == "public":
+            continue
+        url = page_path(path)
+        if row.username is None:
+            exp = {303}
+        elif path == "/admin":  # the index checks itself: any of the three administrators' rights
+            exp = {200} if {"admin", "grant", "audit"} & row.rights_any() else {403}
+        elif need and not (need & row.rights_any()):
+            exp = {403}
+        elif method == "GET":
+            exp = {200, 403, 404}  # the page, or the item outside the row's scope
+        else:
+            exp = {200, 303, 400, 403, 404, 409}  # past the gate: the form's own answer
+        if method == "GET":
+            cell(row, method, path, "any", exp, lambda url=url: (lambda a: (a[0], page_answer(a[0], a[1], a[2])))(
+                row.sess.request("GET", url)))
+        else:
+            cell(row, method, path, "any", exp,
+                 lambda url=url: form_post(row.sess, url, {"csrf": row.sess.csrf or ""}))
 
 
 def run_totp(row):
@@ -869,6 +986,7 @@ for row in ROWS:
     run_token_revoke(row)
     run_totp(row)
     run_pages(row)
+    run_page_gates(row)
     run_logout(row)
 
 # A list filter narrows within the scope: GET /visits?unit_id=<白螺镇 village> lists only visits there.

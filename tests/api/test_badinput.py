@@ -460,7 +460,7 @@ for path, query, status, field, name in [
     ("/api/v1/tasks", "handler_id=0", 400, "handler_id", "handler_id 0"),
     ("/api/v1/tasks", "handler_id=-2", 400, "handler_id", "a negative handler_id"),
     ("/api/v1/tasks", "limit=10&offset=0&limit=20", 400, "limit", "a duplicated query parameter"),
-    ("/api/v1/tasks", "sort=deadline", 400, "sort", "an unknown query parameter"),
+    ("/api/v1/tasks", "order=deadline", 400, "order", "an unknown query parameter"),
     ("/api/v1/tasks", f"unit_id={NOPE}", 404, "unit_id", "a unit that does not exist"),
     ("/api/v1/visits", "unit_id=abc", 400, "unit_id", "unit_id not a number"),
     ("/api/v1/visits", "state=new", 400, "state", "a parameter visits do not take"),

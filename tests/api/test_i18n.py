@@ -97,6 +97,16 @@ def split_args(args):
 
 
 literal = re.compile(r'"((?:[^"\\]|\\.)*)"')
+def top_level(arg):
+    """The argument without the calls nested in it: tr(r, f(x, "a") ? "k1" : "k2") names k1 and
+    k2, not "a" (a JSON member name read to choose between them)."""
+    while True:
+        out = re.sub(r"\b[A-Za-z_]\w*\s*\((?:[^()\"]|\"(?:[^\"\\]|\\.)*\")*\)", "0", arg)
+        if out == arg:
+            return out
+        arg = out
+
+
 used, missing = set(), []
 for dirpath, _, names in os.walk(os.path.join(ROOT, "src")):
     for name in names:
@@ -111,12 +121,12 @@ for dirpath, _, names in os.walk(os.path.join(ROOT, "src")):
             for args in calls(text, fn):
                 a = split_args(args)
                 if len(a) > at:
-                    keys += literal.findall(a[at])  # both arms of a ?: too
+                    keys += literal.findall(top_level(a[at]))  # both arms of a ?: too
         for fn, at in (("tr_code", 1), ("tr_code_lang", 2)):
             for args in calls(text, fn):
                 a = split_args(args)
                 if len(a) > at + 1:
-                    v, c = literal.findall(a[at]), literal.findall(a[at + 1])
+                    v, c = literal.findall(top_level(a[at])), literal.findall(top_level(a[at + 1]))
                     if v and c:
                         keys += [f"{v[0]}.{x}" for x in c]
         for k in keys:

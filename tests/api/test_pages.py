@@ -85,6 +85,11 @@ for x in pages:
             if hd.get("content-security-policy") != CSP_HTML or hd.get("cache-control") != "no-store":
                 bad.append((x["path"], who, st, "redirect without the page headers", hd))
             continue
+        if x["path"].endswith(".csv"):  # an export: CSV under the strictest policy, not a page
+            if st == 200 and (not hd.get("content-type", "").startswith("text/csv")
+                              or hd.get("content-security-policy") != "default-src 'none'; frame-ancestors 'none'"):
+                bad.append((x["path"], who, st, "a CSV export without its type or policy", hd))
+            continue
         shown += 1
         pr = page_problems(st, hd, body)
         if pr:

@@ -14,6 +14,7 @@
 
 #include "base/mem.h"
 #include "core/calendar.h"
+#include "core/flow.h"
 #include "core/lang.h"
 #include "core/problem.h"
 #include "core/audit.h"
@@ -162,6 +163,7 @@ static int from_core(const char *const *e)
 		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names, token_scope_names,
 		lang_names,
 		task_sort_names,
+		triage_steps, admin_done_names,
 	};
 	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
 		int n = count(core[i]);
