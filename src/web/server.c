@@ -367,11 +367,17 @@ static enum MHD_Result send_answer(struct req *r)
 	return ret;
 }
 
+/* The API and the machines' endpoints (JSON answers, never pages). */
+static int path_is_machine(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
 /* A refused request: a page for a page route, or for a path outside the API when no route took it
- * (a browser at /nope); the JSON error for the API. */
+ * (a browser at /nope); the JSON error for the API and the machines' /healthz and /metrics. */
 static void refuse(struct req *r, const struct qd_err *err)
 {
-	if (r->route ? route_is_page(r->route) : strncmp(r->path, "/api/", 5) != 0)
+	if (r->route ? route_is_page(r->route) : !path_is_machine(r->path))
 		page_fail(r, err);
 	else
 		req_error(r, err);
