@@ -946,19 +946,10 @@ static void render_task(struct req *r, const struct task_view *tv, unsigned stat
 	page_end(&p, status);
 }
 
-/* A task the caller may not see: 403 when it exists (outside their scope), else 404. */
+/* A task the caller may not see is refused as the API refuses it: "no such task" (404) whether
+ * or not it exists outside their scope — a page must not tell what the API keeps back. */
 static void task_refused(struct req *r, const struct qd_err *err)
 {
-	struct store_rd *rd;
-	json_t *row;
-	if (err->code == QD_ENOTFOUND && (rd = store_reader(server_store(r->srv))) &&
-	    (row = store_task_get(rd, r->path_id))) {
-		json_decref(row);
-		struct qd_err e;
-		qd_fail(&e, QD_EPERM, "id", "此任务不在您的范围内", "this task is outside your scope");
-		page_fail(r, &e);
-		return;
-	}
 	page_fail(r, err);
 }
 

@@ -289,14 +289,15 @@ struct store_rd *req_rd(struct req *r)
 
 /* The one send path of every answer: JSON (r->out or r->raw), HTML pages, redirects, CSV, the
  * plain text of /metrics and the embedded assets.  Status, Content-Type, body, cache headers and
- * a Content-Security-Policy by type: a page (HTML, or any answer of a page route) may load only
+ * a Content-Security-Policy by type: a page (HTML, or any answer of a page route but a CSV export) may load only
  * this server's script, style and images and be framed by nobody; everything else may load
  * nothing.  Pages and data are never stored by a cache (personal work lists); an asset under its
  * hashed URL is cached for a year. */
 static enum MHD_Result send_answer(struct req *r)
 {
 	const char *ctype = r->ctype ? r->ctype : "application/json; charset=utf-8";
-	int page = !strncmp(ctype, "text/html", 9) || (r->route && route_is_page(r->route) && !r->asset_hash);
+	int page = !strncmp(ctype, "text/html", 9) ||
+		   (r->route && route_is_page(r->route) && !r->asset_hash && strncmp(ctype, "text/csv", 8) != 0);
 	struct MHD_Response *resp;
 	if (r->asset_hash) {
 		resp = MHD_create_response_from_buffer(r->status == 304 ? 0 : r->asset_len, (void *)r->asset,
@@ -305,7 +306,8 @@ static enum MHD_Result send_answer(struct req *r)
 		char *text = r->raw ? r->raw : r->out ? json_dumps(r->out, JSON_COMPACT) : xstrdup("{}");
 		r->raw = NULL;
 		size_t len = strlen(text);
-		if (!r->ctype || !strncmp(r->ctype, "text/csv", 8)) { /* JSON and CSV end with a newline */
+		/* JSON and CSV end with a newline (a CSV export's own CRLF is its end: no blank line) */
+		if (!r->ctype || (!strncmp(r->ctype, "text/csv", 8) && (!len || text[len - 1] != '\n'))) {
 			text = xrealloc(text, len + 2);
 			text[len++] = '\n';
 		}

@@ -2,7 +2,7 @@
 the list /tasks agrees with GET /api/v1/tasks for the same query (filters, sort, paging, total),
 the task page offers exactly the actions the API allows, an action's form POST moves the task
 (303 back to the task, the API shows the new state), a refused one shows the form again naming
-the field and changes nothing, a task outside the reader's scope is a 403 page, and /tasks.csv
+the field and changes nothing, a task outside the reader's scope is the API's 404 as a page, and /tasks.csv
 opens in Python's csv module: BOM, headings in the reader's language, formula cells neutralised,
 personal data masked exactly as the page shows it.  Plain HTTP (qd.py) and html.parser."""
 import csv, http.client, io, json, os, sys, urllib.parse
@@ -174,12 +174,14 @@ qd.ok(len(hist["events"]) >= 1 and
       all((e.get("actor_name") or "系统") in p.text for e in hist["events"]), "the timeline names who acted in every event",
       hist["events"][:3])
 
-# outside the scope: a 403 page; no such task: 404
+# outside the scope: refused as the API refuses it (404: its existence is not told); no such task: 404
 st, all_tasks = disp.get("/api/v1/tasks?limit=200")
 mine = set(ids)
 outside = next(t["id"] for t in all_tasks["items"] if t["id"] not in mine)
 st, h, p = page(handler, f"/tasks/{outside}")
-qd.ok(st == 403 and h.get("content-type", "").startswith("text/html"), "a task outside the handler's scope: a 403 page", st)
+st_api, _ = handler.get(f"/api/v1/tasks/{outside}")
+qd.ok(st == st_api == 404 and h.get("content-type", "").startswith("text/html"),
+      "a task outside the handler's scope: the 404 page, as the API answers (its existence not told)", (st, st_api))
 st, h, p = page(handler, "/tasks/99999999")
 qd.ok(st == 404, "no such task: a 404 page", st)
 

@@ -136,19 +136,31 @@ for (const js of [true, false]) {
 
   test(`triage: the dispatcher makes a task and assigns it, past "check your answers" (${mode})`, { skip }, async (t) => {
     const page = await as('dispatch');
-    if (!(await open(t, page, `/problems/${s.master}`))) return;
-    const form = page.locator('form[action="/tasks"]');
-    assert.equal(await form.count(), 1, 'the problem page offers to make a task of it');
-    const fields = { title: `一组村道修补${tag}`, unit_id: String(ids.town), handler_id: String(ids.handler), leader_id: String(ids.leader), urgency: 'normal' };
-    let resp = await h.submit(page, form, fields);
-    if (!/^\/tasks\/\d+$/.test(new URL(page.url()).pathname)) {
-      await landed(page, resp, 'the task form');
-      const main = await h.mainText(page);
-      assert.match(main, /\d{4}-\d{2}-\d{2}|\d+月\d+日/, '"check your answers" shows the deadline it yields');
-      const confirm = page.locator('main form').filter({ has: page.locator('[type=submit].btn-primary') });
-      assert.ok(await confirm.count(), '"check your answers" has a confirm button');
-      resp = await h.submit(page, confirm.last());
+    if (!(await open(t, page, `/triage/${s.master}`))) return;
+    // the triage page's "make a task", then its steps: details → people → check your answers → confirm
+    let form = page.locator('main form[action="/triage/task"]').filter({ has: page.locator('[type=submit].btn-primary') });
+    assert.ok(await form.count(), 'the triage page offers to make a task of the problem');
+    let resp = await h.submit(page, form.last());
+    const steps = [
+      { title: `一组村道修补${tag}`, unit_id: String(ids.town), urgency: 'normal' }, // details
+      { handler_id: String(ids.handler), leader_id: String(ids.leader) },           // people
+    ];
+    let sawCheck = false;
+    for (let i = 0; i < 5 && !/^\/tasks\/\d+$/.test(new URL(page.url()).pathname); i++) {
+      await landed(page, resp, `the task form, step ${i + 1}`);
+      form = page.locator('main form[action="/triage/task"]').filter({ has: page.locator('[type=submit].btn-primary') }).last();
+      const want = steps[i] || {};
+      const fields = {};
+      for (const [k, v] of Object.entries(want))
+        if (await form.locator(`[name="${k}"]:not([type=hidden])`).count()) fields[k] = v;
+      if (!Object.keys(fields).length && !sawCheck) {
+        // "check your answers": the deadline it yields, before confirming
+        assert.match(await h.mainText(page), /\d{4}-\d{2}-\d{2}|\d+月\d+日/, '"check your answers" shows the deadline it yields');
+        sawCheck = true;
+      }
+      resp = await h.submit(page, form, fields);
     }
+    assert.ok(sawCheck, 'the steps passed a "check your answers" page');
     await landed(page, resp, 'making the task');
     const m = /^\/tasks\/(\d+)$/.exec(new URL(page.url()).pathname);
     assert.ok(m, `lands on the task's page (at ${page.url()})`);

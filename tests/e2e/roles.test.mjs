@@ -13,7 +13,7 @@ after(async () => { await env?.close(); });
 
 // Administrator pages of the plan (/admin/...); the first that the system administrator can open
 // is the one tried.
-const ADMIN_PAGES = ['/admin', '/admin/users', '/admin/units', '/admin/categories', '/admin/calendar', '/admin/settings'];
+const ADMIN_PAGES = ['/admin/users', '/admin/units', '/admin/categories', '/admin/calendar', '/admin'];
 
 test('a grid worker at an administrator page is refused with the 403 page', { skip }, async (t) => {
   const admin = await h.desktop(env);
