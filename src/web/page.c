@@ -82,7 +82,7 @@ static char *this_place(struct req *r)
 {
 	struct buf b;
 	buf_init(&b);
-	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
 		html_printf(&b, "/");
 		return buf_take(&b);
 	}

@@ -607,7 +607,7 @@ static void timeline(struct page *p, struct req *r, const json_t *events)
 			html_printf(&p->b, "%h", vocab(r, "action", action));
 		else
 			html_printf(&p->b, "%h", tr(r, "task.event.created"));
-		if (jstr(e, "from") && jstr(e, "to") && strcmp(jstr(e, "from"), jstr(e, "to")))
+		if (jstr(e, "from") && jstr(e, "to") && strcmp(jstr(e, "from"), jstr(e, "to")) != 0)
 			html_printf(&p->b, " <span class=\"meta\">%h → %h</span>",
 			            vocab(r, "state", jstr(e, "from")), vocab(r, "state", jstr(e, "to")));
 		html_printf(&p->b, "</p>");

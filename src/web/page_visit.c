@@ -53,7 +53,7 @@ static int checked(struct req *r, const char *name)
 {
 	char tmp[24];
 	const char *s = val(r, name, tmp, sizeof tmp);
-	return s && *s && strcmp(s, "0") && strcmp(s, "false");
+	return s && *s && strcmp(s, "0") != 0 && strcmp(s, "false") != 0;
 }
 
 /* How many problem blocks the form shows (n, 1 … VISIT_PROBLEMS). */
@@ -379,7 +379,7 @@ void page_visit_create(struct req *r)
 	w->u.visit.visited_on = req_str(r, "visited_on");
 	w->u.visit.household = body_str(r, "household");
 	w->u.visit.note = body_str(r, "note");
-	w->u.visit.intakes = xcalloc(VISIT_PROBLEMS, sizeof *w->u.visit.intakes);
+	w->u.visit.intakes = xcalloc(VISIT_PROBLEMS, sizeof(struct store_write *)); /* an array of pointers */
 	for (int k = 1; k <= n; k++) {
 		char f[32];
 #define F(x) (snprintf(f, sizeof f, "p%d_%s", k, x), f)
