@@ -20,10 +20,6 @@
 
 #define COOKIE_YEAR "Max-Age=31536000"
 
-void page_prefs(struct req *r)
-{
-	(void)r; /* the dispatcher has read qd_lang and qd_elder already (req_cookies, web/req_csrf.c) */
-}
 
 const char *page_local_next(const char *next, const char *fallback)
 {
@@ -145,7 +141,6 @@ static void header_user(struct page *p)
 
 void page_begin(struct page *p, struct req *r, const char *title)
 {
-	page_prefs(r);
 	p->r = r;
 	p->csrf[0] = 0;
 	buf_init(&p->b);
@@ -238,7 +233,6 @@ void page_error_summary(struct page *p, const struct qd_err *err)
 
 void page_fail(struct req *r, const struct qd_err *err)
 {
-	page_prefs(r);
 	unsigned status = http_status(err->code);
 	if (status == 401) {
 		char *here = this_place(r);

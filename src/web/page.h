@@ -40,10 +40,6 @@ void page_fail(struct req *r, const struct qd_err *err);
 /* The error's message in the reader's language (err->zh or err->en). */
 const char *page_err_text(const struct req *r, const struct qd_err *err);
 
-/* Nothing now: the dispatcher reads the reader's language and 适老化 switch (qd_lang, qd_elder)
- * into r->lang and r->elder before any page (req_cookies).  Kept for the pages that call it;
- * to be removed. */
-void page_prefs(struct req *r);
 /* next as a safe place to go back to: a local path (starts with one '/', not "//" or "/\",
  * printable ASCII, < 200 bytes), else fallback. */
 const char *page_local_next(const char *next, const char *fallback);

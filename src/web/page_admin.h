@@ -17,6 +17,30 @@
 #include "web/page.h"
 #include "web/req.h"
 
+/* An administrator's form page made of its renderer render(r, err): the GET (render(r, NULL)),
+ * the dispatcher's invalid() renderer (render(r, err)) and the POST, which runs the API's handler
+ * api through the answer hook — success 303 to done (a banner), a refusal the page again with the
+ * error summary.  Used where a page has exactly that shape (units, users, categories, hand-off,
+ * tokens); the others say what they do after a save. */
+#define ADMIN_FORM_PAGE(get, invalid, post, render, api, done)                                        \
+	void get(struct req *r) { render(r, NULL); }                                                   \
+	void invalid(struct req *r, const struct qd_err *err) { render(r, err); }                      \
+	static void post##_answered(struct req *r, unsigned status, json_t *out, const struct qd_err *err) \
+	{                                                                                              \
+		(void)status;                                                                          \
+		json_decref(out);                                                                      \
+		if (err)                                                                               \
+			render(r, err);                                                                \
+		else                                                                                   \
+			req_redirect(r, done);                                                         \
+	}                                                                                              \
+	void post(struct req *r)                                                                       \
+	{                                                                                              \
+		r->answer_hook = post##_answered;                                                      \
+		api(r);                                                                                \
+	}                                                                                              \
+	_Static_assert(1, #post " is an administrator's form page")
+
 /* --- handlers (web/routes.c): GET pages, POST forms, and each form's invalid() renderer ----- */
 void page_admin_index(struct req *r);
 

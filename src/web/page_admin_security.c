@@ -325,28 +325,4 @@ static void tokens_page(struct req *r, const struct qd_err *err)
 	page_end(&p, err_status(err));
 }
 
-void page_admin_tokens(struct req *r)
-{
-	tokens_page(r, NULL);
-}
-
-void page_admin_tokens_invalid(struct req *r, const struct qd_err *err)
-{
-	tokens_page(r, err);
-}
-
-static void token_revoked(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
-{
-	(void)status;
-	json_decref(out);
-	if (err)
-		tokens_page(r, err);
-	else
-		req_redirect(r, "/admin/tokens?done=token");
-}
-
-void page_admin_token_revoke(struct req *r)
-{
-	r->answer_hook = token_revoked;
-	api_token_revoke(r);
-}
+ADMIN_FORM_PAGE(page_admin_tokens, page_admin_tokens_invalid, page_admin_token_revoke, tokens_page, api_token_revoke, "/admin/tokens?done=token");

@@ -118,31 +118,7 @@ static void units_page(struct req *r, const struct qd_err *err)
 	page_end(&p, err_status(err));
 }
 
-void page_admin_units(struct req *r)
-{
-	units_page(r, NULL);
-}
-
-void page_admin_units_invalid(struct req *r, const struct qd_err *err)
-{
-	units_page(r, err);
-}
-
-static void unit_added(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
-{
-	(void)status;
-	json_decref(out);
-	if (err)
-		units_page(r, err);
-	else
-		req_redirect(r, "/admin/units?done=unit");
-}
-
-void page_admin_unit_add(struct req *r)
-{
-	r->answer_hook = unit_added;
-	api_unit_create(r);
-}
+ADMIN_FORM_PAGE(page_admin_units, page_admin_units_invalid, page_admin_unit_add, units_page, api_unit_create, "/admin/units?done=unit");
 
 /* --- users ------------------------------------------------------------------------------------- */
 
@@ -209,31 +185,7 @@ static void users_page(struct req *r, const struct qd_err *err)
 	page_end(&p, err_status(err));
 }
 
-void page_admin_users(struct req *r)
-{
-	users_page(r, NULL);
-}
-
-void page_admin_users_invalid(struct req *r, const struct qd_err *err)
-{
-	users_page(r, err);
-}
-
-static void user_added(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
-{
-	(void)status;
-	json_decref(out);
-	if (err)
-		users_page(r, err);
-	else
-		req_redirect(r, "/admin/users?done=user");
-}
-
-void page_admin_user_add(struct req *r)
-{
-	r->answer_hook = user_added;
-	api_user_create(r);
-}
+ADMIN_FORM_PAGE(page_admin_users, page_admin_users_invalid, page_admin_user_add, users_page, api_user_create, "/admin/users?done=user");
 
 /* --- categories -------------------------------------------------------------------------------- */
 
@@ -280,31 +232,7 @@ static void categories_page(struct req *r, const struct qd_err *err)
 	page_end(&p, err_status(err));
 }
 
-void page_admin_categories(struct req *r)
-{
-	categories_page(r, NULL);
-}
-
-void page_admin_categories_invalid(struct req *r, const struct qd_err *err)
-{
-	categories_page(r, err);
-}
-
-static void category_added(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
-{
-	(void)status;
-	json_decref(out);
-	if (err)
-		categories_page(r, err);
-	else
-		req_redirect(r, "/admin/categories?done=category");
-}
-
-void page_admin_category_add(struct req *r)
-{
-	r->answer_hook = category_added;
-	api_category_create(r);
-}
+ADMIN_FORM_PAGE(page_admin_categories, page_admin_categories_invalid, page_admin_category_add, categories_page, api_category_create, "/admin/categories?done=category");
 
 /* --- the calendar ------------------------------------------------------------------------------ */
 
@@ -613,28 +541,4 @@ static void handoff_page(struct req *r, const struct qd_err *err)
 	page_end(&p, err_status(err));
 }
 
-void page_admin_handoff(struct req *r)
-{
-	handoff_page(r, NULL);
-}
-
-void page_admin_handoff_invalid(struct req *r, const struct qd_err *err)
-{
-	handoff_page(r, err);
-}
-
-static void handoff_set(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
-{
-	(void)status;
-	json_decref(out);
-	if (err)
-		handoff_page(r, err);
-	else
-		req_redirect(r, "/admin/handoff?done=handoff");
-}
-
-void page_admin_handoff_set(struct req *r)
-{
-	r->answer_hook = handoff_set;
-	api_handoff_set(r);
-}
+ADMIN_FORM_PAGE(page_admin_handoff, page_admin_handoff_invalid, page_admin_handoff_set, handoff_page, api_handoff_set, "/admin/handoff?done=handoff");

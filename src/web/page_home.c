@@ -74,7 +74,6 @@ static void login_page(struct req *r, unsigned status, const char *username, con
 
 void page_home(struct req *r)
 {
-	page_prefs(r);
 	if (r->user_id) {
 		req_redirect(r, "/work");
 		return;
@@ -92,7 +91,6 @@ void page_home(struct req *r)
 
 void page_login(struct req *r)
 {
-	page_prefs(r);
 	const char *next = page_local_next(req_query(r, "next"), NULL);
 	if (r->user_id) {
 		req_redirect(r, next ? next : "/work");
@@ -117,14 +115,12 @@ static void login_answer(struct req *r, unsigned status, json_t *out, const stru
 
 void page_login_post(struct req *r)
 {
-	page_prefs(r);
 	r->answer_hook = login_answer;
 	api_login(r);
 }
 
 void page_login_invalid(struct req *r, const struct qd_err *err)
 {
-	page_prefs(r);
 	const char *username = r->form ? json_string_value(json_object_get(r->form, "username")) : NULL;
 	const char *next = r->form ? json_string_value(json_object_get(r->form, "next")) : NULL;
 	int totp = (r->form && json_object_get(r->form, "totp")) || !strcmp(err->field, "totp");
@@ -144,7 +140,6 @@ static void logout_answer(struct req *r, unsigned status, json_t *out, const str
 
 void page_logout(struct req *r)
 {
-	page_prefs(r);
 	if (!r->user_id || strcmp(r->auth_kind, "session") != 0) { /* nothing to end: back to the start */
 		req_redirect(r, "/");
 		return;

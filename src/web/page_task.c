@@ -438,7 +438,6 @@ void page_tasks_csv(struct req *r)
 {
 	struct list_filter f;
 	char up[128];
-	page_prefs(r); /* the headings in the reader's language (no page_begin here) */
 	if (page_filter(r, &f, up))
 		return;
 	/* The whole list view unless a page was asked for (limit or offset): in pages of 200, and
