@@ -339,6 +339,24 @@ json_t *store_task_problems(struct store_rd *rd, int64_t task_id)
 	return db_get_rows(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id", task_id);
 }
 
+/* One page of problems under w in order (a fixed ORDER BY text), and with f->count the number of
+ * all of them: the problem list and the triage queue. */
+static json_t *problem_page(db_conn *db, struct where *w, const char *order, const struct list_filter *f, int *more,
+			    int64_t *total)
+{
+	struct buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "%s%s ORDER BY %s LIMIT ? OFFSET ?", PROBLEM_COLS, w->sql.p, order); /* sql-ident: fixed fragments and orders */
+	json_t *arr = where_page(db, sql.p, w, f, more);
+	if (f->count && total) {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w->sql.p); /* sql-ident: fixed fragments */
+		*total = where_count(db, sql.p, w);
+	}
+	buf_free(&sql);
+	return arr;
+}
+
 json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total)
 {
 	db_conn *db = rd->db;
@@ -396,16 +414,7 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 		}
 		fts_like_free(&l);
 	}
-	struct buf sql;
-	buf_init(&sql);
-	buf_printf(&sql, "%s%s ORDER BY p.id DESC LIMIT ? OFFSET ?", PROBLEM_COLS, w.sql.p);
-	json_t *arr = where_page(db, sql.p, &w, f, more);
-	if (f->count && total) {
-		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p); /* sql-ident: fixed fragments */
-		*total = where_count(db, sql.p, &w);
-	}
-	buf_free(&sql);
+	json_t *arr = problem_page(db, &w, "p.id DESC", f, more, total);
 	where_free(&w);
 	return arr;
 }
@@ -420,17 +429,8 @@ json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int
 		where_subtree(&w, f->unit_path, "p.unit_path", NULL);
 	where_and(&w, "p.state = ?");
 	where_str(&w, problem_state_name(PS_NEW));
-	struct buf sql;
-	buf_init(&sql);
 	/* oldest first: the index problem_state(state, created_at) gives the order */
-	buf_printf(&sql, "%s%s ORDER BY p.created_at, p.id LIMIT ? OFFSET ?", PROBLEM_COLS, w.sql.p);
-	json_t *arr = where_page(db, sql.p, &w, f, more);
-	if (f->count && total) {
-		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w.sql.p); /* sql-ident: fixed fragments */
-		*total = where_count(db, sql.p, &w);
-	}
-	buf_free(&sql);
+	json_t *arr = problem_page(db, &w, "p.created_at, p.id", f, more, total);
 	where_free(&w);
 	return arr;
 }
