@@ -193,9 +193,8 @@ static const struct param b_triage_task[] = {
 	{"urgency", P_ENUM, 0, 0, 0, urgency_names, NULL, "urgency (default normal)"},
 	{"handler_id", P_ID, 0, 0, 0, NULL, NULL, "responsible person"},
 	{"leader_id", P_ID, 0, 0, 0, NULL, NULL, "leader in charge"}, END};
-/* the administrators' pages (web/page_admin.h): the banner after a form, the forms without fields */
+/* the administrators' pages (web/page_admin.h): the banner after a form (forms without fields take b_none) */
 static const struct param q_done[] = {{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"}, END};
-static const struct param b_form[] = {END};
 static const struct param q_calendar_page[] = {
 	{"year", P_INT, 0, 2000, 2100, NULL, NULL, "year"},
 	{"done", P_ENUM, 0, 0, 0, admin_done_names, NULL, "what was just saved (a banner)"},
@@ -301,9 +300,9 @@ static const struct route table[] = {
 	{"GET", "/admin/grants/{id}", page_admin_user_grants, AUTH_LOGIN, RIGHT_GRANT, q_done, NULL, "page: one user's grants; grant, revoke, unlock", page_admin_refused},
 	{"POST", "/admin/grants/{id}", page_admin_grant, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: grant a role or the personal-data right", page_admin_grant_invalid},
 	{"POST", "/admin/grants/{id}/revoke", page_admin_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_grant, "page form: revoke a grant", page_admin_grant_invalid},
-	{"POST", "/admin/users/{id}/unlock", page_admin_unlock, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: clear a user's login back-off", page_admin_grant_invalid},
+	{"POST", "/admin/users/{id}/unlock", page_admin_unlock, AUTH_LOGIN, RIGHT_GRANT, q_none, b_none, "page form: clear a user's login back-off", page_admin_grant_invalid},
 	{"GET", "/admin/tokens", page_admin_tokens, AUTH_LOGIN, RIGHT_GRANT, q_tokens_page, NULL, "page: every token in the subtrees granted; revoke", page_admin_refused},
-	{"POST", "/admin/tokens/{id}/revoke", page_admin_token_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_form, "page form: revoke a token", page_admin_tokens_invalid},
+	{"POST", "/admin/tokens/{id}/revoke", page_admin_token_revoke, AUTH_LOGIN, RIGHT_GRANT, q_none, b_none, "page form: revoke a token", page_admin_tokens_invalid},
 	{"GET", "/admin/audit", page_admin_audit, AUTH_LOGIN, RIGHT_AUDIT, q_audit_page, NULL, "page: the audit log, filtered; CSV export link", page_admin_audit_invalid},
 };
 
