@@ -1,8 +1,9 @@
 /* gen.c — build a large database through the real store code, for the list benchmark.
  *
  *   gen --db FILE [--tasks N] [--batch B] [--seed S]
- *   gen --schema-version      (prints the schema version this build writes: bench/run names
- *                              its cached database by it, so a new format is regenerated)
+ *   gen --schema-version      (prints the schema version this build writes and the generator's
+ *                              own, e.g. 45g2: bench/run names its cached database by it, so a
+ *                              new format or a new generator is regenerated)
  *
  * FILE must not exist.  The result is what `qingdan init` and years of use would leave: the
  * seeded calendar and limits, a synthetic county (20 townships × 20 villages, 20 county
@@ -14,7 +15,8 @@
  * so the event log, its hash chain and every projection are real and `qingdan check` passes.
  *
  * Final states (share of N): pending 4 %, assigned 8 %, in_progress 22 %,
- * extension_requested 2 %, completed 9 %, signed_off 55 %.  Open work started in the last 90
+ * extension_requested 2 %, completed 9 %, signed_off 55 %.  Besides, one problem in a hundred
+ * tasks is left `new` (raised in the last 10 days): the dispatcher's triage queue.  Open work started in the last 90
  * days (so some of it is overdue), closed work in the last year.
  *
  * Speed: B tasks per store_run (one transaction, default 10,000), so the fsyncs of
@@ -348,11 +350,34 @@ static int one(struct store_tx *tx, struct gen *g, long i, struct qd_err *err)
 	return act(tx, g, &g->dispatch, tid, TA_SIGN_OFF, &in, err);
 }
 
+/* One problem left new (the dispatcher's triage queue): raised in the last 10 days, not triaged. */
+static int one_new(struct store_tx *tx, struct gen *g, struct qd_err *err)
+{
+	const struct demo_problem *dp = &demo_problems[(size_t)rnd(g) % demo_problems_count];
+	int t = (int)(rnd(g) % NTOWN), v = (int)(rnd(g) % NVILL);
+	int32_t day = g->today - (int32_t)(rnd(g) % 10);
+	if (!calendar_is_workday(g->cal, day))
+		day = calendar_add_workdays(g->cal, day, 1);
+	if (day > g->today)
+		day = g->today;
+	g->at = day_at(day);
+	char phone[16];
+	snprintf(phone, sizeof phone, "139%08u", (unsigned)(rnd(g) % 100000000u));
+	struct problem_new pn = {.unit_id = g->vill[t][v], .category_id = g->cat[rnd(g) % 15], .source = "visit",
+				 .description = dp->text,
+				 .name = demo_residents[(size_t)rnd(g) % demo_residents_count].name,
+				 .phone = phone, .no_disclose = dp->sensitive};
+	int64_t pid = 0;
+	char code[16];
+	return store_tx_run(tx, g->at, gs_problem, &(struct gstep){.uid = g->grid[t].id, .pn = &pn, .code = code, .id = &pid},
+			    err);
+}
+
 static int batch_cmd(struct store_tx *tx, void *arg, struct qd_err *err)
 {
 	struct gen *g = arg;
 	for (long k = 0; k < g->batch && g->done < g->total; k++, g->done++)
-		if (one(tx, g, g->done, err))
+		if (one(tx, g, g->done, err) || (g->done % 100 == 99 && one_new(tx, g, err)))
 			return -1;
 	return 0;
 }
@@ -372,7 +397,8 @@ int main(int argc, char **argv)
 	g->batch = 10000;
 	g->rnd = 20220719;
 	if (argc == 2 && !strcmp(argv[1], "--schema-version")) {
-		printf("%d\n", schema_count());
+		/* g2: the generator's own version (2: the new problems of the triage queue) */
+		printf("%dg2\n", schema_count());
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {

@@ -27,6 +27,9 @@ struct list_filter {
 	char today[11];
 	int limit, offset;
 	int count;               /* 1: also count all matches */
+	int count_cap;           /* with count, tasks: count at most this many (0: every one); a
+	                          * total of count_cap + 1 means "more than count_cap" — a page's
+	                          * caption reads no more rows than that (docs/benchmarks.md) */
 };
 
 #endif

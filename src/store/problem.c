@@ -2,6 +2,7 @@
  * of the dispatcher's triage queue (the queue itself, and the candidates for a problem's likely
  * duplicates, which core/similar.h scores). */
 #include "store/problem.h"
+#include "store/vocab.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/rand.h"
@@ -435,12 +436,15 @@ json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int
 	return arr;
 }
 
-json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to)
+json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to, int only_new)
 {
 	db_conn *db = rd->db;
-	/* the index problem_list(unit_path, created_at) answers it */
-	db_stmt *st = db_prepare(db, PROBLEM_COLS " WHERE p.unit_path = ? AND p.created_at >= ? AND "
-						  "p.created_at <= ? ORDER BY p.created_at, p.id");
+	/* the index problem_list(unit_path, created_at) answers it; only the new ones, the partial
+	 * index problem_new_near (its condition spelled as the index's, or SQLite would not use it) */
+	db_stmt *st = db_prepare(db, only_new ? PROBLEM_COLS " WHERE p.state = " SQL_PROBLEM_NEW " AND p.unit_path = ? "
+								 "AND p.created_at >= ? AND p.created_at <= ? ORDER BY p.created_at, p.id"
+					      : PROBLEM_COLS " WHERE p.unit_path = ? AND p.created_at >= ? AND "
+							     "p.created_at <= ? ORDER BY p.created_at, p.id");
 	if (!st)
 		return NULL;
 	db_bind_text(st, 1, unit_path);

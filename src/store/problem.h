@@ -24,11 +24,12 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
  * store_problem_list.  NULL when the query fails (logged). */
 json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int *more, int64_t *total);
 /* The problems raised at the unit whose path is unit_path (that unit, not its subtree) and
- * created between from and to (milliseconds, inclusive), oldest first, in every state: the
- * candidates for a problem's likely duplicates (core/similar.h scores their masked text).  Not
- * confined to a scope: the caller sees the unit already.  A new array, or NULL when the query
- * fails (logged). */
-json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to);
+ * created between from and to (milliseconds, inclusive), oldest first — in every state, or with
+ * only_new only the new ones (through the partial index of migration 10: the triage queue's
+ * candidates, a few dozen where every state's are ~1,400 at 1,000,000 tasks): the candidates
+ * for a problem's likely duplicates (core/similar.h scores their masked text).  Not confined to
+ * a scope: the caller sees the unit already.  A new array, or NULL when the query fails (logged). */
+json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to, int only_new);
 /* Problems gathered by a task (a new array), or NULL when the query fails (logged). */
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id);
 

@@ -244,6 +244,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN totp_secret text NOT NULL DEFAULT '';\n"
 	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE credential ADD COLUMN totp_step bigint NOT NULL DEFAULT 0;\n",
+
+	/* 4 (issue 10, the triage queue): SQLite's migration 10 — the new problems of one village by
+	 * time, the candidates the queue compares its rows with. */
+	"CREATE INDEX problem_new_near ON problem(unit_path, created_at) WHERE state = 'new';\n",
 };
 
 int schema_pg_count(void)

@@ -521,6 +521,22 @@ static int list_subtree(struct store_rd *rd, const struct list_filter *f, const 
 	return 1;
 }
 
+/* The two halves of a list of one subtree sub two levels down and one state (store_task_list):
+ * the tasks it handles (w) and those it started (w2), with f's other filters. */
+static void halves_where(db_conn *db, const struct list_filter *f, const char *sub, struct where *w, struct where *w2)
+{
+	where_and(w, "t.state = ?");
+	where_str(w, f->state);
+	where_and(w, db_is_pg(db) ? PG_PATH_L2("t.unit_path") " = ?" : PATH_L2("t.unit_path") " = ?");
+	where_str(w, sub);
+	where_and(w2, "t.state = ?");
+	where_str(w2, f->state);
+	where_and(w2, db_is_pg(db) ? PG_PATH_L2("t.origin_path") " = ?" : PATH_L2("t.origin_path") " = ?");
+	where_str(w2, sub);
+	where_filters(w, f, db_is_pg(db));
+	where_filters(w2, f, db_is_pg(db));
+}
+
 int store_task_list(struct store_rd *rd, const struct list_filter *f, const struct row_writer *rw, struct buf *out,
 		    int *more, int64_t *total)
 {
@@ -541,17 +557,10 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 	 * rows.  A scope the subtree lies in, or a county-wide one, adds no clause. */
 	const char *sub = NULL;
 	int all = 0, one = !f->own_user && list_subtree(rd, f, &sub, &all), halves = 0;
-	if (one && !all && f->state && path_depth(sub) == 2 && f->sort == TSORT_DEADLINE) {
-		where_and(&w, "t.state = ?");
-		where_str(&w, f->state);
-		where_and(&w, db_is_pg(db) ? PG_PATH_L2("t.unit_path") " = ?" : PATH_L2("t.unit_path") " = ?");
-		where_str(&w, sub);
-		where_and(&w2, "t.state = ?");
-		where_str(&w2, f->state);
-		where_and(&w2, db_is_pg(db) ? PG_PATH_L2("t.origin_path") " = ?" : PATH_L2("t.origin_path") " = ?");
-		where_str(&w2, sub);
-		where_filters(&w, f, db_is_pg(db));
-		where_filters(&w2, f, db_is_pg(db));
+	/* one subtree two levels down, one state: the two halves (handled, started) of the plan below */
+	int two = one && !all && f->state && path_depth(sub) == 2;
+	if (two && f->sort == TSORT_DEADLINE) {
+		halves_where(db, f, sub, &w, &w2);
 		/* Fixed fragments only (the clauses' values are bound).  PostgreSQL reads each half of the
 		 * UNION whole before it sorts (every open task of the township: 60 ms a page at 1,000,000
 		 * tasks); each half in order with its own LIMIT (the page's end) reads a page's worth. */
@@ -611,7 +620,23 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 		if (db_done(st))
 			rc = -1; /* a failed step: no short page */
 	}
-	if (f->count && total) {
+	if (f->count && total && two) {
+		/* The count over the two halves (the same set of tasks), each through its covering
+		 * index: the subtree's tasks of the state and no others. */
+		where_free(&w);
+		where_free(&w2);
+		where_init(&w);
+		where_init(&w2);
+		halves_where(db, f, sub, &w, &w2);
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT count(*) FROM (SELECT t.id FROM task t%s UNION SELECT t.id FROM task t%s%s) c",
+			   w.sql.p, w2.sql.p, f->count_cap > 0 ? " LIMIT ?" : ""); /* sql-ident: fixed fragments */
+		for (int i = 0; i < w2.n; i++)
+			w2.v[i].is_int ? where_int(&w, w2.v[i].i) : where_str(&w, w2.v[i].s);
+		if (f->count_cap > 0)
+			where_int(&w, (int64_t)f->count_cap + 1);
+		*total = where_count(db, sql.p, &w);
+	} else if (f->count && total) {
 		/* The count over the general clause (the same set of tasks). */
 		where_free(&w);
 		where_init(&w);
@@ -628,7 +653,12 @@ int store_task_list(struct store_rd *rd, const struct list_filter *f, const stru
 		}
 		where_filters(&w, f, db_is_pg(db));
 		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
+		if (f->count_cap > 0) {
+			buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM task t%s LIMIT ?) c", w.sql.p); /* sql-ident: fixed fragments */
+			where_int(&w, (int64_t)f->count_cap + 1);
+		} else {
+			buf_printf(&sql, "SELECT count(*) FROM task t%s", w.sql.p); /* sql-ident: fixed fragments */
+		}
 		*total = where_count(db, sql.p, &w);
 	}
 	buf_free(&sql);

@@ -2,6 +2,7 @@
 #include "store/vocab.h"
 #include "base/buf.h"
 #include "core/calendar.h"
+#include "core/problem.h"
 #include "core/role.h"
 #include "core/task.h"
 #include <stdio.h>
@@ -50,10 +51,12 @@ int store_vocab_check(struct qd_err *err)
 		if (task_is_open((enum task_state)s))
 			open[n++] = task_state_name((enum task_state)s);
 	const char *resident = role_name(ROLE_RESIDENT);
+	const char *fresh = problem_state_name(PS_NEW);
 	char ordinary[16];
 	snprintf(ordinary, sizeof ordinary, "%d", CAL_ORDINARY);
 	const char *bad = !store_vocab_sql_names(SQL_TASK_OPEN_STATES, open, n) ? "SQL_TASK_OPEN_STATES"
 			  : !store_vocab_sql_names(SQL_ROLE_RESIDENT, &resident, 1) ? "SQL_ROLE_RESIDENT"
+			  : !store_vocab_sql_names(SQL_PROBLEM_NEW, &fresh, 1)      ? "SQL_PROBLEM_NEW"
 			  : strcmp(SQL_CAL_ORDINARY, ordinary) != 0               ? "SQL_CAL_ORDINARY"
 			  : !state_rank_ok()                                      ? "SQL_TASK_STATE_RANK"
 										  : NULL;

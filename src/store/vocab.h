@@ -4,7 +4,7 @@
  * core/calendar.h, core/problem.h, core/unit.h): state, tier, role and kind columns hold exactly
  * those names.  A few queries compare with a name inside the SQL text itself, where a constant
  * keeps the statement fixed (prepared once, cached) and lets SQLite pick the index:
- * those constants are these macros, used by store/task.c and store/org.c, and nowhere spelled
+ * those constants are these macros, used by store/task.c, store/org.c and store/problem.c, and nowhere spelled
  * again.  store_vocab_check() compares each with core; store_open runs it (a drifted build
  * refuses to open a database) and tests/unit/test_vocab.c runs it too. */
 #ifndef QD_STORE_VOCAB_H
@@ -20,6 +20,10 @@
 	"WHEN 'extension_requested' THEN 3 WHEN 'completed' THEN 4 WHEN 'signed_off' THEN 5 END"
 /* The resident role (core: role_name(ROLE_RESIDENT)), as an SQL string. */
 #define SQL_ROLE_RESIDENT "'resident'"
+/* The new problem state (core: problem_state_name(PS_NEW)), as an SQL string: the index of
+ * migration 10 (problem_new_near) is partial on it, and SQLite uses a partial index only for a
+ * query that spells its condition. */
+#define SQL_PROBLEM_NEW "'new'"
 /* The ordinary day kind (core: CAL_ORDINARY), as stored in calendar_day.kind. */
 #define SQL_CAL_ORDINARY "0"
 

@@ -231,6 +231,15 @@ void page_error_summary(struct page *p, const struct qd_err *err)
 	html_printf(&p->b, "</ul></div>");
 }
 
+const char *page_count_text(char out[24], long long total, int cap)
+{
+	if (cap > 0 && total > cap)
+		snprintf(out, 24, "%d+", cap);
+	else
+		snprintf(out, 24, "%lld", total);
+	return out;
+}
+
 void page_fail(struct req *r, const struct qd_err *err)
 {
 	unsigned status = http_status(err->code);

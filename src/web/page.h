@@ -40,6 +40,13 @@ void page_fail(struct req *r, const struct qd_err *err);
 /* The error's message in the reader's language (err->zh or err->en). */
 const char *page_err_text(const struct req *r, const struct qd_err *err);
 
+/* A list page counts its matches up to PAGE_COUNT_CAP (list_filter.count_cap): past it the
+ * caption and the pager say "1000+" and the count reads no more rows (docs/benchmarks.md: the
+ * inbox over 1,000,000 tasks); the CSV export has every row. */
+#define PAGE_COUNT_CAP 1000
+/* total as shown: "37", or "1000+" past cap (total > cap > 0); out has room for 24 bytes. */
+const char *page_count_text(char out[24], long long total, int cap);
+
 /* next as a safe place to go back to: a local path (starts with one '/', not "//" or "/\",
  * printable ASCII, < 200 bytes), else fallback. */
 const char *page_local_next(const char *next, const char *fallback);

@@ -296,8 +296,9 @@ static void sort_links(struct page *p, struct req *r)
 static void list_table(struct page *p, struct req *r, const json_t *items, const struct calendar *cal,
                        int32_t today, long long total)
 {
-	html_printf(&p->b, "<table class=\"list tasks\"><caption>%h（%lld）</caption><thead><tr>",
-	            tr(r, "task.list.caption"), total);
+	char n[24];
+	html_printf(&p->b, "<table class=\"list tasks\"><caption>%h（%h）</caption><thead><tr>",
+	            tr(r, "task.list.caption"), page_count_text(n, total, PAGE_COUNT_CAP));
 	static const char *const cols[] = {"task.col.title",
 	                                   "task.col.state",
 	                                   "task.col.unit",
@@ -335,12 +336,16 @@ static void list_table(struct page *p, struct req *r, const json_t *items, const
 	html_printf(&p->b, "</tbody></table>");
 }
 
-static void pager(struct page *p, struct req *r, const struct list_filter *f, int more, long long total)
+static void pager(struct page *p, struct req *r, const struct list_filter *f, int more, long long total,
+                  size_t rows)
 {
 	long long last = (long long)f->offset;
-	html_printf(&p->b, "<nav class=\"pager\" aria-label=\"%a\"><p>%h %lld–%lld / %lld</p><ul>",
-	            tr(r, "task.pager"), tr(r, "task.pager.showing"), total ? last + 1 : 0LL,
-	            (long long)f->offset + f->limit < total ? (long long)f->offset + f->limit : total, total);
+	char n[24];
+	/* the page's end is the offset and its rows (past the cap the count is "1000+") */
+	long long end = (long long)f->offset + (long long)rows;
+	html_printf(&p->b, "<nav class=\"pager\" aria-label=\"%a\"><p>%h %lld–%lld / %h</p><ul>",
+	            tr(r, "task.pager"), tr(r, "task.pager.showing"), rows ? last + 1 : 0LL, end,
+	            page_count_text(n, total, f->count_cap));
 	char extra[48];
 	if (f->offset > 0) {
 		snprintf(extra, sizeof extra, "offset=%d", f->offset > f->limit ? f->offset - f->limit : 0);
@@ -378,6 +383,7 @@ static void render_list(struct req *r, const struct qd_err *err)
 		return;
 	}
 	f.count = 1;
+	f.count_cap = PAGE_COUNT_CAP;
 	struct store_rd *rd = req_rd(r);
 	int more = 0;
 	int64_t total = -1;
@@ -395,7 +401,7 @@ static void render_list(struct req *r, const struct qd_err *err)
 		list_table(&p, r, items, cal, today, (long long)total);
 	else
 		html_printf(&p.b, "<p class=\"empty\">%h</p>", tr(r, "task.list.empty"));
-	pager(&p, r, &f, more, (long long)total);
+	pager(&p, r, &f, more, (long long)total, json_array_size(items));
 	html_printf(&p.b, "<p class=\"export\"><a class=\"btn\" href=\"/tasks.csv");
 	keep_query(&p.b, r, NULL, NULL, NULL);
 	html_printf(&p.b, "\" download>%h</a></p>", tr(r, "task.export_csv"));

@@ -104,13 +104,15 @@ static void dups_free(struct dup *d, int n)
 }
 
 /* The likely duplicates of the store row of a problem, presented for v, best first, into *out
- * (caller frees with dups_free); the count, or -1 when the store cannot read them. */
-static int dups_of(struct store_rd *rd, const struct viewer *v, const json_t *row, struct dup **out)
+ * (caller frees with dups_free); the count, or -1 when the store cannot read them.  only_new: among
+ * the new problems alone (the queue: a few dozen candidates a row, where every state's are ~1,400
+ * at 1,000,000 tasks — docs/benchmarks.md); the problem's own triage page compares with all. */
+static int dups_of(struct store_rd *rd, const struct viewer *v, const json_t *row, int only_new, struct dup **out)
 {
 	*out = NULL;
 	int64_t at = json_integer_value(json_object_get(row, "created_at"));
 	json_t *near = store_problem_nearby(rd, jstr(row, "unit_path"), at - SIMILAR_WINDOW_DAYS * DAY_MS,
-	                                    at + SIMILAR_WINDOW_DAYS * DAY_MS);
+	                                    at + SIMILAR_WINDOW_DAYS * DAY_MS, only_new);
 	if (!near)
 		return -1;
 	struct similar_set me, other;
@@ -173,6 +175,8 @@ void page_triage_queue(struct req *r)
 	html_printf(&p.b, "<h1>%h</h1>", tr(r, "triage.title"));
 	html_printf(&p.b, "<p class=\"lead\">%h <strong id=\"queue-total\">%lld</strong></p>",
 	            tr(r, "triage.total"), (long long)total);
+	if (json_array_size(rows))
+		html_printf(&p.b, "<p class=\"hint\">%h</p>", tr(r, "triage.queue_dups_note"));
 	if (json_array_size(rows) == 0) {
 		html_printf(&p.b, "<p class=\"empty\">%h</p>", tr(r, "triage.empty"));
 	} else {
@@ -186,7 +190,7 @@ void page_triage_queue(struct req *r)
 		            "<th scope=\"col\">%h</th><th scope=\"col\">%h</th><th "
 		            "scope=\"col\">%h</th></tr></thead><tbody>",
 		            tr(r, "triage.select"), tr(r, "triage.problem"), tr(r, "triage.unit"),
-		            tr(r, "triage.category"), tr(r, "triage.created"), tr(r, "triage.duplicates"));
+		            tr(r, "triage.category"), tr(r, "triage.created"), tr(r, "triage.duplicates_new"));
 		size_t i;
 		json_t *row;
 		json_array_foreach(rows, i, row)
@@ -210,7 +214,7 @@ void page_triage_queue(struct req *r)
 			                              : tr(r, "triage.unclassified"),
 			    day_of(jstr(pp, "created_at"), day));
 			struct dup *d;
-			int n = dups_of(rd, &v, row, &d);
+			int n = dups_of(rd, &v, row, 1, &d);
 			if (n < 0) {
 				json_decref(pp);
 				json_decref(rows);
@@ -316,7 +320,7 @@ static void problem_page(struct req *r, const struct qd_err *err)
 	struct viewer v = req_viewer(r);
 	json_t *pp = present_json(&present_problem, &v, row);
 	struct dup *d = NULL;
-	int n = pp ? dups_of(rd, &v, row, &d) : -1;
+	int n = pp ? dups_of(rd, &v, row, 0, &d) : -1;
 	if (n < 0) {
 		json_decref(pp);
 		json_decref(row);
