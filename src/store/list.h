@@ -22,7 +22,8 @@ struct list_filter {
 	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring (masked text only) */
 	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
 	int64_t handler_id;
-	int sort;                /* tasks: enum task_sort (core/task.h), 0 = by deadline */
+	int sort;                /* tasks: enum task_sort (core/task.h), 0 = by deadline; problems:
+	                          * enum problem_sort (core/problem.h), 0 = newest first */
 	int64_t leader_id;       /* tasks: the leader in charge (包保领导) */
 	char today[11];
 	int limit, offset;

@@ -4,7 +4,7 @@
  * core/calendar.h, core/problem.h, core/unit.h): state, tier, role and kind columns hold exactly
  * those names.  A few queries compare with a name inside the SQL text itself, where a constant
  * keeps the statement fixed (prepared once, cached) and lets SQLite pick the index:
- * those constants are these macros, used by store/task.c and store/org.c, and nowhere spelled
+ * those constants are these macros, used by store/task.c, store/problem.c and store/org.c, and nowhere spelled
  * again.  store_vocab_check() compares each with core; store_open runs it (a drifted build
  * refuses to open a database) and tests/unit/test_vocab.c runs it too. */
 #ifndef QD_STORE_VOCAB_H
@@ -18,6 +18,11 @@
 #define SQL_TASK_STATE_RANK                                                                        \
 	"CASE t.state WHEN 'pending' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 "        \
 	"WHEN 'extension_requested' THEN 3 WHEN 'completed' THEN 4 WHEN 'signed_off' THEN 5 END"
+/* The rank of a problem's state in enum order (core: problem_states), for the problem list
+ * sorted by state: "CASE p.state WHEN 'new' THEN 0 … END". */
+#define SQL_PROBLEM_STATE_RANK                                                                     \
+	"CASE p.state WHEN 'new' THEN 0 WHEN 'assigned' THEN 1 WHEN 'merged' THEN 2 "                \
+	"WHEN 'declined' THEN 3 END"
 /* The resident role (core: role_name(ROLE_RESIDENT)), as an SQL string. */
 #define SQL_ROLE_RESIDENT "'resident'"
 /* The ordinary day kind (core: CAL_ORDINARY), as stored in calendar_day.kind. */
