@@ -16,6 +16,8 @@ const char *const problem_sources[PSRC__COUNT + 1] = {
 const char *const problem_sources_zh[PSRC__COUNT + 1] = {
 	[PSRC_VISIT] = "入户走访",   [PSRC_WEB] = "网上反映",   [PSRC_HOTLINE] = "热线电话",
 	[PSRC_MEETING] = "会议收集", [PSRC_IMPORT] = "批量导入", [PSRC__COUNT] = NULL};
+const char *const problem_sort_names[PSORT__COUNT + 1] = {
+	[PSORT_NEWEST] = "newest", [PSORT_OLDEST] = "oldest", [PSORT_STATE] = "state", [PSORT__COUNT] = NULL};
 
 const char *problem_state_name(enum problem_state s)
 {

@@ -28,6 +28,12 @@ extern const char *const problem_states_zh[PS__COUNT + 1];
 extern const char *const problem_sources[PSRC__COUNT + 1];  /* visit web hotline meeting import */
 extern const char *const problem_sources_zh[PSRC__COUNT + 1];
 
+/* The orders a problem list may be read in (GET /problems?sort=, the API's and the page's): the
+ * newest recorded first (the default), the oldest first, by state (in the enum's order: new,
+ * assigned, merged, declined; the newest first within a state). */
+enum problem_sort { PSORT_NEWEST, PSORT_OLDEST, PSORT_STATE, PSORT__COUNT };
+extern const char *const problem_sort_names[PSORT__COUNT + 1]; /* newest oldest state */
+
 /* Code name of a state / source; NULL when out of range.  Static storage. */
 const char *problem_state_name(enum problem_state s);
 const char *problem_source_name(enum problem_source s);

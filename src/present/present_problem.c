@@ -31,6 +31,8 @@ static const struct pfield problem_fields[] = {
 	PF_T("description", AUD_ALL),
 	PF_STR("state", AUD_ALL),
 	PF_ID("task_id", AUD_ALL),
+	/* the linked task's state: a linked problem's status is its task's (NULL: no task) */
+	PF_STR("task_state", AUD_ALL),
 	PF_ID("merged_into", AUD_ALL),
 	PF_T("decline_reason", AUD_ALL),
 	PF_ID("visit_id", AUD_STAFF),

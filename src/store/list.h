@@ -22,12 +22,13 @@ struct list_filter {
 	const char *q;           /* text: FTS5 trigram (≥ 3 chars) or substring (masked text only) */
 	const char *phone_hash;  /* problems: the reporter's phone by its keyed hash (store_phone_hash) */
 	int64_t handler_id;
-	int sort;                /* tasks: enum task_sort (core/task.h), 0 = by deadline */
+	int sort;                /* tasks: enum task_sort (core/task.h), 0 = by deadline; problems:
+	                          * enum problem_sort (core/problem.h), 0 = newest first */
 	int64_t leader_id;       /* tasks: the leader in charge (包保领导) */
 	char today[11];
 	int limit, offset;
 	int count;               /* 1: also count all matches */
-	int count_cap;           /* with count, tasks: count at most this many (0: every one); a
+	int count_cap;           /* with count, tasks and problems: count at most this many (0: every one); a
 	                          * total of count_cap + 1 means "more than count_cap" — a page's
 	                          * caption reads no more rows than that (docs/benchmarks.md) */
 };

@@ -15,6 +15,7 @@
 #include "store/internal.h"
 #include "store/text.h"
 #include "store/tx.h"
+#include "store/vocab.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -325,8 +326,9 @@ void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
 	"SELECT p.id, p.code, p.unit_id, n.name AS unit_name, p.unit_path, p.category_id, "         \
 	"c.name AS category_name, p.source, p.description, p.state, p.task_id, p.merged_into, "    \
 	"p.decline_reason, p.visit_id, p.anonymous, p.no_disclose, p.reporter_masked, "            \
-	"p.created_by, p.created_at, p.updated_at FROM problem p JOIN unit n ON n.id=p.unit_id "   \
-	"LEFT JOIN category c ON c.id=p.category_id"
+	"p.created_by, p.created_at, p.updated_at, k.state AS task_state FROM problem p "          \
+	"JOIN unit n ON n.id=p.unit_id LEFT JOIN category c ON c.id=p.category_id "                \
+	"LEFT JOIN task k ON k.id=p.task_id"
 
 json_t *store_problem_get(struct store_rd *rd, int64_t id)
 {
@@ -351,7 +353,12 @@ static json_t *problem_page(db_conn *db, struct where *w, const char *order, con
 	json_t *arr = where_page(db, sql.p, w, f, more);
 	if (f->count && total) {
 		buf_reset(&sql);
-		buf_printf(&sql, "SELECT count(*) FROM problem p%s", w->sql.p); /* sql-ident: fixed fragments */
+		if (f->count_cap > 0) {
+			buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM problem p%s LIMIT ?) c", w->sql.p); /* sql-ident: fixed fragments */
+			where_int(w, (int64_t)f->count_cap + 1);
+		} else {
+			buf_printf(&sql, "SELECT count(*) FROM problem p%s", w->sql.p); /* sql-ident: fixed fragments */
+		}
 		*total = where_count(db, sql.p, w);
 	}
 	buf_free(&sql);
@@ -415,7 +422,15 @@ json_t *store_problem_list(struct store_rd *rd, const struct list_filter *f, int
 		}
 		fts_like_free(&l);
 	}
-	json_t *arr = problem_page(db, &w, "p.id DESC", f, more, total);
+	/* the orders of core/problem.h: the newest and the oldest by id (the order recorded, from the
+	 * primary key), by state through the state's rank */
+	static const char *const orders[PSORT__COUNT] = {
+	    [PSORT_NEWEST] = "p.id DESC",
+	    [PSORT_OLDEST] = "p.id",
+	    [PSORT_STATE] = SQL_PROBLEM_STATE_RANK ", p.id DESC",
+	};
+	const char *order = f->sort > 0 && f->sort < PSORT__COUNT ? orders[f->sort] : orders[PSORT_NEWEST];
+	json_t *arr = problem_page(db, &w, order, f, more, total);
 	where_free(&w);
 	return arr;
 }

@@ -29,16 +29,17 @@ int store_vocab_sql_names(const char *sql, const char *const *names, int n)
 	return *p == 0;
 }
 
-/* 1 when SQL_TASK_STATE_RANK ranks every state of core by its enum value, and nothing else. */
-static int state_rank_ok(void)
+/* 1 when rank (SQL_TASK_STATE_RANK, SQL_PROBLEM_STATE_RANK) ranks the n states names of core by
+ * their enum value, as "CASE <col> WHEN '<name>' THEN <value> … END", and nothing else. */
+static int state_rank_ok(const char *rank, const char *col, const char *const *names, int n)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_puts(&b, "CASE t.state");
-	for (int s = 0; s < TS__COUNT; s++)
-		buf_printf(&b, " WHEN '%s' THEN %d", task_state_name((enum task_state)s), s); /* sql-ident: core's state code names, compared with the SQL text, never run */
+	buf_printf(&b, "CASE %s", col); /* sql-ident: a fixed column name, compared with the SQL text, never run */
+	for (int s = 0; s < n; s++)
+		buf_printf(&b, " WHEN '%s' THEN %d", names[s], s); /* sql-ident: core's state code names, compared with the SQL text, never run */
 	buf_puts(&b, " END");
-	int ok = strcmp(b.p, SQL_TASK_STATE_RANK) == 0;
+	int ok = strcmp(b.p, rank) == 0;
 	buf_free(&b);
 	return ok;
 }
@@ -58,7 +59,10 @@ int store_vocab_check(struct qd_err *err)
 			  : !store_vocab_sql_names(SQL_ROLE_RESIDENT, &resident, 1) ? "SQL_ROLE_RESIDENT"
 			  : !store_vocab_sql_names(SQL_PROBLEM_NEW, &fresh, 1)      ? "SQL_PROBLEM_NEW"
 			  : strcmp(SQL_CAL_ORDINARY, ordinary) != 0               ? "SQL_CAL_ORDINARY"
-			  : !state_rank_ok()                                      ? "SQL_TASK_STATE_RANK"
+			  : !state_rank_ok(SQL_TASK_STATE_RANK, "t.state", task_state_names, TS__COUNT)
+			      ? "SQL_TASK_STATE_RANK"
+			  : !state_rank_ok(SQL_PROBLEM_STATE_RANK, "p.state", problem_states, PS__COUNT)
+			      ? "SQL_PROBLEM_STATE_RANK"
 										  : NULL;
 	if (bad)
 		return qd_fail(err, QD_EINTERNAL, "", "内部错误：存储层 SQL 中的 %s 与核心名称表不一致",

@@ -18,6 +18,11 @@
 #define SQL_TASK_STATE_RANK                                                                        \
 	"CASE t.state WHEN 'pending' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 "        \
 	"WHEN 'extension_requested' THEN 3 WHEN 'completed' THEN 4 WHEN 'signed_off' THEN 5 END"
+/* The rank of a problem's state in enum order (core: problem_states), for the problem list
+ * sorted by state: "CASE p.state WHEN 'new' THEN 0 … END". */
+#define SQL_PROBLEM_STATE_RANK                                                                     \
+	"CASE p.state WHEN 'new' THEN 0 WHEN 'assigned' THEN 1 WHEN 'merged' THEN 2 "                \
+	"WHEN 'declined' THEN 3 END"
 /* The resident role (core: role_name(ROLE_RESIDENT)), as an SQL string. */
 #define SQL_ROLE_RESIDENT "'resident'"
 /* The new problem state (core: problem_state_name(PS_NEW)), as an SQL string: the index of

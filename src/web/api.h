@@ -28,6 +28,15 @@ void api_visit_get(struct req *r);
 void api_visit_pii(struct req *r);
 
 void api_problems(struct req *r);
+/* The problem list of the request's query (the filters of GET /api/v1/problems) read by answer:
+ * answer(r, f) gets the filter filled and confined by api_list_filter — with the reporter's
+ * phone hash and the personal-data right's scope after the audited lookup (SW_PHONE_LOOKUP, on
+ * the writer; answer then runs from the write's finish) when reporter_phone is given.  A refusal
+ * (reporter_phone without the personal-data right, a phone that is not one, an unknown unit) is
+ * answered the API's way (req_fail / req_error: an answer hook sees it) and answer is not called.
+ * api_problems answers JSON; the list page (web/page_problems.c) renders the page. */
+typedef void api_problem_answer(struct req *r, struct list_filter *f);
+void api_problem_list(struct req *r, api_problem_answer *answer);
 void api_problem_create(struct req *r);
 /* The intake write of one problem from body (an object of POST /problems' spec, validated by it:
  * web/routes.c b_problem) by r's caller, with the rules every intake follows — a valid phone and
@@ -53,8 +62,9 @@ void api_task_pii(struct req *r);
 struct presenter;
 void api_pii(struct req *r, const char *entity, int64_t id, const char *origin_path, const char *unit_path,
 	     const struct presenter *p);
-/* Fill a list filter from the query (limit, offset, unit_id …) and the caller's scope for
- * right; answers 4xx and returns -1 on a bad value (e.g. unknown unit). */
+/* Fill a list filter from the query (limit, offset, unit_id …) and the
+ * caller's scope for right; sort is the index of ?sort= in the route's own sort enum (0 when
+ * absent).  Answers 4xx and returns -1 on a bad value (e.g. unknown unit). */
 int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *unit_path_buf);
 /* Common answer after a write: the command's error, or run ok(r). */
 void api_created(struct req *r, const char *kind, int64_t id);

@@ -1,8 +1,10 @@
 /* api_list.c — list query parameters → struct list_filter, confined to the caller's scope. */
 #include "base/date.h"
-#include "core/task.h"
+#include "core/names.h"
+#include "core/param.h"
 #include "store/org.h"
 #include "web/api.h"
+#include "web/router.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,11 @@ int api_list_filter(struct req *r, struct list_filter *f, unsigned right, char *
 	f->count = (v = req_query(r, "count")) && (!strcmp(v, "true") || !strcmp(v, "1"));
 	f->due_before = req_query(r, "due_before");
 	f->q = req_query(r, "q");
-	f->sort = (v = req_query(r, "sort")) && task_sort_parse(v) > 0 ? task_sort_parse(v) : TSORT_DEADLINE;
+	/* the order: the index of the value among the route's own sort names (core/task.h
+	 * task_sort_names, core/problem.h problem_sort_names …): 0, the list's default, when none */
+	const struct param *sp = param_find(r->route->query, "sort");
+	int sort = sp && sp->enums ? names_find(sp->enums, -1, req_query(r, "sort")) : -1;
+	f->sort = sort > 0 ? sort : 0;
 	date_format(date_china_day(r->now), f->today);
 	return 0;
 }

@@ -178,21 +178,27 @@ static void list_answer(struct req *r, struct list_filter *f)
 	req_json(r, 200, o);
 }
 
+/* What the lookup's finish answers with (r->fctx, freed with the request). */
+struct lookup_ctx {
+	api_problem_answer *answer;
+};
+
 /* A lookup by the reporter's phone: the personal-data right, confined to where it holds, and
  * audited like a read of the personal data (SW_PHONE_LOOKUP: a pii.lookup event before the
  * answer). */
 static void lookup_finish(struct req *r)
 {
 	struct store_write *w = r->warg;
+	struct lookup_ctx *c = r->fctx;
 	struct list_filter f;
 	char up[128];
 	if (api_list_filter(r, &f, RIGHT_PII, up))
 		return;
 	f.phone_hash = w->u.lookup.phone_hash;
-	list_answer(r, &f);
+	c->answer(r, &f);
 }
 
-void api_problems(struct req *r)
+void api_problem_list(struct req *r, api_problem_answer *answer)
 {
 	const char *phone = req_query(r, "reporter_phone");
 	if (phone) {
@@ -207,6 +213,10 @@ void api_problems(struct req *r)
 			req_fail(r, QD_EINVAL, "reporter_phone", "联系电话格式不正确", "reporter_phone is not a valid phone number");
 			return;
 		}
+		struct lookup_ctx *c = xcalloc(1, sizeof *c);
+		c->answer = answer;
+		free(r->fctx);
+		r->fctx = c;
 		req_write(r, w, lookup_finish);
 		return;
 	}
@@ -214,5 +224,10 @@ void api_problems(struct req *r)
 	char up[128];
 	if (api_list_filter(r, &f, RIGHT_READ, up))
 		return;
-	list_answer(r, &f);
+	answer(r, &f);
+}
+
+void api_problems(struct req *r)
+{
+	api_problem_list(r, list_answer);
 }

@@ -25,6 +25,7 @@
 #include "web/http_err.h"
 #include "web/i18n.h"
 #include "web/page.h"
+#include "web/page_list.h"
 #include "web/router.h"
 #include "web/server.h"
 #include "web/viewer.h"
@@ -32,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest CSV export: a list view past this is refused naming the filters, never cut short. */
-#define CSV_MAX_ROWS 10000
 /* "Due soon": an open task with at most this many working days left. */
 #define DUE_SOON_WORKDAYS 2
 
@@ -100,40 +99,11 @@ static void deadline_cell(struct page *p, struct req *r, const json_t *t, const 
 
 /* --- the list's query ------------------------------------------------------------------------- */
 
-/* "?" before a query's first parameter, "&amp;" before the others. */
-static void sep(struct buf *b, int n)
-{
-	if (n)
-		html_printf(b, "&amp;");
-	else
-		html_printf(b, "?");
-}
-
 /* aria-describedby naming the field's error message, when there is one. */
 static void describedby(struct buf *b, const char *id)
 {
 	if (id)
 		html_printf(b, " aria-describedby=\"%a\"", id);
-}
-
-/* The list's query as it came, for links that keep it: every parameter of the route's spec that
- * was given and is not empty, except skip (NULL: none), then extra ("name=value", URL-safe,
- * or NULL).  Written into an attribute: the values %u-encoded, & as &amp;.  Starts with "?" when
- * anything is written. */
-static void keep_query(struct buf *b, struct req *r, const char *skip1, const char *skip2, const char *extra)
-{
-	int n = 0;
-	for (const struct param *q = r->route->query; q && q->name; q++) {
-		const char *v = req_query(r, q->name);
-		if (!v || !*v || (skip1 && !strcmp(q->name, skip1)) || (skip2 && !strcmp(q->name, skip2)))
-			continue;
-		sep(b, n++);
-		html_printf(b, "%u=%u", q->name, v);
-	}
-	if (extra) {
-		sep(b, n++);
-		html_printf(b, "%h", extra);
-	}
 }
 
 /* A row writer for the list: each row through the task list presenter (the API's). */
@@ -195,23 +165,6 @@ static long long my_unit(struct req *r)
 	return 0;
 }
 
-/* <select> of a vocabulary (names NULL-terminated), the current value selected; "all" first. */
-static void select_vocab(struct page *p, struct req *r, const char *name, const char *kind,
-                         const char *const *names, const char *cur, const char *blank)
-{
-	html_printf(&p->b, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">%h</option>", name, name,
-	            blank);
-	for (int i = 0; names[i]; i++) {
-		if (!*names[i])
-			continue;
-		html_printf(&p->b, "<option value=\"%a\"", names[i]);
-		if (cur && !strcmp(cur, names[i]))
-			html_printf(&p->b, " selected");
-		html_printf(&p->b, ">%h</option>", vocab(r, kind, names[i]));
-	}
-	html_printf(&p->b, "</select>");
-}
-
 static void filter_form(struct page *p, struct req *r)
 {
 	const char *v;
@@ -223,11 +176,11 @@ static void filter_form(struct page *p, struct req *r)
 	            "<input type=\"search\" id=\"f-q\" name=\"q\" maxlength=\"50\" value=\"%a\"></div>",
 	            req_query(r, "q"));
 	html_printf(&p->b, "<div class=\"field\"><label for=\"f-state\">%h</label>", tr(r, "task.col.state"));
-	select_vocab(p, r, "state", "state", task_state_names, req_query(r, "state"),
+	list_select_vocab(p, "state", "state", task_state_names, req_query(r, "state"),
 	             tr(r, "task.filter.all"));
 	html_printf(&p->b, "</div><div class=\"field\"><label for=\"f-tier\">%h</label>",
 	            tr(r, "task.col.tier"));
-	select_vocab(p, r, "tier", "tier", tier_names, req_query(r, "tier"), tr(r, "task.filter.all"));
+	list_select_vocab(p, "tier", "tier", tier_names, req_query(r, "tier"), tr(r, "task.filter.all"));
 	html_printf(&p->b, "</div><div class=\"field\"><label for=\"f-due_before\">%h</label>",
 	            tr(r, "task.filter.due_before"));
 	html_printf(&p->b, "<input type=\"date\" id=\"f-due_before\" name=\"due_before\" value=\"%a\"></div>",
@@ -269,28 +222,6 @@ static void view_links(struct page *p, struct req *r)
 		html_printf(&p->b, ">%h</a></li>", tr(r, "task.view.unit"));
 	}
 	html_printf(&p->b, "</ul></nav>");
-}
-
-/* The sort links: deadline, last change, state; the current one marked. */
-static void sort_links(struct page *p, struct req *r)
-{
-	const char *cur = req_query(r, "sort");
-	if (!cur || !*cur)
-		cur = task_sort_names[TSORT_DEADLINE];
-	html_printf(&p->b, "<p class=\"sort\">%h ", tr(r, "task.sort.by"));
-	for (int i = 0; task_sort_names[i]; i++) {
-		char key[48], extra[48];
-		snprintf(key, sizeof key, "task.sort.%s", task_sort_names[i]);
-		snprintf(extra, sizeof extra, "sort=%s", task_sort_names[i]);
-		if (!strcmp(cur, task_sort_names[i])) {
-			html_printf(&p->b, "<strong aria-current=\"true\">%h</strong> ", tr(r, key));
-			continue;
-		}
-		html_printf(&p->b, "<a href=\"/tasks");
-		keep_query(&p->b, r, "sort", "offset", extra);
-		html_printf(&p->b, "\">%h</a> ", tr(r, key));
-	}
-	html_printf(&p->b, "</p>");
 }
 
 static void list_table(struct page *p, struct req *r, const json_t *items, const struct calendar *cal,
@@ -336,32 +267,6 @@ static void list_table(struct page *p, struct req *r, const json_t *items, const
 	html_printf(&p->b, "</tbody></table>");
 }
 
-static void pager(struct page *p, struct req *r, const struct list_filter *f, int more, long long total,
-                  size_t rows)
-{
-	long long last = (long long)f->offset;
-	char n[24];
-	/* the page's end is the offset and its rows (past the cap the count is "1000+") */
-	long long end = (long long)f->offset + (long long)rows;
-	html_printf(&p->b, "<nav class=\"pager\" aria-label=\"%a\"><p>%h %lld–%lld / %h</p><ul>",
-	            tr(r, "task.pager"), tr(r, "task.pager.showing"), rows ? last + 1 : 0LL, end,
-	            page_count_text(n, total, f->count_cap));
-	char extra[48];
-	if (f->offset > 0) {
-		snprintf(extra, sizeof extra, "offset=%d", f->offset > f->limit ? f->offset - f->limit : 0);
-		html_printf(&p->b, "<li><a rel=\"prev\" href=\"/tasks");
-		keep_query(&p->b, r, "offset", NULL, extra);
-		html_printf(&p->b, "\">%h</a></li>", tr(r, "task.pager.prev"));
-	}
-	if (more) {
-		snprintf(extra, sizeof extra, "offset=%d", f->offset + f->limit);
-		html_printf(&p->b, "<li><a rel=\"next\" href=\"/tasks");
-		keep_query(&p->b, r, "offset", NULL, extra);
-		html_printf(&p->b, "\">%h</a></li>", tr(r, "task.pager.next"));
-	}
-	html_printf(&p->b, "</ul></nav>");
-}
-
 /* The list page; err (not NULL) when the filter was refused: the form again with the summary. */
 static void render_list(struct req *r, const struct qd_err *err)
 {
@@ -396,14 +301,14 @@ static void render_list(struct req *r, const struct qd_err *err)
 	}
 	struct calendar *cal = store_calendar_load(rd);
 	int32_t today = date_china_day(r->now);
-	sort_links(&p, r);
+	list_sort_links(&p, "/tasks", task_sort_names, "task.sort");
 	if (json_array_size(items))
 		list_table(&p, r, items, cal, today, (long long)total);
 	else
 		html_printf(&p.b, "<p class=\"empty\">%h</p>", tr(r, "task.list.empty"));
-	pager(&p, r, &f, more, (long long)total, json_array_size(items));
+	list_pager(&p, "/tasks", f.offset, f.limit, json_array_size(items), more, (long long)total, f.count_cap);
 	html_printf(&p.b, "<p class=\"export\"><a class=\"btn\" href=\"/tasks.csv");
-	keep_query(&p.b, r, NULL, NULL, NULL);
+	list_keep_query(&p.b, r, NULL, NULL, NULL);
 	html_printf(&p.b, "\" download>%h</a></p>", tr(r, "task.export_csv"));
 	calendar_free(cal);
 	json_decref(items);
@@ -446,39 +351,9 @@ void page_tasks_csv(struct req *r)
 	char up[128];
 	if (page_filter(r, &f, up))
 		return;
-	/* The whole list view unless a page was asked for (limit or offset): in pages of 200, and
-	 * refused past CSV_MAX_ROWS rather than cut. */
-	int whole = !req_query(r, "limit") && !req_query(r, "offset");
-	struct store_rd *rd = req_rd(r);
-	if (!rd)
+	json_t *all = list_export_rows(r, &f, read_tasks, "任务", "tasks");
+	if (!all)
 		return;
-	json_t *all = json_array();
-	if (whole)
-		f.limit = 200;
-	for (;;) {
-		int more = 0;
-		int64_t total = -1;
-		json_t *page = read_tasks(r, rd, &f, &more, &total);
-		if (!page) {
-			json_decref(all);
-			req_db_error(r);
-			return;
-		}
-		json_array_extend(all, page);
-		json_decref(page);
-		if (!whole || !more)
-			break;
-		if (json_array_size(all) >= CSV_MAX_ROWS) {
-			json_decref(all);
-			struct qd_err err;
-			qd_fail(&err, QD_ETOOBIG, "q", "符合条件的任务超过 %d 条，请缩小筛选范围后再导出",
-			        "more than %d tasks match: narrow the filters to export them", CSV_MAX_ROWS,
-			        CSV_MAX_ROWS);
-			page_fail(r, &err);
-			return;
-		}
-		f.offset += f.limit;
-	}
 	const struct export_col cols[] = {
 	    {"id", tr(r, "task.col.id"), NULL},
 	    {"title", tr(r, "task.col.title"), NULL},
@@ -493,13 +368,8 @@ void page_tasks_csv(struct req *r)
 	    {"overdue", tr(r, "task.col.overdue"), NULL},
 	    {"problem_count", tr(r, "task.col.problems"), NULL},
 	};
-	const char *yes_no[2] = {tr(r, "task.no"), tr(r, "task.yes")};
-	struct buf out;
-	buf_init(&out);
-	export_csv(&out, cols, (int)(sizeof cols / sizeof cols[0]), all, r, yes_no);
+	list_csv_answer(r, cols, (int)(sizeof cols / sizeof cols[0]), all);
 	json_decref(all);
-	req_html(r, 200, buf_take(&out));
-	r->ctype = "text/csv; charset=utf-8";
 }
 
 /* --- the task page ---------------------------------------------------------------------------- */

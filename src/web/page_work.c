@@ -44,8 +44,8 @@ struct wb_section { // NOLINT(clang-analyzer-optin.performance.Padding)
 	int handler_me;   /* handler_id = the user */
 	int leader_me;    /* leader_id = the user */
 	int my_unit;      /* unit_id = the unit of the user's grant of one of roles */
-	const char *page; /* the full list's page ("/tasks", "/triage"), or NULL when there is none yet */
-	int page_filters; /* the page takes the API's filters (/tasks); else its own (/triage) */
+	const char *page; /* the full list's page ("/tasks", "/problems", "/triage"), or NULL when there is none yet */
+	int page_filters; /* the page takes the API's filters (/tasks, /problems); else its own (/triage) */
 };
 
 #define WB_SOON 3 /* "due soon": within this many working days */
@@ -54,7 +54,7 @@ struct wb_section { // NOLINT(clang-analyzer-optin.performance.Padding)
 static const struct wb_section sections[] = {
     /* grid worker / village cadre: what they recorded lately (the visit button above them) */
     {"visits", WL_VISITS, 0, RIGHT_VISIT, NULL, 0, 0, 0, 0, 0, NULL, 0},
-    {"problems", WL_PROBLEMS, 0, RIGHT_VISIT, NULL, 0, 0, 0, 0, 0, NULL, 0},
+    {"problems", WL_PROBLEMS, 0, RIGHT_VISIT, NULL, 0, 0, 0, 0, 0, "/problems", 1},
     /* dispatcher: the triage queue and what came back from the units */
     {"triage", WL_PROBLEMS, 0, RIGHT_TRIAGE, "new", 0, 0, 0, 0, 0, "/triage", 0},
     {"pending", WL_TASKS, 0, RIGHT_TRIAGE, "pending", 0, 0, 0, 0, 0, "/tasks", 1},
@@ -77,7 +77,7 @@ static const struct wb_section sections[] = {
     {"area_overdue", WL_TASKS, ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ANALYST), 0, NULL, 1, 0, 0, 0, 0,
      "/tasks", 1},
     /* resident: what they submitted */
-    {"mine", WL_PROBLEMS, ROLE_BIT(ROLE_RESIDENT), 0, NULL, 0, 0, 0, 0, 0, NULL, 0},
+    {"mine", WL_PROBLEMS, ROLE_BIT(ROLE_RESIDENT), 0, NULL, 0, 0, 0, 0, 0, "/problems", 1},
 };
 
 /* The administrators' parts: their pages come later, so no link yet (better none than a 404). */
@@ -397,6 +397,13 @@ void page_work(struct req *r)
 		    "<p class=\"work-primary\"><a class=\"btn btn-primary btn-big\" id=\"record-visit\" "
 		    "href=\"/visits/new\">%h</a></p>",
 		    tr(r, "work.record_visit"));
+	/* the lists to search, for staff who read an area (the sections below show a few rows) */
+	struct scope sc = req_scope(r);
+	if ((r->rights & RIGHT_READ) && !scope_own_only(&sc))
+		html_printf(&p.b,
+		            "<nav class=\"work-lists\" aria-label=\"%a\"><ul><li><a href=\"/problems\" "
+		            "id=\"find-problems\">%h</a></li><li><a href=\"/tasks\">%h</a></li></ul></nav>",
+		            tr(r, "work.lists"), tr(r, "work.find_problems"), tr(r, "work.all_tasks"));
 	int any = 0;
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		if (!shown(r, &sections[i]))

@@ -151,6 +151,8 @@ void req_defer_done(struct req *r);
 const char *req_str(struct req *r, const char *name);
 int64_t req_int(struct req *r, const char *name, int64_t def);
 int req_bool(struct req *r, const char *name, int def);
+/* A query parameter as it came (NULL: absent); on a page's GET route an empty value reads as
+ * absent too — an empty field of its filter form (a choice left at "all") is no filter. */
 const char *req_query(struct req *r, const char *name);
 /* The caller's rights over a unit path. */
 unsigned req_rights_on(struct req *r, const char *path);

@@ -14,6 +14,7 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/page.h"
+#include "web/page_problems.h"
 #include "web/page_task.h"
 #include "web/page_work.h"
 #include "web/page_triage.h"
@@ -95,7 +96,8 @@ static const struct param q_problems[] = {
 	{"state", P_ENUM, 0, 0, 0, problem_states, NULL, "state"},
 	{"category_id", P_ID, 0, 0, 0, NULL, NULL, "category (and its children)"},
 	{"q", P_STR, 0, 0, 50, NULL, NULL, "text in the (masked) description"},
-	{"reporter_phone", P_STR, 0, 0, 32, NULL, NULL, "the reporter's phone, exactly (personal-data right; audited)"}, PAGE, END};
+	{"reporter_phone", P_STR, 0, 0, 32, NULL, NULL, "the reporter's phone, exactly (personal-data right; audited)"},
+	{"sort", P_ENUM, 0, 0, 0, problem_sort_names, NULL, "order: newest (default), oldest, state"}, PAGE, END};
 static const struct param b_reporter[] = {
 	{"name", P_STR, 0, 0, 50, NULL, NULL, "resident's name (personal data)"},
 	{"phone", P_STR, 0, 0, 32, NULL, NULL, "phone (personal data)"},
@@ -272,6 +274,8 @@ static const struct route table[] = {
 	{"GET", "/work", page_work, AUTH_LOGIN, 0, q_work, NULL, "the workbench: what my roles must do today", NULL},
 	{"GET", "/visits/new", page_visit_new, AUTH_LOGIN, RIGHT_VISIT, q_none, NULL, "the form recording a visit and its problems", NULL},
 	{"POST", "/visits", page_visit_create, AUTH_LOGIN, RIGHT_VISIT, q_none, b_visit_form, "record a visit and the problems raised on it (即知即办 too)", page_visit_invalid},
+	{"GET", "/problems", page_problems, AUTH_LOGIN, R_READ, q_problems, NULL, "the problem list: search, filters, sort, pages", page_problems_invalid},
+	{"GET", "/problems.csv", page_problems_csv, AUTH_LOGIN, R_READ, q_problems, NULL, "the problem list as CSV (UTF-8, for Excel)", page_problems_invalid},
 	{"GET", "/problems/{id}", page_problem, AUTH_LOGIN, R_READ, q_none, NULL, "one problem: its task, timeline and triage actions", NULL},
 	{"POST", "/problems/{id}/merge", page_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate (the form)", page_problem_invalid},
 	{"POST", "/problems/{id}/decline", page_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (the form)", page_problem_invalid},

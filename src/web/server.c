@@ -265,7 +265,11 @@ int req_bool(struct req *r, const char *name, int def)
 
 const char *req_query(struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	/* an empty field of a page's GET form is absent (router.c lets it through unchecked) */
+	if (v && !*v && r->route && route_is_page(r->route) && !strcmp(r->route->method, "GET"))
+		return NULL;
+	return v;
 }
 
 unsigned req_rights_on(struct req *r, const char *path)

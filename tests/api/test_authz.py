@@ -107,6 +107,8 @@ ROUTES = {
     ("GET", "/work"): ("login", set(), None),
     ("GET", "/visits/new"): ("login", {"visit"}, None),
     ("POST", "/visits"): ("login", {"visit"}, None),
+    ("GET", "/problems"): ("login", {"read", "own"}, None),
+    ("GET", "/problems.csv"): ("login", {"read", "own"}, None),
     ("GET", "/problems/{id}"): ("login", {"read", "own"}, None),
     ("POST", "/problems/{id}/merge"): ("login", {"triage"}, None),
     ("POST", "/problems/{id}/decline"): ("login", {"triage"}, None),

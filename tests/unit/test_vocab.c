@@ -162,7 +162,7 @@ static int from_core(const char *const *e)
 		task_state_names, task_action_names, tier_names, urgency_names, outcome_names,
 		satisfaction_names, tier_immediate_names, audit_kind_names, audit_outcome_names, audit_format_names, token_scope_names,
 		lang_names,
-		task_sort_names,
+		task_sort_names, problem_sort_names,
 		triage_steps, admin_done_names,
 	};
 	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
