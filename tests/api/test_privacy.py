@@ -18,7 +18,12 @@ right (SPEC §4), proved from the outside against the real binary.
    append exactly one pii.read event each.
 3. Search is no oracle: searching any planted number (as written, as digits) or name finds
    nothing; a search for an ordinary planted phrase does find its item.
-4. A resident sees only their own problems on a shared task.
+4. The pages (issue 10): every GET page route of the served table that needs a login, as every
+   demo user, the residents and a stranger, planted ids filled and every local link followed
+   (item pages, lists, CSV exports, the audit CSV under /api/); text, attributes and data blocks
+   HTML-unescaped and read as above.  Pages have no reveal of their own: the holder of the right
+   sees the masked form there too, and no pii.read event is appended.
+5. A resident sees only their own problems on a shared task.
 
 TAP: one line per role × route (details only on failure).
 """
@@ -626,8 +631,7 @@ for key in ("P1", "P5", "P2"):
 # The walk.
 
 routes = must(admin.get("/api/v1/routes"), 200, "routes", posted=False)["items"]
-# The API's GET routes (the walk reads JSON answers); the pages render the same presenters, and
-# test_page_work / test_page_tasks check what they show masked.
+# The API's GET routes (the walk reads JSON answers); the pages are walked after the searches below.
 GET_ROUTES = [r for r in routes if r["method"] == "GET" and r["path"].startswith("/api/")]
 
 
