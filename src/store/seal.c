@@ -2,7 +2,8 @@
  * sealed value is base64 (no padding) of nonce ‖ ciphertext ‖ MAC.  Used for the reporter's
  * personal data (problem_pii) and for the originals of free text in the event log.  Also the
  * keyed hash of a reporter's phone number (BLAKE2b under a subkey of the same key): an exact
- * lookup by phone for the personal-data right, which reveals nothing without the key. */
+ * lookup by phone for the personal-data right, which reveals nothing without the key — and the
+ * subkeys of the same key the server derives for other purposes (store_derive_key). */
 #include "base/mem.h"
 #include "base/rand.h"
 #include "core/problem.h"
@@ -84,6 +85,12 @@ int phone_hash_with(const unsigned char key[crypto_secretbox_KEYBYTES], const ch
 int store_phone_hash(struct store *s, const char *phone, char hex[33])
 {
 	return phone_hash_with(s->key, phone, hex);
+}
+
+void store_derive_key(struct store *s, unsigned long long id, const char ctx[8], unsigned char out[32])
+{
+	_Static_assert(crypto_kdf_KEYBYTES == 32, "a 32-byte subkey");
+	crypto_kdf_derive_from_key(out, 32, id, ctx, s->key);
 }
 
 void tx_remember(struct store_tx *tx, const char *sealed, const char *plain, const char *masked)

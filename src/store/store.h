@@ -119,5 +119,9 @@ char *store_open_sealed(struct store *s, const char *sealed);
 /* The keyed hash of a reporter's phone number (hex into hex[33]) for the exact lookup by the
  * personal-data right; -1 when phone is not a valid phone number. */
 int store_phone_hash(struct store *s, const char *phone, char hex[33]);
+/* A 32-byte subkey of the personal-data key for another purpose of the server (libsodium
+ * crypto_kdf: id and the 8-character context name the purpose; e.g. the CSRF key, web/csrf.h):
+ * every server holding the key file derives the same, and the subkey reveals nothing of the key. */
+void store_derive_key(struct store *s, unsigned long long id, const char ctx[8], unsigned char out[32]);
 
 #endif

@@ -260,7 +260,7 @@ static void login_finish(struct req *r)
 	json_t *me = present_json(&present_user, &v, row);
 	json_decref(row);
 	char csrf[CSRF_HEX + 1]; /* what the new session's forms and cookie-carrying calls send */
-	csrf_token(CSRF_SESSION, t->token, csrf);
+	csrf_token(server_csrf_key(r->srv), CSRF_SESSION, t->token, csrf);
 	req_json(r, 200, json_pack("{so ss ss}", "user", me ? me : json_null(), "token", t->token, "csrf", csrf));
 }
 

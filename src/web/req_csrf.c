@@ -67,17 +67,17 @@ const char *req_csrf(struct req *r)
 	if (r->csrf[0])
 		return r->csrf;
 	if (r->user_id && r->credential) {
-		csrf_token(CSRF_SESSION, r->credential, r->csrf);
+		csrf_token(server_csrf_key(r->srv), CSRF_SESSION, r->credential, r->csrf);
 		return r->csrf;
 	}
 	if (!r->cookie_pre[0]) {
 		char set[96];
 		csrf_new_pre(r->cookie_pre);
 		snprintf(set, sizeof set, "qd_pre=%s; Path=/; HttpOnly; SameSite=Lax%s", r->cookie_pre,
-		         r->srv && server_options(r->srv)->secure_cookie ? "; Secure" : "");
+		         server_options(r->srv)->secure_cookie ? "; Secure" : "");
 		req_add_cookie(r, set);
 	}
-	csrf_token(CSRF_PRE, r->cookie_pre, r->csrf);
+	csrf_token(server_csrf_key(r->srv), CSRF_PRE, r->cookie_pre, r->csrf);
 	return r->csrf;
 }
 
@@ -90,8 +90,9 @@ int req_csrf_check(struct req *r, const char *form_token, struct qd_err *err)
 		return 0; /* the JSON API without a cookie: a bearer token, or nobody */
 	const char *token =
 	    form_token ? form_token : MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-	int ok = r->user_id && r->credential ? csrf_ok(CSRF_SESSION, r->credential, token)
-	                                     : csrf_ok(CSRF_PRE, r->cookie_pre, token);
+	const unsigned char *key = server_csrf_key(r->srv);
+	int ok = r->user_id && r->credential ? csrf_ok(key, CSRF_SESSION, r->credential, token)
+	                                     : csrf_ok(key, CSRF_PRE, r->cookie_pre, token);
 	if (ok)
 		return 0;
 	return qd_fail(

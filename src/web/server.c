@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include "base/mem.h"
 #include "store/audit.h"
+#include "store/store.h"
+#include "web/csrf.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/conns.h"
@@ -35,6 +37,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +60,7 @@ struct server {
 	struct tally *inflight;    /* requests in flight per client address */
 	atomic_llong too_many;     /* 429: a client over its requests in flight */
 	atomic_llong refused;      /* 400/413 answered from the head, before any body byte */
+	unsigned char csrf_key[CSRF_KEYBYTES]; /* the CSRF tokens' MAC key (web/csrf.h), from DB.key */
 };
 
 static void unwait(struct server *s, struct req *r)
@@ -77,6 +81,11 @@ static int64_t now_ns(void)
 struct store *server_store(struct server *s)
 {
 	return s->store;
+}
+
+const unsigned char *server_csrf_key(const struct server *s)
+{
+	return s->csrf_key;
 }
 
 const struct server_opts *server_options(const struct server *s)
@@ -740,6 +749,7 @@ int server_start(struct server **out, struct store *st, const struct server_opts
 	struct server *s = xcalloc(1, sizeof *s);
 	s->store = st;
 	s->o = *o;
+	store_derive_key(st, CSRF_KDF_ID, CSRF_KDF_CTX, s->csrf_key);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (s->o.threads <= 0)
 		s->o.threads = cores > 0 ? (int)cores : 2;
@@ -825,6 +835,7 @@ void server_stop(struct server *s)
 	conns_free(s->conns);
 	tally_free(s->inflight);
 	proxy_list_free(&s->proxies);
+	sodium_memzero(s->csrf_key, sizeof s->csrf_key);
 	free(s);
 }
 

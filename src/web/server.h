@@ -39,6 +39,9 @@ void server_stop(struct server *s);
 struct store *server_store(struct server *s);
 /* The options the server was started with (web/auth.c reads its own). */
 const struct server_opts *server_options(const struct server *s);
+/* The key of the CSRF tokens (web/csrf.h: CSRF_KEYBYTES), derived from the store's personal-data
+ * key when the server started. */
+const unsigned char *server_csrf_key(const struct server *s);
 /* Prometheus text exposition of the server's metrics (caller frees). */
 char *server_metrics(struct server *s);
 

@@ -8,8 +8,11 @@ header off RFC 6265's grammar answers 400 naming Cookie.
 Page routes: part `pages` adds them (POST /login …); until it has merged there is none, and the
 dispatcher's form path is tested here through an API route reached with a form body (the cookie's
 CSRF check comes before the body is read), and POST /login — when the table has it — for the page
-rule (a token is needed even without a session)."""
-import http.client, json, re
+rule (a token is needed even without a session).  Login CSRF by cookie tossing: a qd_pre the
+attacker chose, with a token computed without the server's key (the plain hash of the former
+scheme, a MAC under another key), is refused on POST /login; computed with the key derived from
+DB.key as web/csrf.h documents, it is accepted."""
+import hashlib, http.client, json, re, secrets, struct, urllib.parse
 import qd
 
 srv = qd.Server.demo()
@@ -134,6 +137,52 @@ if page_login:
     r.read()
     conn.close()
     qd.ok(r.status == 403, "… and with a csrf field that is not the qd_pre cookie's: 403", r.status)
+
+    # Login CSRF by cookie tossing: an attacker who can set qd_pre for the site (a sibling
+    # subdomain) chooses its value; the token is a MAC keyed by a subkey of the server's DB.key
+    # (web/csrf.h), so a token computed without the key is refused.
+    LABEL_PRE, LABEL_SESSION = "qingdan csrf pre-session\n", "qingdan csrf session\n"
+
+    def unkeyed(label, value):  # the former scheme: a plain hash of the cookie
+        return hashlib.blake2b((label + value).encode(), digest_size=16).hexdigest()
+
+    def keyed(key, label, value):
+        return hashlib.blake2b((label + value).encode(), key=key, digest_size=16).hexdigest()
+
+    def login_with(pre, token):
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        c.request("POST", "/login", body=urllib.parse.urlencode(
+            {"username": "grid", "password": qd.PASSWORD, "csrf": token}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": "qd_pre=" + pre})
+        resp = c.getresponse()
+        resp.read()
+        c.close()
+        cookies = [v for k, v in resp.getheaders() if k.lower() == "set-cookie"]
+        return resp.status, any(v.startswith("qd_session=") for v in cookies)
+
+    chosen = secrets.token_hex(16)  # the tossed cookie's value, chosen by the attacker
+    for what, tok in (("the plain hash of the cookie (the former scheme)", unkeyed(LABEL_PRE, chosen)),
+                      ("a MAC under another key (zeros)", keyed(bytes(32), LABEL_PRE, chosen)),
+                      ("the session kind's plain hash", unkeyed(LABEL_SESSION, chosen))):
+        st, logged = login_with(chosen, tok)
+        qd.ok(st == 403 and not logged, f"a tossed qd_pre with {what} as the token: POST /login 403, nobody logged in",
+              (st, logged))
+    # the scheme is what csrf.h says: with the key (crypto_kdf subkey 1, context qdcsrf__, of DB.key)
+    # the same chosen value's token is accepted — so the refusals above are the key's doing
+    with open(srv.key or srv.db + ".key", "rb") as f:
+        master = f.read()
+    sub = hashlib.blake2b(b"", key=master, salt=struct.pack("<Q", 1) + bytes(8), person=b"qdcsrf__" + bytes(8),
+                          digest_size=32).digest()
+    st, logged = login_with(chosen, keyed(sub, LABEL_PRE, chosen))
+    qd.ok(st == 303 and logged, "… the token computed with the server's key is accepted (the documented scheme)",
+          (st, logged))
+    # session tokens are keyed the same way and work as before
+    s2 = srv.login("grid")
+    qd.ok(s2.csrf == keyed(sub, LABEL_SESSION, s2.cookie) and s2.csrf != unkeyed(LABEL_SESSION, s2.cookie),
+          "the session's token is the keyed MAC of its cookie, not its plain hash", (s2.csrf,))
+    st, b, _ = qd.Session(srv, cookie=s2.cookie).request("POST", "/api/v1/tokens", {"label": "明文散列"},
+                                                       headers={"X-CSRF-Token": unkeyed(LABEL_SESSION, s2.cookie)})
+    qd.ok(st == 403 and b["field"] == "csrf", "a session cookie's plain hash as X-CSRF-Token: 403", (st, b))
 else:
     qd.skip("a page POST /login without the csrf field answers 403", "no page route POST /login yet (part pages)")
 

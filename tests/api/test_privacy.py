@@ -18,11 +18,20 @@ right (SPEC §4), proved from the outside against the real binary.
    append exactly one pii.read event each.
 3. Search is no oracle: searching any planted number (as written, as digits) or name finds
    nothing; a search for an ordinary planted phrase does find its item.
-4. A resident sees only their own problems on a shared task.
+4. The pages (issue 10): every GET page route of the served table that needs a login, as every
+   demo user, the residents and a stranger, planted ids filled and every local link followed
+   (item pages, lists, CSV exports, the audit CSV under /api/); text, attributes and data blocks
+   HTML-unescaped and read as above.  Pages have no reveal of their own: the holder of the right
+   sees the masked form there too, and no pii.read event is appended.
+5. A resident sees only their own problems on a shared task.
 
 TAP: one line per role × route (details only on failure).
 """
+import csv
 import functools
+import html.parser
+import http.client
+import io
 import json
 import re
 import sqlite3
@@ -622,8 +631,7 @@ for key in ("P1", "P5", "P2"):
 # The walk.
 
 routes = must(admin.get("/api/v1/routes"), 200, "routes", posted=False)["items"]
-# The API's GET routes (the walk reads JSON answers); the pages render the same presenters, and
-# test_page_work / test_page_tasks check what they show masked.
+# The API's GET routes (the walk reads JSON answers); the pages are walked after the searches below.
 GET_ROUTES = [r for r in routes if r["method"] == "GET" and r["path"].startswith("/api/")]
 
 
@@ -836,6 +844,199 @@ for user in SEARCHERS:
         qd.ok(not found, f"{user} × GET {base}?q=<planted number or name> finds nothing "
               f"({len(queries)} queries{f', {refused} refused as invalid' if refused else ''})",
               "\n".join(found[:MAX_DETAIL] + ([f"… and {len(found) - MAX_DETAIL} more"] if len(found) > MAX_DETAIL else [])))
+
+# ================================================================================================
+# The pages (issue 10): every GET route of the served table outside /api/ that needs a login, as
+# every caller, with every planted id substituted, and every local link a page offers followed
+# (item pages, pagination, filters, CSV exports — the audit log's under /api/ too), each page's
+# text and attribute values HTML-unescaped and read like the JSON strings above.  The pages have
+# no reveal of their own (the audited /pii routes are the only one): a holder of the right sees
+# the masked form on them as well, and walking them appends no pii.read event.  After the searches
+# above, so the audit log the audit administrator's page shows holds them.
+
+PAGE_ROUTES = [r for r in routes if r["method"] == "GET" and not r["path"].startswith("/api/") and r["auth"] == "login"]
+PAGE_IDS = dict(IDS, triage=IDS["problems"], grants=IDS["users"])
+FOLLOW = [(re.compile("^" + re.sub(r"\\\{[a-z_]+\\\}", "[0-9]+", re.escape(r["path"])) + "$"), r)
+          for r in routes if r["method"] == "GET" and r["auth"] == "login"]
+PAGE_USERS = ["admin", "security", "auditor", "dispatch", "grid", "handler", "unithead", "leader", "supervisor", "analyst",
+              "resident", "resident2", "anonymous"]
+for u in ("security", "auditor"):
+    S.setdefault(u, sec if u == "security" else srv.login(u))
+MAX_PAGES = 500  # per caller: every seed, then links to planted items first, then the others
+
+
+def fill_page(pattern):
+    saved = dict(IDS)
+    IDS.clear()
+    IDS.update(PAGE_IDS)
+    try:
+        return [p for p, _ in fill(pattern)]
+    finally:
+        IDS.clear()
+        IDS.update(saved)
+
+
+class PageText(html.parser.HTMLParser):
+    """Every text node, attribute value, comment and JSON data block of a page, unescaped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.chunks, self.text, self.links, self.blocks, self._script = [], [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if v:
+                self.chunks.append(v)
+                if k in ("href", "action", "formaction") and tag in ("a", "link", "form", "button"):
+                    self.links.append((tag, v))
+        if tag == "script":
+            self._script = dict(attrs).get("type", "")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self.blocks.append(data)
+        else:
+            self.text.append(data)
+        self.chunks.append(data)
+
+    def handle_comment(self, data):
+        self.chunks.append(data)
+
+
+def raw_get(sess, path):
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    h = {"Cookie": f"qd_session={sess.cookie}"} if sess.cookie else {}
+    c.request("GET", path, headers=h)
+    r = c.getresponse()
+    body = r.read()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, body, hdrs
+
+
+def scan_page(body, ctype, findings):
+    """(links a page offers) after reading every string of it into findings (key path, what, excerpt)."""
+    if ctype.startswith("text/csv"):
+        for i, row in enumerate(csv.reader(io.StringIO(body.decode("utf-8-sig")))):
+            for j, cell in enumerate(row):
+                for label, ex in analyse(cell)[0]:
+                    findings.append((f"csv[{i}][{j}]", label, ex))
+        return []
+    if ctype.startswith("application/json"):
+        scan(json.loads(body or b"null"), findings)
+        return []
+    pt = PageText()
+    pt.feed(body.decode("utf-8"))
+    pt.close()
+    for k, chunk in enumerate(pt.chunks):
+        for label, ex in analyse(chunk)[0]:
+            findings.append((f"html[{k}]", label, ex))
+    # a name split by inline markup is still read as one (numbers are read per node: ids and dates
+    # of adjacent cells would otherwise run together)
+    joined = "".join(pt.text)
+    nn = name_norm(joined)
+    for d in NAMES:
+        if d["needle"] in nn:
+            findings.append(("html text", f"planted {d['label']} (across markup)", shown(d["raw"])))
+    for blk in pt.blocks:
+        try:
+            scan(json.loads(blk), findings)
+        except ValueError:
+            pass
+    return [v for tag, v in pt.links if tag == "a"]
+
+
+def local_link(base, href):
+    u = urllib.parse.urljoin(base, href)
+    parts = urllib.parse.urlsplit(u)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    for rx, r in FOLLOW:
+        if rx.match(parts.path):
+            return parts.path + ("?" + parts.query if parts.query else "")
+    return None
+
+
+PLANTED_PATHS = {f"/{noun}/{x}" for noun, ids in PAGE_IDS.items() for x in ids}
+
+
+def walk_pages(user):
+    sess = S[user]
+    seeds = [p for r in PAGE_ROUTES for p in fill_page(r["path"])]
+    seeds += ["/tasks?q=" + urllib.parse.quote("隐私测试"), "/tasks.csv?q=" + urllib.parse.quote("隐私测试"),
+              "/tasks?limit=200", "/tasks.csv?limit=200", "/triage?limit=200",
+              f"/work?visit={V['V1']}&p={P['P3']}", "/admin/audit?limit=200"]
+    first, later, seen = list(seeds), [], set()
+    got, findings, problems = {}, [], []
+    while (first or later) and len(seen) < MAX_PAGES:
+        url = (first or later).pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        st, body, hd = raw_get(sess, url)
+        path = url.split("?")[0]
+        pattern = next((r["path"] for rx, r in FOLLOW if rx.match(path)), path)
+        got.setdefault(pattern, set()).add(st)
+        if st >= 500:
+            status_5xx.append((user, url, st))
+            problems.append(f"{url}: status {st}")
+        if user == "anonymous" and st not in (303, 401):
+            problems.append(f"{url}: a stranger got {st}, not the way to /login")
+        f = []
+        links = scan_page(body, hd.get("content-type", ""), f)
+        findings += [(url, kp, what, ex) for kp, what, ex in f]
+        if st != 200:
+            continue
+        for href in links:
+            nxt = local_link(url, href)
+            if nxt and nxt not in seen:
+                (first if nxt.split("?")[0] in PLANTED_PATHS else later).append(nxt)
+    return len(seen), got, problems + summarise(findings), len(first) + len(later)
+
+
+# The page reader itself: a planted number written as character references, a planted name split by
+# inline markup, and one in a JSON data block with \u escapes are all found; a planted item's page
+# shows its (masked) text, so the walk reads what the items hold.
+num, nm = NUMBERS[0], NAMES[0]
+probe_html = ("<p>" + "".join(f"&#{ord(c)};" for c in num["raw"]) + "</p><p>" + nm["raw"][:2] + "<b>" + nm["raw"][2:] +
+              "</b></p><script type=\"application/json\">" + json.dumps({"x": NAMES[1]["raw"]}, ensure_ascii=True) +
+              "</script><a title=\"" + "".join(f"&#x{ord(c):x};" for c in NAMES[2]["raw"]) + "\" href=\"/\">x</a>")
+probe = []
+scan_page(probe_html.encode(), "text/html; charset=utf-8", probe)
+kinds = sorted({w for _, w, _ in probe})
+qd.ok(len(kinds) >= 4, "the page reader finds planted data escaped, split by markup, in a data block and in an attribute",
+      kinds)
+st, body, _ = raw_get(disp, f"/tasks/{T['T1']}")
+qd.ok(st == 200 and "隐私测试共办任务" in body.decode() and "共办甲户鱼塘漏水" in body.decode(),
+      "the task page of a planted task shows its masked title and its problems' text (control)", st)
+
+PAGE_STATUS = {}  # pattern → {status of any caller}
+n0 = pii_reads()
+for user in PAGE_USERS:
+    before = pii_reads()
+    n, got, lines, left = walk_pages(user)
+    for pat, sts in got.items():
+        PAGE_STATUS.setdefault(pat, set()).update(sts)
+    added = pii_reads() - before
+    if added:
+        lines.append(f"walking the pages appended {added} pii.read events")
+    detail = "\n".join(lines[:MAX_DETAIL] + ([f"… and {len(lines) - MAX_DETAIL} more"] if len(lines) > MAX_DETAIL else []))
+    what = "nothing unmasked, no reveal" if user in PII_HOLDER else "no personal data leaves"
+    if user == "anonymous":
+        what = "sent to /login everywhere, nothing shown"
+    qd.ok(not lines, f"{user} × the pages: {what} ({n} pages and exports{f', {left} links left unvisited' if left else ''})",
+          detail or None)
+unreached = sorted(r["path"] for r in PAGE_ROUTES if 200 not in PAGE_STATUS.get(r["path"], set()))
+qd.ok(not unreached, f"every GET page route that needs a login was read (200) by some caller ({len(PAGE_ROUTES)} routes)",
+      unreached)
+followed = sorted(p for p in PAGE_STATUS if p.startswith("/api/"))
+qd.ok("/api/v1/audit" in followed, "the walk followed the pages' links out to the exports under /api/ (the audit CSV)",
+      followed)
+print(f"# pages: {len(PAGE_ROUTES)} GET page routes, {len(PAGE_USERS)} callers, {time.time() - T0:.1f} s")
 
 # ================================================================================================
 # A resident sees only their own problems on a shared task.
