@@ -319,6 +319,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';  -- sealed base32; '': none\n"
 	"ALTER TABLE credential ADD COLUMN totp_on INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE credential ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;  -- the last step used: no replay\n",
+
+	/* 10 (issue 10, follow-up): a task's follow-up reaches the residents of the problems merged
+	 * into its problems, down every merge chain (store/problem.c store_task_duplicates): the
+	 * duplicates of a problem by its merged_into. */
+	"CREATE INDEX problem_merged ON problem(merged_into) WHERE merged_into IS NOT NULL;\n",
 };
 
 int schema_count(void)

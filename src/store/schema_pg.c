@@ -244,6 +244,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN totp_secret text NOT NULL DEFAULT '';\n"
 	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE credential ADD COLUMN totp_step bigint NOT NULL DEFAULT 0;\n",
+
+	/* 4 (issue 10, follow-up): SQLite's migration 10 — the duplicates of a problem by merged_into. */
+	"CREATE INDEX problem_merged ON problem(merged_into) WHERE merged_into IS NOT NULL;\n",
 };
 
 int schema_pg_count(void)
