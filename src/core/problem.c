@@ -1,4 +1,4 @@
-/* problem.c — problem states and sources (names, labels, parsing); validation of phone and ID numbers. */
+/* problem.c — problem states, sources and actions (names, labels, parsing); validation of phone and ID numbers. */
 #include "core/problem.h"
 #include "core/names.h"
 #include "base/utf8.h"
@@ -18,6 +18,23 @@ const char *const problem_sources_zh[PSRC__COUNT + 1] = {
 	[PSRC_MEETING] = "会议收集", [PSRC_IMPORT] = "批量导入", [PSRC__COUNT] = NULL};
 const char *const problem_sort_names[PSORT__COUNT + 1] = {
 	[PSORT_NEWEST] = "newest", [PSORT_OLDEST] = "oldest", [PSORT_STATE] = "state", [PSORT__COUNT] = NULL};
+
+const char *const problem_actions[PA__COUNT + 1] = {
+	[PA_CLASSIFY] = "classify", [PA_MERGE] = "merge", [PA_DECLINE] = "decline", [PA_LINK] = "link",
+	[PA__COUNT] = NULL};
+const char *const problem_actions_zh[PA__COUNT + 1] = {
+	[PA_CLASSIFY] = "研判分类", [PA_MERGE] = "合并为重复", [PA_DECLINE] = "不予受理", [PA_LINK] = "立项交办",
+	[PA__COUNT] = NULL};
+
+const char *problem_action_name(enum problem_action a)
+{
+	return (unsigned)a < PA__COUNT ? problem_actions[a] : NULL;
+}
+
+int problem_action_parse(const char *s)
+{
+	return names_find(problem_actions, PA__COUNT, s);
+}
 
 const char *problem_state_name(enum problem_state s)
 {

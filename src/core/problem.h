@@ -23,10 +23,23 @@ enum problem_source {
 	PSRC__COUNT
 };
 
+/* What triage (and task-making) does to a problem: each is the event "problem.<name>" in its
+ * timeline.  classify sets or changes its category while it is new; merge links it to the master
+ * item it duplicates; decline refuses it with a reason; link joins it to a task. */
+enum problem_action {
+	PA_CLASSIFY, /* 研判分类 */
+	PA_MERGE,    /* 合并为重复 */
+	PA_DECLINE,  /* 不予受理 */
+	PA_LINK,     /* 立项交办 */
+	PA__COUNT
+};
+
 extern const char *const problem_states[PS__COUNT + 1];     /* new assigned merged declined */
 extern const char *const problem_states_zh[PS__COUNT + 1];
 extern const char *const problem_sources[PSRC__COUNT + 1];  /* visit web hotline meeting import */
 extern const char *const problem_sources_zh[PSRC__COUNT + 1];
+extern const char *const problem_actions[PA__COUNT + 1];    /* classify merge decline link */
+extern const char *const problem_actions_zh[PA__COUNT + 1];
 
 /* The orders a problem list may be read in (GET /problems?sort=, the API's and the page's): the
  * newest recorded first (the default), the oldest first, by state (in the enum's order: new,
@@ -37,9 +50,11 @@ extern const char *const problem_sort_names[PSORT__COUNT + 1]; /* newest oldest 
 /* Code name of a state / source; NULL when out of range.  Static storage. */
 const char *problem_state_name(enum problem_state s);
 const char *problem_source_name(enum problem_source s);
+const char *problem_action_name(enum problem_action a);
 /* The state / source named s; -1 when s is NULL or not a name. */
 int problem_state_parse(const char *s);
 int problem_source_parse(const char *s);
+int problem_action_parse(const char *s);
 
 /* 1 if s is a plausible phone number: a mobile (11 digits, 1[3-9]…) or a landline
  * (0 + area code + 7–8 digits), allowing spaces, dashes, a +86/86 prefix, full-width digits. */

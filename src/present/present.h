@@ -141,6 +141,7 @@ unsigned present_audience_pii(struct pctx *c);
 
 /* The presenters, one per entity (present_*.c). */
 extern const struct presenter present_problem;
+extern const struct presenter present_problem_detail; /* one problem: also its master and its task's state */
 extern const struct presenter present_problem_pii;
 extern const struct presenter *const present_task; /* an item presenter (present_item.h): one task */
 extern const struct presenter *const present_task_list; /* the same kind's list fields (GET /tasks) */

@@ -83,6 +83,8 @@ static const struct pfield task_fields[] = {
 	PF_C("actions", AUD_ALL, present_item_c_actions),
 	PF_C("state_zh", AUD_ALL, present_item_c_state_zh),
 	PF_N("problems", AUD_ALL, &present_problem),
+	/* the problems merged into them, down every chain: their residents get the follow-up too */
+	PF_N("duplicates", AUD_ALL, &present_problem),
 	PF_END,
 };
 

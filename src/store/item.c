@@ -272,10 +272,10 @@ out:
 	return rc;
 }
 
-/* 1 when spec's field name is free text in some action of m. */
+/* 1 when spec's field name is free text in some action of m (none without a machine). */
 static int is_text_field(const struct machine *m, const char *name)
 {
-	for (int a = 0; a < m->nactions; a++) {
+	for (int a = 0; m && a < m->nactions; a++) {
 		const struct param *p = param_find(m->actions[a].body, name);
 		if (p && (p->type == P_TEXT || p->type == P_STR))
 			return 1;

@@ -73,7 +73,8 @@ int store_item_read(struct store_rd *rd, const struct store_kind *k, int64_t id,
 		    char *path_handling, struct qd_err *err);
 /* The item's events, oldest first, without their rows; free text in its masked form, each with
  * seq, at, actor_id, actor_name (masked for a resident) and kind.  A new array, or NULL when the
- * query fails (logged). */
+ * query fails (logged).  A kind without a machine (k->m NULL: the problems' events, read by
+ * store/problem.c) names only its table; its events' other fields are given as they are. */
 json_t *store_item_history(struct store_rd *rd, const struct store_kind *k, int64_t id);
 /* The machine actor of a (store) actor on an item with these paths. */
 struct machine_actor store_item_actor(const struct actor *a, const char *path_any, const char *path_handling);

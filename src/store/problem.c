@@ -13,6 +13,7 @@
 #include "store/filter.h"
 #include "store/org.h"
 #include "store/internal.h"
+#include "store/item.h"
 #include "store/text.h"
 #include "store/tx.h"
 #include "store/vocab.h"
@@ -190,6 +191,13 @@ int store_problem_create(struct store_tx *tx, int64_t actor, const struct proble
 	return rc;
 }
 
+/* "problem.<action>": the event of a triage action, its name from core's vocabulary. */
+static const char *event_kind(enum problem_action a, char out[32])
+{
+	snprintf(out, 32, "problem.%s", problem_action_name(a));
+	return out;
+}
+
 static int state_of(db_conn *db, int64_t id, char *state, size_t n, struct qd_err *err)
 {
 	db_stmt *st = db_prepare(db, "SELECT state FROM problem WHERE id=?");
@@ -236,7 +244,8 @@ int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t 
 		return qd_fail(err, QD_ECONFLICT, "into", "目标问题已合并或不予受理", "the target problem is %s", state);
 	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", problem_state_name(PS_MERGED), "merged_into",
 				(json_int_t)into, "updated_at", (json_int_t)store_tx_now(tx));
-	return store_emit_row(tx, actor, "problem.merge", "problem", id, row, NULL, err);
+	char kind[32];
+	return store_emit_row(tx, actor, event_kind(PA_MERGE, kind), "problem", id, row, NULL, err);
 }
 
 int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
@@ -248,7 +257,24 @@ int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const 
 				text_seal(tx, reason), "updated_at", (json_int_t)store_tx_now(tx));
 	json_t *extra = json_object();
 	text_put_names(tx, extra, store_problem_names(store_tx_db(tx), store_key(store_tx_store(tx)), &id, 1));
-	return store_emit_row(tx, actor, "problem.decline", "problem", id, row, extra, err);
+	char kind[32];
+	return store_emit_row(tx, actor, event_kind(PA_DECLINE, kind), "problem", id, row, extra, err);
+}
+
+int store_problem_classify(struct store_tx *tx, int64_t actor, int64_t id, int64_t category_id,
+			   struct qd_err *err)
+{
+	db_conn *db = store_tx_db(tx);
+	if (need_new(db, id, "id", err))
+		return -1;
+	if (!store_category_exists(db, category_id))
+		return qd_fail(err, QD_ENOTFOUND, "category_id", "问题类别不存在", "no such category");
+	json_t *row = json_pack("{sI sI sI}", "id", (json_int_t)id, "category_id", (json_int_t)category_id,
+				"updated_at", (json_int_t)store_tx_now(tx));
+	/* the category chosen, beside the row, for the timeline */
+	json_t *extra = json_pack("{sI}", "category_id", (json_int_t)category_id);
+	char kind[32];
+	return store_emit_row(tx, actor, event_kind(PA_CLASSIFY, kind), "problem", id, row, extra, err);
 }
 
 json_t *store_problem_names(db_conn *db, const unsigned char *key, const int64_t *ids, int n)
@@ -301,7 +327,8 @@ int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t t
 {
 	json_t *row = json_pack("{sI ss sI sI}", "id", (json_int_t)id, "state", problem_state_name(PS_ASSIGNED), "task_id",
 				(json_int_t)task_id, "updated_at", (json_int_t)store_tx_now(tx));
-	return store_emit_row(tx, actor, "problem.link", "problem", id, row, NULL, err);
+	char kind[32];
+	return store_emit_row(tx, actor, event_kind(PA_LINK, kind), "problem", id, row, NULL, err);
 }
 
 void store_problem_reporter(struct store_tx *tx, int64_t id, json_t *o)
@@ -340,6 +367,63 @@ json_t *store_task_problems(struct store_rd *rd, int64_t task_id)
 {
 	db_conn *db = rd->db;
 	return db_get_rows(db, PROBLEM_COLS " WHERE p.task_id=? ORDER BY p.id", task_id);
+}
+
+/* A merge chain is followed at most this far (merges make no cycle: only a new problem is
+ * merged, and never into a merged one; the bound is a guard, not a limit met in practice). */
+#define MERGE_CHAIN_MAX 64
+
+json_t *store_problem_get_linked(struct store_rd *rd, int64_t id)
+{
+	db_conn *db = rd->db;
+	json_t *p = store_problem_get(rd, id);
+	if (!p)
+		return NULL;
+	/* up the chain of merged_into (primary-key steps) to the problem it ends at, its task and
+	 * that task's state */
+	db_stmt *st = db_prepare(db, "WITH RECURSIVE up(id, nxt, n) AS (SELECT id, merged_into, 0 FROM problem WHERE id = ? "
+				     "UNION ALL SELECT q.id, q.merged_into, up.n + 1 FROM problem q JOIN up ON q.id = up.nxt "
+				     "WHERE up.n < ?) SELECT m.id, m.task_id, t.state FROM up JOIN problem m ON m.id = up.id "
+				     "LEFT JOIN task t ON t.id = m.task_id WHERE up.nxt IS NULL");
+	if (!st) {
+		json_decref(p);
+		return NULL;
+	}
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, MERGE_CHAIN_MAX);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		int64_t master = db_col_int64(st, 0);
+		int merged = master != id;
+		json_object_set_new(p, "master_id", merged ? json_integer(master) : json_null());
+		json_object_set_new(p, "master_task_id",
+				    merged && !db_col_null(st, 1) ? json_integer(db_col_int64(st, 1)) : json_null());
+		json_object_set_new(p, "task_state", db_col_json(st, 2));
+	}
+	if (db_done(st) || (rc != DB_ROW && rc != DB_DONE)) {
+		log_error("the merge chain of problem %lld: %s", (long long)id, db_errmsg(db));
+		json_decref(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The problems' events, read as any item's (store/item.h): a table, no machine. */
+static const struct store_kind problem_log = {.m = NULL, .table = "problem"};
+
+json_t *store_problem_history(struct store_rd *rd, int64_t id)
+{
+	return store_item_history(rd, &problem_log, id);
+}
+
+json_t *store_task_duplicates(struct store_rd *rd, int64_t task_id)
+{
+	db_conn *db = rd->db;
+	/* down the chains from the task's problems (the index problem_merged, migration 10) */
+	return db_get_rows(db, "WITH RECURSIVE linked(id) AS (SELECT id FROM problem WHERE task_id = ? UNION "
+			       "SELECT q.id FROM problem q JOIN linked l ON q.merged_into = l.id) " PROBLEM_COLS
+			       " WHERE p.id IN (SELECT id FROM linked) AND p.task_id IS NULL ORDER BY p.id",
+			   task_id);
 }
 
 /* One page of problems under w in order (a fixed ORDER BY text), and with f->count the number of

@@ -1,4 +1,4 @@
-/* problem.h — problems (the problem list) in the store: intake, merge, decline, lists, and the
+/* problem.h — problems (the problem list) in the store: intake, merge, decline, classify, lists, and the
  * audited read of a reporter's personal data. */
 #ifndef QD_STORE_PROBLEM_H
 #define QD_STORE_PROBLEM_H
@@ -30,6 +30,21 @@ json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int
  * for a problem's likely duplicates (core/similar.h scores their masked text).  Not confined to
  * a scope: the caller sees the unit already.  A new array, or NULL when the query fails (logged). */
 json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to, int only_new);
+/* One problem as store_problem_get reads it, and where its merge chain ends (a duplicate of a
+ * duplicate followed to the end): master_id, the problem it ends at (null when it is not
+ * merged); master_task_id, the task gathering that master (null when none, or not merged);
+ * task_state, the state of the task gathering it — its own or its master's: its public status
+ * (null when none).  NULL when there is no such problem or the query fails (logged). */
+json_t *store_problem_get_linked(struct store_rd *rd, int64_t id);
+/* The problems merged into a task's problems, through every step of their chains (their
+ * residents get the task's follow-up too), by id; merged_into names each one's own master.  A
+ * new array, or NULL when the query fails (logged). */
+json_t *store_task_duplicates(struct store_rd *rd, int64_t task_id);
+/* The problem's own events (problem.create, .classify, .merge, .decline, .link: core/problem.h
+ * problem_actions), oldest first, as store/item.h store_item_history gives an item's: seq, at,
+ * actor_id, actor_name (masked for a resident), kind; a classify also its category_id.  A new
+ * array, or NULL when the query fails (logged). */
+json_t *store_problem_history(struct store_rd *rd, int64_t id);
 /* Problems gathered by a task (a new array), or NULL when the query fails (logged). */
 json_t *store_task_problems(struct store_rd *rd, int64_t task_id);
 

@@ -319,11 +319,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';  -- sealed base32; '': none\n"
 	"ALTER TABLE credential ADD COLUMN totp_on INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE credential ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;  -- the last step used: no replay\n",
-	/* 10 (issue 10, the triage queue): the new problems of one village by time — the candidates
-	 * the queue compares each of its rows with (store_problem_nearby with only_new): a few dozen
-	 * where problem_list would walk every problem of the village's window (about 1,400 of them at
-	 * 1,000,000 tasks), and the index holds only what is waiting for triage. */
-	"CREATE INDEX problem_new_near ON problem(unit_path, created_at) WHERE state = 'new';\n",
+	/* 10 (issue 10, the pages): two partial indexes.  The new problems of one village by time —
+	 * the candidates the triage queue compares each of its rows with (store_problem_nearby with
+	 * only_new): a few dozen where problem_list would walk every problem of the village's window
+	 * (about 1,400 of them at 1,000,000 tasks), and the index holds only what is waiting for
+	 * triage.  And the duplicates of a problem by its merged_into: a task's follow-up reaches the
+	 * residents of the problems merged into its problems, down every merge chain
+	 * (store/problem.c store_task_duplicates). */
+	"CREATE INDEX problem_new_near ON problem(unit_path, created_at) WHERE state = 'new';\n"
+	"CREATE INDEX problem_merged ON problem(merged_into) WHERE merged_into IS NOT NULL;\n",
 };
 
 int schema_count(void)

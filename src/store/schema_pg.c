@@ -245,9 +245,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE credential ADD COLUMN totp_on bigint NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE credential ADD COLUMN totp_step bigint NOT NULL DEFAULT 0;\n",
 
-	/* 4 (issue 10, the triage queue): SQLite's migration 10 — the new problems of one village by
-	 * time, the candidates the queue compares its rows with. */
-	"CREATE INDEX problem_new_near ON problem(unit_path, created_at) WHERE state = 'new';\n",
+	/* 4 (issue 10, the pages): SQLite's migration 10 — the new problems of one village by time
+	 * (the candidates the triage queue compares its rows with) and the duplicates of a problem by
+	 * merged_into (a task's follow-up reaches their residents). */
+	"CREATE INDEX problem_new_near ON problem(unit_path, created_at) WHERE state = 'new';\n"
+	"CREATE INDEX problem_merged ON problem(merged_into) WHERE merged_into IS NOT NULL;\n",
 };
 
 int schema_pg_count(void)

@@ -115,6 +115,11 @@ int store_problem_merge(struct store_tx *tx, int64_t actor, int64_t id, int64_t 
 int store_problem_decline(struct store_tx *tx, int64_t actor, int64_t id, const char *reason,
 			  struct qd_err *err);
 
+/* Set or change the category of a new problem (the event problem.classify): 409 naming "id" when
+ * it is not new, 404 naming "category_id" when there is no such category. */
+int store_problem_classify(struct store_tx *tx, int64_t actor, int64_t id, int64_t category_id,
+			   struct qd_err *err);
+
 /* Link problems to a task (state → assigned), inside the task's creation. */
 int store_problem_link(struct store_tx *tx, int64_t actor, int64_t id, int64_t task_id,
 		       struct qd_err *err);

@@ -4,6 +4,7 @@
  * problem.c, task.c, visit.c, session.c and text.c; this file only checks and calls them. */
 #include "store/write.h"
 #include "base/mem.h"
+#include "core/problem.h"
 #include "core/scope.h"
 #include "core/unit.h"
 #include "store/org.h"
@@ -299,7 +300,7 @@ static int problem_seen(struct store_tx *tx, const struct store_write *w, int64_
 	return seen ? 0 : qd_fail(err, QD_ENOTFOUND, field, "%s", "%s", zh, en);
 }
 
-static int triage_write(struct store_tx *tx, struct store_write *w, int merge, struct qd_err *err)
+static int triage_write(struct store_tx *tx, struct store_write *w, enum problem_action action, struct qd_err *err)
 {
 	char path[128];
 	struct scope s = who(w);
@@ -307,8 +308,10 @@ static int triage_write(struct store_tx *tx, struct store_write *w, int merge, s
 		return -1;
 	if (!w->console && !(scope_rights_on(&s, path) & RIGHT_TRIAGE))
 		return qd_fail(err, QD_EPERM, "id", "您无权研判该问题", "you may not triage this problem");
-	if (!merge)
+	if (action == PA_DECLINE)
 		return store_problem_decline(tx, w->actor, w->u.triage.id, w->u.triage.reason ? w->u.triage.reason : "", err);
+	if (action == PA_CLASSIFY)
+		return store_problem_classify(tx, w->actor, w->u.triage.id, w->u.triage.category_id, err);
 	/* the duplicate's original must be visible to the caller too */
 	if (problem_seen(tx, w, w->u.triage.into, "into", "目标问题不存在", "no such problem to merge into", NULL, err))
 		return -1;
@@ -517,9 +520,11 @@ static int write_exec(struct store_tx *tx, void *arg, struct qd_err *err)
 	case SW_PROBLEM_INTAKE:
 		return intake_write(tx, w, err);
 	case SW_PROBLEM_MERGE:
-		return triage_write(tx, w, 1, err);
+		return triage_write(tx, w, PA_MERGE, err);
 	case SW_PROBLEM_DECLINE:
-		return triage_write(tx, w, 0, err);
+		return triage_write(tx, w, PA_DECLINE, err);
+	case SW_PROBLEM_CLASSIFY:
+		return triage_write(tx, w, PA_CLASSIFY, err);
 	case SW_PHONE_LOOKUP:
 		return lookup_write(tx, w, err);
 	case SW_PII_READ:

@@ -19,7 +19,8 @@
  *   SW_PROBLEM_INTAKE          problem-create right over the unit (a resident: a village,
  *                              community or group — core/scope.h scope_resident_files_for)
  *   SW_HANDOFF_SET             county administrator
- *   SW_PROBLEM_MERGE/DECLINE   triage right over the problem's unit (and the original visible)
+ *   SW_PROBLEM_MERGE/DECLINE/CLASSIFY   triage right over the problem's unit (and the original
+ *                              visible)
  *   SW_PII_READ, SW_PHONE_LOOKUP   the personal-data right over the item / somewhere
  *   SW_TASK_CREATE, SW_TASK_ACT    the state machine's rights (store/task.c, core/task.c); an
  *                              assignment's unit inside the triage right's subtrees or one of the
@@ -55,6 +56,7 @@ enum store_write_kind {
 	SW_PROBLEM_INTAKE,  /* u.intake → id, code, task_id (immediate) */
 	SW_PROBLEM_MERGE,   /* u.triage (id into) */
 	SW_PROBLEM_DECLINE, /* u.triage (id reason) */
+	SW_PROBLEM_CLASSIFY, /* u.triage (id category_id) */
 	SW_PHONE_LOOKUP,    /* u.lookup: the audit event of a lookup by the reporter's phone */
 	SW_PII_READ,        /* u.pii → out: the item's personal data and originals (audited) */
 	SW_TASK_CREATE,     /* u.task → id (and the assignment, when assign) */
@@ -136,7 +138,7 @@ struct store_write {
 			struct problem_prep *prep; /* store_write_prepare's work (owned), or NULL */
 		} intake;
 		struct {
-			int64_t id, into;
+			int64_t id, into, category_id;
 			const char *reason;
 		} triage;
 		struct {

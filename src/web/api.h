@@ -49,6 +49,9 @@ void api_problem_get(struct req *r);
 void api_problem_pii(struct req *r);
 void api_problem_merge(struct req *r);
 void api_problem_decline(struct req *r);
+/* POST /problems/{id}/classify {category_id}: set or change a new problem's category (the event
+ * problem.classify); answers the problem. */
+void api_problem_classify(struct req *r);
 
 void api_tasks(struct req *r);
 void api_task_create(struct req *r);

@@ -1,5 +1,5 @@
 /* api_problem.c — the problem list over HTTP: intake, read, the audited personal-data read,
- * merge, decline, lists. */
+ * merge, decline, classify, lists. */
 #include "base/date.h"
 #include "base/mem.h"
 #include "base/utf8.h"
@@ -87,10 +87,11 @@ void api_problem_create(struct req *r)
 	req_write(r, w, intake_finish);
 }
 
-/* The problem if the caller may see it (read right over its unit, or they submitted it). */
-static json_t *visible(struct req *r, struct store_rd *rd, int64_t id)
+/* The problem if the caller may see it (read right over its unit, or they submitted it); with
+ * linked, as store_problem_get_linked reads it (where its merge chain ends, its task's state). */
+static json_t *visible(struct req *r, struct store_rd *rd, int64_t id, int linked)
 {
-	json_t *p = store_problem_get(rd, id);
+	json_t *p = linked ? store_problem_get_linked(rd, id) : store_problem_get(rd, id);
 	if (!p)
 		return NULL;
 	struct scope sc = req_scope(r);
@@ -106,12 +107,12 @@ void api_problem_get(struct req *r)
 	struct store_rd *rd = req_rd(r);
 	if (!rd)
 		return;
-	json_t *p = visible(r, rd, r->path_id);
+	json_t *p = visible(r, rd, r->path_id, 1);
 	if (!p) {
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
 	}
-	req_present(r, 200, &present_problem, p);
+	req_present(r, 200, &present_problem_detail, p);
 }
 
 void api_problem_pii(struct req *r)
@@ -119,7 +120,7 @@ void api_problem_pii(struct req *r)
 	struct store_rd *rd = req_rd(r);
 	if (!rd)
 		return;
-	json_t *p = visible(r, rd, r->path_id);
+	json_t *p = visible(r, rd, r->path_id, 0);
 	if (!p) {
 		req_fail(r, QD_ENOTFOUND, "id", "问题不存在", "no such problem");
 		return;
@@ -132,28 +133,34 @@ static void triage_finish(struct req *r)
 {
 	struct store_rd *rd = req_rd(r);
 	if (rd)
-		req_present(r, 200, &present_problem, store_problem_get(rd, r->path_id));
+		req_present(r, 200, &present_problem_detail, store_problem_get_linked(rd, r->path_id));
 }
 
-/* Merge or decline: whether the caller may see the problem (and the original it duplicates)
- * and holds the triage right over it is decided on the writer (store/write.c). */
-static void triage(struct req *r, int merge)
+/* Merge, decline or classify: whether the caller may see the problem (and the original it
+ * duplicates) and holds the triage right over it is decided on the writer (store/write.c). */
+static void triage(struct req *r, enum store_write_kind kind)
 {
-	struct store_write *w = req_write_new(r, merge ? SW_PROBLEM_MERGE : SW_PROBLEM_DECLINE);
+	struct store_write *w = req_write_new(r, kind);
 	w->u.triage.id = r->path_id;
 	w->u.triage.into = req_int(r, "into", 0);
 	w->u.triage.reason = req_str(r, "reason");
+	w->u.triage.category_id = req_int(r, "category_id", 0);
 	req_write(r, w, triage_finish);
 }
 
 void api_problem_merge(struct req *r)
 {
-	triage(r, 1);
+	triage(r, SW_PROBLEM_MERGE);
 }
 
 void api_problem_decline(struct req *r)
 {
-	triage(r, 0);
+	triage(r, SW_PROBLEM_DECLINE);
+}
+
+void api_problem_classify(struct req *r)
+{
+	triage(r, SW_PROBLEM_CLASSIFY);
 }
 
 static void list_answer(struct req *r, struct list_filter *f)

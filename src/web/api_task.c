@@ -37,19 +37,21 @@ static void input_from(struct task_input *in, json_t *b)
 
 /* --- create ----------------------------------------------------------------------------------- */
 
-/* Add the task's problems to t; 1, or 0 after answering 500 (t freed) when they cannot be read
- * — a task is never shown without its problems. */
+/* Add the task's problems to t, and the problems merged into them (duplicates: their residents
+ * get the follow-up too); 1, or 0 after answering 500 (t freed) when they cannot be read — a
+ * task is never shown without its problems. */
 static int with_problems(struct req *r, struct store_rd *rd, json_t *t, int64_t id)
 {
-	if (t && json_object_get(t, "problems"))
-		return 1; /* read already (visible) */
-	json_t *ps = t ? store_task_problems(rd, id) : NULL;
-	if (!ps) {
+	json_t *ps = t && json_object_get(t, "problems") ? NULL : t ? store_task_problems(rd, id) : NULL;
+	if (ps)
+		json_object_set_new(t, "problems", ps); /* else read already (visible), or failed */
+	json_t *dups = t && json_object_get(t, "problems") ? store_task_duplicates(rd, id) : NULL;
+	if (!dups) {
 		json_decref(t);
 		req_db_error(r);
 		return 0;
 	}
-	json_object_set_new(t, "problems", ps);
+	json_object_set_new(t, "duplicates", dups);
 	return 1;
 }
 

@@ -1,7 +1,8 @@
 /* page_task.c — the task pages for a browser: GET /tasks (the list: the handler's inbox, the
  * unit's tasks, filters, sort, paging), GET /tasks.csv (the same list through the one exporter,
- * web/export_csv.h), GET /tasks/{id} (the task: its fields, linked problems, the timeline from the
- * event log, and the actions this user may take now, each a small form) and POST
+ * web/export_csv.h), GET /tasks/{id} (the task: its fields, linked problems and the duplicates
+ * merged into them, the timeline from the event log, and the actions this user may take now, each
+ * a small form — the follow-up's lists every resident to ask, duplicates' too) and POST
  * /tasks/{id}/{action} (an action taken from such a form).
  *
  * Nothing here decides who sees or may do what: the list is the API's list (api_list_filter,
@@ -445,7 +446,51 @@ static void problems(struct page *p, struct req *r, const json_t *t)
 			html_printf(&p->b, " <span class=\"meta\">%h</span>", jstr(pr, "unit_name"));
 		html_printf(&p->b, "</li>");
 	}
-	html_printf(&p->b, "</ul></section>");
+	html_printf(&p->b, "</ul>");
+	const json_t *dups = json_object_get(t, "duplicates");
+	if (json_array_size(dups)) {
+		html_printf(&p->b, "<h3 id=\"h-duplicates\">%h（%zu）</h3><ul class=\"problems duplicates\">",
+		            tr(r, "task.duplicates"), json_array_size(dups));
+		json_array_foreach(dups, i, pr)
+		{
+			html_printf(&p->b, "<li><a href=\"/problems/%lld\">#%lld</a> %h <span class=\"meta\">%h #%lld</span></li>",
+			            jint(pr, "id"), jint(pr, "id"), jstr(pr, "description"), tr(r, "task.duplicate_of"),
+			            jint(pr, "merged_into"));
+		}
+		html_printf(&p->b, "</ul>");
+	}
+	html_printf(&p->b, "</section>");
+}
+
+/* One resident to ask for the verdict: the problem, its reporter as the presenter masks them
+ * (张*, or anonymous), its village; a duplicate says which problem it duplicates. */
+static void contact(struct page *p, struct req *r, const json_t *pr, int duplicate)
+{
+	const char *who = jstr(pr, "reporter_name");
+	html_printf(&p->b, "<li><a href=\"/problems/%lld\">#%lld</a> <strong class=\"reporter\">%h</strong>",
+	            jint(pr, "id"), jint(pr, "id"),
+	            who ? who : tr(r, json_is_true(json_object_get(pr, "anonymous")) ? "task.anonymous" : "task.no_reporter"));
+	if (jstr(pr, "unit_name"))
+		html_printf(&p->b, " <span class=\"meta\">%h</span>", jstr(pr, "unit_name"));
+	if (duplicate)
+		html_printf(&p->b, " <span class=\"meta\">%h #%lld</span>", tr(r, "task.duplicate_of"),
+		            jint(pr, "merged_into"));
+	html_printf(&p->b, "</li>");
+}
+
+/* The follow-up's residents: those of the task's problems and of the problems merged into them
+ * (a duplicate is never silently closed: its resident gets the follow-up too).  The verdict
+ * stays the task's, one per round (core/task.c): the list says whom to ask. */
+static void contacts(struct page *p, struct req *r, const json_t *task)
+{
+	const json_t *ps = json_object_get(task, "problems"), *dups = json_object_get(task, "duplicates");
+	html_printf(&p->b, "<div class=\"contacts\" id=\"contacts\"><p><strong>%h</strong></p><ul>",
+	            tr(r, "task.contacts"));
+	size_t i;
+	const json_t *pr;
+	json_array_foreach(ps, i, pr) contact(p, r, pr, 0);
+	json_array_foreach(dups, i, pr) contact(p, r, pr, 1);
+	html_printf(&p->b, "</ul><p class=\"hint\">%h</p></div>", tr(r, "task.contacts_hint"));
 }
 
 /* A body value of an event as the reader reads it. */
@@ -716,13 +761,15 @@ static void form_field(struct page *p, struct req *r, const char *action, const 
 		html_printf(&p->b, "</div>");
 }
 
-static void action_form(struct page *p, struct req *r, long long task_id, int a, int refused,
+static void action_form(struct page *p, struct req *r, const json_t *task, int a, int refused,
                         const struct qd_err *err, struct choices *ch)
 {
 	const char *name = machine_action_name(&task_machine, a);
 	html_printf(&p->b, "<form method=\"post\" action=\"/tasks/%lld/%u\" class=\"action action-%a\">",
-	            task_id, name, name);
+	            jint(task, "id"), name, name);
 	html_printf(&p->b, "<h3>%h</h3>", vocab(r, "action", name));
+	if (!strcmp(name, task_action_name(TA_FOLLOW_UP)))
+		contacts(p, r, task);
 	page_csrf(p);
 	for (const struct param *q = machine_action_body(&task_machine, a); q && q->name; q++)
 		form_field(p, r, name, q, refused, err, ch);
@@ -755,12 +802,12 @@ static void actions(struct page *p, struct req *r, const struct task_view *tv)
 		choices_load(r, &ch);
 	/* the refused action's form first, where the error summary points */
 	if (refused_a >= 0)
-		action_form(p, r, jint(tv->task, "id"), refused_a, 1, tv->err, &ch);
+		action_form(p, r, tv->task, refused_a, 1, tv->err, &ch);
 	json_array_foreach(list, i, v)
 	{
 		int a = machine_action_parse(&task_machine, json_string_value(v));
 		if (a >= 0 && a != refused_a)
-			action_form(p, r, jint(tv->task, "id"), a, 0, NULL, &ch);
+			action_form(p, r, tv->task, a, 0, NULL, &ch);
 	}
 	choices_free(&ch);
 	html_printf(&p->b, "</section>");

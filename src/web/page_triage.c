@@ -1,11 +1,11 @@
 /* page_triage.c — the dispatcher's pages (issue 10, point 3): the triage queue with each new
- * problem's likely duplicates, one problem's triage page (mark as a duplicate of a master item,
- * decline with reason), and making a task from one or many problems in steps — details, the
+ * problem's likely duplicates, one problem's triage page (classify it, mark as a duplicate of a
+ * master item, decline with reason), and making a task from one or many problems in steps — details, the
  * people of the chosen unit (two steps, so it works with JavaScript off), "check your answers"
  * with the deadline it yields — before api_task_create makes it.
  *
  * Writes go through the API's own handlers (api_problem_merge, api_problem_decline,
- * api_task_create) with r->answer_hook: the same checks on the writer, the page only answers.
+ * api_problem_classify, api_task_create) with r->answer_hook: the same checks on the writer, the page only answers.
  * Problems, units and users reach the page only through their presenters.  Likely duplicates:
  * the problems of the same unit within SIMILAR_WINDOW_DAYS whose masked text scores at least
  * SIMILAR_THRESHOLD (core/similar.h says why the measure is computed in core). */
@@ -306,6 +306,33 @@ static void describedby(struct page *p, const struct qd_err *err, const char *fi
 		html_printf(&p->b, " aria-describedby=\"f-%a-error\" aria-invalid=\"true\"", field);
 }
 
+static void select_rows(struct page *p, const char *name, const json_t *rows, const char *label,
+                        int64_t chosen, const char *none, const struct qd_err *err);
+
+/* Classify: the category of a new problem, set or changed without making a task (the task's
+ * steps take it as their default). */
+static void classify_form(struct page *p, struct store_rd *rd, const struct viewer *v, const json_t *pp,
+                          const struct qd_err *err)
+{
+	struct req *r = p->r;
+	json_t *cats = store_category_list(rd);
+	json_t *pcats = cats ? present_json_list(&present_category, v, cats) : json_array();
+	json_decref(cats);
+	html_printf(&p->b,
+	            "<h2 id=\"classify\">%h</h2><form method=\"post\" action=\"/triage/%lld/classify\" "
+	            "class=\"inline\">",
+	            tr(r, "triage.classify"), jid(pp, "id"));
+	page_csrf(p);
+	html_printf(&p->b, "<label for=\"f-category_id\">%h</label>", tr(r, "triage.category"));
+	field_error(p, err, "category_id");
+	select_rows(p, "category_id", pcats, "name", (int64_t)jid(pp, "category_id"), tr(r, "triage.choose"),
+	            err);
+	html_printf(&p->b, "<button type=\"submit\" class=\"btn\">%h</button></form>",
+	            tr(r, "triage.classify_submit"));
+	html_printf(&p->b, "<p class=\"hint\">%h</p>", tr(r, "triage.classify_hint"));
+	json_decref(pcats);
+}
+
 static void problem_page(struct req *r, const struct qd_err *err)
 {
 	struct qd_err e;
@@ -349,6 +376,9 @@ static void problem_page(struct req *r, const struct qd_err *err)
 	if (!is_new)
 		html_printf(&p.b, "<p class=\"notice\">%h <a href=\"/problems/%lld\">%h</a></p>",
 		            tr(r, "triage.done_already"), id, tr(r, "triage.problem_page"));
+
+	if (is_new)
+		classify_form(&p, rd, &v, pp, err);
 
 	/* likely duplicates, each a master this one may be marked a duplicate of */
 	html_printf(&p.b, "<h2 id=\"duplicates\">%h</h2>", tr(r, "triage.duplicates"));
@@ -480,6 +510,25 @@ void page_triage_decline(struct req *r)
 {
 	r->answer_hook = triage_answer;
 	api_problem_decline(r);
+}
+
+/* After classify: this page again (the problem is still to be triaged), or with the error. */
+static void classify_answer(struct req *r, unsigned status, json_t *out, const struct qd_err *err)
+{
+	json_decref(out);
+	if (!err && status < 300) {
+		char loc[48];
+		snprintf(loc, sizeof loc, "/triage/%lld#classify", (long long)r->path_id);
+		req_redirect(r, loc);
+		return;
+	}
+	page_triage_problem_invalid(r, err);
+}
+
+void page_triage_classify(struct req *r)
+{
+	r->answer_hook = classify_answer;
+	api_problem_classify(r);
 }
 
 /* --- making a task --------------------------------------------------------------------------- */

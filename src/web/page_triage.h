@@ -12,14 +12,18 @@
  * (limit, offset, unit_id), each with its likely duplicates, checkboxes to make a task of many. */
 void page_triage_queue(struct req *r);
 /* GET /triage/{id}: one new problem — its likely duplicates with "duplicate of this" buttons, a
- * master by number, decline with reason, make a task (with any new duplicates ticked in). */
+ * master by number, classify (its category), decline with reason, make a task (with any new
+ * duplicates ticked in). */
 void page_triage_problem(struct req *r);
 /* POST /triage/{id}/merge {into}: api_problem_merge through the answer hook — 303 to
  * /problems/{id}, or the triage page again with the error summary. */
 void page_triage_merge(struct req *r);
 /* POST /triage/{id}/decline {reason}: api_problem_decline, answered like page_triage_merge. */
 void page_triage_decline(struct req *r);
-/* The triage page again with err's summary: the invalid renderer of the two POSTs above. */
+/* POST /triage/{id}/classify {category_id}: api_problem_classify — 303 back to /triage/{id} (the
+ * problem stays new), or the triage page again with the error summary. */
+void page_triage_classify(struct req *r);
+/* The triage page again with err's summary: the invalid renderer of the three POSTs above. */
 void page_triage_problem_invalid(struct req *r, const struct qd_err *err);
 /* POST /triage/task {problem_ids, go, title, measures, category_id, unit_id, tier, urgency,
  * handler_id, leader_id}: make a task in steps that keep every answer in hidden fields — the

@@ -115,6 +115,7 @@ static const struct param b_problem[] = {
 	{"tier", P_ENUM, 0, 0, 0, tier_immediate_names, NULL, "immediate: solved on the spot (即知即办)"},
 	{"measures", P_TEXT, 0, 0, 1000, NULL, NULL, "what was done on the spot (with tier immediate)"}, END};
 static const struct param b_merge[] = {{"into", P_ID, 1, 0, 0, NULL, NULL, "the problem it duplicates"}, END};
+static const struct param b_classify[] = {{"category_id", P_ID, 1, 0, 0, NULL, NULL, "the problem's category"}, END};
 static const struct param b_decline[] = {{"reason", P_TEXT, 1, 0, 500, NULL, NULL, "reason shown to the resident"}, END};
 static const struct param q_tasks[] = {
 	{"unit_id", P_ID, 0, 0, 0, NULL, NULL, "unit subtree (handling or origin)"},
@@ -250,6 +251,7 @@ static const struct route table[] = {
 	{"GET", "/api/v1/problems/{id}/pii", api_problem_pii, AUTH_LOGIN, RIGHT_PII, q_none, NULL, "the reporter's personal data and the original text (audited)", NULL},
 	{"POST", "/api/v1/problems/{id}/merge", api_problem_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate", NULL},
 	{"POST", "/api/v1/problems/{id}/decline", api_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (outside scope)", NULL},
+	{"POST", "/api/v1/problems/{id}/classify", api_problem_classify, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_classify, "classify: set or change the category of a new problem", NULL},
 	{"GET", "/api/v1/tasks", api_tasks, AUTH_LOGIN, R_READ, q_tasks, NULL, "the task list, by deadline", NULL},
 	{"POST", "/api/v1/tasks", api_task_create, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_task, "make a task from problems (and assign it)", NULL},
 	{"GET", "/api/v1/tasks/{id}", api_task_get, AUTH_LOGIN, R_READ, q_none, NULL, "one task, its problems and allowed actions", NULL},
@@ -281,8 +283,9 @@ static const struct route table[] = {
 	{"POST", "/problems/{id}/decline", page_problem_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline (the form)", page_problem_invalid},
 	/* the dispatcher's triage pages (page_triage.c) */
 	{"GET", "/triage", page_triage_queue, AUTH_LOGIN, RIGHT_TRIAGE, q_triage, NULL, "the triage queue: new problems, oldest first, with likely duplicates (page)", NULL},
-	{"GET", "/triage/{id}", page_triage_problem, AUTH_LOGIN, RIGHT_TRIAGE, q_none, NULL, "triage one problem: duplicates, merge, decline, make a task (page)", NULL},
+	{"GET", "/triage/{id}", page_triage_problem, AUTH_LOGIN, RIGHT_TRIAGE, q_none, NULL, "triage one problem: duplicates, merge, classify, decline, make a task (page)", NULL},
 	{"POST", "/triage/{id}/merge", page_triage_merge, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_merge, "mark as a duplicate of a master item (page form)", page_triage_problem_invalid},
+	{"POST", "/triage/{id}/classify", page_triage_classify, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_classify, "classify: set or change the category (page form)", page_triage_problem_invalid},
 	{"POST", "/triage/{id}/decline", page_triage_decline, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_decline, "decline with the reason shown to the resident (page form)", page_triage_problem_invalid},
 	{"POST", "/triage/task", page_triage_task, AUTH_LOGIN, RIGHT_TRIAGE, q_none, b_triage_task, "make a task in steps: details, people, check your answers, confirm (page form)", page_triage_task_invalid},
 	/* --- the administrators' pages (web/page_admin.h): each with its API's right; a form runs the

@@ -81,6 +81,7 @@ ROUTES = {
     ("GET", "/api/v1/problems/{id}/pii"): ("login", {"pii"}, 200),
     ("POST", "/api/v1/problems/{id}/merge"): ("login", {"triage"}, 200),
     ("POST", "/api/v1/problems/{id}/decline"): ("login", {"triage"}, 200),
+    ("POST", "/api/v1/problems/{id}/classify"): ("login", {"triage"}, 200),
     ("GET", "/api/v1/tasks"): ("login", {"read", "own"}, 200),
     ("POST", "/api/v1/tasks"): ("login", {"triage"}, 201),
     ("GET", "/api/v1/tasks/{id}"): ("login", {"read", "own"}, 200),
@@ -116,6 +117,7 @@ ROUTES = {
     ("GET", "/triage/{id}"): ("login", {"triage"}, None),
     ("POST", "/triage/{id}/merge"): ("login", {"triage"}, None),
     ("POST", "/triage/{id}/decline"): ("login", {"triage"}, None),
+    ("POST", "/triage/{id}/classify"): ("login", {"triage"}, None),
     ("POST", "/triage/task"): ("login", {"triage"}, None),
     ("GET", "/admin"): ("login", set(), None),
     ("GET", "/admin/units"): ("login", {"admin"}, None),
@@ -849,7 +851,8 @@ def run_item_reads(row):
 
 
 def run_triage(row):
-    for action in ("merge", "decline"):
+    cat = disp.get("/api/v1/categories")[1]["items"][0]["id"]
+    for action in ("merge", "decline", "classify"):
         route = ("POST", f"/api/v1/problems/{{id}}/{action}")
 
         def each(scope, place, action=action, route=route):
@@ -859,7 +862,8 @@ def run_triage(row):
             def do():
                 a = make_problem(place)
                 box["a"] = a
-                body = {"into": make_problem(place).id} if action == "merge" else {"reason": "属于司法诉讼程序"}
+                body = ({"into": make_problem(place).id} if action == "merge" else
+                        {"category_id": cat} if action == "classify" else {"reason": "属于司法诉讼程序"})
                 return row.sess.post(f"/api/v1/problems/{a.id}/{action}", body)
             probe = Problem(0, place, UID[place.creator])
             if g:
@@ -871,6 +875,10 @@ def run_triage(row):
 
             def check(st, b):
                 _, p = disp.get(f"/api/v1/problems/{box['a'].id}")
+                if action == "classify":
+                    want = cat if st == 200 else None
+                    return (p.get("state") == "new" and p.get("category_id") == want,
+                            f"problem {p.get('state')} in category {p.get('category_id')}, expected new in {want}")
                 want = ("merged" if action == "merge" else "declined") if st == 200 else "new"
                 return p.get("state") == want, f"problem state {p.get('state')}, expected {want}"
             cell(row, *route, scope, exp, do, check=check)

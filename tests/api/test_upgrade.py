@@ -71,9 +71,9 @@ qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "3" and le
 # --- the upgrade: any command that opens the store migrates (here: serve) -----------------------
 srv = qd.Server(db)
 srv.stop()
-qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "9",
-      "after: schema 9 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format, "
-      "7 stores payloads deflated, 8 text indexes without positions and payloads in zstd, 9 the verdict's recorder and channel, the signed chain heads, the audit log)")
+qd.ok(q("SELECT value FROM meta WHERE key='schema_version'")[0][0] == "10",
+      "after: schema 10 (4 seals the record, 5 caches and township indexes, 6 is the smaller event format, "
+      "7 stores payloads deflated, 8 text indexes without positions and payloads in zstd, 9 the verdict's recorder and channel, the signed chain heads, the audit log, 10 the duplicates' index)")
 log1, rows1 = verbatim()
 qd.ok(not log1, "no planted datum is left verbatim in the event log",
       [f"{p['n']} {p['kind']} {p['string']}" for p in log1[:20]])

@@ -104,7 +104,9 @@ for (const js of [true, false]) {
     const names = await form.locator('[name]').evaluateAll((els) => els.map((e) => e.getAttribute('name')));
     const desc = names.find((n) => /description/.test(n));
     assert.ok(desc, `the visit form has a field for the problem raised (fields: ${names.join(', ')})`);
-    const resp = await h.submit(page, form, { unit_id: String(ids.group), household: '李*家', note: '走访李家，反映村道问题', [desc]: s.text });
+    const who = names.find((n) => /^p1_name$/.test(n)); // the resident who raised it (masked 李** on every page)
+    const resp = await h.submit(page, form, { unit_id: String(ids.group), household: '李*家', note: '走访李家，反映村道问题', [desc]: s.text,
+      ...(who ? { [who]: '李建华' } : {}) });
     await landed(page, resp, 'the visit');
     const p = await problemBy(s.text);
     assert.ok(p, 'the problem raised is logged');
@@ -195,6 +197,12 @@ for (const js of [true, false]) {
         if (!(await open(t, page, `/tasks/${s.task}`))) return;
         const form = page.locator(`form[action="/tasks/${s.task}/${action}"]`);
         assert.equal(await form.count(), 1, `the task page offers "${action}" to ${st.user}`);
+        if (action === 'follow_up' && s.problem) { // the duplicate's resident is asked too, masked
+          const contacts = form.locator('.contacts');
+          assert.equal(await contacts.locator(`a[href="/problems/${s.problem}"]`).count(), 1, "the follow-up lists the duplicate's resident");
+          const text = await contacts.innerText();
+          assert.ok(text.includes('李**') && !text.includes('李建华'), `…masked (${text})`);
+        }
         const resp = await h.submit(page, form, st.fields);
         await landed(page, resp, action);
         assert.equal(new URL(page.url()).pathname, `/tasks/${s.task}`, "back on the task's page");

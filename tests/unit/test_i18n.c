@@ -41,6 +41,7 @@ static const struct vocab vocabs[] = {
     {"urgency", urgency_names, urgency_names_zh},
     {"tier", tier_names, tier_names_zh},
     {"source", problem_sources, problem_sources_zh},
+    {"problem_action", problem_actions, problem_actions_zh},
     {"outcome", outcome_names, outcome_names_zh},
     {"satisfaction", satisfaction_names, satisfaction_names_zh},
     {"channel", channel_names, channel_names_zh},

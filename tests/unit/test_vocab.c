@@ -73,6 +73,7 @@ static void test_tables(void **state)
 	check_table("day kinds", cal_kind_names, cal_kind_zh, CAL_KIND__COUNT, 0, cal_kind_parse);
 	check_table("problem states", problem_states, problem_states_zh, PS__COUNT, 0, problem_state_parse);
 	check_table("problem sources", problem_sources, problem_sources_zh, PSRC__COUNT, 0, problem_source_parse);
+	check_table("problem actions", problem_actions, problem_actions_zh, PA__COUNT, 0, problem_action_parse);
 	check_table("audit kinds", audit_kind_names, audit_kind_names_zh, AUDIT_KIND__COUNT, 0, audit_kind_parse);
 	check_table("audit outcomes", audit_outcome_names, audit_outcome_names_zh, AUDIT_OUTCOME__COUNT, 0, audit_outcome_parse);
 	check_table("task states", task_state_names, task_state_names_zh, TS__COUNT, 0, task_state_parse);
@@ -101,6 +102,8 @@ static void test_name_functions(void **state)
 		assert_ptr_equal(problem_state_name((enum problem_state)i), problem_states[i]);
 	for (int i = 0; i < PSRC__COUNT; i++)
 		assert_ptr_equal(problem_source_name((enum problem_source)i), problem_sources[i]);
+	for (int i = 0; i < PA__COUNT; i++)
+		assert_ptr_equal(problem_action_name((enum problem_action)i), problem_actions[i]);
 	for (int i = 0; i < TS__COUNT; i++) {
 		assert_ptr_equal(task_state_name((enum task_state)i), task_state_names[i]);
 		assert_ptr_equal(task_state_zh((enum task_state)i), task_state_names_zh[i]);
