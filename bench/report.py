@@ -115,6 +115,19 @@ def main():
                 row("inbox page weight", f"{ib:,.0f} B", "target <= 60 KB", f"{ib / 61440:.2f}x target", ib <= 61440)
         else:
             left_out("inbox page", "list")
+        # … and the dispatcher's triage queue (HTML, 50 new problems with their likely duplicates)
+        # beside the JSON list of the same 50 problems
+        qp = num("queue_rps")
+        if qp is not None:
+            row("triage queue page (HTML) req/s", f"{qp:,.0f}", f"JSON new problems {num('queueJ_rps'):,.0f}",
+                f"{qp / num('queueJ_rps'):.2f}x JSON", None)
+            q99 = num("queue_server_p99_ms")
+            row("triage queue page server time p99", f"{q99:.2f} ms", "target <= 20 ms", f"{q99 / 20:.2f}x target", q99 <= 20)
+            qb = num("queue_bytes")
+            if qb:
+                row("triage queue page weight", f"{qb:,.0f} B", "target <= 60 KB", f"{qb / 61440:.2f}x target", qb <= 61440)
+        else:
+            left_out("triage queue page", "list")
         row("hello-world req/s (baseline)", f"{hello:,.0f}", "-", "-", None)
         row("hello-world CPU per request: server / wrk",
             f"{num('hello_server_us_per_req'):.0f} / {num('hello_wrk_us_per_req'):.0f} us", "-", "-", None)

@@ -27,8 +27,9 @@ json_t *store_triage_queue(struct store_rd *rd, const struct list_filter *f, int
  * created between from and to (milliseconds, inclusive), oldest first — in every state, or with
  * only_new only the new ones (through the partial index of migration 10: the triage queue's
  * candidates, a few dozen where every state's are ~1,400 at 1,000,000 tasks): the candidates
- * for a problem's likely duplicates (core/similar.h scores their masked text).  Not confined to
- * a scope: the caller sees the unit already.  A new array, or NULL when the query fails (logged). */
+ * for a problem's likely duplicates (core/similar.h scores their masked text), each as its id
+ * and description alone (store_problem_get reads one whole).  Not confined to a scope: the caller
+ * sees the unit already.  A new array, or NULL when the query fails (logged). */
 json_t *store_problem_nearby(struct store_rd *rd, const char *unit_path, int64_t from, int64_t to, int only_new);
 /* One problem as store_problem_get reads it, and where its merge chain ends (a duplicate of a
  * duplicate followed to the end): master_id, the problem it ends at (null when it is not

@@ -128,7 +128,11 @@ static int dups_of(struct store_rd *rd, const struct viewer *v, const json_t *ro
 		similar_set(&other, jstr(c, "description"));
 		int s = similar_score(&me, &other);
 		similar_free(&other);
-		json_t *pp = s >= SIMILAR_THRESHOLD ? present_json(&present_problem, v, c) : NULL;
+		if (s < SIMILAR_THRESHOLD)
+			continue;
+		json_t *whole = store_problem_get(rd, jid(c, "id"));
+		json_t *pp = whole ? present_json(&present_problem, v, whole) : NULL;
+		json_decref(whole);
 		if (pp)
 			d[n++] = (struct dup){pp, s};
 	}
