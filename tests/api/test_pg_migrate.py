@@ -226,7 +226,7 @@ qd.ok(r.returncode == 0 and pg_counts(target) == got, "put back, the same copy m
 v3 = qd.v3_database(os.path.join(d, "v3.db"))
 old = new_db()
 r = migrate(v3, old)
-qd.ok(r.returncode == 0 and "SQLite schema 9" in r.stdout, "a schema-3 database is migrated to schema 9 first, then moved",
+qd.ok(r.returncode == 0 and "SQLite schema 10" in r.stdout, "a schema-3 database is migrated to schema 10 first, then moved",
       r.stdout + r.stderr)
 con = sqlite3.connect(v3)
 kinds = dict(con.execute("SELECT typeof(payload), count(*) FROM event GROUP BY 1").fetchall())

@@ -27,10 +27,10 @@ def tables(db):
 # --- a good database: the schema, once, idempotent ------------------------------------------------
 good = new_db()
 r = schema(good)
-qd.ok(r.returncode == 0 and "schema version 3" in r.stdout, "qingdan schema creates the schema (version 3)",
+qd.ok(r.returncode == 0 and "schema version 4" in r.stdout, "qingdan schema creates the schema (version 4)",
       r.stdout + r.stderr)
 r2 = schema(good)
-qd.ok(r2.returncode == 0 and "schema version 3" in r2.stdout, "a second run finds it current and changes nothing",
+qd.ok(r2.returncode == 0 and "schema version 4" in r2.stdout, "a second run finds it current and changes nothing",
       r2.stdout + r2.stderr)
 qd.ok(psql("SELECT value FROM meta WHERE key = 'backend'", good) == "postgres",
       "meta records the backend, so a program can refuse the wrong one")
@@ -157,8 +157,8 @@ for t in ts:
     t.start()
 for t in ts:
     t.join()
-qd.ok(len(results) == 3 and all(x.returncode == 0 and "schema version 3" in x.stdout for x in results),
-      "three `qingdan schema` at once on an empty database all end at version 3",
+qd.ok(len(results) == 3 and all(x.returncode == 0 and "schema version 4" in x.stdout for x in results),
+      "three `qingdan schema` at once on an empty database all end at version 4",
       [(x.returncode, x.stdout, x.stderr) for x in results])
 qd.ok(psql("SELECT count(*) FROM chain_head", both) == "1", "one schema, one chain head")
 
