@@ -157,7 +157,7 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
 	const char *s = value ? value : "";
 	/* An empty field of a page's GET form (a filter left at "all", a blank search box) is no
 	 * value: the handler reads it as absent (req_query), so it is not checked against its type. */
-	if (!*s && !p->required && route_is_page(q->r->route) && !strcmp(q->r->route->method, "GET"))
+	if (!*s && !p->required && q->r && q->r->route && route_is_page(q->r->route) && !strcmp(q->r->route->method, "GET"))
 		return MHD_YES;
 	json_t *v = NULL;
 	switch (p->type) {
